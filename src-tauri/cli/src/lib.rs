@@ -1,0 +1,232 @@
+//! The headless command line: `coopdesk --db PATH <command>`. The app's
+//! binary hands over here whenever a subcommand is given, so scripts, IT
+//! staff and tests use the same core with no display. Output is plain text
+//! for people, or JSON with `--json` for scripts; failures print the core's
+//! message and exit non-zero.
+
+mod table;
+
+use clap::{Parser, Subcommand};
+use coopdesk_core::money::format_bps;
+use coopdesk_core::search::SearchQuery;
+use coopdesk_core::{paths, Store};
+use serde::Serialize;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "coopdesk",
+    version,
+    about = "Cooperative-contract purchasing, offline. With no command, opens the app window."
+)]
+pub struct Args {
+    /// Database file to use instead of the default in the user's app-data
+    /// folder (the COOPDESK_DB environment variable does the same).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Search the catalogue: items, contracts and suppliers.
+    Search {
+        /// What to look for: words, a part number, a supplier or a contract number.
+        query: String,
+        /// Print JSON for scripts instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// How many results to show.
+        #[arg(long, default_value_t = 25)]
+        limit: u32,
+    },
+    /// Load the bundled sample catalogue (what the app does on first start).
+    LoadSample {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Apply a coopdesk record file (plain or gzip-compressed) to the catalogue.
+    Apply {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show which feeds the catalogue came from and what it holds.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+impl Args {
+    pub fn parse_from_env() -> Args {
+        Args::parse()
+    }
+
+    /// The database path this invocation uses.
+    pub fn db_path(&self) -> coopdesk_core::Result<PathBuf> {
+        paths::resolve_db_path(self.db.clone())
+    }
+}
+
+/// Runs a subcommand. Call only when `args.command` is set.
+pub fn run(args: Args) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match execute(&args, &mut out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = out.flush();
+            eprintln!("coopdesk: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_json<T: Serialize>(out: &mut dyn Write, value: &T) -> coopdesk_core::Result<()> {
+    let text = serde_json::to_string_pretty(value).expect("results always serialise");
+    writeln!(out, "{text}").map_err(stdout_error)
+}
+
+fn stdout_error(e: std::io::Error) -> coopdesk_core::Error {
+    coopdesk_core::Error::Io {
+        what: "standard output".into(),
+        reason: e.to_string(),
+    }
+}
+
+fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
+    let Some(command) = &args.command else {
+        return Err(coopdesk_core::Error::InvalidInput(
+            "no command given".into(),
+        ));
+    };
+    let mut store = Store::open(&args.db_path()?)?;
+    match command {
+        Command::Search { query, json, limit } => {
+            let page = store.search(&SearchQuery {
+                text: query.clone(),
+                limit: *limit,
+                offset: 0,
+            })?;
+            if *json {
+                return print_json(out, &page);
+            }
+            if page.hits.is_empty() {
+                writeln!(
+                    out,
+                    "No items match \"{query}\". Try fewer or shorter words, or a part number."
+                )
+                .map_err(stdout_error)?;
+                return Ok(());
+            }
+            let rows: Vec<Vec<String>> = page
+                .hits
+                .iter()
+                .map(|h| {
+                    vec![
+                        h.description.clone(),
+                        h.supplier.clone(),
+                        h.cooperative.clone(),
+                        h.contract_number.clone(),
+                        h.unit.clone(),
+                        h.list_price.to_string(),
+                        h.contract_price.to_string(),
+                        h.saving_bps.map(format_bps).unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            let headers = [
+                "Item",
+                "Supplier",
+                "Cooperative",
+                "Contract",
+                "Unit",
+                "List",
+                "Contract price",
+                "Saving",
+            ];
+            table::write(out, &headers, &rows, &[5, 6, 7]).map_err(stdout_error)?;
+            writeln!(out, "{} of {} matching items", page.hits.len(), page.total)
+                .map_err(stdout_error)
+        }
+        Command::LoadSample { json } => {
+            let summary = store.load_sample()?;
+            if *json {
+                return print_json(out, &summary);
+            }
+            if summary.already_current {
+                writeln!(out, "The sample catalogue is already loaded.").map_err(stdout_error)
+            } else {
+                writeln!(
+                    out,
+                    "Loaded the sample catalogue: {} cooperatives, {} suppliers, {} contracts, {} dealers, {} items.",
+                    summary.cooperatives, summary.suppliers, summary.contracts, summary.dealers, summary.items
+                )
+                .map_err(stdout_error)
+            }
+        }
+        Command::Apply { file, json } => {
+            let summary = store.apply_file(file)?;
+            if *json {
+                return print_json(out, &summary);
+            }
+            if summary.already_current {
+                return writeln!(
+                    out,
+                    "Feed '{}' is already at sequence {}.",
+                    summary.feed_id, summary.sequence
+                )
+                .map_err(stdout_error);
+            }
+            writeln!(
+                out,
+                "Applied feed '{}' sequence {}: {} cooperatives, {} suppliers, {} contracts, {} dealers, {} items written, {} deleted.",
+                summary.feed_id,
+                summary.sequence,
+                summary.cooperatives,
+                summary.suppliers,
+                summary.contracts,
+                summary.dealers,
+                summary.items,
+                summary.deleted
+            )
+            .map_err(stdout_error)
+        }
+        Command::Status { json } => {
+            let status = store.catalogue_status()?;
+            if *json {
+                return print_json(out, &status);
+            }
+            writeln!(out, "Database: {}", store.path().display()).map_err(stdout_error)?;
+            if status.feeds.is_empty() {
+                writeln!(
+                    out,
+                    "No feeds yet. Run `coopdesk load-sample` or start the app."
+                )
+                .map_err(stdout_error)?;
+            }
+            for f in &status.feeds {
+                writeln!(
+                    out,
+                    "Feed {} ({}): sequence {}, applied {}",
+                    f.id, f.name, f.sequence, f.applied_at
+                )
+                .map_err(stdout_error)?;
+            }
+            writeln!(
+                out,
+                "{} cooperatives, {} suppliers, {} contracts, {} dealers, {} items",
+                status.cooperatives,
+                status.suppliers,
+                status.contracts,
+                status.dealers,
+                status.items
+            )
+            .map_err(stdout_error)
+        }
+    }
+}

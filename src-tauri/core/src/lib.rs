@@ -1,0 +1,23 @@
+//! coopdesk's domain core: everything the app does, with no GUI in it.
+//!
+//! - [`model`]: cooperatives, contracts, suppliers, dealers, items.
+//! - [`record`]: the NDJSON record format that feeds and the sample carry.
+//! - [`store`]: the SQLite database, its migrations, and applying records.
+//! - [`search`]: full-text catalogue search.
+//! - [`sample`]: the bundled sample catalogue.
+//! - [`paths`]: where the database lives.
+//!
+//! The Tauri shell and the command line are thin layers over this crate.
+
+pub mod error;
+pub mod model;
+pub mod money;
+pub mod paths;
+pub mod record;
+pub mod sample;
+pub mod search;
+pub mod store;
+
+pub use error::{Error, Result};
+pub use money::Cents;
+pub use store::Store;

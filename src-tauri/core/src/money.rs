@@ -1,0 +1,144 @@
+//! Money as integer cents. Prices never pass through floating point, so totals
+//! on a requisition add up to the cent the way an auditor adds them.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An amount in US cents. Negative amounts are representable (credits), but
+/// catalogue prices are validated to be non-negative when they enter the store.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Cents(pub i64);
+
+impl Cents {
+    pub const ZERO: Cents = Cents(0);
+
+    /// Saving of `contract` against `list`, in basis points (1/100 of a percent),
+    /// rounded half away from zero. `None` when the list price is zero, where a
+    /// percentage means nothing.
+    pub fn saving_bps(list: Cents, contract: Cents) -> Option<i64> {
+        if list.0 <= 0 {
+            return None;
+        }
+        let num = (list.0 - contract.0) as i128 * 10_000;
+        let den = list.0 as i128;
+        let q = num / den;
+        let r = num % den;
+        let rounded = if r.abs() * 2 >= den {
+            q + num.signum()
+        } else {
+            q
+        };
+        Some(rounded as i64)
+    }
+
+    /// Parses "1234.5", "$1,234.50" or "1234" into cents. Rejects more than two
+    /// decimals rather than rounding silently: a price file that says 0.125 is
+    /// a price the clerk must look at.
+    pub fn parse(text: &str) -> Option<Cents> {
+        let t = text.trim();
+        let (neg, t) = match t.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, t),
+        };
+        let t = t.strip_prefix('$').unwrap_or(t).replace(',', "");
+        let (whole, frac) = match t.split_once('.') {
+            Some((w, f)) => (w, f),
+            None => (t.as_str(), ""),
+        };
+        if whole.is_empty() && frac.is_empty() {
+            return None;
+        }
+        if !whole.chars().all(|c| c.is_ascii_digit())
+            || !frac.chars().all(|c| c.is_ascii_digit())
+            || frac.len() > 2
+        {
+            return None;
+        }
+        let whole: i64 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().ok()?
+        };
+        let frac: i64 = match frac.len() {
+            0 => 0,
+            1 => frac.parse::<i64>().ok()? * 10,
+            _ => frac.parse().ok()?,
+        };
+        let cents = whole.checked_mul(100)?.checked_add(frac)?;
+        Some(Cents(if neg { -cents } else { cents }))
+    }
+}
+
+impl fmt::Display for Cents {
+    /// "$1,234.56", the way a price appears on a requisition.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        let dollars = (abs / 100).to_string();
+        let mut grouped = String::with_capacity(dollars.len() + dollars.len() / 3);
+        for (i, ch) in dollars.chars().enumerate() {
+            if i > 0 && (dollars.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(ch);
+        }
+        write!(f, "{sign}${grouped}.{:02}", abs % 100)
+    }
+}
+
+/// Formats basis points as a percentage with one decimal: 3125 -> "31.3%".
+pub fn format_bps(bps: i64) -> String {
+    let tenths = (bps + 5 * bps.signum()) / 10;
+    let sign = if tenths < 0 { "-" } else { "" };
+    let t = tenths.abs();
+    format!("{sign}{}.{}%", t / 10, t % 10)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn displays_with_grouping() {
+        assert_eq!(Cents(0).to_string(), "$0.00");
+        assert_eq!(Cents(5).to_string(), "$0.05");
+        assert_eq!(Cents(123456).to_string(), "$1,234.56");
+        assert_eq!(Cents(100000000).to_string(), "$1,000,000.00");
+        assert_eq!(Cents(-250).to_string(), "-$2.50");
+    }
+
+    #[test]
+    fn parses_clerk_and_file_formats() {
+        let cases = [
+            ("12", Some(1200)),
+            ("12.5", Some(1250)),
+            ("$1,234.56", Some(123456)),
+            (" 0.99 ", Some(99)),
+            (".5", Some(50)),
+            ("-3.00", Some(-300)),
+            ("1.234", None),
+            ("abc", None),
+            ("", None),
+            ("$", None),
+            ("1.2.3", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(Cents::parse(text).map(|c| c.0), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn saving_is_rounded_basis_points() {
+        assert_eq!(Cents::saving_bps(Cents(10000), Cents(7000)), Some(3000));
+        assert_eq!(Cents::saving_bps(Cents(300), Cents(200)), Some(3333));
+        assert_eq!(Cents::saving_bps(Cents(3), Cents(1)), Some(6667));
+        assert_eq!(Cents::saving_bps(Cents(100), Cents(120)), Some(-2000));
+        assert_eq!(Cents::saving_bps(Cents(0), Cents(0)), None);
+        assert_eq!(format_bps(3125), "31.3%");
+        assert_eq!(format_bps(-2000), "-20.0%");
+        assert_eq!(format_bps(0), "0.0%");
+    }
+}

@@ -1,0 +1,47 @@
+//! Where coopdesk keeps its database: `--db PATH` first, then the
+//! `COOPDESK_DB` environment variable, then the operating system's per-user
+//! application-data folder.
+
+use crate::error::{Error, Result};
+use std::path::PathBuf;
+
+pub const DB_ENV: &str = "COOPDESK_DB";
+pub const DB_FILE: &str = "coopdesk.sqlite3";
+
+/// The database path to use, given an explicit `--db` if there was one.
+pub fn resolve_db_path(explicit: Option<PathBuf>) -> Result<PathBuf> {
+    if let Some(p) = explicit {
+        return Ok(p);
+    }
+    if let Some(p) = std::env::var_os(DB_ENV).filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    default_db_path()
+}
+
+/// `~/.local/share/coopdesk/` on Linux, `~/Library/Application Support/org.coopdesk.coopdesk/`
+/// on macOS, `%APPDATA%\coopdesk\coopdesk\data\` on Windows.
+pub fn default_db_path() -> Result<PathBuf> {
+    let dirs =
+        directories::ProjectDirs::from("org", "coopdesk", "coopdesk").ok_or(Error::NoDataDir)?;
+    Ok(dirs.data_dir().join(DB_FILE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explicit_path_wins() {
+        let p = resolve_db_path(Some(PathBuf::from("/tmp/x.sqlite3"))).unwrap();
+        assert_eq!(p, PathBuf::from("/tmp/x.sqlite3"));
+    }
+
+    #[test]
+    fn default_path_ends_in_the_database_file() {
+        if let Ok(p) = default_db_path() {
+            assert!(p.ends_with(DB_FILE));
+            assert!(p.to_string_lossy().contains("coopdesk"));
+        }
+    }
+}

@@ -1,0 +1,380 @@
+//! Applying a record file to the store: all or nothing. The whole file is
+//! read, validated and written inside one transaction; any refused line, a
+//! rollback to an older sequence, a delta on the wrong base, or a record that
+//! refers to something absent rolls everything back, so the catalogue the
+//! clerk had before is exactly the catalogue they have after.
+
+use super::Store;
+use crate::error::{Error, Result};
+use crate::model::{CatalogueItem, Contract, Cooperative, DealerLocation, Supplier};
+use crate::record::{Entity, Header, Kind, Record, RecordReader, Scope};
+use chrono::Utc;
+use flate2::read::GzDecoder;
+use rusqlite::{params, Transaction, TransactionBehavior};
+use serde::Serialize;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+/// What an apply did, for the clerk's sync report and the command line.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ApplySummary {
+    pub feed_id: String,
+    pub sequence: u64,
+    /// True when the catalogue already held this sequence: nothing was written.
+    pub already_current: bool,
+    pub cooperatives: u64,
+    pub suppliers: u64,
+    pub contracts: u64,
+    pub dealers: u64,
+    pub items: u64,
+    pub deleted: u64,
+}
+
+fn table(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Cooperative => "cooperatives",
+        Kind::Supplier => "suppliers",
+        Kind::Contract => "contracts",
+        Kind::Dealer => "dealers",
+        Kind::Item => "items",
+    }
+}
+
+fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("domain types always serialise")
+}
+
+impl Store {
+    /// Applies a record file from disk, gzip-compressed or plain.
+    pub fn apply_file(&mut self, path: &Path) -> Result<ApplySummary> {
+        let name = path.display().to_string();
+        let file = File::open(path).map_err(|e| Error::io(&name, e))?;
+        let mut input = BufReader::new(file);
+        let gzip = input
+            .fill_buf()
+            .map_err(|e| Error::io(&name, e))?
+            .starts_with(&[0x1f, 0x8b]);
+        if gzip {
+            self.apply_records(&name, BufReader::new(GzDecoder::new(input)))
+        } else {
+            self.apply_records(&name, input)
+        }
+    }
+
+    /// Applies one record file. `source_name` names it in error messages
+    /// (a file path or a feed URL).
+    pub fn apply_records<R: BufRead>(
+        &mut self,
+        source_name: &str,
+        input: R,
+    ) -> Result<ApplySummary> {
+        let invalid = |error| Error::FeedInvalid {
+            source_name: source_name.to_owned(),
+            error,
+        };
+        let rejected = |reason: String| Error::FeedRejected {
+            source_name: source_name.to_owned(),
+            reason,
+        };
+
+        let mut reader = RecordReader::new(input).map_err(invalid)?;
+        let header = reader.header().clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+
+        let current: Option<i64> = tx
+            .query_row(
+                "SELECT sequence FROM feeds WHERE id = ?1",
+                [&header.feed_id],
+                |r| r.get(0),
+            )
+            .map(Some)
+            .or_else(|e| {
+                if e == rusqlite::Error::QueryReturnedNoRows {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
+            })?;
+        let current = current.map(|c| c as u64);
+        let mut summary = ApplySummary {
+            feed_id: header.feed_id.clone(),
+            sequence: header.sequence,
+            ..Default::default()
+        };
+
+        match (header.scope, current) {
+            (_, Some(cur)) if cur == header.sequence => {
+                summary.already_current = true;
+                return Ok(summary);
+            }
+            (_, Some(cur)) if cur > header.sequence => {
+                return Err(rejected(format!(
+                    "it is sequence {}, older than the sequence {cur} already in the catalogue",
+                    header.sequence
+                )))
+            }
+            (Scope::Delta, cur) if cur != header.base_sequence => {
+                return Err(rejected(format!(
+                    "it holds changes since sequence {}, but the catalogue is at {}; a full snapshot is needed",
+                    header.base_sequence.unwrap_or_default(),
+                    cur.map_or("no sequence".to_owned(), |c| c.to_string())
+                )))
+            }
+            _ => {}
+        }
+
+        write_feed_row(&tx, &header)?;
+        if header.scope == Scope::Snapshot {
+            clear_feed(&tx, &header.feed_id)?;
+        }
+
+        while let Some(record) = reader.next() {
+            let record = record.map_err(invalid)?;
+            let line = reader.line();
+            match record {
+                Record::Upsert(entity) => {
+                    let written = upsert(&tx, &header.feed_id, &entity)?;
+                    if written == 0 {
+                        return Err(rejected(format!(
+                            "line {line}: {} '{}' belongs to another feed",
+                            entity.kind().as_str(),
+                            entity.id()
+                        )));
+                    }
+                    match entity.kind() {
+                        Kind::Cooperative => summary.cooperatives += 1,
+                        Kind::Supplier => summary.suppliers += 1,
+                        Kind::Contract => summary.contracts += 1,
+                        Kind::Dealer => summary.dealers += 1,
+                        Kind::Item => summary.items += 1,
+                    }
+                }
+                Record::Delete { kind, id } => {
+                    let sql = format!("DELETE FROM {} WHERE id = ?1 AND feed_id = ?2", table(kind));
+                    summary.deleted +=
+                        tx.prepare_cached(&sql)?
+                            .execute(params![id, header.feed_id])? as u64;
+                }
+            }
+        }
+
+        if let Some(reason) = first_dangling_reference(&tx)? {
+            return Err(rejected(reason));
+        }
+        tx.commit()?;
+        Ok(summary)
+    }
+}
+
+fn write_feed_row(tx: &Transaction, header: &Header) -> Result<()> {
+    tx.execute(
+        "INSERT INTO feeds (id, name, sequence, generated_at, applied_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(id) DO UPDATE SET name = excluded.name, sequence = excluded.sequence,
+             generated_at = excluded.generated_at, applied_at = excluded.applied_at",
+        params![
+            header.feed_id,
+            header.feed_name,
+            header.sequence as i64,
+            header.generated_at.to_rfc3339(),
+            Utc::now().to_rfc3339()
+        ],
+    )?;
+    Ok(())
+}
+
+/// A snapshot replaces everything the feed owned. Children go first so the
+/// deferred foreign keys never see an orphan for long.
+fn clear_feed(tx: &Transaction, feed_id: &str) -> Result<()> {
+    for t in ["items", "dealers", "contracts", "suppliers", "cooperatives"] {
+        tx.execute(&format!("DELETE FROM {t} WHERE feed_id = ?1"), [feed_id])?;
+    }
+    Ok(())
+}
+
+/// Inserts or updates one entity owned by `feed_id`. Returns 0 when the id is
+/// taken by another feed (the `WHERE` of the upsert refuses the update).
+fn upsert(tx: &Transaction, feed_id: &str, entity: &Entity) -> Result<usize> {
+    let n = match entity {
+        Entity::Cooperative(c) => upsert_cooperative(tx, feed_id, c)?,
+        Entity::Supplier(s) => upsert_supplier(tx, feed_id, s)?,
+        Entity::Contract(c) => upsert_contract(tx, feed_id, c)?,
+        Entity::Dealer(d) => upsert_dealer(tx, feed_id, d)?,
+        Entity::Item(i) => upsert_item(tx, feed_id, i)?,
+    };
+    Ok(n)
+}
+
+fn upsert_cooperative(tx: &Transaction, feed: &str, c: &Cooperative) -> rusqlite::Result<usize> {
+    tx.prepare_cached(
+        "INSERT INTO cooperatives (id, feed_id, name, lead_agency, membership_required, website)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(id) DO UPDATE SET name = excluded.name, lead_agency = excluded.lead_agency,
+             membership_required = excluded.membership_required, website = excluded.website
+         WHERE cooperatives.feed_id = excluded.feed_id",
+    )?
+    .execute(params![
+        c.id,
+        feed,
+        c.name,
+        c.lead_agency,
+        c.membership_required,
+        c.website
+    ])
+}
+
+fn upsert_supplier(tx: &Transaction, feed: &str, s: &Supplier) -> rusqlite::Result<usize> {
+    tx.prepare_cached(
+        "INSERT INTO suppliers (id, feed_id, legal_name, identifiers, street, city, state, zip, phone, email, emergency_contact)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT(id) DO UPDATE SET legal_name = excluded.legal_name, identifiers = excluded.identifiers,
+             street = excluded.street, city = excluded.city, state = excluded.state, zip = excluded.zip,
+             phone = excluded.phone, email = excluded.email, emergency_contact = excluded.emergency_contact
+         WHERE suppliers.feed_id = excluded.feed_id",
+    )?
+    .execute(params![
+        s.id,
+        feed,
+        s.legal_name,
+        json(&s.identifiers),
+        s.address.street,
+        s.address.city,
+        s.address.state,
+        s.address.zip,
+        s.phone,
+        s.email,
+        s.emergency_contact.as_ref().map(json),
+    ])
+}
+
+fn upsert_contract(tx: &Transaction, feed: &str, c: &Contract) -> rusqlite::Result<usize> {
+    tx.prepare_cached(
+        "INSERT INTO contracts (id, feed_id, cooperative_id, supplier_id, number, title, lead_agency,
+             term_start, term_end, max_extension_end, eligibility, documents)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+         ON CONFLICT(id) DO UPDATE SET cooperative_id = excluded.cooperative_id, supplier_id = excluded.supplier_id,
+             number = excluded.number, title = excluded.title, lead_agency = excluded.lead_agency,
+             term_start = excluded.term_start, term_end = excluded.term_end,
+             max_extension_end = excluded.max_extension_end, eligibility = excluded.eligibility,
+             documents = excluded.documents
+         WHERE contracts.feed_id = excluded.feed_id",
+    )?
+    .execute(params![
+        c.id,
+        feed,
+        c.cooperative_id,
+        c.supplier_id,
+        c.number,
+        c.title,
+        c.lead_agency,
+        c.term_start.to_string(),
+        c.term_end.to_string(),
+        c.max_extension_end.map(|d| d.to_string()),
+        json(&c.eligibility),
+        json(&c.documents),
+    ])
+}
+
+fn upsert_dealer(tx: &Transaction, feed: &str, d: &DealerLocation) -> rusqlite::Result<usize> {
+    tx.prepare_cached(
+        "INSERT INTO dealers (id, feed_id, supplier_id, name, street, city, state, zip, phone, latitude, longitude)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT(id) DO UPDATE SET supplier_id = excluded.supplier_id, name = excluded.name,
+             street = excluded.street, city = excluded.city, state = excluded.state, zip = excluded.zip,
+             phone = excluded.phone, latitude = excluded.latitude, longitude = excluded.longitude
+         WHERE dealers.feed_id = excluded.feed_id",
+    )?
+    .execute(params![
+        d.id,
+        feed,
+        d.supplier_id,
+        d.name,
+        d.address.street,
+        d.address.city,
+        d.address.state,
+        d.address.zip,
+        d.phone,
+        d.latitude,
+        d.longitude
+    ])
+}
+
+fn upsert_item(tx: &Transaction, feed: &str, i: &CatalogueItem) -> rusqlite::Result<usize> {
+    tx.prepare_cached(
+        "INSERT INTO items (id, feed_id, contract_id, supplier_sku, manufacturer, manufacturer_part, description,
+             unit, list_cents, contract_cents, classifications, price_tiers, attributes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+         ON CONFLICT(id) DO UPDATE SET contract_id = excluded.contract_id, supplier_sku = excluded.supplier_sku,
+             manufacturer = excluded.manufacturer, manufacturer_part = excluded.manufacturer_part,
+             description = excluded.description, unit = excluded.unit, list_cents = excluded.list_cents,
+             contract_cents = excluded.contract_cents, classifications = excluded.classifications,
+             price_tiers = excluded.price_tiers, attributes = excluded.attributes
+         WHERE items.feed_id = excluded.feed_id",
+    )?
+    .execute(params![
+        i.id,
+        feed,
+        i.contract_id,
+        i.supplier_sku,
+        i.manufacturer,
+        i.manufacturer_part,
+        i.description,
+        i.unit,
+        i.list_price.0,
+        i.contract_price.0,
+        json(&i.classifications),
+        json(&i.price_tiers),
+        json(&i.attributes),
+    ])
+}
+
+/// Names the first record that points at something absent, in words, so the
+/// refusal says which record to fix rather than "FOREIGN KEY constraint failed".
+fn first_dangling_reference(tx: &Transaction) -> Result<Option<String>> {
+    let row = tx
+        .query_row(
+            "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check LIMIT 1",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            },
+        )
+        .map(Some)
+        .or_else(|e| {
+            if e == rusqlite::Error::QueryReturnedNoRows {
+                Ok(None)
+            } else {
+                Err(e)
+            }
+        })?;
+    let Some((child, rowid, parent)) = row else {
+        return Ok(None);
+    };
+    let id: String = tx.query_row(
+        &format!("SELECT id FROM {child} WHERE rowid = ?1"),
+        [rowid],
+        |r| r.get(0),
+    )?;
+    let singular = |t: &str| {
+        match t {
+            "cooperatives" => "cooperative",
+            "suppliers" => "supplier",
+            "contracts" => "contract",
+            "dealers" => "dealer",
+            "items" => "item",
+            other => other,
+        }
+        .to_owned()
+    };
+    Ok(Some(format!(
+        "{} '{id}' refers to a {} that the catalogue does not hold",
+        singular(&child),
+        singular(&parent)
+    )))
+}

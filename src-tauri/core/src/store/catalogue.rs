@@ -1,0 +1,66 @@
+//! Read-only questions about what the catalogue holds: which feeds it came
+//! from and how many records of each kind it has.
+
+use super::Store;
+use crate::error::Result;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FeedInfo {
+    pub id: String,
+    pub name: String,
+    pub sequence: u64,
+    pub generated_at: String,
+    pub applied_at: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CatalogueStatus {
+    pub feeds: Vec<FeedInfo>,
+    pub cooperatives: u64,
+    pub suppliers: u64,
+    pub contracts: u64,
+    pub dealers: u64,
+    pub items: u64,
+}
+
+impl CatalogueStatus {
+    pub fn is_empty(&self) -> bool {
+        self.feeds.is_empty() && self.items == 0
+    }
+}
+
+impl Store {
+    pub fn catalogue_status(&self) -> Result<CatalogueStatus> {
+        let conn = self.conn();
+        let count = |t: &str| -> Result<u64> {
+            Ok(
+                conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| {
+                    r.get::<_, i64>(0)
+                })? as u64,
+            )
+        };
+        let mut stmt = conn.prepare(
+            "SELECT id, name, sequence, generated_at, applied_at FROM feeds ORDER BY name, id",
+        )?;
+        let feeds = stmt
+            .query_map([], |r| {
+                Ok(FeedInfo {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    sequence: r.get::<_, i64>(2)? as u64,
+                    generated_at: r.get(3)?,
+                    applied_at: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(CatalogueStatus {
+            feeds,
+            cooperatives: count("cooperatives")?,
+            suppliers: count("suppliers")?,
+            contracts: count("contracts")?,
+            dealers: count("dealers")?,
+            items: count("items")?,
+        })
+    }
+}

@@ -1,0 +1,11 @@
+//! Integration tests of the core against real SQLite files in temporary
+//! directories. One module per area.
+
+// Applying record files: all or nothing, refusals leave the store untouched.
+mod apply;
+// Shared builders for record files and stores.
+mod fixture;
+// The bundled sample catalogue.
+mod sample;
+// Full-text search over the catalogue.
+mod search;
