@@ -34,6 +34,7 @@ pub fn header(feed: &str, sequence: u64, scope: Scope, base: Option<u64>) -> Hea
     }
 }
 
+#[allow(clippy::large_enum_variant)] // a handful per test
 pub enum Op {
     Put(Entity),
     Del(Kind, &'static str),
@@ -83,7 +84,7 @@ pub fn contract(id: &str, number: &str, coop: &str, supplier: &str) -> Entity {
         cooperative_id: coop.into(),
         supplier_id: supplier.into(),
         number: number.into(),
-        title: "Batteries and UPS".into(),
+        title: "Power protection equipment".into(),
         lead_agency: None,
         term_start: "2025-01-01".parse().unwrap(),
         term_end: "2028-12-31".parse().unwrap(),

@@ -790,6 +790,17 @@ mod tests {
         assert_eq!(categories.len(), CATEGORIES.len());
     }
 
+    /// `assets/sample-feed` must be exactly what this code writes: regenerate
+    /// it with `cargo run -p coopdesk-feed -- sample --out assets/sample-feed/catalogue.ndjson.gz`.
+    #[test]
+    fn bundled_sample_is_what_the_generator_writes() {
+        let fresh = write_snapshot_gz(&Spec::bundled_sample(), Vec::new()).unwrap();
+        assert!(
+            fresh == coopdesk_core::sample::SAMPLE_FEED_GZ,
+            "assets/sample-feed/catalogue.ndjson.gz is stale; regenerate it with `cargo run -p coopdesk-feed -- sample --out assets/sample-feed/catalogue.ndjson.gz`"
+        );
+    }
+
     #[test]
     fn generation_is_deterministic() {
         let mut spec = Spec::bundled_sample();

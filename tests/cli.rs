@@ -1,0 +1,139 @@
+use crate::util::*;
+use serde_json::Value;
+
+#[test]
+fn load_sample_then_search_as_text_and_json() {
+    let s = Scratch::new();
+    let out = coopdesk(&s.db(), &["load-sample"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Loaded the sample catalogue: 5 cooperatives, 30 suppliers, 30 contracts, 60 dealers, 5200 items."), "{}", stdout(&out));
+
+    let again = coopdesk(&s.db(), &["load-sample"]);
+    assert!(stdout(&again).contains("already loaded"));
+
+    let out = coopdesk(&s.db(), &["search", "generator", "--json", "--limit", "10"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(page["total"].as_u64().unwrap() > 10);
+    let hits = page["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 10);
+    for h in hits {
+        assert!(
+            h["description"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .contains("generator"),
+            "{h}"
+        );
+        assert!(h["contract_price"].as_i64().unwrap() < h["list_price"].as_i64().unwrap());
+        assert!(h["saving_bps"].as_i64().unwrap() > 0);
+    }
+
+    let out = coopdesk(&s.db(), &["search", "ups battery"]);
+    let text = stdout(&out);
+    assert!(text.starts_with("Item"), "{text}");
+    assert!(text.contains("Contract price") && text.contains("Saving"));
+    assert!(text.contains('$') && text.contains('%'));
+    assert!(text.contains("matching items"));
+}
+
+#[test]
+fn search_by_part_number_with_or_without_dashes() {
+    let s = Scratch::new();
+    coopdesk(&s.db(), &["load-sample"]);
+    let first: Value = serde_json::from_slice(
+        &coopdesk(&s.db(), &["search", "", "--json", "--limit", "1"]).stdout,
+    )
+    .unwrap();
+    let part = first["hits"][0]["manufacturer_part"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let id = first["hits"][0]["item_id"].as_str().unwrap().to_owned();
+    for typed in [part.clone(), part.replace('-', ""), part.to_lowercase()] {
+        let page: Value =
+            serde_json::from_slice(&coopdesk(&s.db(), &["search", &typed, "--json"]).stdout)
+                .unwrap();
+        assert_eq!(page["hits"][0]["item_id"], id.as_str(), "typed {typed}");
+    }
+}
+
+#[test]
+fn empty_catalogue_says_what_to_do() {
+    let s = Scratch::new();
+    let out = coopdesk(&s.db(), &["search", "generator"]);
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("No items match \"generator\""));
+    let status = coopdesk(&s.db(), &["status"]);
+    assert!(stdout(&status).contains("No feeds yet"));
+}
+
+#[test]
+fn a_broken_feed_file_fails_with_the_line_and_changes_nothing() {
+    let s = Scratch::new();
+    coopdesk(&s.db(), &["load-sample"]);
+    let before = stdout(&coopdesk(&s.db(), &["status", "--json"]));
+    let bad = s.path("bad.ndjson");
+    std::fs::write(
+        &bad,
+        concat!(
+            r#"{"op":"header","data":{"format":"coopdesk-records","format_version":1,"feed_id":"coopdesk-sample","feed_name":"x","sequence":2,"scope":"snapshot","generated_at":"2026-11-02T00:00:00Z"}}"#,
+            "\n",
+            r#"{"op":"upsert","kind":"item","data":{"id":"itm-1","description":"no contract"}}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let out = coopdesk(&s.db(), &["apply", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.starts_with("coopdesk: The feed"), "{err}");
+    assert!(
+        err.contains("nothing was changed: line 2: item record: missing field"),
+        "{err}"
+    );
+    assert_eq!(stdout(&coopdesk(&s.db(), &["status", "--json"])), before);
+}
+
+#[test]
+fn a_database_from_a_newer_coopdesk_is_refused_with_advice() {
+    let s = Scratch::new();
+    {
+        let conn = rusqlite::Connection::open(s.db()).unwrap();
+        conn.execute_batch("PRAGMA user_version = 42;").unwrap();
+    }
+    let out = coopdesk(&s.db(), &["status"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("written by a newer version of coopdesk"),
+        "{err}"
+    );
+    assert!(err.contains("--db"), "{err}");
+    assert!(
+        !err.contains("Error {") && !err.contains("Some("),
+        "debug text leaked: {err}"
+    );
+}
+
+#[test]
+fn the_environment_variable_chooses_the_database() {
+    let s = Scratch::new();
+    let out = std::process::Command::new(BIN)
+        .args(["load-sample"])
+        .env("COOPDESK_DB", s.db())
+        .env_remove("DISPLAY")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(s.db().exists());
+}
+
+#[test]
+fn usage_errors_are_explained() {
+    let s = Scratch::new();
+    let out = coopdesk(&s.db(), &["search"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("Usage"), "{}", stderr(&out));
+}

@@ -1,0 +1,9 @@
+//! Tests of the finished program: the `coopdesk` binary as a user runs it.
+
+// The headless command line, run with no display.
+mod cli;
+// Shared helpers: temporary databases, running the binary.
+mod util;
+// The real app window, driven over WebDriver (needs Xvfb and tauri-driver;
+// `scripts/test` provides both).
+mod window;

@@ -1,0 +1,194 @@
+//! End-to-end: the real coopdesk window on a fresh database, driven over
+//! WebDriver through tauri-driver and WebKitWebDriver under Xvfb.
+
+use crate::util::*;
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use serde_json::json;
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A tauri-driver on its own ports, stopped when dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn tauri_driver_path() -> std::path::PathBuf {
+    let on_path = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|d| d.join("tauri-driver"))
+        .find(|p| p.is_file());
+    let in_cargo =
+        std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo/bin/tauri-driver"));
+    on_path.or(in_cargo.filter(|p| p.is_file())).expect(
+        "tauri-driver is not installed: run the tests with scripts/test, which installs it \
+         (or `cargo install tauri-driver --version '^2' --locked`)",
+    )
+}
+
+impl Driver {
+    fn start() -> Driver {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "the window test needs a display: run the tests with scripts/test, which starts Xvfb"
+        );
+        let port = free_port();
+        let log = std::fs::File::create(output_dir("window").join("tauri-driver.log")).unwrap();
+        // Its own process group, so that stopping it also stops the
+        // WebKitWebDriver and app it starts; its output goes to a file so no
+        // leftover process can hold the test runner's pipes open.
+        let child = Command::new(tauri_driver_path())
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &free_port().to_string(),
+            ])
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .process_group(0)
+            .spawn()
+            .expect("tauri-driver starts");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on port {port} within 30 s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Driver { child, port }
+    }
+
+    async fn open_app(&self, db: &std::path::Path) -> Client {
+        let caps = json!({
+            "browserName": "wry",
+            "tauri:options": { "application": BIN, "args": ["--db", db.to_str().unwrap()] }
+        });
+        let serde_json::Value::Object(caps) = caps else {
+            unreachable!()
+        };
+        ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("a WebDriver session on the coopdesk window")
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        std::thread::sleep(Duration::from_millis(300));
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+async fn by_test_id(c: &Client, id: &str) -> Element {
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(&format!("[data-testid='{id}']")))
+        .await
+        .unwrap_or_else(|e| panic!("no element {id}: {e}"))
+}
+
+/// Polls until the element's text satisfies `ok`, and returns that text.
+async fn wait_text(c: &Client, id: &str, ok: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let text = by_test_id(c, id).await.text().await.unwrap_or_default();
+        if ok(&text) {
+            return text;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{id} never showed what was expected; last text: {text:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn screenshot(c: &Client, name: &str) {
+    // The WebView paints a moment after the DOM settles.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let png = c.screenshot().await.expect("a screenshot of the window");
+    let path = output_dir("window").join(name);
+    std::fs::write(&path, png).unwrap();
+    eprintln!("screenshot: {}", path.display());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fresh_start_shows_the_sample_catalogue_and_searches_as_you_type() {
+    let scratch = Scratch::new();
+    let driver = Driver::start();
+    let c = driver.open_app(&scratch.db()).await;
+
+    // First start on an empty database: the bundled sample is there.
+    let summary = wait_text(&c, "result-count", |t| t.contains("items in the catalogue")).await;
+    assert_eq!(summary, "5,200 items in the catalogue");
+    let footer = wait_text(&c, "catalogue-status", |t| t.contains("contracts")).await;
+    assert!(footer.contains("coopdesk sample catalogue"), "{footer}");
+    let rows = c
+        .find_all(Locator::Css("[data-testid='result-row']"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 50);
+    screenshot(&c, "01-catalogue.png").await;
+
+    // Typing answers without pressing Enter.
+    by_test_id(&c, "search-input")
+        .await
+        .send_keys("generator")
+        .await
+        .unwrap();
+    let summary = wait_text(&c, "result-count", |t| t.contains("“generator”")).await;
+    assert!(summary.contains("items match"), "{summary}");
+    let rows = c
+        .find_all(Locator::Css("[data-testid='result-row']"))
+        .await
+        .unwrap();
+    assert!(!rows.is_empty());
+    for row in &rows {
+        let text = row.text().await.unwrap();
+        assert!(text.to_lowercase().contains("generator"), "{text}");
+        assert!(
+            text.contains('$') && text.contains('%'),
+            "prices and saving shown: {text}"
+        );
+    }
+    screenshot(&c, "02-search-generator.png").await;
+
+    // A search with no match says so plainly.
+    let input = by_test_id(&c, "search-input").await;
+    input.clear().await.unwrap();
+    input.send_keys("zzzzqqq").await.unwrap();
+    let empty = by_test_id(&c, "no-results").await.text().await.unwrap();
+    assert!(
+        empty.contains("Nothing in the catalogue matches"),
+        "{empty}"
+    );
+
+    c.close().await.unwrap();
+    drop(driver);
+
+    // The window wrote the sample into the database it was given.
+    let store = coopdesk_core::Store::open(&scratch.db()).unwrap();
+    assert_eq!(store.catalogue_status().unwrap().items, 5_200);
+}

@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
+import App from "./App.svelte";
+import { setInvoker, type CatalogueStatus, type SearchHit, type SearchPage, type SearchQuery } from "./lib/api";
+
+const battery: SearchHit = {
+  item_id: "i1",
+  description: "UPS replacement battery <b>cartridge</b>",
+  supplier_sku: "PEL-000001",
+  manufacturer_part: "VO123-4567",
+  supplier: "Pelican Supply Co.",
+  cooperative: "Gulf States Purchasing Cooperative",
+  contract_id: "ctr-1",
+  contract_number: "GUL-2501-101",
+  unit: "EA",
+  list_price: 10000,
+  contract_price: 7000,
+  saving_bps: 3000,
+};
+
+const status: CatalogueStatus = { feeds: [], cooperatives: 5, suppliers: 30, contracts: 30, dealers: 60, items: 1 };
+
+// A backend that answers like the real one, over a one-item catalogue.
+function backend(fail = false) {
+  setInvoker(async <T,>(cmd: string, args?: Record<string, unknown>): Promise<T> => {
+    if (fail) throw { code: "db_too_new", message: "The database was written by a newer version of coopdesk." };
+    if (cmd === "catalogue_status") return status as T;
+    if (cmd === "search") {
+      const q = args?.query as SearchQuery;
+      const match = q.text === "" || battery.description.toLowerCase().includes(q.text.toLowerCase());
+      const page: SearchPage = { text: q.text, total: match ? 1 : 0, offset: 0, hits: match ? [battery] : [] };
+      return page as T;
+    }
+    throw new Error(`unexpected command ${cmd}`);
+  });
+}
+
+afterEach(() => cleanup());
+
+describe("App", () => {
+  it("shows the catalogue with prices and saving on start", async () => {
+    backend();
+    render(App);
+    expect(await screen.findByText("1 item in the catalogue")).toBeTruthy();
+    const row = screen.getByTestId("result-row");
+    expect(row.textContent).toContain("$100.00");
+    expect(row.textContent).toContain("$70.00");
+    expect(row.textContent).toContain("30.0%");
+    expect(row.textContent).toContain("GUL-2501-101");
+    // Feed text is text: markup in a description is not interpreted.
+    expect(row.querySelector("b")).toBeNull();
+    expect(row.textContent).toContain("<b>cartridge</b>");
+  });
+
+  it("answers as the clerk types, and says plainly when nothing matches", async () => {
+    backend();
+    render(App);
+    await screen.findByText("1 item in the catalogue");
+    const input = screen.getByTestId("search-input") as HTMLInputElement;
+    await fireEvent.input(input, { target: { value: "battery" } });
+    expect(await screen.findByText(/1 item matches “battery”/)).toBeTruthy();
+    await fireEvent.input(input, { target: { value: "chainsaw" } });
+    expect(await screen.findByTestId("no-results")).toBeTruthy();
+  });
+
+  it("shows the backend's message, not a debug string, when the catalogue cannot open", async () => {
+    backend(true);
+    render(App);
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toBe("The database was written by a newer version of coopdesk.");
+  });
+
+  it("focuses the search box with / and Ctrl+K", async () => {
+    backend();
+    render(App);
+    await screen.findByText("1 item in the catalogue");
+    const input = screen.getByTestId("search-input");
+    input.blur();
+    await fireEvent.keyDown(window, { key: "/" });
+    expect(document.activeElement).toBe(input);
+    input.blur();
+    await fireEvent.keyDown(window, { key: "k", ctrlKey: true });
+    expect(document.activeElement).toBe(input);
+  });
+});
