@@ -6,7 +6,13 @@ fn load_sample_then_search_as_text_and_json() {
     let s = Scratch::new();
     let out = coopdesk(&s.db(), &["load-sample"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("Loaded the sample catalogue: 5 cooperatives, 30 suppliers, 30 contracts, 60 dealers, 5200 items."), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains(
+            "Loaded the sample catalogue: 5 cooperatives, 30 suppliers, 30 contracts, 60 dealers, 5200 items."
+        ),
+        "{}",
+        stdout(&out)
+    );
 
     let again = coopdesk(&s.db(), &["load-sample"]);
     assert!(stdout(&again).contains("already loaded"));
@@ -18,14 +24,7 @@ fn load_sample_then_search_as_text_and_json() {
     let hits = page["hits"].as_array().unwrap();
     assert_eq!(hits.len(), 10);
     for h in hits {
-        assert!(
-            h["description"]
-                .as_str()
-                .unwrap()
-                .to_lowercase()
-                .contains("generator"),
-            "{h}"
-        );
+        assert!(h["description"].as_str().unwrap().to_lowercase().contains("generator"), "{h}");
         assert!(h["contract_price"].as_i64().unwrap() < h["list_price"].as_i64().unwrap());
         assert!(h["saving_bps"].as_i64().unwrap() > 0);
     }
@@ -42,19 +41,12 @@ fn load_sample_then_search_as_text_and_json() {
 fn search_by_part_number_with_or_without_dashes() {
     let s = Scratch::new();
     coopdesk(&s.db(), &["load-sample"]);
-    let first: Value = serde_json::from_slice(
-        &coopdesk(&s.db(), &["search", "", "--json", "--limit", "1"]).stdout,
-    )
-    .unwrap();
-    let part = first["hits"][0]["manufacturer_part"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let first: Value =
+        serde_json::from_slice(&coopdesk(&s.db(), &["search", "", "--json", "--limit", "1"]).stdout).unwrap();
+    let part = first["hits"][0]["manufacturer_part"].as_str().unwrap().to_owned();
     let id = first["hits"][0]["item_id"].as_str().unwrap().to_owned();
     for typed in [part.clone(), part.replace('-', ""), part.to_lowercase()] {
-        let page: Value =
-            serde_json::from_slice(&coopdesk(&s.db(), &["search", &typed, "--json"]).stdout)
-                .unwrap();
+        let page: Value = serde_json::from_slice(&coopdesk(&s.db(), &["search", &typed, "--json"]).stdout).unwrap();
         assert_eq!(page["hits"][0]["item_id"], id.as_str(), "typed {typed}");
     }
 }
@@ -89,10 +81,7 @@ fn a_broken_feed_file_fails_with_the_line_and_changes_nothing() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.starts_with("coopdesk: The feed"), "{err}");
-    assert!(
-        err.contains("nothing was changed: line 2: item record: missing field"),
-        "{err}"
-    );
+    assert!(err.contains("nothing was changed: line 2: item record: missing field"), "{err}");
     assert_eq!(stdout(&coopdesk(&s.db(), &["status", "--json"])), before);
 }
 
@@ -106,15 +95,9 @@ fn a_database_from_a_newer_coopdesk_is_refused_with_advice() {
     let out = coopdesk(&s.db(), &["status"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(
-        err.contains("written by a newer version of coopdesk"),
-        "{err}"
-    );
+    assert!(err.contains("written by a newer version of coopdesk"), "{err}");
     assert!(err.contains("--db"), "{err}");
-    assert!(
-        !err.contains("Error {") && !err.contains("Some("),
-        "debug text leaked: {err}"
-    );
+    assert!(!err.contains("Error {") && !err.contains("Some("), "debug text leaked: {err}");
 }
 
 #[test]

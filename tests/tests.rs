@@ -2,6 +2,10 @@
 
 // The headless command line, run with no display.
 mod cli;
+// A misbehaving HTTP server: errors, stalls, cut and endless bodies.
+mod fault_server;
+// Signed feeds: publishing, syncing, and every attack and fault refused.
+mod sync;
 // Shared helpers: temporary databases, running the binary.
 mod util;
 // The real app window, driven over WebDriver (needs Xvfb and tauri-driver;

@@ -10,9 +10,7 @@ pub struct Scratch {
 
 impl Scratch {
     pub fn new() -> Scratch {
-        Scratch {
-            dir: tempfile::tempdir().unwrap(),
-        }
+        Scratch { dir: tempfile::tempdir().unwrap() }
     }
 
     pub fn db(&self) -> PathBuf {
@@ -47,9 +45,7 @@ pub fn stderr(o: &Output) -> String {
 
 /// Where tests leave files for people to look at (screenshots).
 pub fn output_dir(area: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("test-output")
-        .join(area);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-output").join(area);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }

@@ -16,11 +16,7 @@ struct Driver {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 fn tauri_driver_path() -> std::path::PathBuf {
@@ -29,8 +25,7 @@ fn tauri_driver_path() -> std::path::PathBuf {
         .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
         .map(|d| d.join("tauri-driver"))
         .find(|p| p.is_file());
-    let in_cargo =
-        std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo/bin/tauri-driver"));
+    let in_cargo = std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo/bin/tauri-driver"));
     on_path.or(in_cargo.filter(|p| p.is_file())).expect(
         "tauri-driver is not installed: run the tests with scripts/test, which installs it \
          (or `cargo install tauri-driver --version '^2' --locked`)",
@@ -49,12 +44,7 @@ impl Driver {
         // WebKitWebDriver and app it starts; its output goes to a file so no
         // leftover process can hold the test runner's pipes open.
         let child = Command::new(tauri_driver_path())
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &free_port().to_string(),
-            ])
+            .args(["--port", &port.to_string(), "--native-port", &free_port().to_string()])
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())
             .stderr(log)
@@ -63,10 +53,7 @@ impl Driver {
             .expect("tauri-driver starts");
         let deadline = Instant::now() + Duration::from_secs(30);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "tauri-driver did not listen on port {port} within 30 s"
-            );
+            assert!(Instant::now() < deadline, "tauri-driver did not listen on port {port} within 30 s");
             std::thread::sleep(Duration::from_millis(100));
         }
         Driver { child, port }
@@ -77,9 +64,7 @@ impl Driver {
             "browserName": "wry",
             "tauri:options": { "application": BIN, "args": ["--db", db.to_str().unwrap()] }
         });
-        let serde_json::Value::Object(caps) = caps else {
-            unreachable!()
-        };
+        let serde_json::Value::Object(caps) = caps else { unreachable!() };
         ClientBuilder::native()
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{}", self.port))
@@ -93,10 +78,7 @@ impl Drop for Driver {
         let group = format!("-{}", self.child.id());
         let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
         std::thread::sleep(Duration::from_millis(300));
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &group])
-            .stderr(Stdio::null())
-            .status();
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
         let _ = self.child.wait();
     }
 }
@@ -117,10 +99,7 @@ async fn wait_text(c: &Client, id: &str, ok: impl Fn(&str) -> bool) -> String {
         if ok(&text) {
             return text;
         }
-        assert!(
-            Instant::now() < deadline,
-            "{id} never showed what was expected; last text: {text:?}"
-        );
+        assert!(Instant::now() < deadline, "{id} never showed what was expected; last text: {text:?}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
@@ -145,33 +124,20 @@ async fn fresh_start_shows_the_sample_catalogue_and_searches_as_you_type() {
     assert_eq!(summary, "5,200 items in the catalogue");
     let footer = wait_text(&c, "catalogue-status", |t| t.contains("contracts")).await;
     assert!(footer.contains("coopdesk sample catalogue"), "{footer}");
-    let rows = c
-        .find_all(Locator::Css("[data-testid='result-row']"))
-        .await
-        .unwrap();
+    let rows = c.find_all(Locator::Css("[data-testid='result-row']")).await.unwrap();
     assert_eq!(rows.len(), 50);
     screenshot(&c, "01-catalogue.png").await;
 
     // Typing answers without pressing Enter.
-    by_test_id(&c, "search-input")
-        .await
-        .send_keys("generator")
-        .await
-        .unwrap();
+    by_test_id(&c, "search-input").await.send_keys("generator").await.unwrap();
     let summary = wait_text(&c, "result-count", |t| t.contains("“generator”")).await;
     assert!(summary.contains("items match"), "{summary}");
-    let rows = c
-        .find_all(Locator::Css("[data-testid='result-row']"))
-        .await
-        .unwrap();
+    let rows = c.find_all(Locator::Css("[data-testid='result-row']")).await.unwrap();
     assert!(!rows.is_empty());
     for row in &rows {
         let text = row.text().await.unwrap();
         assert!(text.to_lowercase().contains("generator"), "{text}");
-        assert!(
-            text.contains('$') && text.contains('%'),
-            "prices and saving shown: {text}"
-        );
+        assert!(text.contains('$') && text.contains('%'), "prices and saving shown: {text}");
     }
     screenshot(&c, "02-search-generator.png").await;
 
@@ -180,10 +146,7 @@ async fn fresh_start_shows_the_sample_catalogue_and_searches_as_you_type() {
     input.clear().await.unwrap();
     input.send_keys("zzzzqqq").await.unwrap();
     let empty = by_test_id(&c, "no-results").await.text().await.unwrap();
-    assert!(
-        empty.contains("Nothing in the catalogue matches"),
-        "{empty}"
-    );
+    assert!(empty.contains("Nothing in the catalogue matches"), "{empty}");
 
     c.close().await.unwrap();
     drop(driver);

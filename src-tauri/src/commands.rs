@@ -15,10 +15,7 @@ pub struct AppInfo {
 
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
-    AppInfo {
-        version: env!("CARGO_PKG_VERSION"),
-        db_path: state.db_path.as_ref().map(|p| p.display().to_string()),
-    }
+    AppInfo { version: env!("CARGO_PKG_VERSION"), db_path: state.db_path.as_ref().map(|p| p.display().to_string()) }
 }
 
 #[tauri::command]
@@ -27,9 +24,6 @@ pub async fn catalogue_status(state: State<'_, AppState>) -> Result<CatalogueSta
 }
 
 #[tauri::command]
-pub async fn search(
-    state: State<'_, AppState>,
-    query: SearchQuery,
-) -> Result<SearchPage, IpcError> {
+pub async fn search(state: State<'_, AppState>, query: SearchQuery) -> Result<SearchPage, IpcError> {
     state.with_store(move |store| store.search(&query)).await
 }

@@ -11,10 +11,7 @@ pub struct IpcError {
 
 impl From<coopdesk_core::Error> for IpcError {
     fn from(e: coopdesk_core::Error) -> Self {
-        IpcError {
-            code: e.code(),
-            message: e.to_string(),
-        }
+        IpcError { code: e.code(), message: e.to_string() }
     }
 }
 

@@ -19,11 +19,7 @@ pub fn run(db_path: coopdesk_core::Result<PathBuf>) {
             Ok(())
         })
         .manage(state)
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::catalogue_status,
-            commands::search
-        ])
+        .invoke_handler(tauri::generate_handler![commands::app_info, commands::catalogue_status, commands::search])
         .run(tauri::generate_context!("tauri.conf.json"))
         .expect("the coopdesk window could not be started");
 }

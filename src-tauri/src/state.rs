@@ -22,10 +22,7 @@ impl AppState {
             Ok(p) => (Some(p.clone()), Store::open(&p).map_err(IpcError::from)),
             Err(e) => (None, Err(e.into())),
         };
-        AppState {
-            db_path,
-            store: Arc::new(Mutex::new(store)),
-        }
+        AppState { db_path, store: Arc::new(Mutex::new(store)) }
     }
 
     /// Loads the sample catalogue on first start, in the background. The lock

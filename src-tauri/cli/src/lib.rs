@@ -4,6 +4,7 @@
 //! for people, or JSON with `--json` for scripts; failures print the core's
 //! message and exit non-zero.
 
+mod feeds;
 mod table;
 
 use clap::{Parser, Subcommand};
@@ -60,6 +61,37 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Manage the marketplace feeds this catalogue follows.
+    Feeds {
+        #[command(subcommand)]
+        action: FeedsAction,
+    },
+    /// Fetch, verify and apply the followed feeds (all, or one with --feed).
+    Sync {
+        #[arg(long)]
+        feed: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FeedsAction {
+    /// Follow a feed: its id, the address of its manifest.json, and the
+    /// publisher's minisign public key (the key line, or a .pub file).
+    Add {
+        id: String,
+        url: String,
+        #[arg(long)]
+        pubkey: String,
+    },
+    /// List the feeds followed, with their last sync.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop following a feed and remove its records from the catalogue.
+    Remove { id: String },
 }
 
 impl Args {
@@ -86,41 +118,35 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
-fn print_json<T: Serialize>(out: &mut dyn Write, value: &T) -> coopdesk_core::Result<()> {
+pub(crate) fn print_json<T: Serialize>(out: &mut dyn Write, value: &T) -> coopdesk_core::Result<()> {
     let text = serde_json::to_string_pretty(value).expect("results always serialise");
     writeln!(out, "{text}").map_err(stdout_error)
 }
 
-fn stdout_error(e: std::io::Error) -> coopdesk_core::Error {
-    coopdesk_core::Error::Io {
-        what: "standard output".into(),
-        reason: e.to_string(),
-    }
+pub(crate) fn stdout_error(e: std::io::Error) -> coopdesk_core::Error {
+    coopdesk_core::Error::Io { what: "standard output".into(), reason: e.to_string() }
 }
 
 fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
     let Some(command) = &args.command else {
-        return Err(coopdesk_core::Error::InvalidInput(
-            "no command given".into(),
-        ));
+        return Err(coopdesk_core::Error::InvalidInput("no command given".into()));
     };
-    let mut store = Store::open(&args.db_path()?)?;
+    let db_path = args.db_path()?;
+    let mut store = Store::open(&db_path)?;
     match command {
+        Command::Feeds { action } => feeds::run(&mut store, action, out),
+        Command::Sync { feed, json } => {
+            drop(store);
+            feeds::sync(&db_path, feed.as_deref(), *json, out)
+        }
         Command::Search { query, json, limit } => {
-            let page = store.search(&SearchQuery {
-                text: query.clone(),
-                limit: *limit,
-                offset: 0,
-            })?;
+            let page = store.search(&SearchQuery { text: query.clone(), limit: *limit, offset: 0 })?;
             if *json {
                 return print_json(out, &page);
             }
             if page.hits.is_empty() {
-                writeln!(
-                    out,
-                    "No items match \"{query}\". Try fewer or shorter words, or a part number."
-                )
-                .map_err(stdout_error)?;
+                writeln!(out, "No items match \"{query}\". Try fewer or shorter words, or a part number.")
+                    .map_err(stdout_error)?;
                 return Ok(());
             }
             let rows: Vec<Vec<String>> = page
@@ -139,19 +165,9 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
                     ]
                 })
                 .collect();
-            let headers = [
-                "Item",
-                "Supplier",
-                "Cooperative",
-                "Contract",
-                "Unit",
-                "List",
-                "Contract price",
-                "Saving",
-            ];
+            let headers = ["Item", "Supplier", "Cooperative", "Contract", "Unit", "List", "Contract price", "Saving"];
             table::write(out, &headers, &rows, &[5, 6, 7]).map_err(stdout_error)?;
-            writeln!(out, "{} of {} matching items", page.hits.len(), page.total)
-                .map_err(stdout_error)
+            writeln!(out, "{} of {} matching items", page.hits.len(), page.total).map_err(stdout_error)
         }
         Command::LoadSample { json } => {
             let summary = store.load_sample()?;
@@ -175,12 +191,8 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
                 return print_json(out, &summary);
             }
             if summary.already_current {
-                return writeln!(
-                    out,
-                    "Feed '{}' is already at sequence {}.",
-                    summary.feed_id, summary.sequence
-                )
-                .map_err(stdout_error);
+                return writeln!(out, "Feed '{}' is already at sequence {}.", summary.feed_id, summary.sequence)
+                    .map_err(stdout_error);
             }
             writeln!(
                 out,
@@ -203,28 +215,16 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
             }
             writeln!(out, "Database: {}", store.path().display()).map_err(stdout_error)?;
             if status.feeds.is_empty() {
-                writeln!(
-                    out,
-                    "No feeds yet. Run `coopdesk load-sample` or start the app."
-                )
-                .map_err(stdout_error)?;
+                writeln!(out, "No feeds yet. Run `coopdesk load-sample` or start the app.").map_err(stdout_error)?;
             }
             for f in &status.feeds {
-                writeln!(
-                    out,
-                    "Feed {} ({}): sequence {}, applied {}",
-                    f.id, f.name, f.sequence, f.applied_at
-                )
-                .map_err(stdout_error)?;
+                writeln!(out, "Feed {} ({}): sequence {}, applied {}", f.id, f.name, f.sequence, f.applied_at)
+                    .map_err(stdout_error)?;
             }
             writeln!(
                 out,
                 "{} cooperatives, {} suppliers, {} contracts, {} dealers, {} items",
-                status.cooperatives,
-                status.suppliers,
-                status.contracts,
-                status.dealers,
-                status.items
+                status.cooperatives, status.suppliers, status.contracts, status.dealers, status.items
             )
             .map_err(stdout_error)
         }

@@ -17,25 +17,10 @@ fn cut(cell: &str) -> String {
 
 /// Writes `rows` under `headers`; columns listed in `right` are right-aligned
 /// (amounts line up on the decimal point).
-pub fn write(
-    out: &mut dyn Write,
-    headers: &[&str],
-    rows: &[Vec<String>],
-    right: &[usize],
-) -> io::Result<()> {
-    let cells: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| r.iter().map(|c| cut(c)).collect())
-        .collect();
+pub fn write(out: &mut dyn Write, headers: &[&str], rows: &[Vec<String>], right: &[usize]) -> io::Result<()> {
+    let cells: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| cut(c)).collect()).collect();
     let widths: Vec<usize> = (0..headers.len())
-        .map(|i| {
-            cells
-                .iter()
-                .map(|r| r[i].chars().count())
-                .chain([headers[i].chars().count()])
-                .max()
-                .unwrap_or(0)
-        })
+        .map(|i| cells.iter().map(|r| r[i].chars().count()).chain([headers[i].chars().count()]).max().unwrap_or(0))
         .collect();
     let line = |cells: &[String]| -> String {
         cells
@@ -56,15 +41,7 @@ pub fn write(
     };
     let header_cells: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
     writeln!(out, "{}", line(&header_cells))?;
-    writeln!(
-        out,
-        "{}",
-        widths
-            .iter()
-            .map(|w| "-".repeat(*w))
-            .collect::<Vec<_>>()
-            .join("  ")
-    )?;
+    writeln!(out, "{}", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  "))?;
     for r in &cells {
         writeln!(out, "{}", line(r))?;
     }
@@ -76,23 +53,14 @@ mod tests {
     #[test]
     fn pads_and_aligns() {
         let mut out = Vec::new();
-        let rows = vec![
-            vec!["Battery".to_owned(), "$1.00".to_owned()],
-            vec!["UPS".to_owned(), "$100.00".to_owned()],
-        ];
+        let rows = vec![vec!["Battery".to_owned(), "$1.00".to_owned()], vec!["UPS".to_owned(), "$100.00".to_owned()]];
         super::write(&mut out, &["Item", "Price"], &rows, &[1]).unwrap();
         let text = String::from_utf8(out).unwrap();
-        assert_eq!(
-            text,
-            "Item       Price\n-------  -------\nBattery    $1.00\nUPS      $100.00\n"
-        );
+        assert_eq!(text, "Item       Price\n-------  -------\nBattery    $1.00\nUPS      $100.00\n");
     }
 
     #[test]
     fn long_cells_are_cut() {
-        assert_eq!(
-            super::cut(&"x".repeat(100)).chars().count(),
-            super::MAX_CELL
-        );
+        assert_eq!(super::cut(&"x".repeat(100)).chars().count(), super::MAX_CELL);
     }
 }

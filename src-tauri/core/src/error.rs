@@ -11,11 +11,7 @@ pub enum Error {
     Open { path: PathBuf, reason: String },
 
     #[error("The database at {path} was written by a newer version of coopdesk (schema version {found}; this version understands up to {supported}). Install the newer coopdesk, or open another database with --db.")]
-    DatabaseTooNew {
-        path: PathBuf,
-        found: i64,
-        supported: i64,
-    },
+    DatabaseTooNew { path: PathBuf, found: i64, supported: i64 },
 
     #[error("The database is in use by another coopdesk window or program. Close the other one and try again.")]
     Busy,
@@ -24,10 +20,7 @@ pub enum Error {
     Database(String),
 
     #[error("The feed '{source_name}' was refused and nothing was changed: {error}. Ask the feed's publisher for a corrected file.")]
-    FeedInvalid {
-        source_name: String,
-        error: RecordError,
-    },
+    FeedInvalid { source_name: String, error: RecordError },
 
     #[error("The feed '{source_name}' was refused and nothing was changed: {reason}.")]
     FeedRejected { source_name: String, reason: String },
@@ -40,6 +33,15 @@ pub enum Error {
 
     #[error("{0}")]
     InvalidInput(String),
+
+    #[error("The sync was cancelled. The catalogue is exactly as it was before.")]
+    Cancelled,
+
+    #[error("Feed '{feed_id}' could not be synced: {reason}. The catalogue is unchanged and still usable.")]
+    Sync { feed_id: String, reason: String, retryable: bool },
+
+    #[error("There is no feed '{0}'. `coopdesk feeds list` shows the feeds this catalogue follows.")]
+    UnknownFeed(String),
 }
 
 impl Error {
@@ -55,23 +57,21 @@ impl Error {
             Error::NoDataDir => "no_data_dir",
             Error::Io { .. } => "io",
             Error::InvalidInput(_) => "invalid_input",
+            Error::Cancelled => "cancelled",
+            Error::Sync { .. } => "sync_failed",
+            Error::UnknownFeed(_) => "unknown_feed",
         }
     }
 
     pub(crate) fn io(what: impl Into<String>, err: std::io::Error) -> Error {
-        Error::Io {
-            what: what.into(),
-            reason: err.to_string(),
-        }
+        Error::Io { what: what.into(), reason: err.to_string() }
     }
 }
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => {
-                Error::Busy
-            }
+            Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => Error::Busy,
             _ => Error::Database(e.to_string()),
         }
     }

@@ -4,12 +4,15 @@
 //! - [`record`]: the NDJSON record format that feeds and the sample carry.
 //! - [`store`]: the SQLite database, its migrations, and applying records.
 //! - [`search`]: full-text catalogue search.
+//! - [`feed`]: the signed feed manifest and its verification.
+//! - [`sync`]: fetching, verifying and applying a followed feed.
 //! - [`sample`]: the bundled sample catalogue.
 //! - [`paths`]: where the database lives.
 //!
 //! The Tauri shell and the command line are thin layers over this crate.
 
 pub mod error;
+pub mod feed;
 pub mod model;
 pub mod money;
 pub mod paths;
@@ -17,6 +20,7 @@ pub mod record;
 pub mod sample;
 pub mod search;
 pub mod store;
+pub mod sync;
 
 pub use error::{Error, Result};
 pub use money::Cents;

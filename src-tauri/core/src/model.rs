@@ -253,27 +253,15 @@ pub struct Invalid {
 type Check = Result<(), Invalid>;
 
 fn invalid(field: &'static str, reason: impl Into<String>) -> Invalid {
-    Invalid {
-        field,
-        reason: reason.into(),
-    }
+    Invalid { field, reason: reason.into() }
 }
 
-pub(crate) fn check_id(field: &'static str, id: &str) -> Check {
+pub fn check_id(field: &'static str, id: &str) -> Check {
     if id.is_empty() || id.len() > limits::ID {
-        return Err(invalid(
-            field,
-            format!("must be 1 to {} characters", limits::ID),
-        ));
+        return Err(invalid(field, format!("must be 1 to {} characters", limits::ID)));
     }
-    if !id
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/'))
-    {
-        return Err(invalid(
-            field,
-            "may hold only letters, digits and - _ . : /",
-        ));
+    if !id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/')) {
+        return Err(invalid(field, "may hold only letters, digits and - _ . : /"));
     }
     Ok(())
 }
@@ -285,26 +273,19 @@ fn check_text(field: &'static str, text: &str, max: usize, required: bool) -> Ch
     if text.chars().count() > max {
         return Err(invalid(field, format!("is longer than {max} characters")));
     }
-    if text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
+    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
         return Err(invalid(field, "contains control characters"));
     }
     Ok(())
 }
 
 fn check_opt(field: &'static str, text: &Option<String>, max: usize) -> Check {
-    text.as_deref()
-        .map_or(Ok(()), |t| check_text(field, t, max, false))
+    text.as_deref().map_or(Ok(()), |t| check_text(field, t, max, false))
 }
 
 fn check_list<T>(field: &'static str, list: &[T]) -> Check {
     if list.len() > limits::LIST {
-        return Err(invalid(
-            field,
-            format!("has more than {} entries", limits::LIST),
-        ));
+        return Err(invalid(field, format!("has more than {} entries", limits::LIST)));
     }
     Ok(())
 }
@@ -318,10 +299,7 @@ fn check_price(field: &'static str, price: Cents) -> Check {
 
 fn check_state(field: &'static str, state: &str) -> Check {
     if !(state.is_empty() || (state.len() == 2 && state.chars().all(|c| c.is_ascii_uppercase()))) {
-        return Err(invalid(
-            field,
-            format!("'{state}' is not a two-letter state code"),
-        ));
+        return Err(invalid(field, format!("'{state}' is not a two-letter state code")));
     }
     Ok(())
 }
@@ -366,16 +344,8 @@ impl Contract {
         for d in &self.documents {
             check_text("documents.title", &d.title, limits::SHORT_TEXT, true)?;
             check_text("documents.url", &d.url, limits::LONG_TEXT, true)?;
-            if d.sha256.len() != 64
-                || !d
-                    .sha256
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
-            {
-                return Err(invalid(
-                    "documents.sha256",
-                    "must be 64 lower-case hex digits",
-                ));
+            if d.sha256.len() != 64 || !d.sha256.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c)) {
+                return Err(invalid("documents.sha256", "must be 64 lower-case hex digits"));
             }
         }
         Ok(())
@@ -469,14 +439,8 @@ pub(crate) mod tests {
             list_price: Cents(10_000),
             contract_price: Cents(7_000),
             price_tiers: vec![
-                PriceTier {
-                    min_quantity: 10,
-                    unit_price: Cents(6_500),
-                },
-                PriceTier {
-                    min_quantity: 50,
-                    unit_price: Cents(6_000),
-                },
+                PriceTier { min_quantity: 10, unit_price: Cents(6_500) },
+                PriceTier { min_quantity: 50, unit_price: Cents(6_000) },
             ],
             attributes: vec![],
         }
@@ -506,9 +470,6 @@ pub(crate) mod tests {
         assert_eq!(it.validate().unwrap_err().field, "id");
         let mut it = item();
         it.description = "bell\u{7}".into();
-        assert_eq!(
-            it.validate().unwrap_err().reason,
-            "contains control characters"
-        );
+        assert_eq!(it.validate().unwrap_err().reason, "contains control characters");
     }
 }

@@ -6,9 +6,7 @@ use std::fmt;
 
 /// An amount in US cents. Negative amounts are representable (credits), but
 /// catalogue prices are validated to be non-negative when they enter the store.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Cents(pub i64);
 
@@ -26,11 +24,7 @@ impl Cents {
         let den = list.0 as i128;
         let q = num / den;
         let r = num % den;
-        let rounded = if r.abs() * 2 >= den {
-            q + num.signum()
-        } else {
-            q
-        };
+        let rounded = if r.abs() * 2 >= den { q + num.signum() } else { q };
         Some(rounded as i64)
     }
 
@@ -51,17 +45,10 @@ impl Cents {
         if whole.is_empty() && frac.is_empty() {
             return None;
         }
-        if !whole.chars().all(|c| c.is_ascii_digit())
-            || !frac.chars().all(|c| c.is_ascii_digit())
-            || frac.len() > 2
-        {
+        if !whole.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) || frac.len() > 2 {
             return None;
         }
-        let whole: i64 = if whole.is_empty() {
-            0
-        } else {
-            whole.parse().ok()?
-        };
+        let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
         let frac: i64 = match frac.len() {
             0 => 0,
             1 => frac.parse::<i64>().ok()? * 10,

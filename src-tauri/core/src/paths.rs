@@ -22,8 +22,7 @@ pub fn resolve_db_path(explicit: Option<PathBuf>) -> Result<PathBuf> {
 /// `~/.local/share/coopdesk/` on Linux, `~/Library/Application Support/org.coopdesk.coopdesk/`
 /// on macOS, `%APPDATA%\coopdesk\coopdesk\data\` on Windows.
 pub fn default_db_path() -> Result<PathBuf> {
-    let dirs =
-        directories::ProjectDirs::from("org", "coopdesk", "coopdesk").ok_or(Error::NoDataDir)?;
+    let dirs = directories::ProjectDirs::from("org", "coopdesk", "coopdesk").ok_or(Error::NoDataDir)?;
     Ok(dirs.data_dir().join(DB_FILE))
 }
 

@@ -125,10 +125,7 @@ pub enum RecordError {
 }
 
 fn line_err(line: u64, reason: impl Into<String>) -> RecordError {
-    RecordError::Line {
-        line,
-        reason: reason.into(),
-    }
+    RecordError::Line { line, reason: reason.into() }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -152,13 +149,8 @@ struct WireLine<'a> {
     data: Option<&'a RawValue>,
 }
 
-fn typed<'a, T: Deserialize<'a>>(
-    raw: &'a RawValue,
-    line: u64,
-    kind: Kind,
-) -> Result<T, RecordError> {
-    serde_json::from_str(raw.get())
-        .map_err(|e| line_err(line, format!("{} record: {e}", kind.as_str())))
+fn typed<'a, T: Deserialize<'a>>(raw: &'a RawValue, line: u64, kind: Kind) -> Result<T, RecordError> {
+    serde_json::from_str(raw.get()).map_err(|e| line_err(line, format!("{} record: {e}", kind.as_str())))
 }
 
 /// Reads a record file line by line, never holding more than one line.
@@ -176,21 +168,15 @@ impl<R: BufRead> RecordReader<R> {
         if !read_bounded_line(&mut input, &mut buf, 1)? {
             return Err(RecordError::Empty);
         }
-        let wire: WireLine =
-            serde_json::from_slice(&buf).map_err(|e| line_err(1, format!("not a record: {e}")))?;
+        let wire: WireLine = serde_json::from_slice(&buf).map_err(|e| line_err(1, format!("not a record: {e}")))?;
         if !matches!(wire.op, Op::Header) {
             return Err(line_err(1, "the first line must be the header"));
         }
-        let data = wire
-            .data
-            .ok_or_else(|| line_err(1, "the header has no data"))?;
-        let header: Header = serde_json::from_str(data.get())
-            .map_err(|e| line_err(1, format!("the header is not valid: {e}")))?;
+        let data = wire.data.ok_or_else(|| line_err(1, "the header has no data"))?;
+        let header: Header =
+            serde_json::from_str(data.get()).map_err(|e| line_err(1, format!("the header is not valid: {e}")))?;
         if header.format != FORMAT_NAME {
-            return Err(line_err(
-                1,
-                format!("not a coopdesk record file (format '{}')", header.format),
-            ));
+            return Err(line_err(1, format!("not a coopdesk record file (format '{}')", header.format)));
         }
         if header.format_version > FORMAT_VERSION {
             return Err(line_err(
@@ -204,23 +190,13 @@ impl<R: BufRead> RecordReader<R> {
         crate::model::check_id("feed_id", &header.feed_id)
             .map_err(|inv| line_err(1, format!("the header's {} {}", inv.field, inv.reason)))?;
         match (header.scope, header.base_sequence) {
-            (Scope::Delta, None) => {
-                return Err(line_err(1, "a delta header must name its base_sequence"))
-            }
+            (Scope::Delta, None) => return Err(line_err(1, "a delta header must name its base_sequence")),
             (Scope::Delta, Some(b)) if b >= header.sequence => {
-                return Err(line_err(
-                    1,
-                    "a delta's base_sequence must be below its sequence",
-                ))
+                return Err(line_err(1, "a delta's base_sequence must be below its sequence"))
             }
             _ => {}
         }
-        Ok(RecordReader {
-            input,
-            line: 1,
-            buf,
-            header,
-        })
+        Ok(RecordReader { input, line: 1, buf, header })
     }
 
     pub fn header(&self) -> &Header {
@@ -233,47 +209,42 @@ impl<R: BufRead> RecordReader<R> {
     }
 
     fn parse_current(&self) -> Result<Record, RecordError> {
-        let line = self.line;
-        let wire: WireLine = serde_json::from_slice(&self.buf)
-            .map_err(|e| line_err(line, format!("not a valid record: {e}")))?;
-        let kind = wire
-            .kind
-            .ok_or_else(|| line_err(line, "the record has no kind"))?;
-        match wire.op {
-            Op::Header => Err(line_err(line, "a second header")),
-            Op::Delete => {
-                let id = wire
-                    .id
-                    .ok_or_else(|| line_err(line, "a delete needs the id"))?;
-                Ok(Record::Delete { kind, id })
-            }
-            Op::Upsert => {
-                let raw = wire
-                    .data
-                    .ok_or_else(|| line_err(line, "an upsert needs data"))?;
-                let entity = match kind {
-                    Kind::Cooperative => Entity::Cooperative(typed(raw, line, kind)?),
-                    Kind::Supplier => Entity::Supplier(typed(raw, line, kind)?),
-                    Kind::Contract => Entity::Contract(typed(raw, line, kind)?),
-                    Kind::Dealer => Entity::Dealer(typed(raw, line, kind)?),
-                    Kind::Item => Entity::Item(typed(raw, line, kind)?),
-                };
-                entity.validate().map_err(|inv| {
-                    line_err(
-                        line,
-                        format!(
-                            "{} '{}': {} {}",
-                            kind.as_str(),
-                            entity.id(),
-                            inv.field,
-                            inv.reason
-                        ),
-                    )
-                })?;
-                Ok(Record::Upsert(entity))
-            }
+        parse_line(&self.buf, self.line)
+    }
+}
+
+/// Parses and validates one record line (not a header). `line` is its number,
+/// for the error.
+pub fn parse_line(bytes: &[u8], line: u64) -> Result<Record, RecordError> {
+    let wire: WireLine =
+        serde_json::from_slice(bytes).map_err(|e| line_err(line, format!("not a valid record: {e}")))?;
+    let kind = wire.kind.ok_or_else(|| line_err(line, "the record has no kind"))?;
+    match wire.op {
+        Op::Header => Err(line_err(line, "a second header")),
+        Op::Delete => {
+            let id = wire.id.ok_or_else(|| line_err(line, "a delete needs the id"))?;
+            Ok(Record::Delete { kind, id })
+        }
+        Op::Upsert => {
+            let raw = wire.data.ok_or_else(|| line_err(line, "an upsert needs data"))?;
+            let entity = match kind {
+                Kind::Cooperative => Entity::Cooperative(typed(raw, line, kind)?),
+                Kind::Supplier => Entity::Supplier(typed(raw, line, kind)?),
+                Kind::Contract => Entity::Contract(typed(raw, line, kind)?),
+                Kind::Dealer => Entity::Dealer(typed(raw, line, kind)?),
+                Kind::Item => Entity::Item(typed(raw, line, kind)?),
+            };
+            entity.validate().map_err(|inv| {
+                line_err(line, format!("{} '{}': {} {}", kind.as_str(), entity.id(), inv.field, inv.reason))
+            })?;
+            Ok(Record::Upsert(entity))
         }
     }
+}
+
+/// Whether a line is a header line (the publisher tool skips them in sources).
+pub fn is_header_line(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<WireLine>(bytes).is_ok_and(|w| matches!(w.op, Op::Header))
 }
 
 impl<R: BufRead> Iterator for RecordReader<R> {
@@ -294,16 +265,10 @@ impl<R: BufRead> Iterator for RecordReader<R> {
 
 /// Reads one line into `buf` without the newline; false at end of input.
 /// Refuses a line longer than `MAX_LINE_BYTES` before buffering all of it.
-fn read_bounded_line<R: BufRead>(
-    input: &mut R,
-    buf: &mut Vec<u8>,
-    line: u64,
-) -> Result<bool, RecordError> {
+fn read_bounded_line<R: BufRead>(input: &mut R, buf: &mut Vec<u8>, line: u64) -> Result<bool, RecordError> {
     buf.clear();
     loop {
-        let chunk = input
-            .fill_buf()
-            .map_err(|e| RecordError::Read(e.to_string()))?;
+        let chunk = input.fill_buf().map_err(|e| RecordError::Read(e.to_string()))?;
         if chunk.is_empty() {
             return Ok(!buf.is_empty());
         }
@@ -312,10 +277,7 @@ fn read_bounded_line<R: BufRead>(
             None => (chunk.len(), false),
         };
         if buf.len() + take > MAX_LINE_BYTES + 1 {
-            return Err(line_err(
-                line,
-                format!("longer than {MAX_LINE_BYTES} bytes"),
-            ));
+            return Err(line_err(line, format!("longer than {MAX_LINE_BYTES} bytes")));
         }
         buf.extend_from_slice(&chunk[..take]);
         input.consume(take);
@@ -347,15 +309,7 @@ struct WireOut<'a, T: Serialize> {
 
 impl<W: Write> RecordWriter<W> {
     pub fn new(mut out: W, header: &Header) -> std::io::Result<Self> {
-        write_line(
-            &mut out,
-            &WireOut {
-                op: "header",
-                kind: None,
-                id: None,
-                data: Some(header),
-            },
-        )?;
+        write_line(&mut out, &WireOut { op: "header", kind: None, id: None, data: Some(header) })?;
         Ok(RecordWriter { out })
     }
 
@@ -363,69 +317,35 @@ impl<W: Write> RecordWriter<W> {
         let kind = Some(entity.kind());
         let out = &mut self.out;
         match entity {
-            Entity::Cooperative(e) => write_line(
-                out,
-                &WireOut {
-                    op: "upsert",
-                    kind,
-                    id: None,
-                    data: Some(e),
-                },
-            ),
-            Entity::Supplier(e) => write_line(
-                out,
-                &WireOut {
-                    op: "upsert",
-                    kind,
-                    id: None,
-                    data: Some(e),
-                },
-            ),
-            Entity::Contract(e) => write_line(
-                out,
-                &WireOut {
-                    op: "upsert",
-                    kind,
-                    id: None,
-                    data: Some(e),
-                },
-            ),
-            Entity::Dealer(e) => write_line(
-                out,
-                &WireOut {
-                    op: "upsert",
-                    kind,
-                    id: None,
-                    data: Some(e),
-                },
-            ),
-            Entity::Item(e) => write_line(
-                out,
-                &WireOut {
-                    op: "upsert",
-                    kind,
-                    id: None,
-                    data: Some(e),
-                },
-            ),
+            Entity::Cooperative(e) => write_line(out, &WireOut { op: "upsert", kind, id: None, data: Some(e) }),
+            Entity::Supplier(e) => write_line(out, &WireOut { op: "upsert", kind, id: None, data: Some(e) }),
+            Entity::Contract(e) => write_line(out, &WireOut { op: "upsert", kind, id: None, data: Some(e) }),
+            Entity::Dealer(e) => write_line(out, &WireOut { op: "upsert", kind, id: None, data: Some(e) }),
+            Entity::Item(e) => write_line(out, &WireOut { op: "upsert", kind, id: None, data: Some(e) }),
         }
     }
 
     pub fn delete(&mut self, kind: Kind, id: &str) -> std::io::Result<()> {
-        write_line(
-            &mut self.out,
-            &WireOut::<()> {
-                op: "delete",
-                kind: Some(kind),
-                id: Some(id),
-                data: None,
-            },
-        )
+        write_line(&mut self.out, &WireOut::<()> { op: "delete", kind: Some(kind), id: Some(id), data: None })
     }
 
     pub fn finish(self) -> W {
         self.out
     }
+}
+
+/// One upsert line, newline included, exactly as `RecordWriter` writes it.
+pub fn encode_upsert(entity: &Entity) -> Vec<u8> {
+    let mut w = RecordWriter { out: Vec::with_capacity(512) };
+    w.upsert(entity).expect("writing to memory cannot fail");
+    w.out
+}
+
+/// One delete line, newline included.
+pub fn encode_delete(kind: Kind, id: &str) -> Vec<u8> {
+    let mut w = RecordWriter { out: Vec::with_capacity(64) };
+    w.delete(kind, id).expect("writing to memory cannot fail");
+    w.out
 }
 
 fn write_line<W: Write, T: Serialize>(out: &mut W, value: &T) -> std::io::Result<()> {
@@ -480,19 +400,13 @@ mod tests {
         let records = vec![coop(), Entity::Item(crate::model::tests::item())]
             .into_iter()
             .map(Record::Upsert)
-            .chain([Record::Delete {
-                kind: Kind::Dealer,
-                id: "d-9".into(),
-            }])
+            .chain([Record::Delete { kind: Kind::Dealer, id: "d-9".into() }])
             .collect::<Vec<_>>();
         let text = written(&records);
         let reader = RecordReader::new(text.as_bytes()).unwrap();
         assert_eq!(reader.header(), &header());
         assert_eq!(reader.collect::<Result<Vec<_>, _>>().unwrap(), records);
-        assert!(
-            text.contains(r#"{"op":"delete","kind":"dealer","id":"d-9"}"#),
-            "{text}"
-        );
+        assert!(text.contains(r#"{"op":"delete","kind":"dealer","id":"d-9"}"#), "{text}");
     }
 
     #[test]
@@ -503,12 +417,23 @@ mod tests {
             ("{\"op\":\"upsert\",\"kind\":\"item\",\"data\":{}}\n".into(), "line 1: the first line must be the header"),
             (head.replace("coopdesk-records", "other"), "line 1: not a coopdesk record file"),
             (head.replace("\"format_version\":1", "\"format_version\":9"), "newer than this coopdesk understands"),
-            (format!("{head}{{\"op\":\"upsert\",\"kind\":\"widget\",\"data\":{{}}}}\n"), "line 2: not a valid record: unknown variant `widget`"),
-            (format!("{head}\n{{\"op\":\"upsert\",\"kind\":\"cooperative\",\"data\":{{\"id\":\"x\"}}}}\n"), "line 3: cooperative record: missing field `name`"),
+            (
+                format!("{head}{{\"op\":\"upsert\",\"kind\":\"widget\",\"data\":{{}}}}\n"),
+                "line 2: not a valid record: unknown variant `widget`",
+            ),
+            (
+                format!("{head}\n{{\"op\":\"upsert\",\"kind\":\"cooperative\",\"data\":{{\"id\":\"x\"}}}}\n"),
+                "line 3: cooperative record: missing field `name`",
+            ),
             (format!("{head}{{\"op\":\"delete\",\"kind\":\"item\"}}\n"), "line 2: a delete needs the id"),
             (format!("{head}{{not json\n"), "line 2: not a valid record"),
             (format!("{head}{}\n", "x".repeat(MAX_LINE_BYTES + 10)), "line 2: longer than"),
-            (format!("{head}{{\"op\":\"upsert\",\"kind\":\"cooperative\",\"data\":{{\"id\":\"a b\",\"name\":\"n\"}}}}\n"), "line 2: cooperative 'a b': id may hold only"),
+            (
+                format!(
+                    "{head}{{\"op\":\"upsert\",\"kind\":\"cooperative\",\"data\":{{\"id\":\"a b\",\"name\":\"n\"}}}}\n"
+                ),
+                "line 2: cooperative 'a b': id may hold only",
+            ),
         ];
         for (text, want) in cases {
             let err = read_all(&text).unwrap_err().to_string();

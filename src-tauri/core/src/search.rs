@@ -31,11 +31,7 @@ fn default_limit() -> u32 {
 
 impl SearchQuery {
     pub fn text(text: impl Into<String>) -> SearchQuery {
-        SearchQuery {
-            text: text.into(),
-            limit: default_limit(),
-            offset: 0,
-        }
+        SearchQuery { text: text.into(), limit: default_limit(), offset: 0 }
     }
 }
 
@@ -75,19 +71,12 @@ pub fn fts_expression(text: &str) -> Option<String> {
     let terms: Vec<String> = text
         .split_whitespace()
         .filter_map(|raw| {
-            let parts: Vec<String> = raw
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|p| !p.is_empty())
-                .map(|p| p.to_lowercase())
-                .collect();
+            let parts: Vec<String> =
+                raw.split(|c: char| !c.is_alphanumeric()).filter(|p| !p.is_empty()).map(|p| p.to_lowercase()).collect();
             match parts.len() {
                 0 => None,
                 1 => Some(format!("\"{}\"*", parts[0])),
-                _ => Some(format!(
-                    "(\"{}\"* OR parts_compact : \"{}\"*)",
-                    parts.join(" "),
-                    parts.concat()
-                )),
+                _ => Some(format!("(\"{}\"* OR parts_compact : \"{}\"*)", parts.join(" "), parts.concat())),
             }
         })
         .take(MAX_TERMS)
@@ -145,11 +134,8 @@ impl Store {
                 (total, hits)
             }
             Some(expr) => {
-                let total: i64 = conn.query_row(
-                    "SELECT count(*) FROM item_fts WHERE item_fts MATCH ?1",
-                    [&expr],
-                    |r| r.get(0),
-                )?;
+                let total: i64 =
+                    conn.query_row("SELECT count(*) FROM item_fts WHERE item_fts MATCH ?1", [&expr], |r| r.get(0))?;
                 // Column weights: description, parts, parts_compact, supplier,
                 // contract, cooperative, classification.
                 let sql = format!(
@@ -167,12 +153,7 @@ impl Store {
                 (total, hits)
             }
         };
-        Ok(SearchPage {
-            text: query.text.clone(),
-            total: total as u64,
-            offset: query.offset,
-            hits,
-        })
+        Ok(SearchPage { text: query.text.clone(), total: total as u64, offset: query.offset, hits })
     }
 }
 
@@ -188,14 +169,8 @@ mod tests {
             ("--- ***", None),
             ("ups", Some(r#""ups"*"#)),
             ("UPS batt", Some(r#""ups"* AND "batt"*"#)),
-            (
-                "APC-BR1500",
-                Some(r#"("apc br1500"* OR parts_compact : "apcbr1500"*)"#),
-            ),
-            (
-                r#"a"b OR (c"#,
-                Some(r#"("a b"* OR parts_compact : "ab"*) AND "or"* AND "c"*"#),
-            ),
+            ("APC-BR1500", Some(r#"("apc br1500"* OR parts_compact : "apcbr1500"*)"#)),
+            (r#"a"b OR (c"#, Some(r#"("a b"* OR parts_compact : "ab"*) AND "or"* AND "c"*"#)),
             ("Café", Some(r#""café"*"#)),
         ];
         for (text, want) in cases {

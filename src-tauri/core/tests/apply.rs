@@ -4,22 +4,9 @@ use coopdesk_core::record::{Kind, Scope};
 #[test]
 fn snapshot_loads_and_counts() {
     let mut t = store();
-    let summary = t
-        .store
-        .apply_records(
-            "test",
-            &file(&header("feed-a", 1, Scope::Snapshot, None), &base_ops())[..],
-        )
-        .unwrap();
-    assert_eq!(
-        (
-            summary.cooperatives,
-            summary.suppliers,
-            summary.contracts,
-            summary.items
-        ),
-        (1, 1, 1, 3)
-    );
+    let summary =
+        t.store.apply_records("test", &file(&header("feed-a", 1, Scope::Snapshot, None), &base_ops())[..]).unwrap();
+    assert_eq!((summary.cooperatives, summary.suppliers, summary.contracts, summary.items), (1, 1, 1, 3));
     let status = t.store.catalogue_status().unwrap();
     assert_eq!(status.items, 3);
     assert_eq!(status.feeds[0].sequence, 1);
@@ -39,48 +26,23 @@ fn same_sequence_again_changes_nothing() {
 #[test]
 fn a_newer_snapshot_replaces_the_feed_entirely() {
     let mut t = store();
-    t.store
-        .apply_records(
-            "test",
-            &file(&header("feed-a", 1, Scope::Snapshot, None), &base_ops())[..],
-        )
-        .unwrap();
+    t.store.apply_records("test", &file(&header("feed-a", 1, Scope::Snapshot, None), &base_ops())[..]).unwrap();
     let mut ops = base_ops();
     ops.truncate(4); // only i1 survives
-    t.store
-        .apply_records(
-            "test",
-            &file(&header("feed-a", 2, Scope::Snapshot, None), &ops)[..],
-        )
-        .unwrap();
+    t.store.apply_records("test", &file(&header("feed-a", 2, Scope::Snapshot, None), &ops)[..]).unwrap();
     assert_eq!(t.store.catalogue_status().unwrap().items, 1);
-    assert!(
-        search_ids(&t.store, "high bay").is_empty(),
-        "removed items must leave the search index too"
-    );
+    assert!(search_ids(&t.store, "high bay").is_empty(), "removed items must leave the search index too");
 }
 
 #[test]
 fn delta_applies_on_its_base_and_keeps_the_index_in_step() {
     let mut t = store();
-    t.store
-        .apply_records(
-            "test",
-            &file(&header("feed-a", 1, Scope::Snapshot, None), &base_ops())[..],
-        )
-        .unwrap();
+    t.store.apply_records("test", &file(&header("feed-a", 1, Scope::Snapshot, None), &base_ops())[..]).unwrap();
     let delta = file(
         &header("feed-a", 2, Scope::Delta, Some(1)),
         &[
             Op::Put(supplier("sup-a", "Heron Energy Distributors")),
-            Op::Put(item(
-                "i4",
-                "ctr-a",
-                "Sealed lead-acid battery 12V",
-                "SLA-12-9",
-                4_000,
-                2_900,
-            )),
+            Op::Put(item("i4", "ctr-a", "Sealed lead-acid battery 12V", "SLA-12-9", 4_000, 2_900)),
             Op::Del(Kind::Item, "i3"),
         ],
     );
@@ -98,43 +60,23 @@ fn delta_applies_on_its_base_and_keeps_the_index_in_step() {
 #[test]
 fn refused_files_leave_the_catalogue_untouched() {
     let mut t = store();
-    t.store
-        .apply_records(
-            "test",
-            &file(&header("feed-a", 5, Scope::Snapshot, None), &base_ops())[..],
-        )
-        .unwrap();
+    t.store.apply_records("test", &file(&header("feed-a", 5, Scope::Snapshot, None), &base_ops())[..]).unwrap();
     let before = dump(&t.store);
 
     let mut bad_line = file(
         &header("feed-a", 6, Scope::Snapshot, None),
-        &[
-            Op::Put(coop("coop-a", "Renamed")),
-            Op::Put(supplier("sup-a", "Renamed supplier")),
-        ],
+        &[Op::Put(coop("coop-a", "Renamed")), Op::Put(supplier("sup-a", "Renamed supplier"))],
     );
-    bad_line
-        .extend_from_slice(b"{\"op\":\"upsert\",\"kind\":\"item\",\"data\":{\"id\":\"broken\"}}\n");
+    bad_line.extend_from_slice(b"{\"op\":\"upsert\",\"kind\":\"item\",\"data\":{\"id\":\"broken\"}}\n");
 
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        (
-            "older sequence",
-            file(&header("feed-a", 4, Scope::Snapshot, None), &[]),
-            "older than the sequence 5",
-        ),
+        ("older sequence", file(&header("feed-a", 4, Scope::Snapshot, None), &[]), "not newer than the sequence 5"),
         (
             "delta on the wrong base",
-            file(
-                &header("feed-a", 7, Scope::Delta, Some(6)),
-                &[Op::Del(Kind::Item, "i1")],
-            ),
+            file(&header("feed-a", 7, Scope::Delta, Some(6)), &[Op::Del(Kind::Item, "i1")]),
             "changes since sequence 6, but the catalogue is at 5",
         ),
-        (
-            "malformed line after good ones",
-            bad_line,
-            "line 4: item record: missing field",
-        ),
+        ("malformed line after good ones", bad_line, "line 4: item record: missing field"),
         (
             "dangling reference",
             file(
@@ -145,28 +87,18 @@ fn refused_files_leave_the_catalogue_untouched() {
         ),
         (
             "deleting a parent that still has children",
-            file(
-                &header("feed-a", 6, Scope::Delta, Some(5)),
-                &[Op::Del(Kind::Contract, "ctr-a")],
-            ),
+            file(&header("feed-a", 6, Scope::Delta, Some(5)), &[Op::Del(Kind::Contract, "ctr-a")]),
             "refers to a contract that the catalogue does not hold",
         ),
         (
             "another feed taking over an id",
-            file(
-                &header("feed-b", 1, Scope::Snapshot, None),
-                &[Op::Put(coop("coop-a", "Hijacked"))],
-            ),
+            file(&header("feed-b", 1, Scope::Snapshot, None), &[Op::Put(coop("coop-a", "Hijacked"))]),
             "cooperative 'coop-a' belongs to another feed",
         ),
         ("empty file", Vec::new(), "the file is empty"),
     ];
     for (what, bytes, want) in cases {
-        let err = t
-            .store
-            .apply_records("test", &bytes[..])
-            .expect_err(what)
-            .to_string();
+        let err = t.store.apply_records("test", &bytes[..]).expect_err(what).to_string();
         assert!(err.contains(want), "{what}: want {want:?} in {err:?}");
         assert!(err.contains("nothing was changed"), "{what}: {err}");
         assert_eq!(dump(&t.store), before, "{what} changed the catalogue");
@@ -177,21 +109,13 @@ fn refused_files_leave_the_catalogue_untouched() {
 #[test]
 fn refusal_survives_reopening_the_file() {
     let mut t = store();
-    t.store
-        .apply_records(
-            "test",
-            &file(&header("feed-a", 1, Scope::Snapshot, None), &base_ops())[..],
-        )
-        .unwrap();
+    t.store.apply_records("test", &file(&header("feed-a", 1, Scope::Snapshot, None), &base_ops())[..]).unwrap();
     let before = dump(&t.store);
     let mut bad = file(&header("feed-a", 2, Scope::Snapshot, None), &base_ops());
     bad.extend_from_slice(b"not json\n");
     t.store.apply_records("test", &bad[..]).unwrap_err();
     let path = t.path.clone();
-    drop(std::mem::replace(
-        &mut t.store,
-        coopdesk_core::Store::open(&path).unwrap(),
-    ));
+    drop(std::mem::replace(&mut t.store, coopdesk_core::Store::open(&path).unwrap()));
     assert_eq!(dump(&t.store), before);
 }
 
@@ -200,18 +124,10 @@ fn apply_file_reads_gzip_and_plain() {
     let mut t = store();
     let dir = tempfile::tempdir().unwrap();
     let plain = dir.path().join("feed.ndjson");
-    std::fs::write(
-        &plain,
-        file(&header("feed-a", 1, Scope::Snapshot, None), &base_ops()),
-    )
-    .unwrap();
+    std::fs::write(&plain, file(&header("feed-a", 1, Scope::Snapshot, None), &base_ops())).unwrap();
     let gz_path = dir.path().join("feed.ndjson.gz");
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    std::io::Write::write_all(
-        &mut gz,
-        &file(&header("feed-a", 2, Scope::Snapshot, None), &base_ops()),
-    )
-    .unwrap();
+    std::io::Write::write_all(&mut gz, &file(&header("feed-a", 2, Scope::Snapshot, None), &base_ops())).unwrap();
     std::fs::write(&gz_path, gz.finish().unwrap()).unwrap();
     assert_eq!(t.store.apply_file(&plain).unwrap().items, 3);
     assert_eq!(t.store.apply_file(&gz_path).unwrap().sequence, 2);

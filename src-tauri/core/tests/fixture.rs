@@ -1,7 +1,5 @@
 use coopdesk_core::model::*;
-use coopdesk_core::record::{
-    Entity, Header, Kind, RecordWriter, Scope, FORMAT_NAME, FORMAT_VERSION,
-};
+use coopdesk_core::record::{Entity, Header, Kind, RecordWriter, Scope, FORMAT_NAME, FORMAT_VERSION};
 use coopdesk_core::{Cents, Store};
 use std::path::PathBuf;
 
@@ -14,11 +12,7 @@ pub struct TestStore {
 pub fn store() -> TestStore {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("coopdesk.sqlite3");
-    TestStore {
-        store: Store::open(&path).unwrap(),
-        path,
-        _dir: dir,
-    }
+    TestStore { store: Store::open(&path).unwrap(), path, _dir: dir }
 }
 
 pub fn header(feed: &str, sequence: u64, scope: Scope, base: Option<u64>) -> Header {
@@ -66,12 +60,7 @@ pub fn supplier(id: &str, name: &str) -> Entity {
         id: id.into(),
         legal_name: name.into(),
         identifiers: vec![],
-        address: Address {
-            street: "1 Dock St".into(),
-            city: "Mobile".into(),
-            state: "AL".into(),
-            zip: "36602".into(),
-        },
+        address: Address { street: "1 Dock St".into(), city: "Mobile".into(), state: "AL".into(), zip: "36602".into() },
         phone: Some("(251) 555-0101".into()),
         email: None,
         emergency_contact: None,
@@ -94,14 +83,7 @@ pub fn contract(id: &str, number: &str, coop: &str, supplier: &str) -> Entity {
     })
 }
 
-pub fn item(
-    id: &str,
-    contract: &str,
-    description: &str,
-    part: &str,
-    list: i64,
-    price: i64,
-) -> Entity {
+pub fn item(id: &str, contract: &str, description: &str, part: &str, list: i64, price: i64) -> Entity {
     Entity::Item(CatalogueItem {
         id: id.into(),
         contract_id: contract.into(),
@@ -109,11 +91,7 @@ pub fn item(
         manufacturer: Some("Voltaris".into()),
         manufacturer_part: Some(part.into()),
         description: description.into(),
-        classifications: vec![Classification {
-            scheme: "UNSPSC".into(),
-            code: "39121011".into(),
-            name: None,
-        }],
+        classifications: vec![Classification { scheme: "UNSPSC".into(), code: "39121011".into(), name: None }],
         unit: "EA".into(),
         list_price: Cents(list),
         contract_price: Cents(price),
@@ -128,60 +106,20 @@ pub fn base_ops() -> Vec<Op> {
         Op::Put(coop("coop-a", "Gulf States Purchasing Cooperative")),
         Op::Put(supplier("sup-a", "Pelican Power Supply")),
         Op::Put(contract("ctr-a", "GSP-2501-001", "coop-a", "sup-a")),
-        Op::Put(item(
-            "i1",
-            "ctr-a",
-            "UPS replacement battery cartridge",
-            "APC-BR1500",
-            10_000,
-            7_000,
-        )),
-        Op::Put(item(
-            "i2",
-            "ctr-a",
-            "Line-interactive UPS 1500VA tower",
-            "VX-1500",
-            50_000,
-            36_000,
-        )),
-        Op::Put(item(
-            "i3",
-            "ctr-a",
-            "LED high bay 200W",
-            "LH-200",
-            30_000,
-            21_000,
-        )),
+        Op::Put(item("i1", "ctr-a", "UPS replacement battery cartridge", "APC-BR1500", 10_000, 7_000)),
+        Op::Put(item("i2", "ctr-a", "Line-interactive UPS 1500VA tower", "VX-1500", 50_000, 36_000)),
+        Op::Put(item("i3", "ctr-a", "LED high bay 200W", "LH-200", 30_000, 21_000)),
     ]
 }
 
 /// Everything a clerk could see, to compare before and after a refused apply.
 pub fn dump(store: &Store) -> String {
     let status = store.catalogue_status().unwrap();
-    let page = store
-        .search(&coopdesk_core::search::SearchQuery {
-            text: String::new(),
-            limit: 200,
-            offset: 0,
-        })
-        .unwrap();
-    format!(
-        "{:?}\n{:?}",
-        status
-            .feeds
-            .iter()
-            .map(|f| (&f.id, f.sequence))
-            .collect::<Vec<_>>(),
-        page
-    )
+    let page =
+        store.search(&coopdesk_core::search::SearchQuery { text: String::new(), limit: 200, offset: 0 }).unwrap();
+    format!("{:?}\n{:?}", status.feeds.iter().map(|f| (&f.id, f.sequence)).collect::<Vec<_>>(), page)
 }
 
 pub fn search_ids(store: &Store, text: &str) -> Vec<String> {
-    store
-        .search(&coopdesk_core::search::SearchQuery::text(text))
-        .unwrap()
-        .hits
-        .into_iter()
-        .map(|h| h.item_id)
-        .collect()
+    store.search(&coopdesk_core::search::SearchQuery::text(text)).unwrap().hits.into_iter().map(|h| h.item_id).collect()
 }

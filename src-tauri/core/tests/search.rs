@@ -4,12 +4,7 @@ use coopdesk_core::search::SearchQuery;
 
 fn loaded() -> TestStore {
     let mut t = store();
-    t.store
-        .apply_records(
-            "test",
-            &file(&header("feed-a", 1, Scope::Snapshot, None), &base_ops())[..],
-        )
-        .unwrap();
+    t.store.apply_records("test", &file(&header("feed-a", 1, Scope::Snapshot, None), &base_ops())[..]).unwrap();
     t
 }
 
@@ -48,20 +43,8 @@ fn part_numbers_match_with_or_without_dashes() {
 fn part_number_outranks_a_description_mention() {
     let mut t = store();
     let mut ops = base_ops();
-    ops.push(Op::Put(item(
-        "i5",
-        "ctr-a",
-        "Battery for VX-1500 units",
-        "ZZ-1",
-        1_000,
-        800,
-    )));
-    t.store
-        .apply_records(
-            "test",
-            &file(&header("feed-a", 1, Scope::Snapshot, None), &ops)[..],
-        )
-        .unwrap();
+    ops.push(Op::Put(item("i5", "ctr-a", "Battery for VX-1500 units", "ZZ-1", 1_000, 800)));
+    t.store.apply_records("test", &file(&header("feed-a", 1, Scope::Snapshot, None), &ops)[..]).unwrap();
     assert_eq!(search_ids(&t.store, "VX-1500")[0], "i2");
 }
 
@@ -70,10 +53,7 @@ fn hits_carry_prices_and_saving() {
     let t = loaded();
     let page = t.store.search(&SearchQuery::text("battery")).unwrap();
     let h = &page.hits[0];
-    assert_eq!(
-        (h.list_price.0, h.contract_price.0, h.saving_bps),
-        (10_000, 7_000, Some(3_000))
-    );
+    assert_eq!((h.list_price.0, h.contract_price.0, h.saving_bps), (10_000, 7_000, Some(3_000)));
     assert_eq!(h.supplier, "Pelican Power Supply");
     assert_eq!(h.cooperative, "Gulf States Purchasing Cooperative");
     assert_eq!(h.contract_number, "GSP-2501-001");
@@ -83,44 +63,18 @@ fn hits_carry_prices_and_saving() {
 #[test]
 fn fts_syntax_in_the_box_is_just_text() {
     let t = loaded();
-    for text in [
-        "\"",
-        "(",
-        "AND",
-        "ups OR",
-        "*",
-        "NEAR(ups battery)",
-        "col:ups",
-        "^ups",
-        "ups -battery",
-    ] {
-        t.store
-            .search(&SearchQuery::text(text))
-            .unwrap_or_else(|e| panic!("{text:?}: {e}"));
+    for text in ["\"", "(", "AND", "ups OR", "*", "NEAR(ups battery)", "col:ups", "^ups", "ups -battery"] {
+        t.store.search(&SearchQuery::text(text)).unwrap_or_else(|e| panic!("{text:?}: {e}"));
     }
 }
 
 #[test]
 fn empty_text_browses_and_pages() {
     let t = loaded();
-    let first = t
-        .store
-        .search(&SearchQuery {
-            text: String::new(),
-            limit: 2,
-            offset: 0,
-        })
-        .unwrap();
+    let first = t.store.search(&SearchQuery { text: String::new(), limit: 2, offset: 0 }).unwrap();
     assert_eq!(first.total, 3);
     assert_eq!(first.hits.len(), 2);
-    let rest = t
-        .store
-        .search(&SearchQuery {
-            text: String::new(),
-            limit: 2,
-            offset: 2,
-        })
-        .unwrap();
+    let rest = t.store.search(&SearchQuery { text: String::new(), limit: 2, offset: 2 }).unwrap();
     assert_eq!(rest.hits.len(), 1);
     assert_eq!(first.hits[0].description, "LED high bay 200W");
 }

@@ -1,4 +1,8 @@
-//! The publisher's side of coopdesk feeds. For now: the synthetic catalogue
-//! generator behind the bundled sample feed and the benchmarks.
+//! The publisher's side of coopdesk feeds: signing keys, building a signed
+//! feed directory, verifying one, serving one over HTTP, and the synthetic
+//! catalogue behind the bundled sample and the benchmarks.
 
+pub mod keys;
+pub mod publish;
+pub mod serve;
 pub mod synth;

@@ -1,12 +1,12 @@
 //! `coopdesk-feed`: the publisher's command-line tool.
 
 use clap::{Parser, Subcommand};
-use coopdesk_feed::synth;
+use coopdesk_feed::{keys, publish, serve, synth};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "coopdesk-feed", version, about = "Publish coopdesk feeds")]
+#[command(name = "coopdesk-feed", version, about = "Publish signed coopdesk feeds")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -14,6 +14,55 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Write a new signing key pair (minisign format).
+    Keygen {
+        /// Secret key file to create (keep it private).
+        #[arg(long, default_value = "feed.key")]
+        secret: PathBuf,
+        /// Public key file to create (give it to agencies).
+        #[arg(long, default_value = "feed.pub")]
+        public: PathBuf,
+    },
+    /// Build a signed feed directory from source record files.
+    Build {
+        /// Folder of .ndjson / .ndjson.gz files of upsert records.
+        #[arg(long)]
+        source: PathBuf,
+        /// Secret key that signs the manifest.
+        #[arg(long)]
+        key: PathBuf,
+        /// Folder to write the feed into.
+        #[arg(long)]
+        out: PathBuf,
+        /// The previously published feed folder, to write a delta from it.
+        #[arg(long)]
+        previous: Option<PathBuf>,
+        /// The feed's id (required for a first build).
+        #[arg(long)]
+        feed_id: Option<String>,
+        /// The feed's name as agencies see it.
+        #[arg(long)]
+        feed_name: Option<String>,
+        /// How long the manifest stays valid; clients refuse it after that.
+        #[arg(long, default_value_t = 7)]
+        valid_days: i64,
+        /// The previous secret key, when rotating to --key: it endorses the new key.
+        #[arg(long)]
+        endorse_with: Option<PathBuf>,
+    },
+    /// Check a feed directory as a client would.
+    Verify {
+        dir: PathBuf,
+        /// The public key agencies pin.
+        #[arg(long)]
+        pubkey: PathBuf,
+    },
+    /// Serve a feed directory over HTTP (development and tests).
+    Serve {
+        dir: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:8790")]
+        addr: String,
+    },
     /// Write the fictional sample catalogue (the one bundled with the app)
     /// as a gzip-compressed record file.
     Sample {
@@ -26,27 +75,77 @@ enum Command {
     },
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
+fn run(command: Command) -> Result<String, String> {
+    match command {
+        Command::Keygen { secret, public } => {
+            let key = keys::keygen(&secret, &public).map_err(|e| e.to_string())?;
+            Ok(format!(
+                "Wrote {} (secret: keep it private) and {}.\nPublic key to give agencies: {key}",
+                secret.display(),
+                public.display()
+            ))
+        }
+        Command::Build { source, key, out, previous, feed_id, feed_name, valid_days, endorse_with } => {
+            let opts = publish::BuildOptions {
+                source,
+                key,
+                out: out.clone(),
+                previous,
+                feed_id,
+                feed_name,
+                valid_for: chrono::Duration::days(valid_days),
+                endorse_with,
+                now: chrono::Utc::now(),
+            };
+            let m = publish::build(&opts).map_err(|e| e.to_string())?;
+            Ok(format!(
+                "Built feed '{}' sequence {} in {}: snapshot of {} records, {} delta(s); expires {}.",
+                m.feed_id,
+                m.sequence,
+                out.display(),
+                m.snapshot.records,
+                m.deltas.len(),
+                m.expires_at.to_rfc3339()
+            ))
+        }
+        Command::Verify { dir, pubkey } => {
+            let v = publish::verify(&dir, &pubkey).map_err(|e| e.to_string())?;
+            Ok(format!(
+                "OK: feed '{}' sequence {} is signed by the key, and its {} file(s) with {} records check out.",
+                v.manifest.feed_id, v.manifest.sequence, v.files_checked, v.records
+            ))
+        }
+        Command::Serve { dir, addr } => {
+            let running = serve::start(dir.clone(), &addr).map_err(|e| format!("could not listen on {addr}: {e}"))?;
+            println!("Serving {} at http://{}/manifest.json", dir.display(), running.addr);
+            running.wait();
+            Ok(String::new())
+        }
         Command::Sample { out, items } => {
             let mut spec = synth::Spec::bundled_sample();
             if let Some(n) = items {
                 spec.items = n;
             }
-            let result = std::fs::File::create(&out)
+            std::fs::File::create(&out)
                 .and_then(|f| synth::write_snapshot_gz(&spec, std::io::BufWriter::new(f)))
-                .and_then(|mut w| std::io::Write::flush(&mut w));
-            match result {
-                Ok(()) => {
-                    println!("wrote {} items to {}", spec.items, out.display());
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("coopdesk-feed: could not write {}: {e}", out.display());
-                    ExitCode::FAILURE
-                }
+                .and_then(|mut w| std::io::Write::flush(&mut w))
+                .map_err(|e| format!("could not write {}: {e}", out.display()))?;
+            Ok(format!("Wrote {} items to {}", spec.items, out.display()))
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse().command) {
+        Ok(message) => {
+            if !message.is_empty() {
+                println!("{message}");
             }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("coopdesk-feed: {e}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -75,12 +75,7 @@ const CATEGORIES: &[Category] = &[
             "2U rack",
             "for 911 dispatch consoles",
         ],
-        manufacturers: &[
-            "Voltaris",
-            "Brightcell",
-            "Keystone Power Systems",
-            "Ampere Ridge",
-        ],
+        manufacturers: &["Voltaris", "Brightcell", "Keystone Power Systems", "Ampere Ridge"],
         attributes: &["energy-efficient", "recyclable-battery-program"],
     },
     Category {
@@ -95,14 +90,7 @@ const CATEGORIES: &[Category] = &[
             ("Fuel storage tank 500 gal double-wall", "EA", 2400, 7800),
             ("Light tower with diesel generator", "EA", 9000, 24000),
         ],
-        qualifiers: &[
-            "EPA Tier 4",
-            "dual-fuel",
-            "with wheel kit",
-            "CARB compliant",
-            "trailer-mounted",
-            "remote start",
-        ],
+        qualifiers: &["EPA Tier 4", "dual-fuel", "with wheel kit", "CARB compliant", "trailer-mounted", "remote start"],
         manufacturers: &["Stormline Power", "Ironbay Generators", "Coastal Dynamo"],
         attributes: &["emergency-category", "low-emission"],
     },
@@ -127,11 +115,7 @@ const CATEGORIES: &[Category] = &[
             "severe duty",
             "fleet pack",
         ],
-        manufacturers: &[
-            "Roadmark Parts",
-            "Halyard Fleet Supply",
-            "Tidewater Automotive",
-        ],
+        manufacturers: &["Roadmark Parts", "Halyard Fleet Supply", "Tidewater Automotive"],
         attributes: &["remanufactured", "made-in-usa"],
     },
     Category {
@@ -156,12 +140,7 @@ const CATEGORIES: &[Category] = &[
             "Type III optics",
             "with 10-year warranty",
         ],
-        manufacturers: &[
-            "Lumenfield",
-            "Harborline Lighting",
-            "Northstar Luminaires",
-            "Civic Glow",
-        ],
+        manufacturers: &["Lumenfield", "Harborline Lighting", "Northstar Luminaires", "Civic Glow"],
         attributes: &["energy-efficient", "dark-sky-compliant"],
     },
     Category {
@@ -175,12 +154,7 @@ const CATEGORIES: &[Category] = &[
             ("Wireless access point", "EA", 220, 980),
             ("Laser printer monochrome", "EA", 260, 1200),
             ("Docking station USB-C", "EA", 140, 340),
-            (
-                "Satellite communicator for emergency operations",
-                "EA",
-                400,
-                1300,
-            ),
+            ("Satellite communicator for emergency operations", "EA", 400, 1300),
         ],
         qualifiers: &[
             "16GB RAM",
@@ -204,13 +178,7 @@ const CATEGORIES: &[Category] = &[
             ("Computer-aided dispatch seat licence", "LIC", 1800, 6400),
             ("GIS desktop licence", "LIC", 700, 3800),
         ],
-        qualifiers: &[
-            "government pricing",
-            "1-year term",
-            "3-year term",
-            "with premium support",
-            "education edition",
-        ],
+        qualifiers: &["government pricing", "1-year term", "3-year term", "with premium support", "education edition"],
         manufacturers: &["Civicsoft", "Parcelwise", "Ledgerline Software"],
         attributes: &["cloud-hosted", "on-premises"],
     },
@@ -226,26 +194,12 @@ const CATEGORIES: &[Category] = &[
             ("Microfiber mop head", "EA", 6, 22),
             ("Nitrile gloves", "BX", 8, 24),
         ],
-        qualifiers: &[
-            "Green Seal certified",
-            "bulk",
-            "fragrance-free",
-            "large",
-            "medium",
-            "recycled content",
-        ],
-        manufacturers: &[
-            "Clearwater Janitorial",
-            "Pinecrest Sanitary",
-            "Shoreline Clean Co.",
-        ],
+        qualifiers: &["Green Seal certified", "bulk", "fragrance-free", "large", "medium", "recycled content"],
+        manufacturers: &["Clearwater Janitorial", "Pinecrest Sanitary", "Shoreline Clean Co."],
         attributes: &["green-seal", "recycled-content"],
     },
     Category {
-        unspsc: (
-            "46191600",
-            "Emergency and field medical and rescue supplies",
-        ),
+        unspsc: ("46191600", "Emergency and field medical and rescue supplies"),
         products: &[
             ("Bottled drinking water 16.9 oz", "CS", 5, 14),
             ("Emergency drinking water pouch", "CS", 30, 80),
@@ -258,54 +212,18 @@ const CATEGORIES: &[Category] = &[
             ("Portable water tank 525 gal", "EA", 600, 1900),
             ("Chainsaw 20 in gas", "EA", 380, 900),
         ],
-        qualifiers: &[
-            "pallet",
-            "FEMA-spec",
-            "5-year shelf life",
-            "bulk",
-            "with carry bag",
-            "pre-staged",
-        ],
-        manufacturers: &[
-            "Readyline Supply",
-            "Gulfward Emergency",
-            "Sentinel Relief Goods",
-        ],
+        qualifiers: &["pallet", "FEMA-spec", "5-year shelf life", "bulk", "with carry bag", "pre-staged"],
+        manufacturers: &["Readyline Supply", "Gulfward Emergency", "Sentinel Relief Goods"],
         attributes: &["emergency-category", "long-shelf-life"],
     },
 ];
 
 const COOPERATIVES: &[(&str, &str, &str, bool)] = &[
-    (
-        "coop-gulf-states",
-        "Gulf States Purchasing Cooperative",
-        "City of Port Haven, TX",
-        false,
-    ),
-    (
-        "coop-atlantic-municipal",
-        "Atlantic Municipal Buying Alliance",
-        "Seaboard County, NC",
-        true,
-    ),
-    (
-        "coop-coastal-schools",
-        "Coastal Schools Procurement Consortium",
-        "Tidewater Unified School District, VA",
-        true,
-    ),
-    (
-        "coop-southern-counties",
-        "Southern Counties Contract Network",
-        "Magnolia County, MS",
-        false,
-    ),
-    (
-        "coop-national-public",
-        "National Public Sector Sourcing Group",
-        "State of Eastmark Procurement Office",
-        false,
-    ),
+    ("coop-gulf-states", "Gulf States Purchasing Cooperative", "City of Port Haven, TX", false),
+    ("coop-atlantic-municipal", "Atlantic Municipal Buying Alliance", "Seaboard County, NC", true),
+    ("coop-coastal-schools", "Coastal Schools Procurement Consortium", "Tidewater Unified School District, VA", true),
+    ("coop-southern-counties", "Southern Counties Contract Network", "Magnolia County, MS", false),
+    ("coop-national-public", "National Public Sector Sourcing Group", "State of Eastmark Procurement Office", false),
 ];
 
 /// Real coastal cities (name, state, a real ZIP, latitude, longitude).
@@ -379,38 +297,14 @@ const SUPPLIER_STEMS: &[&str] = &[
     "Nautilus",
     "Oyster Bay",
 ];
-const SUPPLIER_SUFFIXES: &[&str] = &[
-    "Supply Co.",
-    "Industries, Inc.",
-    "Distributors LLC",
-    "Solutions Group",
-    "Trading Company",
-];
-const STREETS: &[&str] = &[
-    "Commerce Dr",
-    "Industrial Blvd",
-    "Harbor Rd",
-    "Gulf Fwy",
-    "Coastal Hwy",
-    "Port Ave",
-    "Depot St",
-    "Marina Way",
-];
-const FIRST_NAMES: &[&str] = &[
-    "Dana", "Luis", "Marisol", "Terrence", "Keisha", "Walt", "Priya", "Jolene", "Andre", "Mei",
-];
-const LAST_NAMES: &[&str] = &[
-    "Broussard",
-    "Delgado",
-    "Fontenot",
-    "Okafor",
-    "Nguyen",
-    "Tillman",
-    "Pace",
-    "Harrell",
-    "Boudreaux",
-    "Lindqvist",
-];
+const SUPPLIER_SUFFIXES: &[&str] =
+    &["Supply Co.", "Industries, Inc.", "Distributors LLC", "Solutions Group", "Trading Company"];
+const STREETS: &[&str] =
+    &["Commerce Dr", "Industrial Blvd", "Harbor Rd", "Gulf Fwy", "Coastal Hwy", "Port Ave", "Depot St", "Marina Way"];
+const FIRST_NAMES: &[&str] =
+    &["Dana", "Luis", "Marisol", "Terrence", "Keisha", "Walt", "Priya", "Jolene", "Andre", "Mei"];
+const LAST_NAMES: &[&str] =
+    &["Broussard", "Delgado", "Fontenot", "Okafor", "Nguyen", "Tillman", "Pace", "Harrell", "Boudreaux", "Lindqvist"];
 const STATES_GULF: &[&str] = &["TX", "LA", "MS", "AL", "FL"];
 const STATES_ATLANTIC: &[&str] = &["FL", "GA", "SC", "NC", "VA", "MD"];
 
@@ -445,9 +339,7 @@ fn slug(text: &str) -> String {
 }
 
 fn hex_digest(rng: &mut ChaCha8Rng) -> String {
-    (0..32)
-        .map(|_| format!("{:02x}", rng.random::<u8>()))
-        .collect()
+    (0..32).map(|_| format!("{:02x}", rng.random::<u8>())).collect()
 }
 
 /// The generated catalogue, in the order a feed must deliver it (parents first).
@@ -476,31 +368,17 @@ pub fn catalogue(spec: &Spec) -> Catalogue {
     for (i, stem) in SUPPLIER_STEMS.iter().enumerate() {
         let city = CITIES[(i * 7) % CITIES.len()];
         let name = format!("{stem} {}", SUPPLIER_SUFFIXES[i % SUPPLIER_SUFFIXES.len()]);
-        let contact = format!(
-            "{} {}",
-            FIRST_NAMES.choose(&mut rng).unwrap(),
-            LAST_NAMES.choose(&mut rng).unwrap()
-        );
+        let contact = format!("{} {}", FIRST_NAMES.choose(&mut rng).unwrap(), LAST_NAMES.choose(&mut rng).unwrap());
         let domain = format!("{}.example.com", slug(stem));
         suppliers.push(Supplier {
             id: format!("sup-{}", slug(stem)),
             legal_name: name,
             identifiers: vec![
-                Identifier {
-                    scheme: "UEI".into(),
-                    value: format!("SMPL{:08}", rng.random_range(0..100_000_000u32)),
-                },
-                Identifier {
-                    scheme: "EIN".into(),
-                    value: format!("00-{:07}", rng.random_range(0..10_000_000u32)),
-                },
+                Identifier { scheme: "UEI".into(), value: format!("SMPL{:08}", rng.random_range(0..100_000_000u32)) },
+                Identifier { scheme: "EIN".into(), value: format!("00-{:07}", rng.random_range(0..10_000_000u32)) },
             ],
             address: Address {
-                street: format!(
-                    "{} {}",
-                    rng.random_range(100..9999),
-                    STREETS.choose(&mut rng).unwrap()
-                ),
+                street: format!("{} {}", rng.random_range(100..9999), STREETS.choose(&mut rng).unwrap()),
                 city: city.0.into(),
                 state: city.1.into(),
                 zip: city.2.into(),
@@ -532,17 +410,10 @@ pub fn catalogue(spec: &Spec) -> Catalogue {
         };
         let eligibility = match i % 4 {
             0 => Eligibility::default(),
-            1 => Eligibility {
-                states: STATES_GULF.iter().map(|s| (*s).into()).collect(),
-                ..Default::default()
-            },
+            1 => Eligibility { states: STATES_GULF.iter().map(|s| (*s).into()).collect(), ..Default::default() },
             2 => Eligibility {
                 states: STATES_ATLANTIC.iter().map(|s| (*s).into()).collect(),
-                entity_types: vec![
-                    EntityType::City,
-                    EntityType::County,
-                    EntityType::SpecialDistrict,
-                ],
+                entity_types: vec![EntityType::City, EntityType::County, EntityType::SpecialDistrict],
                 requires_participating_addendum: true,
                 ..Default::default()
             },
@@ -552,17 +423,8 @@ pub fn catalogue(spec: &Spec) -> Catalogue {
                 ..Default::default()
             },
         };
-        let number = format!(
-            "{}-{}-{:03}",
-            &coop.id[5..8].to_uppercase(),
-            start.format("%y%m"),
-            i + 101
-        );
-        let doc_url = format!(
-            "https://{}.example.org/contracts/{}",
-            slug(&coop.name),
-            slug(&number)
-        );
+        let number = format!("{}-{}-{:03}", &coop.id[5..8].to_uppercase(), start.format("%y%m"), i + 101);
+        let doc_url = format!("https://{}.example.org/contracts/{}", slug(&coop.name), slug(&number));
         contracts.push(Contract {
             id: format!("ctr-{}", slug(&number)),
             cooperative_id: coop.id.clone(),
@@ -603,11 +465,7 @@ pub fn catalogue(spec: &Spec) -> Catalogue {
                 supplier_id: supplier.id.clone(),
                 name: format!("{} – {} branch", supplier.legal_name, city.0),
                 address: Address {
-                    street: format!(
-                        "{} {}",
-                        rng.random_range(100..9999),
-                        STREETS.choose(&mut rng).unwrap()
-                    ),
+                    street: format!("{} {}", rng.random_range(100..9999), STREETS.choose(&mut rng).unwrap()),
                     city: city.0.into(),
                     state: city.1.into(),
                     zip: city.2.into(),
@@ -620,55 +478,34 @@ pub fn catalogue(spec: &Spec) -> Catalogue {
         }
     }
 
-    Catalogue {
-        cooperatives,
-        suppliers,
-        contracts,
-        dealers,
-    }
+    Catalogue { cooperatives, suppliers, contracts, dealers }
 }
 
 /// The `n`th item of the catalogue. Items are a pure function of the seed
 /// and their index, so a million of them can be streamed without memory.
 pub fn item(spec: &Spec, cat: &Catalogue, n: usize) -> CatalogueItem {
-    let mut rng =
-        ChaCha8Rng::seed_from_u64(spec.seed ^ (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let mut rng = ChaCha8Rng::seed_from_u64(spec.seed ^ (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let contract_ix = rng.random_range(0..cat.contracts.len());
     let contract = &cat.contracts[contract_ix];
     let category = &CATEGORIES[contract_ix % CATEGORIES.len()];
     let (noun, unit, lo, hi) = *category.products.choose(&mut rng).unwrap();
     let qualifier = category.qualifiers.choose(&mut rng).unwrap();
     let manufacturer = category.manufacturers.choose(&mut rng).unwrap();
-    let model = format!(
-        "{}{}-{}",
-        &manufacturer[..2].to_uppercase(),
-        rng.random_range(100..999),
-        rng.random_range(1000..9999)
-    );
+    let model =
+        format!("{}{}-{}", &manufacturer[..2].to_uppercase(), rng.random_range(100..999), rng.random_range(1000..9999));
     let list_cents = rng.random_range(lo as i64 * 100..=hi as i64 * 100);
     // Discounts of 18% to 42%, averaging 30%.
     let discount_bps = rng.random_range(1800..=4200);
     let contract_cents = list_cents - list_cents * discount_bps / 10_000;
     let price_tiers = if rng.random_bool(0.3) {
         vec![
-            PriceTier {
-                min_quantity: 10,
-                unit_price: Cents(contract_cents * 97 / 100),
-            },
-            PriceTier {
-                min_quantity: 50,
-                unit_price: Cents(contract_cents * 93 / 100),
-            },
+            PriceTier { min_quantity: 10, unit_price: Cents(contract_cents * 97 / 100) },
+            PriceTier { min_quantity: 50, unit_price: Cents(contract_cents * 93 / 100) },
         ]
     } else {
         Vec::new()
     };
-    let attributes = category
-        .attributes
-        .iter()
-        .filter(|_| rng.random_bool(0.35))
-        .map(|a| (*a).to_owned())
-        .collect();
+    let attributes = category.attributes.iter().filter(|_| rng.random_bool(0.35)).map(|a| (*a).to_owned()).collect();
     CatalogueItem {
         id: format!("itm-{n:07}"),
         contract_id: contract.id.clone(),
@@ -692,8 +529,7 @@ pub fn item(spec: &Spec, cat: &Catalogue, n: usize) -> CatalogueItem {
 /// Writes the whole catalogue as one snapshot record file.
 pub fn write_snapshot<W: Write>(spec: &Spec, out: W) -> std::io::Result<W> {
     let cat = catalogue(spec);
-    let generated_at: DateTime<Utc> =
-        Utc.from_utc_datetime(&spec.as_of.and_hms_opt(0, 0, 0).expect("midnight"));
+    let generated_at: DateTime<Utc> = Utc.from_utc_datetime(&spec.as_of.and_hms_opt(0, 0, 0).expect("midnight"));
     let header = Header {
         format: FORMAT_NAME.into(),
         format_version: FORMAT_VERSION,
@@ -743,11 +579,7 @@ mod tests {
         assert!(cat.suppliers.len() >= 30);
         assert!(cat.dealers.len() >= 60);
         assert!(spec.items >= 5_000);
-        let expired = cat
-            .contracts
-            .iter()
-            .filter(|c| c.term_end < spec.as_of)
-            .count();
+        let expired = cat.contracts.iter().filter(|c| c.term_end < spec.as_of).count();
         let soon = cat
             .contracts
             .iter()
@@ -783,10 +615,8 @@ mod tests {
         assert!((2800..=3200).contains(&mean), "mean saving {mean} bps");
         let tiered = items.iter().filter(|i| !i.price_tiers.is_empty()).count();
         assert!(tiered > items.len() / 5);
-        let categories: std::collections::HashSet<_> = items
-            .iter()
-            .map(|i| i.classifications[0].code.clone())
-            .collect();
+        let categories: std::collections::HashSet<_> =
+            items.iter().map(|i| i.classifications[0].code.clone()).collect();
         assert_eq!(categories.len(), CATEGORIES.len());
     }
 

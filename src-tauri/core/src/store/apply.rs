@@ -14,7 +14,8 @@ use rusqlite::{params, Transaction, TransactionBehavior};
 use serde::Serialize;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What an apply did, for the clerk's sync report and the command line.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -45,128 +46,190 @@ fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("domain types always serialise")
 }
 
+/// What the manifest promised about a record file; the file's own header and
+/// record count must agree, or the file is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expect {
+    pub feed_id: String,
+    pub scope: Scope,
+    pub sequence: u64,
+    pub base_sequence: Option<u64>,
+    pub records: u64,
+}
+
+/// Progress reporting and cancellation for a long apply.
+#[derive(Default)]
+pub struct ApplyControl<'a> {
+    /// Called every few thousand records with the running count.
+    pub on_records: Option<&'a (dyn Fn(u64) + Sync)>,
+    pub cancel: Option<&'a AtomicBool>,
+}
+
+const PROGRESS_EVERY: u64 = 5_000;
+
 impl Store {
     /// Applies a record file from disk, gzip-compressed or plain.
     pub fn apply_file(&mut self, path: &Path) -> Result<ApplySummary> {
         let name = path.display().to_string();
-        let file = File::open(path).map_err(|e| Error::io(&name, e))?;
-        let mut input = BufReader::new(file);
-        let gzip = input
-            .fill_buf()
-            .map_err(|e| Error::io(&name, e))?
-            .starts_with(&[0x1f, 0x8b]);
-        if gzip {
-            self.apply_records(&name, BufReader::new(GzDecoder::new(input)))
-        } else {
-            self.apply_records(&name, input)
-        }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let summary = apply_one(&tx, &name, open_record_file(path)?, None, &ApplyControl::default())?;
+        finish(tx, &name, summary)
     }
 
     /// Applies one record file. `source_name` names it in error messages
     /// (a file path or a feed URL).
-    pub fn apply_records<R: BufRead>(
+    pub fn apply_records<R: BufRead>(&mut self, source_name: &str, input: R) -> Result<ApplySummary> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let summary = apply_one(&tx, source_name, input, None, &ApplyControl::default())?;
+        finish(tx, source_name, summary)
+    }
+
+    /// Applies several record files (a snapshot, or a chain of deltas) in one
+    /// transaction: the catalogue moves from the version before to the
+    /// version after the last file, or does not move at all.
+    pub fn apply_chain(
         &mut self,
         source_name: &str,
-        input: R,
-    ) -> Result<ApplySummary> {
-        let invalid = |error| Error::FeedInvalid {
-            source_name: source_name.to_owned(),
-            error,
-        };
-        let rejected = |reason: String| Error::FeedRejected {
-            source_name: source_name.to_owned(),
-            reason,
-        };
-
-        let mut reader = RecordReader::new(input).map_err(invalid)?;
-        let header = reader.header().clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-
-        let current: Option<i64> = tx
-            .query_row(
-                "SELECT sequence FROM feeds WHERE id = ?1",
-                [&header.feed_id],
-                |r| r.get(0),
-            )
-            .map(Some)
-            .or_else(|e| {
-                if e == rusqlite::Error::QueryReturnedNoRows {
-                    Ok(None)
-                } else {
-                    Err(e)
-                }
-            })?;
-        let current = current.map(|c| c as u64);
-        let mut summary = ApplySummary {
-            feed_id: header.feed_id.clone(),
-            sequence: header.sequence,
-            ..Default::default()
-        };
-
-        match (header.scope, current) {
-            (_, Some(cur)) if cur == header.sequence => {
-                summary.already_current = true;
-                return Ok(summary);
-            }
-            (_, Some(cur)) if cur > header.sequence => {
-                return Err(rejected(format!(
-                    "it is sequence {}, older than the sequence {cur} already in the catalogue",
-                    header.sequence
-                )))
-            }
-            (Scope::Delta, cur) if cur != header.base_sequence => {
-                return Err(rejected(format!(
-                    "it holds changes since sequence {}, but the catalogue is at {}; a full snapshot is needed",
-                    header.base_sequence.unwrap_or_default(),
-                    cur.map_or("no sequence".to_owned(), |c| c.to_string())
-                )))
-            }
-            _ => {}
+        files: &[(PathBuf, Expect)],
+        control: &ApplyControl,
+    ) -> Result<Vec<ApplySummary>> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut summaries = Vec::new();
+        for (path, expect) in files {
+            let summary = apply_one(&tx, source_name, open_record_file(path)?, Some(expect), control)?;
+            summaries.push(summary);
         }
-
-        write_feed_row(&tx, &header)?;
-        if header.scope == Scope::Snapshot {
-            clear_feed(&tx, &header.feed_id)?;
-        }
-
-        while let Some(record) = reader.next() {
-            let record = record.map_err(invalid)?;
-            let line = reader.line();
-            match record {
-                Record::Upsert(entity) => {
-                    let written = upsert(&tx, &header.feed_id, &entity)?;
-                    if written == 0 {
-                        return Err(rejected(format!(
-                            "line {line}: {} '{}' belongs to another feed",
-                            entity.kind().as_str(),
-                            entity.id()
-                        )));
-                    }
-                    match entity.kind() {
-                        Kind::Cooperative => summary.cooperatives += 1,
-                        Kind::Supplier => summary.suppliers += 1,
-                        Kind::Contract => summary.contracts += 1,
-                        Kind::Dealer => summary.dealers += 1,
-                        Kind::Item => summary.items += 1,
-                    }
-                }
-                Record::Delete { kind, id } => {
-                    let sql = format!("DELETE FROM {} WHERE id = ?1 AND feed_id = ?2", table(kind));
-                    summary.deleted +=
-                        tx.prepare_cached(&sql)?
-                            .execute(params![id, header.feed_id])? as u64;
-                }
-            }
-        }
-
         if let Some(reason) = first_dangling_reference(&tx)? {
-            return Err(rejected(reason));
+            return Err(Error::FeedRejected { source_name: source_name.to_owned(), reason });
         }
         tx.commit()?;
-        Ok(summary)
+        Ok(summaries)
     }
+}
+
+fn finish(tx: Transaction, source_name: &str, summary: ApplySummary) -> Result<ApplySummary> {
+    if !summary.already_current {
+        if let Some(reason) = first_dangling_reference(&tx)? {
+            return Err(Error::FeedRejected { source_name: source_name.to_owned(), reason });
+        }
+        tx.commit()?;
+    }
+    Ok(summary)
+}
+
+/// Opens a record file, decompressing it if it starts with gzip's magic bytes.
+pub fn open_record_file(path: &Path) -> Result<Box<dyn BufRead>> {
+    let name = path.display().to_string();
+    let file = File::open(path).map_err(|e| Error::io(&name, e))?;
+    let mut input = BufReader::with_capacity(256 * 1024, file);
+    let gzip = input.fill_buf().map_err(|e| Error::io(&name, e))?.starts_with(&[0x1f, 0x8b]);
+    Ok(if gzip { Box::new(BufReader::with_capacity(256 * 1024, GzDecoder::new(input))) } else { Box::new(input) })
+}
+
+fn apply_one<R: BufRead>(
+    tx: &Transaction,
+    source_name: &str,
+    input: R,
+    expect: Option<&Expect>,
+    control: &ApplyControl,
+) -> Result<ApplySummary> {
+    let invalid = |error| Error::FeedInvalid { source_name: source_name.to_owned(), error };
+    let rejected = |reason: String| Error::FeedRejected { source_name: source_name.to_owned(), reason };
+
+    let mut reader = RecordReader::new(input).map_err(invalid)?;
+    let header = reader.header().clone();
+    if let Some(e) = expect {
+        if header.feed_id != e.feed_id
+            || header.scope != e.scope
+            || header.sequence != e.sequence
+            || header.base_sequence != e.base_sequence
+        {
+            return Err(rejected(format!(
+                "the file's header (feed '{}', sequence {}) does not match what the signed manifest lists",
+                header.feed_id, header.sequence
+            )));
+        }
+    }
+
+    let current: Option<i64> = tx
+        .query_row("SELECT sequence FROM feeds WHERE id = ?1", [&header.feed_id], |r| r.get(0))
+        .map(Some)
+        .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
+    let current = current.map(|c| c as u64);
+    let mut summary = ApplySummary { feed_id: header.feed_id.clone(), sequence: header.sequence, ..Default::default() };
+
+    match (header.scope, current) {
+        (_, Some(cur)) if cur == header.sequence && expect.is_none() => {
+            summary.already_current = true;
+            return Ok(summary);
+        }
+        (_, Some(cur)) if cur >= header.sequence => {
+            return Err(rejected(format!(
+                "it is sequence {}, not newer than the sequence {cur} already in the catalogue",
+                header.sequence
+            )))
+        }
+        (Scope::Delta, cur) if cur != header.base_sequence => {
+            return Err(rejected(format!(
+                "it holds changes since sequence {}, but the catalogue is at {}; a full snapshot is needed",
+                header.base_sequence.unwrap_or_default(),
+                cur.map_or("no sequence".to_owned(), |c| c.to_string())
+            )))
+        }
+        _ => {}
+    }
+
+    write_feed_row(tx, &header)?;
+    if header.scope == Scope::Snapshot {
+        clear_feed(tx, &header.feed_id)?;
+    }
+
+    let mut count = 0u64;
+    while let Some(record) = reader.next() {
+        let record = record.map_err(invalid)?;
+        let line = reader.line();
+        count += 1;
+        if count % PROGRESS_EVERY == 0 {
+            if control.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+                return Err(Error::Cancelled);
+            }
+            if let Some(report) = control.on_records {
+                report(count);
+            }
+        }
+        match record {
+            Record::Upsert(entity) => {
+                let written = upsert(tx, &header.feed_id, &entity)?;
+                if written == 0 {
+                    return Err(rejected(format!(
+                        "line {line}: {} '{}' belongs to another feed",
+                        entity.kind().as_str(),
+                        entity.id()
+                    )));
+                }
+                match entity.kind() {
+                    Kind::Cooperative => summary.cooperatives += 1,
+                    Kind::Supplier => summary.suppliers += 1,
+                    Kind::Contract => summary.contracts += 1,
+                    Kind::Dealer => summary.dealers += 1,
+                    Kind::Item => summary.items += 1,
+                }
+            }
+            Record::Delete { kind, id } => {
+                let sql = format!("DELETE FROM {} WHERE id = ?1 AND feed_id = ?2", table(kind));
+                summary.deleted += tx.prepare_cached(&sql)?.execute(params![id, header.feed_id])? as u64;
+            }
+        }
+    }
+    if let Some(e) = expect {
+        if count != e.records {
+            return Err(rejected(format!("it holds {count} records, but the signed manifest lists {}", e.records)));
+        }
+    }
+    if let Some(report) = control.on_records {
+        report(count);
+    }
+    Ok(summary)
 }
 
 fn write_feed_row(tx: &Transaction, header: &Header) -> Result<()> {
@@ -215,14 +278,7 @@ fn upsert_cooperative(tx: &Transaction, feed: &str, c: &Cooperative) -> rusqlite
              membership_required = excluded.membership_required, website = excluded.website
          WHERE cooperatives.feed_id = excluded.feed_id",
     )?
-    .execute(params![
-        c.id,
-        feed,
-        c.name,
-        c.lead_agency,
-        c.membership_required,
-        c.website
-    ])
+    .execute(params![c.id, feed, c.name, c.lead_agency, c.membership_required, c.website])
 }
 
 fn upsert_supplier(tx: &Transaction, feed: &str, s: &Supplier) -> rusqlite::Result<usize> {
@@ -334,33 +390,15 @@ fn upsert_item(tx: &Transaction, feed: &str, i: &CatalogueItem) -> rusqlite::Res
 /// refusal says which record to fix rather than "FOREIGN KEY constraint failed".
 fn first_dangling_reference(tx: &Transaction) -> Result<Option<String>> {
     let row = tx
-        .query_row(
-            "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check LIMIT 1",
-            [],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            },
-        )
+        .query_row("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check LIMIT 1", [], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+        })
         .map(Some)
-        .or_else(|e| {
-            if e == rusqlite::Error::QueryReturnedNoRows {
-                Ok(None)
-            } else {
-                Err(e)
-            }
-        })?;
+        .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
     let Some((child, rowid, parent)) = row else {
         return Ok(None);
     };
-    let id: String = tx.query_row(
-        &format!("SELECT id FROM {child} WHERE rowid = ?1"),
-        [rowid],
-        |r| r.get(0),
-    )?;
+    let id: String = tx.query_row(&format!("SELECT id FROM {child} WHERE rowid = ?1"), [rowid], |r| r.get(0))?;
     let singular = |t: &str| {
         match t {
             "cooperatives" => "cooperative",
@@ -372,9 +410,5 @@ fn first_dangling_reference(tx: &Transaction) -> Result<Option<String>> {
         }
         .to_owned()
     };
-    Ok(Some(format!(
-        "{} '{id}' refers to a {} that the catalogue does not hold",
-        singular(&child),
-        singular(&parent)
-    )))
+    Ok(Some(format!("{} '{id}' refers to a {} that the catalogue does not hold", singular(&child), singular(&parent))))
 }

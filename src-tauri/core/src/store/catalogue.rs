@@ -34,15 +34,10 @@ impl Store {
     pub fn catalogue_status(&self) -> Result<CatalogueStatus> {
         let conn = self.conn();
         let count = |t: &str| -> Result<u64> {
-            Ok(
-                conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| {
-                    r.get::<_, i64>(0)
-                })? as u64,
-            )
+            Ok(conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get::<_, i64>(0))? as u64)
         };
-        let mut stmt = conn.prepare(
-            "SELECT id, name, sequence, generated_at, applied_at FROM feeds ORDER BY name, id",
-        )?;
+        let mut stmt =
+            conn.prepare("SELECT id, name, sequence, generated_at, applied_at FROM feeds ORDER BY name, id")?;
         let feeds = stmt
             .query_map([], |r| {
                 Ok(FeedInfo {

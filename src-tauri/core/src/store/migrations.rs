@@ -7,26 +7,23 @@ use rusqlite_migration::{Migrations, M};
 use std::path::Path;
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("migrations/0001_catalogue.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("migrations/0001_catalogue.sql")),
+        M::up(include_str!("migrations/0002_feed_subscriptions.sql")),
+    ])
 }
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {
-    1
+    2
 }
 
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > latest_version() {
-        return Err(Error::DatabaseTooNew {
-            path: path.to_owned(),
-            found,
-            supported: latest_version(),
-        });
+        return Err(Error::DatabaseTooNew { path: path.to_owned(), found, supported: latest_version() });
     }
-    migrations()
-        .to_latest(conn)
-        .map_err(|e| Error::Database(format!("the schema could not be updated: {e}")))
+    migrations().to_latest(conn).map_err(|e| Error::Database(format!("the schema could not be updated: {e}")))
 }
 
 #[cfg(test)]
@@ -38,9 +35,7 @@ mod tests {
         migrations().validate().unwrap();
         let mut conn = Connection::open_in_memory().unwrap();
         migrate(&mut conn, Path::new(":memory:")).unwrap();
-        let v: i64 = conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .unwrap();
+        let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
         assert_eq!(v, latest_version());
     }
 
@@ -50,10 +45,7 @@ mod tests {
         let path = dir.path().join("db.sqlite3");
         drop(crate::store::Store::open(&path).unwrap());
         let store = crate::store::Store::open(&path).unwrap();
-        let v: i64 = store
-            .conn()
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .unwrap();
+        let v: i64 = store.conn().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
         assert_eq!(v, latest_version());
     }
 
@@ -63,16 +55,13 @@ mod tests {
         let path = dir.path().join("db.sqlite3");
         {
             let conn = Connection::open(&path).unwrap();
-            conn.execute_batch("CREATE TABLE future(x); PRAGMA user_version = 99;")
-                .unwrap();
+            conn.execute_batch("CREATE TABLE future(x); PRAGMA user_version = 99;").unwrap();
         }
         let err = crate::store::Store::open(&path).err().expect("must refuse");
         assert_eq!(err.code(), "db_too_new");
         assert!(err.to_string().contains("schema version 99"), "{err}");
         let conn = Connection::open(&path).unwrap();
-        let v: i64 = conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .unwrap();
+        let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
         assert_eq!(v, 99);
     }
 }

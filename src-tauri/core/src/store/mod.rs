@@ -6,9 +6,11 @@
 mod apply;
 mod catalogue;
 mod migrations;
+mod subscriptions;
 
-pub use apply::ApplySummary;
+pub use apply::{open_record_file, ApplyControl, ApplySummary, Expect};
 pub use catalogue::{CatalogueStatus, FeedInfo};
+pub use subscriptions::{Subscription, SyncOutcome};
 
 use crate::error::{Error, Result};
 use rusqlite::Connection;
@@ -23,31 +25,27 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database at `path` and migrates it.
     pub fn open(path: &Path) -> Result<Store> {
-        let open_err = |reason: String| Error::Open {
-            path: path.to_owned(),
-            reason,
-        };
+        let open_err = |reason: String| Error::Open { path: path.to_owned(), reason };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
         }
         let mut conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
-        conn.busy_timeout(Duration::from_secs(5))
-            .map_err(|e| open_err(e.to_string()))?;
+        conn.busy_timeout(Duration::from_secs(5)).map_err(|e| open_err(e.to_string()))?;
         // WAL lets the window read while a sync writes; FULL sync because a
         // requisition saved just before a power cut must still be there.
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(|e| open_err(e.to_string()))?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| open_err(e.to_string()))?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrations::migrate(&mut conn, path)?;
-        Ok(Store {
-            conn,
-            path: path.to_owned(),
-        })
+        Ok(Store { conn, path: path.to_owned() })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
     }
 
     pub(crate) fn conn(&self) -> &Connection {
@@ -56,23 +54,13 @@ impl Store {
 
     /// `PRAGMA integrity_check` and a foreign-key check; `Ok` when sound.
     pub fn check_integrity(&self) -> Result<()> {
-        let verdict: String = self
-            .conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        let verdict: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         if verdict != "ok" {
-            return Err(Error::Database(format!(
-                "integrity check failed: {verdict}"
-            )));
+            return Err(Error::Database(format!("integrity check failed: {verdict}")));
         }
-        let dangling: i64 =
-            self.conn
-                .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
-                    r.get(0)
-                })?;
+        let dangling: i64 = self.conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
         if dangling > 0 {
-            return Err(Error::Database(format!(
-                "{dangling} records refer to records that do not exist"
-            )));
+            return Err(Error::Database(format!("{dangling} records refer to records that do not exist")));
         }
         Ok(())
     }
@@ -88,15 +76,9 @@ mod tests {
         let path = dir.path().join("sub/dir/coopdesk.sqlite3");
         let store = Store::open(&path).unwrap();
         assert!(path.exists());
-        let mode: String = store
-            .conn()
-            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-            .unwrap();
+        let mode: String = store.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
         assert_eq!(mode, "wal");
-        let fk: i64 = store
-            .conn()
-            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
-            .unwrap();
+        let fk: i64 = store.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
         assert_eq!(fk, 1);
         store.check_integrity().unwrap();
     }
@@ -104,9 +86,7 @@ mod tests {
     #[test]
     fn a_directory_is_not_a_database() {
         let dir = tempfile::tempdir().unwrap();
-        let err = Store::open(dir.path())
-            .err()
-            .expect("a directory must not open");
+        let err = Store::open(dir.path()).err().expect("a directory must not open");
         assert_eq!(err.code(), "db_open");
         assert!(err.to_string().contains("--db"), "{err}");
     }

@@ -1,0 +1,119 @@
+//! `coopdesk feeds ...` and `coopdesk sync`: following marketplace feeds from
+//! the command line, with the same sync engine the app uses.
+
+use crate::{print_json, stdout_error, FeedsAction};
+use coopdesk_core::sync::{sync_feed, Phase, SyncOptions, SyncReport, SyncResult};
+use coopdesk_core::{Error, Result, Store};
+use std::io::Write;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+pub fn run(store: &mut Store, action: &FeedsAction, out: &mut dyn Write) -> Result<()> {
+    match action {
+        FeedsAction::Add { id, url, pubkey } => {
+            // A path to a .pub file, or the key itself.
+            let key = match std::fs::read_to_string(pubkey) {
+                Ok(text) => text,
+                Err(_) => pubkey.clone(),
+            };
+            let sub = store.add_subscription(id, url, &key)?;
+            writeln!(out, "Following feed '{}' at {}. Run `coopdesk sync` to fetch it.", sub.id, sub.url)
+                .map_err(stdout_error)
+        }
+        FeedsAction::List { json } => {
+            let subs = store.subscriptions()?;
+            if *json {
+                return print_json(out, &subs);
+            }
+            if subs.is_empty() {
+                return writeln!(out, "No feeds followed. Add one with `coopdesk feeds add ID URL --pubkey KEY`.")
+                    .map_err(stdout_error);
+            }
+            let now = chrono::Utc::now();
+            for s in subs {
+                let state = match (&s.last_error, s.is_expired(now)) {
+                    (Some(e), _) => format!("last sync failed: {e}"),
+                    (None, true) => "data is past the feed's expiry".to_owned(),
+                    (None, false) => "ok".to_owned(),
+                };
+                writeln!(
+                    out,
+                    "{}  {}\n    sequence {}, last synced {}, {}",
+                    s.id,
+                    s.url,
+                    s.sequence.map_or("none".to_owned(), |n| n.to_string()),
+                    s.last_success_at.as_deref().unwrap_or("never"),
+                    state
+                )
+                .map_err(stdout_error)?;
+            }
+            Ok(())
+        }
+        FeedsAction::Remove { id } => {
+            store.remove_subscription(id)?;
+            writeln!(out, "No longer following '{id}'; its records were removed from the catalogue.")
+                .map_err(stdout_error)
+        }
+    }
+}
+
+fn describe(r: &SyncReport) -> String {
+    match r.result {
+        SyncResult::NotModified => format!("{}: not modified since the last sync.", r.feed_id),
+        SyncResult::UpToDate => format!("{}: already at sequence {}.", r.feed_id, r.sequence.unwrap_or_default()),
+        SyncResult::Updated => {
+            let items: u64 = r.applied.iter().map(|a| a.items).sum();
+            let deleted: u64 = r.applied.iter().map(|a| a.deleted).sum();
+            format!(
+                "{}: sequence {} -> {} via {} ({} bytes): {items} items written, {deleted} records deleted{}.",
+                r.feed_id,
+                r.from_sequence.map_or("none".to_owned(), |n| n.to_string()),
+                r.sequence.unwrap_or_default(),
+                r.via.as_deref().unwrap_or("-"),
+                r.bytes,
+                if r.key_rotated { "; the feed moved to a new signing key, endorsed by the old one" } else { "" }
+            )
+        }
+    }
+}
+
+/// Syncs one feed or all; fails (non-zero exit) if any feed failed.
+pub fn sync(db_path: &Path, feed: Option<&str>, json: bool, out: &mut dyn Write) -> Result<()> {
+    let ids: Vec<String> = match feed {
+        Some(id) => vec![id.to_owned()],
+        None => Store::open(db_path)?.subscriptions()?.into_iter().map(|s| s.id).collect(),
+    };
+    if ids.is_empty() {
+        return Err(Error::InvalidInput(
+            "This catalogue follows no feeds yet. Add one with `coopdesk feeds add ID URL --pubkey KEY`.".into(),
+        ));
+    }
+    let cancel = AtomicBool::new(false);
+    let options = SyncOptions::default();
+    let mut reports = Vec::new();
+    let mut failures = Vec::new();
+    for id in &ids {
+        let progress = |p: coopdesk_core::sync::Progress| {
+            if p.phase == Phase::Applying && p.records_done > 0 && p.records_done % 100_000 == 0 && !json {
+                eprintln!("{}: applied {} of {} records", p.feed_id, p.records_done, p.records_total);
+            }
+        };
+        match sync_feed(db_path, id, &options, &progress, &cancel) {
+            Ok(r) => {
+                if !json {
+                    writeln!(out, "{}", describe(&r)).map_err(stdout_error)?;
+                }
+                reports.push(r);
+            }
+            Err(e) => failures.push(e),
+        }
+    }
+    if json {
+        print_json(out, &reports)?;
+    }
+    match failures.len() {
+        0 => Ok(()),
+        1 => Err(failures.remove(0)),
+        _ => Err(Error::InvalidInput(failures.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\ncoopdesk: "))),
+    }
+}

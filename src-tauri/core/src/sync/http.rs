@@ -1,0 +1,253 @@
+//! Fetching feed files over HTTP(S): bounded, resumable, retried. A passing
+//! fault (a timeout, a dropped connection, a 5xx) is retried with backoff and
+//! a partial download resumes with a Range request; a permanent one (a 404, a
+//! file larger than the manifest says, a hash mismatch) is not retried.
+
+use crate::feed::FileEntry;
+use reqwest::header::{CONTENT_RANGE, ETAG, IF_NONE_MATCH, RANGE};
+use reqwest::{StatusCode, Url};
+use sha2::{Digest, Sha256};
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchError {
+    Transient(String),
+    Permanent(String),
+    Cancelled,
+}
+
+pub enum Small {
+    NotModified,
+    Body { bytes: Vec<u8>, etag: Option<String> },
+}
+
+pub struct Fetcher {
+    client: reqwest::Client,
+    retries: u32,
+    backoff: Duration,
+}
+
+fn describe(e: &reqwest::Error, url: &Url) -> FetchError {
+    let host = url.host_str().unwrap_or("the server");
+    if e.is_timeout() {
+        FetchError::Transient(format!("{host} stopped answering (timed out)"))
+    } else if e.is_connect() {
+        FetchError::Transient(format!("{host} could not be reached; check the network connection"))
+    } else {
+        FetchError::Transient(format!("the connection to {host} failed"))
+    }
+}
+
+fn status_error(status: StatusCode, url: &Url) -> FetchError {
+    let what =
+        format!("{} answered HTTP {} for {}", url.host_str().unwrap_or("the server"), status.as_u16(), url.path());
+    if status.is_server_error() || status == StatusCode::REQUEST_TIMEOUT || status == StatusCode::TOO_MANY_REQUESTS {
+        FetchError::Transient(what)
+    } else {
+        FetchError::Permanent(what)
+    }
+}
+
+impl Fetcher {
+    pub fn new(
+        connect_timeout: Duration,
+        read_timeout: Duration,
+        retries: u32,
+        backoff: Duration,
+    ) -> Result<Fetcher, String> {
+        // reqwest is built without a TLS provider; ring is ours. An `Err`
+        // means one is installed already, which is all we need.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .connect_timeout(connect_timeout)
+            .read_timeout(read_timeout)
+            .redirect(reqwest::redirect::Policy::limited(5))
+            .user_agent(concat!("coopdesk/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| format!("the HTTP client could not start: {e}"))?;
+        Ok(Fetcher { client, retries, backoff })
+    }
+
+    async fn with_retries<T, F, Fut>(&self, cancel: &AtomicBool, mut once: F) -> Result<T, FetchError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, FetchError>>,
+    {
+        let mut attempt = 0;
+        loop {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(FetchError::Cancelled);
+            }
+            match once().await {
+                Err(FetchError::Transient(_)) if attempt < self.retries => {
+                    tokio::time::sleep(self.backoff * 2u32.pow(attempt)).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// GETs a small file (the manifest or its signature), refusing more than
+    /// `limit` bytes. With `etag`, a 304 answers `NotModified`.
+    pub async fn get_small(
+        &self,
+        url: &Url,
+        etag: Option<&str>,
+        limit: u64,
+        cancel: &AtomicBool,
+    ) -> Result<Small, FetchError> {
+        self.with_retries(cancel, || async {
+            let mut req = self.client.get(url.clone());
+            if let Some(tag) = etag {
+                req = req.header(IF_NONE_MATCH, tag);
+            }
+            let mut resp = req.send().await.map_err(|e| describe(&e, url))?;
+            if resp.status() == StatusCode::NOT_MODIFIED {
+                return Ok(Small::NotModified);
+            }
+            if !resp.status().is_success() {
+                return Err(status_error(resp.status(), url));
+            }
+            let etag = resp.headers().get(ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let mut bytes = Vec::new();
+            while let Some(chunk) = resp.chunk().await.map_err(|e| describe(&e, url))? {
+                if cancel.load(Ordering::Relaxed) {
+                    return Err(FetchError::Cancelled);
+                }
+                bytes.extend_from_slice(&chunk);
+                if bytes.len() as u64 > limit {
+                    return Err(FetchError::Permanent(format!(
+                        "{} is larger than the {limit} bytes allowed",
+                        url.path()
+                    )));
+                }
+            }
+            Ok(Small::Body { bytes, etag })
+        })
+        .await
+    }
+
+    /// Downloads `entry` to `dest`, resuming from `dest`'s `.part` file if an
+    /// earlier attempt left one, and checks its size and SHA-256 before the
+    /// file takes its final name.
+    pub async fn download(
+        &self,
+        url: &Url,
+        entry: &FileEntry,
+        dest: &Path,
+        on_bytes: &(dyn Fn(u64) + Sync),
+        cancel: &AtomicBool,
+    ) -> Result<(), FetchError> {
+        let part = dest.with_extension("part");
+        self.with_retries(cancel, || self.download_once(url, entry, &part, on_bytes, cancel)).await?;
+        std::fs::rename(&part, dest).map_err(|e| FetchError::Permanent(format!("the download could not be saved: {e}")))
+    }
+
+    async fn download_once(
+        &self,
+        url: &Url,
+        entry: &FileEntry,
+        part: &Path,
+        on_bytes: &(dyn Fn(u64) + Sync),
+        cancel: &AtomicBool,
+    ) -> Result<(), FetchError> {
+        let io_err = |e: std::io::Error| FetchError::Permanent(format!("the download could not be saved: {e}"));
+        let mut have = std::fs::metadata(part).map(|m| m.len()).unwrap_or(0);
+        if have > entry.size {
+            std::fs::remove_file(part).map_err(io_err)?;
+            have = 0;
+        }
+        let mut req = self.client.get(url.clone());
+        if have > 0 {
+            req = req.header(RANGE, format!("bytes={have}-"));
+        }
+        let mut resp = req.send().await.map_err(|e| describe(&e, url))?;
+        let resumed = resp.status() == StatusCode::PARTIAL_CONTENT
+            && resp
+                .headers()
+                .get(CONTENT_RANGE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with(&format!("bytes {have}-")));
+        if !resumed && resp.status() != StatusCode::OK {
+            return Err(status_error(resp.status(), url));
+        }
+        let mut hasher = Sha256::new();
+        let mut file = if resumed {
+            // Hash what we already have, then append.
+            let mut existing = std::fs::File::open(part).map_err(io_err)?;
+            let mut buf = vec![0u8; 1 << 16];
+            loop {
+                let n = existing.read(&mut buf).map_err(io_err)?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buf[..n]);
+            }
+            std::fs::OpenOptions::new().append(true).open(part).map_err(io_err)?
+        } else {
+            have = 0;
+            std::fs::File::create(part).map_err(io_err)?
+        };
+        if resp.content_length().is_some_and(|len| have + len > entry.size) {
+            drop(file);
+            let _ = std::fs::remove_file(part);
+            return Err(FetchError::Permanent(format!(
+                "{} is larger than the {} bytes the signed manifest lists",
+                entry.path, entry.size
+            )));
+        }
+        on_bytes(have);
+        loop {
+            let chunk = match resp.chunk().await {
+                Ok(Some(c)) => c,
+                Ok(None) => break,
+                Err(e) => {
+                    file.flush().map_err(io_err)?;
+                    if e.is_timeout() {
+                        return Err(describe(&e, url));
+                    }
+                    return Err(FetchError::Transient(format!(
+                        "the download of {} stopped after {have} of {} bytes (the connection dropped)",
+                        entry.path, entry.size
+                    )));
+                }
+            };
+            if cancel.load(Ordering::Relaxed) {
+                file.flush().map_err(io_err)?;
+                return Err(FetchError::Cancelled);
+            }
+            have += chunk.len() as u64;
+            if have > entry.size {
+                drop(file);
+                let _ = std::fs::remove_file(part);
+                return Err(FetchError::Permanent(format!(
+                    "the server sent more of {} than the {} bytes the signed manifest lists",
+                    entry.path, entry.size
+                )));
+            }
+            hasher.update(&chunk);
+            file.write_all(&chunk).map_err(io_err)?;
+            on_bytes(have);
+        }
+        file.sync_all().map_err(io_err)?;
+        if have < entry.size {
+            return Err(FetchError::Transient(format!(
+                "the download of {} stopped after {have} of {} bytes",
+                entry.path, entry.size
+            )));
+        }
+        let digest: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        if digest != entry.sha256 {
+            let _ = std::fs::remove_file(part);
+            return Err(FetchError::Permanent(format!(
+                "{} does not match the SHA-256 in the signed manifest (it was altered or damaged)",
+                entry.path
+            )));
+        }
+        Ok(())
+    }
+}

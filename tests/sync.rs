@@ -1,0 +1,430 @@
+use crate::fault_server::{self, Fault};
+use crate::util::*;
+use chrono::{Duration, Utc};
+use coopdesk_core::feed::Manifest;
+use coopdesk_core::search::SearchQuery;
+use coopdesk_core::sync::{sync_feed, SyncOptions, SyncResult};
+use coopdesk_core::Store;
+use coopdesk_feed::{keys, publish, serve, synth};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+const FEED: &str = "gulf-market";
+
+/// A marketplace: its keys, its source catalogue and its published feed.
+struct Publisher {
+    scratch: Scratch,
+    key: PathBuf,
+    public: PathBuf,
+}
+
+impl Publisher {
+    fn new() -> Publisher {
+        let scratch = Scratch::new();
+        let (key, public) = (scratch.path("feed.key"), scratch.path("feed.pub"));
+        keys::keygen(&key, &public).unwrap();
+        Publisher { scratch, key, public }
+    }
+
+    fn other_key(&self, name: &str) -> PathBuf {
+        let key = self.scratch.path(&format!("{name}.key"));
+        keys::keygen(&key, &self.scratch.path(&format!("{name}.pub"))).unwrap();
+        key
+    }
+
+    fn pubkey_b64(&self) -> String {
+        keys::load_public(&self.public).unwrap().to_base64()
+    }
+
+    /// Writes a source catalogue of `items` items into a fresh folder.
+    fn source(&self, items: usize) -> PathBuf {
+        let dir = self.scratch.path(&format!("source-{items}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut spec = synth::Spec::bundled_sample();
+        spec.items = items;
+        let f = std::fs::File::create(dir.join("catalogue.ndjson.gz")).unwrap();
+        synth::write_snapshot_gz(&spec, f).unwrap();
+        dir
+    }
+
+    fn build(&self, name: &str, items: usize, previous: Option<&Path>, key: &Path, endorse: Option<&Path>) -> PathBuf {
+        self.build_at(name, items, previous, key, endorse, Utc::now())
+    }
+
+    fn build_at(
+        &self,
+        name: &str,
+        items: usize,
+        previous: Option<&Path>,
+        key: &Path,
+        endorse: Option<&Path>,
+        now: chrono::DateTime<Utc>,
+    ) -> PathBuf {
+        let out = self.scratch.path(name);
+        publish::build(&publish::BuildOptions {
+            source: self.source(items),
+            key: key.to_owned(),
+            out: out.clone(),
+            previous: previous.map(Path::to_owned),
+            feed_id: Some(FEED.into()),
+            feed_name: Some("Gulf Marketplace".into()),
+            valid_for: Duration::days(7),
+            endorse_with: endorse.map(Path::to_owned),
+            now,
+        })
+        .unwrap();
+        out
+    }
+
+    /// Rewrites a feed's manifest after `change`, re-hashing its files and
+    /// signing it properly: for files that are wrong inside a valid signature.
+    fn resign(&self, dir: &Path, change: impl FnOnce(&mut Manifest)) {
+        let mut m: Manifest = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+        let (size, sha) = publish::hash_file(&dir.join(&m.snapshot.path)).unwrap();
+        m.snapshot.size = size;
+        m.snapshot.sha256 = sha;
+        change(&mut m);
+        publish::write_signed_manifest(dir, &m, &keys::load_secret(&self.key).unwrap()).unwrap();
+    }
+}
+
+fn fast() -> SyncOptions {
+    SyncOptions {
+        connect_timeout: std::time::Duration::from_secs(2),
+        read_timeout: std::time::Duration::from_millis(800),
+        retries: 2,
+        backoff: std::time::Duration::from_millis(20),
+        staging_dir: None,
+    }
+}
+
+struct Client {
+    scratch: Scratch,
+}
+
+impl Client {
+    fn new(url: &str, pubkey: &str) -> Client {
+        let c = Client { scratch: Scratch::new() };
+        Store::open(&c.db()).unwrap().add_subscription(FEED, url, pubkey).unwrap();
+        c
+    }
+
+    fn db(&self) -> PathBuf {
+        self.scratch.db()
+    }
+
+    fn sync(&self) -> coopdesk_core::Result<coopdesk_core::sync::SyncReport> {
+        sync_feed(&self.db(), FEED, &fast(), &|_| {}, &AtomicBool::new(false))
+    }
+
+    fn items(&self) -> u64 {
+        Store::open(&self.db()).unwrap().catalogue_status().unwrap().items
+    }
+
+    /// Everything the clerk could see of the catalogue.
+    fn dump(&self) -> String {
+        let store = Store::open(&self.db()).unwrap();
+        store.check_integrity().unwrap();
+        let status = store.catalogue_status().unwrap();
+        let page = store.search(&SearchQuery { text: String::new(), limit: 200, offset: 0 }).unwrap();
+        let feeds: Vec<_> = status.feeds.iter().map(|f| (&f.id, f.sequence)).collect();
+        format!("{feeds:?} {} {:?}", status.items, page.hits)
+    }
+}
+
+fn url_of(server: &serve::Running) -> String {
+    format!("http://{}/manifest.json", server.addr)
+}
+
+/// Replaces what a server's live folder holds with `feed`.
+fn publish_to(live: &Path, feed: &Path) {
+    let _ = std::fs::remove_dir_all(live);
+    std::fs::create_dir_all(live).unwrap();
+    for e in std::fs::read_dir(feed).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), live.join(e.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn snapshot_then_deltas_then_not_modified() {
+    let p = Publisher::new();
+    let live = p.scratch.path("live");
+    let v1 = p.build("v1", 300, None, &p.key, None);
+    publish_to(&live, &v1);
+    let server = serve::start(live.clone(), "127.0.0.1:0").unwrap();
+    let client = Client::new(&url_of(&server), &p.pubkey_b64());
+
+    let r = client.sync().unwrap();
+    assert_eq!((r.result, r.via.as_deref(), r.sequence), (SyncResult::Updated, Some("snapshot"), Some(1)));
+    assert_eq!(client.items(), 300);
+
+    // Ten items added: the client takes the delta, not the snapshot.
+    let v2 = p.build("v2", 310, Some(&v1), &p.key, None);
+    publish_to(&live, &v2);
+    let r = client.sync().unwrap();
+    assert_eq!((r.via.as_deref(), r.from_sequence, r.sequence), (Some("deltas"), Some(1), Some(2)));
+    assert_eq!(r.applied[0].items, 10);
+    assert_eq!(client.items(), 310);
+
+    // Five removed, and a client two sequences behind chains both deltas.
+    let v3 = p.build("v3", 305, Some(&v2), &p.key, None);
+    publish_to(&live, &v3);
+    let behind = Client::new(&url_of(&server), &p.pubkey_b64());
+    publish_to(&live, &v1);
+    behind.sync().unwrap();
+    publish_to(&live, &v3);
+    let r = behind.sync().unwrap();
+    assert_eq!((r.via.as_deref(), r.applied.len()), (Some("deltas"), 2));
+    assert_eq!(behind.items(), 305);
+    let r = client.sync().unwrap();
+    assert_eq!(r.applied[0].deleted, 5);
+    assert_eq!(client.dump(), behind.dump(), "delta chains and single deltas reach the same catalogue");
+
+    // Nothing new: the server answers 304 to the ETag.
+    let r = client.sync().unwrap();
+    assert_eq!(r.result, SyncResult::NotModified);
+    let sub = Store::open(&client.db()).unwrap().subscription(FEED).unwrap();
+    assert!(sub.last_success_at.is_some() && sub.last_error.is_none());
+}
+
+/// A client that already holds sequence 1, and a feed folder to attack it with.
+fn synced_client(p: &Publisher, live: &Path, server: &serve::Running) -> (Client, PathBuf) {
+    let v1 = p.build("base", 120, None, &p.key, None);
+    publish_to(live, &v1);
+    let client = Client::new(&url_of(server), &p.pubkey_b64());
+    client.sync().unwrap();
+    (client, v1)
+}
+
+fn assert_refused(client: &Client, before: &str, want: &str) {
+    let err = client.sync().expect_err(want).to_string();
+    assert!(err.contains(want), "want {want:?} in {err:?}");
+    assert!(err.contains("unchanged") || err.contains("nothing was changed"), "{err}");
+    assert_eq!(client.dump(), before, "{want}: the catalogue changed");
+    let sub = Store::open(&client.db()).unwrap().subscription(FEED).unwrap();
+    assert!(sub.last_error.is_some_and(|e| e.contains(want)), "the failure is recorded for the clerk");
+}
+
+#[test]
+fn attacks_on_the_manifest_are_refused_with_the_catalogue_intact() {
+    let p = Publisher::new();
+    let live = p.scratch.path("live");
+    let server = serve::start(live.clone(), "127.0.0.1:0").unwrap();
+    let (client, v1) = synced_client(&p, &live, &server);
+    let before = client.dump();
+    let v2 = p.build("v2", 130, Some(&v1), &p.key, None);
+
+    // Forged: the manifest is altered after signing.
+    publish_to(&live, &v2);
+    let text = std::fs::read_to_string(live.join("manifest.json")).unwrap();
+    std::fs::write(live.join("manifest.json"), text.replace("Gulf Marketplace", "Gulf Marketplace!")).unwrap();
+    assert_refused(&client, &before, "signature is not valid");
+
+    // Signed with a key the agency never pinned.
+    let stranger = p.other_key("stranger");
+    let forged = p.build("forged", 130, Some(&v1), &stranger, None);
+    publish_to(&live, &forged);
+    assert_refused(&client, &before, "not pinned");
+
+    // A stranger's key that endorses itself is still a stranger.
+    let selfish = p.build("selfish", 130, Some(&v1), &stranger, Some(&stranger));
+    publish_to(&live, &selfish);
+    assert_refused(&client, &before, "not pinned");
+
+    // Frozen: a manifest past its expiry.
+    let stale = p.build_at("stale", 130, Some(&v1), &p.key, None, Utc::now() - Duration::days(10));
+    publish_to(&live, &stale);
+    assert_refused(&client, &before, "expired on");
+
+    // Rollback: after sequence 2, the server replays sequence 1.
+    publish_to(&live, &v2);
+    client.sync().unwrap();
+    let before = client.dump();
+    publish_to(&live, &v1);
+    assert_refused(&client, &before, "older than the sequence 2");
+}
+
+#[test]
+fn damaged_files_inside_a_valid_signature_are_refused() {
+    let p = Publisher::new();
+    let live = p.scratch.path("live");
+    let server = serve::start(live.clone(), "127.0.0.1:0").unwrap();
+    let (client, v1) = synced_client(&p, &live, &server);
+    let before = client.dump();
+    // A snapshot the client must take (no deltas listed).
+    let fresh = || {
+        let v2 = p.build("v2", 130, Some(&v1), &p.key, None);
+        publish_to(&live, &v2);
+        p.resign(&live, |m| m.deltas.clear());
+        let m: Manifest = serde_json::from_slice(&std::fs::read(live.join("manifest.json")).unwrap()).unwrap();
+        live.join(m.snapshot.path)
+    };
+
+    // Hash mismatch: one byte flipped, same size.
+    let snap = fresh();
+    let mut bytes = std::fs::read(&snap).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0xff;
+    std::fs::write(&snap, bytes).unwrap();
+    assert_refused(&client, &before, "does not match the SHA-256");
+
+    // Size mismatch: more bytes than the manifest lists.
+    let snap = fresh();
+    let mut bytes = std::fs::read(&snap).unwrap();
+    bytes.extend_from_slice(b"trailing");
+    std::fs::write(&snap, bytes).unwrap();
+    assert_refused(&client, &before, "larger than the");
+
+    // Truncated gzip, listed with its own (honest) hash and size.
+    let snap = fresh();
+    let bytes = std::fs::read(&snap).unwrap();
+    std::fs::write(&snap, &bytes[..bytes.len() * 2 / 3]).unwrap();
+    p.resign(&live, |_| {});
+    assert_refused(&client, &before, "could not be read");
+
+    // A malformed record line, and a record of an unknown kind.
+    for (line, want) in [
+        ("{\"op\":\"upsert\",\"kind\":\"item\",\"data\":{\"id\":", "not a valid record"),
+        ("{\"op\":\"upsert\",\"kind\":\"widget\",\"data\":{}}", "unknown variant `widget`"),
+    ] {
+        let snap = fresh();
+        let mut text = String::new();
+        std::io::Read::read_to_string(
+            &mut flate2::read::GzDecoder::new(std::fs::File::open(&snap).unwrap()),
+            &mut text,
+        )
+        .unwrap();
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.insert(3, line);
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, (lines.join("\n") + "\n").as_bytes()).unwrap();
+        std::fs::write(&snap, gz.finish().unwrap()).unwrap();
+        p.resign(&live, |m| m.snapshot.records += 1);
+        assert_refused(&client, &before, want);
+    }
+
+    // A record count that disagrees with the manifest.
+    fresh();
+    p.resign(&live, |m| m.snapshot.records += 7);
+    assert_refused(&client, &before, "the signed manifest lists");
+
+    // Oversized: a file larger than any feed may list.
+    fresh();
+    p.resign(&live, |m| m.snapshot.size = 5 * 1024 * 1024 * 1024);
+    assert_refused(&client, &before, "-byte limit");
+
+    // 404: the listed file is missing.
+    let snap = fresh();
+    std::fs::remove_file(&snap).unwrap();
+    assert_refused(&client, &before, "HTTP 404");
+
+    // Still healthy afterwards: a good publication syncs.
+    fresh();
+    client.sync().unwrap();
+    assert_eq!(client.items(), 130);
+}
+
+#[test]
+fn network_faults_are_retried_then_reported_with_the_catalogue_intact() {
+    let p = Publisher::new();
+    let live = p.scratch.path("live");
+    let server = serve::start(live.clone(), "127.0.0.1:0").unwrap();
+    let (client, v1) = synced_client(&p, &live, &server);
+    let before = client.dump();
+    let v2 = p.build("v2", 400, Some(&v1), &p.key, None);
+    p.resign(&v2, |m| m.deltas.clear());
+    let m: Manifest = serde_json::from_slice(&std::fs::read(v2.join("manifest.json")).unwrap()).unwrap();
+
+    let cases = [
+        (Fault::ServerError, "HTTP 500"),
+        (Fault::StallMidBody, "stopped answering (timed out)"),
+        (Fault::CloseMidBody, "stopped after"),
+        (Fault::Endless, "more of"),
+    ];
+    for (fault, want) in cases {
+        let faulty = fault_server::start(v2.clone(), m.snapshot.path.clone(), fault);
+        Store::open(&client.db()).unwrap().set_subscription_url(FEED, &faulty.url).unwrap();
+        assert_refused(&client, &before, want);
+        if matches!(fault, Fault::CloseMidBody) {
+            // The retries resumed where the cut left off.
+            let ranges = faulty.ranges.lock().unwrap().clone();
+            assert!(ranges.len() >= 2 && ranges[1].as_deref().is_some_and(|r| r.starts_with("bytes=")), "{ranges:?}");
+        }
+    }
+
+    // A download cut once resumes with a Range request and completes.
+    let faulty = fault_server::start(v2.clone(), m.snapshot.path.clone(), Fault::CloseOnceThenResume);
+    Store::open(&client.db()).unwrap().set_subscription_url(FEED, &faulty.url).unwrap();
+    let r = client.sync().unwrap();
+    assert_eq!(r.result, SyncResult::Updated);
+    assert_eq!(client.items(), 400);
+    let ranges = faulty.ranges.lock().unwrap().clone();
+    assert_eq!(ranges[0], None);
+    assert!(ranges[1].as_deref().is_some_and(|r| r.starts_with("bytes=") && r != "bytes=0-"), "{ranges:?}");
+}
+
+#[test]
+fn key_rotation_endorsed_by_the_old_key_is_followed_and_retires_it() {
+    let p = Publisher::new();
+    let live = p.scratch.path("live");
+    let server = serve::start(live.clone(), "127.0.0.1:0").unwrap();
+    let (client, v1) = synced_client(&p, &live, &server);
+
+    let new_key = p.other_key("next");
+    let v2 = p.build("v2", 125, Some(&v1), &new_key, Some(&p.key));
+    publish_to(&live, &v2);
+    let r = client.sync().unwrap();
+    assert!(r.key_rotated);
+    assert_eq!(client.items(), 125);
+    let sub = Store::open(&client.db()).unwrap().subscription(FEED).unwrap();
+    let new_pub = keys::public_of(&keys::load_secret(&new_key).unwrap()).unwrap().to_base64();
+    assert_eq!(sub.public_keys, vec![new_pub]);
+    assert!(sub.key_rotated_at.is_some());
+
+    // The retired key can no longer sign for the feed.
+    let before = client.dump();
+    let v3 = p.build("v3", 126, Some(&v2), &p.key, None);
+    publish_to(&live, &v3);
+    assert_refused(&client, &before, "not pinned");
+}
+
+#[test]
+fn killing_a_sync_process_at_any_point_leaves_the_old_or_the_new_catalogue() {
+    let p = Publisher::new();
+    let live = p.scratch.path("live");
+    let server = serve::start(live.clone(), "127.0.0.1:0").unwrap();
+    let v1 = p.build("v1", 6_000, None, &p.key, None);
+    publish_to(&live, &v1);
+    let client = Client::new(&url_of(&server), &p.pubkey_b64());
+    client.sync().unwrap();
+    let v2 = p.build("v2", 26_000, Some(&v1), &p.key, None);
+    p.resign(&v2, |m| m.deltas.clear());
+    publish_to(&live, &v2);
+
+    let mut saw_old = false;
+    for delay_ms in [30, 150, 400, 800, 1_300, 2_000] {
+        let mut child = std::process::Command::new(BIN)
+            .args(["--db", client.db().to_str().unwrap(), "sync"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let store = Store::open(&client.db()).unwrap();
+        store.check_integrity().unwrap();
+        let items = store.catalogue_status().unwrap().items;
+        assert!(items == 6_000 || items == 26_000, "killed after {delay_ms} ms: {items} items is a mix");
+        if items == 6_000 {
+            saw_old = true;
+        } else {
+            break;
+        }
+    }
+    assert!(saw_old, "no kill landed before the commit; the test proves nothing");
+    // The next sync starts cleanly and finishes.
+    client.sync().unwrap();
+    assert_eq!(client.items(), 26_000);
+}
