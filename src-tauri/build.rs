@@ -1,10 +1,11 @@
 // Declares the app's commands so that capabilities can allow each one by
 // name; a command not listed here cannot be called from the window.
+const COMMANDS: &[&str] =
+    &["app_info", "catalogue_status", "search", "feeds_list", "feed_add", "feed_remove", "sync_now", "sync_cancel"];
+
 fn main() {
-    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(&[
-        "app_info",
-        "catalogue_status",
-        "search",
-    ])))
+    tauri_build::try_build(
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
     .expect("tauri build configuration is valid");
 }

@@ -120,3 +120,72 @@ fn usage_errors_are_explained() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("Usage"), "{}", stderr(&out));
 }
+
+#[test]
+fn feeds_are_followed_synced_listed_and_removed_headless() {
+    use coopdesk_feed::{keys, publish, serve, synth};
+    let s = Scratch::new();
+    let (key, public) = (s.path("feed.key"), s.path("feed.pub"));
+    keys::keygen(&key, &public).unwrap();
+    let source = s.path("source");
+    std::fs::create_dir_all(&source).unwrap();
+    let mut spec = synth::Spec::bundled_sample();
+    spec.items = 25;
+    synth::write_snapshot_gz(&spec, std::fs::File::create(source.join("c.ndjson.gz")).unwrap()).unwrap();
+    let out = s.path("feed");
+    publish::build(&publish::BuildOptions {
+        source,
+        key,
+        out: out.clone(),
+        previous: None,
+        feed_id: Some("gulf-market".into()),
+        feed_name: None,
+        valid_for: chrono::Duration::days(7),
+        endorse_with: None,
+        now: chrono::Utc::now(),
+    })
+    .unwrap();
+    let server = serve::start(out, "127.0.0.1:0").unwrap();
+    let url = format!("http://{}/manifest.json", server.addr);
+    let db = s.db();
+
+    let bad = coopdesk(&db, &["feeds", "add", "gulf-market", &url, "--pubkey", "not-a-key"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("not a minisign public key"), "{}", stderr(&bad));
+
+    let none = coopdesk(&db, &["sync"]);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(stderr(&none).contains("follows no feeds yet"));
+
+    let add = coopdesk(&db, &["feeds", "add", "gulf-market", &url, "--pubkey", public.to_str().unwrap()]);
+    assert!(add.status.success(), "{}", stderr(&add));
+    let sync = coopdesk(&db, &["sync"]);
+    assert!(sync.status.success(), "{}", stderr(&sync));
+    assert!(stdout(&sync).contains("gulf-market: sequence none -> 1 via snapshot"), "{}", stdout(&sync));
+    let again = coopdesk(&db, &["sync", "--feed", "gulf-market"]);
+    assert!(stdout(&again).contains("not modified"), "{}", stdout(&again));
+    let list = coopdesk(&db, &["feeds", "list"]);
+    assert!(stdout(&list).contains("sequence 1") && stdout(&list).contains(", ok"), "{}", stdout(&list));
+    let status: serde_json::Value = serde_json::from_slice(&coopdesk(&db, &["status", "--json"]).stdout).unwrap();
+    assert_eq!(status["items"], 25);
+
+    // The publisher goes offline: the sync fails with a reason and a non-zero
+    // exit, and the catalogue is still there.
+    drop(server);
+    let offline = coopdesk(&db, &["sync"]);
+    assert_eq!(offline.status.code(), Some(1));
+    let err = stderr(&offline);
+    assert!(err.contains("could not be synced") && err.contains("unchanged and still usable"), "{err}");
+    let list = coopdesk(&db, &["feeds", "list", "--json"]);
+    let feeds: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert!(feeds[0]["last_error"].as_str().unwrap().contains("could not be synced"));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&coopdesk(&db, &["status", "--json"]).stdout).unwrap()["items"],
+        25
+    );
+
+    let removed = coopdesk(&db, &["feeds", "remove", "gulf-market"]);
+    assert!(removed.status.success());
+    let status: serde_json::Value = serde_json::from_slice(&coopdesk(&db, &["status", "--json"]).stdout).unwrap();
+    assert_eq!(status["items"], 0);
+}

@@ -155,3 +155,58 @@ async fn fresh_start_shows_the_sample_catalogue_and_searches_as_you_type() {
     let store = coopdesk_core::Store::open(&scratch.db()).unwrap();
     assert_eq!(store.catalogue_status().unwrap().items, 5_200);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn follows_a_signed_feed_syncs_it_and_shows_its_status() {
+    use coopdesk_feed::{keys, publish, serve, synth};
+    // A marketplace publishes a signed feed of 40 items on 127.0.0.1.
+    let publisher = Scratch::new();
+    let (key, public) = (publisher.path("feed.key"), publisher.path("feed.pub"));
+    keys::keygen(&key, &public).unwrap();
+    let source = publisher.path("source");
+    std::fs::create_dir_all(&source).unwrap();
+    let mut spec = synth::Spec::bundled_sample();
+    spec.items = 40;
+    synth::write_snapshot_gz(&spec, std::fs::File::create(source.join("catalogue.ndjson.gz")).unwrap()).unwrap();
+    let feed_dir = publisher.path("feed");
+    publish::build(&publish::BuildOptions {
+        source,
+        key,
+        out: feed_dir.clone(),
+        previous: None,
+        feed_id: Some("gulf-market".into()),
+        feed_name: Some("Gulf Marketplace".into()),
+        valid_for: chrono::Duration::days(7),
+        endorse_with: None,
+        now: chrono::Utc::now(),
+    })
+    .unwrap();
+    let server = serve::start(feed_dir, "127.0.0.1:0").unwrap();
+
+    // The agency follows it before the app's first start.
+    let scratch = Scratch::new();
+    let pubkey = keys::load_public(&public).unwrap().to_base64();
+    coopdesk_core::Store::open(&scratch.db())
+        .unwrap()
+        .add_subscription("gulf-market", &format!("http://{}/manifest.json", server.addr), &pubkey)
+        .unwrap();
+
+    let driver = Driver::start();
+    let c = driver.open_app(&scratch.db()).await;
+
+    // The app syncs on start; the list follows without the clerk asking.
+    let summary = wait_text(&c, "result-count", |t| t == "40 items in the catalogue").await;
+    assert_eq!(summary, "40 items in the catalogue");
+    let footer = wait_text(&c, "catalogue-status", |t| t.contains("Gulf Marketplace")).await;
+    assert!(!footer.contains("sample"), "a followed feed replaces the fictional sample: {footer}");
+
+    by_test_id(&c, "feeds-toggle").await.click().await.unwrap();
+    let row = wait_text(&c, "feed-row", |t| t.contains("current")).await;
+    assert!(row.contains("Gulf Marketplace") && row.contains("publication 1"), "{row}");
+    by_test_id(&c, "sync-now").await.click().await.unwrap();
+    let result = wait_text(&c, "sync-result", |t| !t.is_empty()).await;
+    assert!(result.contains("already up to date"), "{result}");
+    screenshot(&c, "03-feeds.png").await;
+
+    c.close().await.unwrap();
+}

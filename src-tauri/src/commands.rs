@@ -1,10 +1,12 @@
-//! Commands the UI may invoke: each is a one-line adapter over the core.
+//! Commands the UI may invoke: each is a thin adapter over the core.
 
 use crate::ipc_error::IpcError;
 use crate::state::AppState;
 use coopdesk_core::search::{SearchPage, SearchQuery};
-use coopdesk_core::store::CatalogueStatus;
+use coopdesk_core::store::{CatalogueStatus, FeedHealth, Subscription};
+use coopdesk_core::sync::{Progress, SyncReport};
 use serde::Serialize;
+use tauri::ipc::Channel;
 use tauri::State;
 
 #[derive(Serialize)]
@@ -26,4 +28,62 @@ pub async fn catalogue_status(state: State<'_, AppState>) -> Result<CatalogueSta
 #[tauri::command]
 pub async fn search(state: State<'_, AppState>, query: SearchQuery) -> Result<SearchPage, IpcError> {
     state.with_store(move |store| store.search(&query)).await
+}
+
+/// A followed feed with its health, as the Feeds panel shows it.
+#[derive(Serialize)]
+pub struct FeedView {
+    #[serde(flatten)]
+    subscription: Subscription,
+    health: FeedHealth,
+}
+
+#[tauri::command]
+pub async fn feeds_list(state: State<'_, AppState>) -> Result<Vec<FeedView>, IpcError> {
+    let now = chrono::Utc::now();
+    let subs = state.with_store(|store| store.subscriptions()).await?;
+    Ok(subs.into_iter().map(|s| FeedView { health: s.health(now), subscription: s }).collect())
+}
+
+#[tauri::command]
+pub async fn feed_add(
+    state: State<'_, AppState>,
+    id: String,
+    url: String,
+    public_key: String,
+) -> Result<Subscription, IpcError> {
+    state.with_store(move |store| store.add_subscription(id.trim(), url.trim(), &public_key)).await
+}
+
+#[tauri::command]
+pub async fn feed_remove(state: State<'_, AppState>, id: String) -> Result<(), IpcError> {
+    state.with_store(move |store| store.remove_subscription(&id)).await
+}
+
+/// One feed's result in a sync: its report or why it failed.
+#[derive(Serialize)]
+pub struct FeedSyncResult {
+    feed_id: String,
+    report: Option<SyncReport>,
+    error: Option<IpcError>,
+}
+
+#[tauri::command]
+pub async fn sync_now(
+    state: State<'_, AppState>,
+    on_progress: Channel<Progress>,
+) -> Result<Vec<FeedSyncResult>, IpcError> {
+    let outcomes = state.sync_now(move |p| drop(on_progress.send(p))).await?;
+    Ok(outcomes
+        .into_iter()
+        .map(|o| match o.result {
+            Ok(r) => FeedSyncResult { feed_id: o.feed_id, report: Some(r), error: None },
+            Err(e) => FeedSyncResult { feed_id: o.feed_id, report: None, error: Some(e.into()) },
+        })
+        .collect())
+}
+
+#[tauri::command]
+pub fn sync_cancel(state: State<'_, AppState>) {
+    state.cancel_sync();
 }

@@ -19,7 +19,16 @@ pub fn run(db_path: coopdesk_core::Result<PathBuf>) {
             Ok(())
         })
         .manage(state)
-        .invoke_handler(tauri::generate_handler![commands::app_info, commands::catalogue_status, commands::search])
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::catalogue_status,
+            commands::search,
+            commands::feeds_list,
+            commands::feed_add,
+            commands::feed_remove,
+            commands::sync_now,
+            commands::sync_cancel,
+        ])
         .run(tauri::generate_context!("tauri.conf.json"))
         .expect("the coopdesk window could not be started");
 }

@@ -1,17 +1,31 @@
 //! App state: the one open store, behind an async mutex so that commands
-//! queue rather than fail while a long write (first-start sample load, a
-//! sync) holds it. Store work runs on the blocking pool, never on the UI's
-//! event loop.
+//! queue rather than fail while a long write (first-start sample load) holds
+//! it, and the sync control. Store work runs on the blocking pool, never on
+//! the UI's event loop. A sync uses its own database connection, so searches
+//! keep answering from the current catalogue while it runs.
 
 use crate::ipc_error::IpcError;
+use coopdesk_core::sync::{sync_all, FeedOutcome, Progress, SyncOptions};
 use coopdesk_core::Store;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::Mutex;
+
+/// Feeds are synced on start and then this often while the app is open.
+const SYNC_EVERY: Duration = Duration::from_secs(4 * 60 * 60);
 
 pub struct AppState {
     pub db_path: Option<PathBuf>,
     store: Arc<Mutex<Result<Store, IpcError>>>,
+    sync: Arc<SyncControl>,
+}
+
+#[derive(Default)]
+struct SyncControl {
+    running: Mutex<()>,
+    cancel: AtomicBool,
 }
 
 impl AppState {
@@ -22,21 +36,34 @@ impl AppState {
             Ok(p) => (Some(p.clone()), Store::open(&p).map_err(IpcError::from)),
             Err(e) => (None, Err(e.into())),
         };
-        AppState { db_path, store: Arc::new(Mutex::new(store)) }
+        AppState { db_path, store: Arc::new(Mutex::new(store)), sync: Arc::default() }
     }
 
-    /// Loads the sample catalogue on first start, in the background. The lock
-    /// is taken before returning, so the first search waits for the catalogue
+    /// Loads the sample catalogue on first start, in the background, then
+    /// syncs the followed feeds now and every few hours. The store lock is
+    /// taken before returning, so the first search waits for the catalogue
     /// instead of seeing it empty.
     pub fn start(&self) {
-        let Ok(mut guard) = self.store.clone().try_lock_owned() else {
-            return;
-        };
-        tauri::async_runtime::spawn_blocking(move || {
-            if let Ok(store) = guard.as_mut() {
-                if let Err(e) = store.ensure_catalogue() {
-                    *guard = Err(e.into());
+        let Ok(mut guard) = self.store.clone().try_lock_owned() else { return };
+        let (store, sync, db_path) = (self.store.clone(), self.sync.clone(), self.db_path.clone());
+        tauri::async_runtime::spawn(async move {
+            let loaded = tauri::async_runtime::spawn_blocking(move || {
+                if let Ok(store) = guard.as_mut() {
+                    if let Err(e) = store.ensure_catalogue() {
+                        *guard = Err(e.into());
+                    }
                 }
+                guard.is_ok()
+            })
+            .await
+            .unwrap_or(false);
+            drop(store);
+            let Some(db_path) = db_path.filter(|_| loaded) else { return };
+            loop {
+                // A failed sync is recorded on its feed and shown there; it
+                // never gets in the way of working offline.
+                let _ = run_sync(&sync, db_path.clone(), |_| {}).await;
+                tokio::time::sleep(SYNC_EVERY).await;
             }
         });
     }
@@ -55,4 +82,37 @@ impl AppState {
         .await
         .map_err(|_| IpcError::internal("that request"))?
     }
+
+    /// Syncs every followed feed now, reporting progress.
+    pub async fn sync_now(
+        &self,
+        progress: impl Fn(Progress) + Send + Sync + 'static,
+    ) -> Result<Vec<FeedOutcome>, IpcError> {
+        let db_path = self.db_path.clone().ok_or_else(|| IpcError::from(coopdesk_core::Error::NoDataDir))?;
+        run_sync(&self.sync, db_path, progress).await
+    }
+
+    pub fn cancel_sync(&self) {
+        self.sync.cancel.store(true, Ordering::SeqCst);
+    }
+}
+
+async fn run_sync(
+    sync: &Arc<SyncControl>,
+    db_path: PathBuf,
+    progress: impl Fn(Progress) + Send + Sync + 'static,
+) -> Result<Vec<FeedOutcome>, IpcError> {
+    let Ok(_running) = sync.running.try_lock() else {
+        return Err(IpcError {
+            code: "sync_running",
+            message: "A sync is already running; wait for it to finish.".into(),
+        });
+    };
+    sync.cancel.store(false, Ordering::SeqCst);
+    let control = sync.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        sync_all(&db_path, &SyncOptions::default(), &progress, &control.cancel).map_err(IpcError::from)
+    })
+    .await
+    .map_err(|_| IpcError::internal("the sync"))?
 }

@@ -2,7 +2,7 @@
 //! the command line, with the same sync engine the app uses.
 
 use crate::{print_json, stdout_error, FeedsAction};
-use coopdesk_core::sync::{sync_feed, Phase, SyncOptions, SyncReport, SyncResult};
+use coopdesk_core::sync::{sync_all, sync_feed, FeedOutcome, Phase, SyncOptions, SyncReport, SyncResult};
 use coopdesk_core::{Error, Result, Store};
 use std::io::Write;
 use std::path::Path;
@@ -79,26 +79,28 @@ fn describe(r: &SyncReport) -> String {
 
 /// Syncs one feed or all; fails (non-zero exit) if any feed failed.
 pub fn sync(db_path: &Path, feed: Option<&str>, json: bool, out: &mut dyn Write) -> Result<()> {
-    let ids: Vec<String> = match feed {
-        Some(id) => vec![id.to_owned()],
-        None => Store::open(db_path)?.subscriptions()?.into_iter().map(|s| s.id).collect(),
+    let cancel = AtomicBool::new(false);
+    let options = SyncOptions::default();
+    let progress = |p: coopdesk_core::sync::Progress| {
+        if p.phase == Phase::Applying && p.records_done > 0 && p.records_done % 100_000 == 0 && !json {
+            eprintln!("{}: applied {} of {} records", p.feed_id, p.records_done, p.records_total);
+        }
     };
-    if ids.is_empty() {
+    let outcomes = match feed {
+        Some(id) => {
+            vec![FeedOutcome { feed_id: id.to_owned(), result: sync_feed(db_path, id, &options, &progress, &cancel) }]
+        }
+        None => sync_all(db_path, &options, &progress, &cancel)?,
+    };
+    if outcomes.is_empty() {
         return Err(Error::InvalidInput(
             "This catalogue follows no feeds yet. Add one with `coopdesk feeds add ID URL --pubkey KEY`.".into(),
         ));
     }
-    let cancel = AtomicBool::new(false);
-    let options = SyncOptions::default();
     let mut reports = Vec::new();
     let mut failures = Vec::new();
-    for id in &ids {
-        let progress = |p: coopdesk_core::sync::Progress| {
-            if p.phase == Phase::Applying && p.records_done > 0 && p.records_done % 100_000 == 0 && !json {
-                eprintln!("{}: applied {} of {} records", p.feed_id, p.records_done, p.records_total);
-            }
-        };
-        match sync_feed(db_path, id, &options, &progress, &cancel) {
+    for o in outcomes {
+        match o.result {
             Ok(r) => {
                 if !json {
                     writeln!(out, "{}", describe(&r)).map_err(stdout_error)?;

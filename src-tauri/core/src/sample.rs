@@ -19,9 +19,10 @@ impl Store {
     }
 
     /// On first start, an empty catalogue gets the sample so the clerk has
-    /// something to search. Returns the summary when it loaded.
+    /// something to search; an agency that follows feeds never gets it back.
+    /// Returns the summary when it loaded.
     pub fn ensure_catalogue(&mut self) -> Result<Option<ApplySummary>> {
-        if self.catalogue_status()?.is_empty() {
+        if self.catalogue_status()?.is_empty() && self.subscriptions()?.is_empty() {
             return self.load_sample().map(Some);
         }
         Ok(None)

@@ -2,7 +2,7 @@
 // here, so the rest of the UI never sees Tauri and tests can stand in a
 // backend of their own through `setInvoker`.
 
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 
 /** Money in integer cents, as the core stores it. */
 export type Cents = number;
@@ -58,6 +58,50 @@ export interface AppInfo {
   db_path: string | null;
 }
 
+export type FeedHealth = "new" | "current" | "stale" | "expired";
+
+/** A marketplace feed the agency follows. */
+export interface Feed {
+  id: string;
+  url: string;
+  public_keys: string[];
+  manifest_expires_at: string | null;
+  last_attempt_at: string | null;
+  last_success_at: string | null;
+  last_error: string | null;
+  last_error_code: string | null;
+  key_rotated_at: string | null;
+  added_at: string;
+  sequence: number | null;
+  feed_name: string | null;
+  health: FeedHealth;
+}
+
+export interface SyncProgress {
+  feed_id: string;
+  phase: "checking" | "downloading" | "applying";
+  bytes_done: number;
+  bytes_total: number;
+  records_done: number;
+  records_total: number;
+}
+
+export interface SyncReport {
+  feed_id: string;
+  result: "updated" | "up_to_date" | "not_modified";
+  from_sequence: number | null;
+  sequence: number | null;
+  via: string | null;
+  bytes: number;
+  key_rotated: boolean;
+}
+
+export interface FeedSyncResult {
+  feed_id: string;
+  report: SyncReport | null;
+  error: { code: string; message: string } | null;
+}
+
 /** An error from the backend: a stable code and a message for the clerk. */
 export class ApiError extends Error {
   readonly code: string;
@@ -82,11 +126,23 @@ export function toApiError(e: unknown): ApiError {
 }
 
 type Invoker = <T>(cmd: string, args?: Record<string, unknown>) => Promise<T>;
-let invoker: Invoker = invoke;
+/** Makes the object that carries streamed messages (progress) to `onMessage`. */
+type ChannelFactory = <T>(onMessage: (message: T) => void) => unknown;
 
-/** For tests: answer commands without a backend. */
+let invoker: Invoker = invoke;
+let makeChannel: ChannelFactory = <T,>(onMessage: (message: T) => void) => {
+  const channel = new Channel<T>();
+  channel.onmessage = onMessage;
+  return channel;
+};
+
+/**
+ * For tests: answer commands without a backend. A stand-in backend receives
+ * streamed-message callbacks as `{ onMessage }` objects.
+ */
 export function setInvoker(fn: Invoker): void {
   invoker = fn;
+  makeChannel = (onMessage) => ({ onMessage });
 }
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -101,4 +157,10 @@ export const api = {
   appInfo: () => call<AppInfo>("app_info"),
   catalogueStatus: () => call<CatalogueStatus>("catalogue_status"),
   search: (query: SearchQuery) => call<SearchPage>("search", { query }),
+  feedsList: () => call<Feed[]>("feeds_list"),
+  feedAdd: (id: string, url: string, publicKey: string) => call<Feed>("feed_add", { id, url, publicKey }),
+  feedRemove: (id: string) => call<void>("feed_remove", { id }),
+  syncNow: (onProgress: (p: SyncProgress) => void) =>
+    call<FeedSyncResult[]>("sync_now", { onProgress: makeChannel(onProgress) }),
+  syncCancel: () => call<void>("sync_cancel"),
 };

@@ -20,7 +20,38 @@ export function formatSaving(bps: number | null): string {
   return `${sign}${Math.floor(tenths / 10)}.${tenths % 10}%`;
 }
 
+/** 5200 -> "5,200" */
+export function count(n: number): string {
+  return dollars.format(n);
+}
+
 /** "1 item", "5,200 items" */
 export function plural(n: number, one: string, many: string): string {
   return `${dollars.format(n)} ${n === 1 ? one : many}`;
+}
+
+/** 1536 -> "1.5 KB"; bytes for a download bar. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ["KB", "MB", "GB"];
+  let v = n / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(1)} ${units[u]}`;
+}
+
+/** How long ago an RFC 3339 time was, in words: "just now", "5 minutes ago", "3 days ago". */
+export function ago(iso: string | null, now: Date = new Date()): string {
+  if (!iso) return "never";
+  const seconds = Math.max(0, Math.round((now.getTime() - new Date(iso).getTime()) / 1000));
+  if (seconds < 60) return "just now";
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} minute${minutes === 1 ? "" : "s"} ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} hour${hours === 1 ? "" : "s"} ago`;
+  const days = Math.round(hours / 24);
+  return `${days} days ago`;
 }

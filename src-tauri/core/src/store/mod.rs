@@ -10,7 +10,7 @@ mod subscriptions;
 
 pub use apply::{open_record_file, ApplyControl, ApplySummary, Expect};
 pub use catalogue::{CatalogueStatus, FeedInfo};
-pub use subscriptions::{Subscription, SyncOutcome};
+pub use subscriptions::{FeedHealth, Subscription, SyncOutcome, STALE_AFTER_HOURS};
 
 use crate::error::{Error, Result};
 use rusqlite::Connection;

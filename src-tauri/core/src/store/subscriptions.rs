@@ -26,7 +26,36 @@ pub struct Subscription {
     pub feed_name: Option<String>,
 }
 
+/// How trustworthy a feed's data is right now, for the clerk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedHealth {
+    /// Never synced yet.
+    New,
+    /// Synced recently and within the manifest's validity.
+    Current,
+    /// Not synced for more than a day: prices may have changed.
+    Stale,
+    /// Past the last manifest's expiry: the publisher may have withdrawn contracts.
+    Expired,
+}
+
+/// A day without a successful sync makes a feed stale.
+pub const STALE_AFTER_HOURS: i64 = 24;
+
 impl Subscription {
+    pub fn health(&self, now: DateTime<Utc>) -> FeedHealth {
+        if self.is_expired(now) {
+            return FeedHealth::Expired;
+        }
+        let last = self.last_success_at.as_deref().and_then(|t| DateTime::parse_from_rfc3339(t).ok());
+        match last {
+            None => FeedHealth::New,
+            Some(t) if now - t.with_timezone(&Utc) > chrono::Duration::hours(STALE_AFTER_HOURS) => FeedHealth::Stale,
+            Some(_) => FeedHealth::Current,
+        }
+    }
+
     /// Past the expiry of the last manifest seen: the data may be stale.
     pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
         self.manifest_expires_at
@@ -131,13 +160,19 @@ impl Store {
     pub fn remove_subscription(&mut self, id: &str) -> Result<()> {
         self.subscription(id)?;
         let tx = self.conn_mut().transaction()?;
-        for t in ["items", "dealers", "contracts", "suppliers", "cooperatives"] {
-            tx.execute(&format!("DELETE FROM {t} WHERE feed_id = ?1"), [id])?;
-        }
-        tx.execute("DELETE FROM feeds WHERE id = ?1", [id])?;
+        delete_feed_records(&tx, id)?;
         tx.execute("DELETE FROM feed_subscriptions WHERE id = ?1", [id])?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Removes the fictional sample catalogue once a real feed has synced, so
+    /// made-up items never sit beside real contracts. Returns whether it was there.
+    pub fn retire_sample(&mut self) -> Result<bool> {
+        let tx = self.conn_mut().transaction()?;
+        let removed = delete_feed_records(&tx, crate::sample::SAMPLE_FEED_ID)?;
+        tx.commit()?;
+        Ok(removed)
     }
 
     /// Records how a sync attempt ended.
@@ -178,4 +213,12 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Deletes everything a feed delivered, children first.
+fn delete_feed_records(tx: &rusqlite::Transaction, feed_id: &str) -> Result<bool> {
+    for t in ["items", "dealers", "contracts", "suppliers", "cooperatives"] {
+        tx.execute(&format!("DELETE FROM {t} WHERE feed_id = ?1"), [feed_id])?;
+    }
+    Ok(tx.execute("DELETE FROM feeds WHERE id = ?1", [feed_id])? > 0)
 }

@@ -276,6 +276,7 @@ async fn run(
         let on_records = |n: u64| report(Phase::Applying, bytes_total, bytes_total, n, records_total);
         let control = ApplyControl { on_records: Some(&on_records), cancel: Some(cancel) };
         applied = store.apply_chain(&sub.url, &chain, &control)?;
+        store.retire_sample()?;
     }
     store.record_sync(
         feed_id,
@@ -294,4 +295,32 @@ async fn run(
         applied,
         key_rotated: rotated_to.is_some(),
     })
+}
+
+/// The outcome of one feed in a sync of all feeds.
+#[derive(Debug)]
+pub struct FeedOutcome {
+    pub feed_id: String,
+    pub result: Result<SyncReport>,
+}
+
+/// Syncs every followed feed in turn; one feed's failure does not stop the
+/// others. Stops early only when cancelled.
+pub fn sync_all(
+    db_path: &Path,
+    options: &SyncOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+    cancel: &AtomicBool,
+) -> Result<Vec<FeedOutcome>> {
+    let ids: Vec<String> = Store::open(db_path)?.subscriptions()?.into_iter().map(|s| s.id).collect();
+    let mut outcomes = Vec::new();
+    for feed_id in ids {
+        let result = sync_feed(db_path, &feed_id, options, progress, cancel);
+        let cancelled = matches!(result, Err(Error::Cancelled));
+        outcomes.push(FeedOutcome { feed_id, result });
+        if cancelled {
+            break;
+        }
+    }
+    Ok(outcomes)
 }
