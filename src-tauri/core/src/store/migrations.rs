@@ -10,12 +10,13 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("migrations/0001_catalogue.sql")),
         M::up(include_str!("migrations/0002_feed_subscriptions.sql")),
+        M::up(include_str!("migrations/0003_contentless_search_index.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {
-    2
+    3
 }
 
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
@@ -47,6 +48,33 @@ mod tests {
         let store = crate::store::Store::open(&path).unwrap();
         let v: i64 = store.conn().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
         assert_eq!(v, latest_version());
+    }
+
+    /// A catalogue written before the index became contentless is still
+    /// found after the migration: the index is rebuilt from the tables.
+    #[test]
+    fn search_index_survives_the_contentless_migration() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        migrations().to_version(&mut conn, 2).unwrap();
+        conn.execute_batch(
+            "INSERT INTO feeds VALUES ('f', 'F', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+             INSERT INTO cooperatives VALUES ('co', 'f', 'Gulf Cooperative', NULL, 0, NULL);
+             INSERT INTO suppliers VALUES ('s', 'f', 'Pelican Supply', '[]', '', '', '', '', NULL, NULL, NULL);
+             INSERT INTO contracts VALUES ('c', 'f', 'co', 's', 'GC-1', 'Power', NULL, '2026-01-01', '2027-01-01', NULL, '{}', '[]');
+             INSERT INTO items (id, feed_id, contract_id, supplier_sku, description, unit, list_cents, contract_cents,
+                 classifications, price_tiers, attributes)
+             VALUES ('i', 'f', 'c', 'SKU-1', 'Portable generator', 'EA', 100, 90, '[]', '[]', '[]');",
+        )
+        .unwrap();
+        migrate(&mut conn, Path::new(":memory:")).unwrap();
+        let found = |q: &str| -> i64 {
+            conn.query_row("SELECT count(*) FROM item_fts WHERE item_fts MATCH ?1", [q], |r| r.get(0)).unwrap()
+        };
+        assert_eq!((found("generator"), found("pelican"), found("gulf")), (1, 1, 1));
+        // The guarded triggers keep maintaining it afterwards.
+        conn.execute("UPDATE suppliers SET legal_name = 'Heron Supply' WHERE id = 's'", []).unwrap();
+        assert_eq!((found("pelican"), found("heron")), (0, 1));
     }
 
     #[test]
