@@ -19,7 +19,20 @@ use std::time::Instant;
 
 const FEED: &str = "bench-market";
 const DELTA_ITEMS: usize = 10_000;
-const SCHEMA: &str = include_str!("../src-tauri/core/src/store/migrations/0001_catalogue.sql");
+const TABLES: &str = include_str!("../src-tauri/core/src/store/migrations/0001_catalogue.sql");
+const INDEX: &str = include_str!("../src-tauri/core/src/store/migrations/0003_contentless_search_index.sql");
+
+/// The catalogue tables and the current search index, as plain DDL for the
+/// sqlite3 shell: no triggers (the shell builds the index in one statement),
+/// and no `contentless_delete`, which Debian's shell predates and which
+/// changes nothing about building the index.
+fn baseline_schema() -> String {
+    let tables = TABLES.split("CREATE VIRTUAL TABLE item_fts").next().unwrap();
+    let start = INDEX.find("CREATE VIRTUAL TABLE item_fts").unwrap();
+    let end = start + INDEX[start..].find(");").unwrap() + 2;
+    let index = INDEX[start..end].replace("    contentless_delete = 1,\n", "");
+    format!("{tables}\n{index}\n")
+}
 
 fn peak_rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -127,11 +140,8 @@ fn export_csv(db: &Path, dir: &Path) -> Vec<(String, PathBuf)> {
 fn sqlite3_baseline(dir: &Path, csv: &[(String, PathBuf)]) -> f64 {
     let db = dir.join("baseline.sqlite3");
     let _ = std::fs::remove_file(&db);
-    // The same tables and index, without the triggers: the shell loads rows,
-    // then builds the whole index in one statement.
-    let schema: String = SCHEMA.split("CREATE TRIGGER").next().unwrap().to_owned();
     let mut script = String::from("PRAGMA journal_mode=WAL;\n");
-    script.push_str(&schema);
+    script.push_str(&baseline_schema());
     script.push_str("\nBEGIN;\n");
     for (table, path) in csv {
         script.push_str(&format!(".import --csv {} {table}\n", path.display()));
