@@ -428,3 +428,103 @@ fn killing_a_sync_process_at_any_point_leaves_the_old_or_the_new_catalogue() {
     client.sync().unwrap();
     assert_eq!(client.items(), 26_000);
 }
+
+#[test]
+fn a_cancelled_sync_changes_nothing_and_the_next_one_completes() {
+    let p = Publisher::new();
+    let live = p.scratch.path("live");
+    let server = serve::start(live.clone(), "127.0.0.1:0").unwrap();
+    let (client, v1) = synced_client(&p, &live, &server);
+    let before = client.dump();
+    let v2 = p.build("v2", 20_000, Some(&v1), &p.key, None);
+    p.resign(&v2, |m| m.deltas.clear());
+    publish_to(&live, &v2);
+
+    // The clerk presses Cancel while the records are being applied.
+    let cancel = AtomicBool::new(false);
+    let progress = |pr: coopdesk_core::sync::Progress| {
+        if pr.phase == coopdesk_core::sync::Phase::Applying && pr.records_done > 0 {
+            cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    };
+    let err = sync_feed(&client.db(), FEED, &fast(), &progress, &cancel).unwrap_err();
+    assert_eq!(err.code(), "cancelled");
+    assert!(err.to_string().contains("exactly as it was"), "{err}");
+    assert_eq!(client.dump(), before);
+
+    client.sync().unwrap();
+    assert_eq!(client.items(), 20_000);
+}
+
+#[test]
+fn a_server_that_answers_not_modified_past_the_expiry_is_a_frozen_feed() {
+    let p = Publisher::new();
+    let live = p.scratch.path("live");
+    let server = serve::start(live.clone(), "127.0.0.1:0").unwrap();
+    let (client, _) = synced_client(&p, &live, &server);
+    let before = client.dump();
+    // Time passes beyond the manifest's expiry while the server keeps
+    // answering 304 to the same ETag.
+    let mut store = Store::open(&client.db()).unwrap();
+    let sub = store.subscription(FEED).unwrap();
+    let past = Utc::now() - Duration::hours(1);
+    store
+        .record_sync(
+            FEED,
+            coopdesk_core::store::SyncOutcome::Success {
+                etag: sub.etag.as_deref(),
+                expires_at: past,
+                rotated_to: None,
+            },
+        )
+        .unwrap();
+    drop(store);
+    assert_refused(&client, &before, "expired on");
+    let sub = Store::open(&client.db()).unwrap().subscription(FEED).unwrap();
+    assert_eq!(sub.health(Utc::now()), coopdesk_core::store::FeedHealth::Expired);
+}
+
+#[test]
+fn the_publisher_verifies_a_feed_and_catches_tampering() {
+    let p = Publisher::new();
+    let feed = p.build("v1", 50, None, &p.key, None);
+    let ok = publish::verify(&feed, &p.public).unwrap();
+    assert_eq!((ok.manifest.sequence, ok.files_checked, ok.records), (1, 1, ok.manifest.snapshot.records));
+
+    p.other_key("other");
+    let err = publish::verify(&feed, &p.scratch.path("other.pub")).err().unwrap().to_string();
+    assert!(err.contains("not pinned"), "{err}");
+
+    let snap = feed.join(&ok.manifest.snapshot.path);
+    let mut bytes = std::fs::read(&snap).unwrap();
+    bytes[10] ^= 1;
+    std::fs::write(&snap, bytes).unwrap();
+    let err = publish::verify(&feed, &p.public).err().unwrap().to_string();
+    assert!(err.contains("does not match its size or SHA-256"), "{err}");
+}
+
+/// A publisher may sign with the standard minisign tool instead of
+/// coopdesk-feed: the app accepts that signature.
+#[test]
+fn a_manifest_signed_with_the_minisign_command_is_accepted() {
+    let p = Publisher::new();
+    let live = p.scratch.path("live");
+    let feed = p.build("v1", 30, None, &p.key, None);
+    publish_to(&live, &feed);
+    let (sec, public) = (p.scratch.path("cli.key"), p.scratch.path("cli.pub"));
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new("minisign")
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("the minisign command (scripts/setup --test installs it)");
+        assert!(out.status.success(), "minisign {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    run(&["-G", "-W", "-p", public.to_str().unwrap(), "-s", sec.to_str().unwrap()]);
+    std::fs::remove_file(live.join("manifest.json.minisig")).unwrap();
+    run(&["-S", "-s", sec.to_str().unwrap(), "-m", live.join("manifest.json").to_str().unwrap()]);
+    let server = serve::start(live, "127.0.0.1:0").unwrap();
+    let client = Client::new(&url_of(&server), &std::fs::read_to_string(&public).unwrap());
+    assert_eq!(client.sync().unwrap().sequence, Some(1));
+    assert_eq!(client.items(), 30);
+}
