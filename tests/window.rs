@@ -200,6 +200,9 @@ async fn follows_a_signed_feed_syncs_it_and_shows_its_status() {
     let footer = wait_text(&c, "catalogue-status", |t| t.contains("Gulf Marketplace")).await;
     assert!(!footer.contains("sample"), "a followed feed replaces the fictional sample: {footer}");
 
+    let synced = wait_text(&c, "footer-feed", |t| t.contains("synced")).await;
+    assert!(synced.contains("Gulf Marketplace: synced just now"), "{synced}");
+
     by_test_id(&c, "feeds-toggle").await.click().await.unwrap();
     let row = wait_text(&c, "feed-row", |t| t.contains("current")).await;
     assert!(row.contains("Gulf Marketplace") && row.contains("publication 1"), "{row}");

@@ -20,11 +20,14 @@ const battery: SearchHit = {
 
 const status: CatalogueStatus = { feeds: [], cooperatives: 5, suppliers: 30, contracts: 30, dealers: 60, items: 1 };
 
+let feeds: unknown[] = [];
+
 // A backend that answers like the real one, over a one-item catalogue.
 function backend(fail = false) {
   setInvoker(async <T,>(cmd: string, args?: Record<string, unknown>): Promise<T> => {
     if (fail) throw { code: "db_too_new", message: "The database was written by a newer version of coopdesk." };
     if (cmd === "catalogue_status") return status as T;
+    if (cmd === "feeds_list") return feeds as T;
     if (cmd === "search") {
       const q = args?.query as SearchQuery;
       const match = q.text === "" || battery.description.toLowerCase().includes(q.text.toLowerCase());
@@ -68,6 +71,24 @@ describe("App", () => {
     render(App);
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toBe("The database was written by a newer version of coopdesk.");
+  });
+
+  it("always shows when each feed last synced, and warns when it is stale", async () => {
+    feeds = [
+      {
+        id: "gulf-market",
+        feed_name: "Gulf Marketplace",
+        last_success_at: "2026-11-01T00:00:00Z",
+        last_error: null,
+        health: "stale",
+      },
+    ];
+    backend();
+    render(App);
+    const line = await screen.findByTestId("footer-feed");
+    expect(line.textContent).toContain("Gulf Marketplace: synced");
+    expect(line.textContent).toContain("stale");
+    feeds = [];
   });
 
   it("focuses the search box with / and Ctrl+K", async () => {
