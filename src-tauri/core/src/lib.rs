@@ -1,5 +1,7 @@
 //! coopdesk's domain core: everything the app does, with no GUI in it.
 //!
+//! - [`agency`]: the agency's profile, memberships and addenda.
+//! - [`eligibility`]: may this agency use this contract, and why (pure).
 //! - [`model`]: cooperatives, contracts, suppliers, dealers, items.
 //! - [`record`]: the NDJSON record format that feeds and the sample carry.
 //! - [`store`]: the SQLite database, its migrations, and applying records.
@@ -7,12 +9,16 @@
 //! - [`feed`]: the signed feed manifest and its verification.
 //! - [`sync`]: fetching, verifying and applying a followed feed.
 //! - [`sample`]: the bundled sample catalogue.
+//! - [`geo`]: ZIP code centroids and distances, offline.
 //! - [`paths`]: where the database lives.
 //!
 //! The Tauri shell and the command line are thin layers over this crate.
 
+pub mod agency;
+pub mod eligibility;
 pub mod error;
 pub mod feed;
+pub mod geo;
 pub mod model;
 pub mod money;
 pub mod paths;

@@ -71,6 +71,20 @@ impl EntityType {
             EntityType::Nonprofit => "nonprofit",
         }
     }
+
+    /// "counties", "colleges and universities": for "open only to ...".
+    pub fn plural_label(self) -> &'static str {
+        match self {
+            EntityType::City => "cities and towns",
+            EntityType::County => "counties",
+            EntityType::SchoolDistrict => "school districts",
+            EntityType::SpecialDistrict => "special districts",
+            EntityType::HigherEducation => "colleges and universities",
+            EntityType::StateAgency => "state agencies",
+            EntityType::Tribal => "tribal governments",
+            EntityType::Nonprofit => "nonprofits",
+        }
+    }
 }
 
 /// Who may piggyback on a contract.
@@ -133,7 +147,7 @@ pub struct Contract {
     pub documents: Vec<ContractDocument>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Address {
     #[serde(default)]
     pub street: String,

@@ -11,12 +11,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0001_catalogue.sql")),
         M::up(include_str!("migrations/0002_feed_subscriptions.sql")),
         M::up(include_str!("migrations/0003_contentless_search_index.sql")),
+        M::up(include_str!("migrations/0004_agency_profile.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {
-    3
+    4
 }
 
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {

@@ -1,0 +1,276 @@
+//! May this agency use this contract? A pure function of the contract's
+//! eligibility clause, its cooperative and the agency's profile, returning a
+//! verdict with reasons in words a clerk (and an auditor) can act on.
+
+use crate::agency::{in_force, AgencyProfile};
+use crate::model::{Cooperative, Eligibility, EntityType};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Eligible,
+    NotEligible,
+    /// No agency profile yet: nothing to judge against.
+    Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EligibilityCheck {
+    pub verdict: Verdict,
+    /// Why not (for `NotEligible` and `Unknown`).
+    pub reasons: Vec<String>,
+    /// What the eligibility rests on (for `Eligible`): what a packet cites.
+    pub basis: Vec<String>,
+}
+
+fn list(items: &[String]) -> String {
+    match items.len() {
+        0 => String::new(),
+        1 => items[0].clone(),
+        n => format!("{} or {}", items[..n - 1].join(", "), items[n - 1]),
+    }
+}
+
+fn types(t: &[EntityType]) -> String {
+    list(&t.iter().map(|t| t.plural_label().to_owned()).collect::<Vec<_>>())
+}
+
+/// Judges `agency` against a contract's `eligibility` clause on `today`.
+pub fn evaluate(
+    contract_id: &str,
+    eligibility: &Eligibility,
+    cooperative: &Cooperative,
+    agency: Option<&AgencyProfile>,
+    today: NaiveDate,
+) -> EligibilityCheck {
+    let Some(agency) = agency else {
+        return EligibilityCheck {
+            verdict: Verdict::Unknown,
+            reasons: vec!["set up the agency profile in Settings to check eligibility".into()],
+            basis: vec![],
+        };
+    };
+    let state = &agency.address.state;
+    let mut reasons = Vec::new();
+    let mut basis = Vec::new();
+
+    if eligibility.states.is_empty() {
+        basis.push("open to agencies in every state".to_owned());
+    } else if eligibility.states.contains(state) {
+        basis.push(format!("open to agencies in {state}"));
+    } else {
+        reasons.push(format!("open only to agencies in {} (this agency is in {state})", list(&eligibility.states)));
+    }
+
+    if eligibility.entity_types.is_empty() {
+        basis.push("open to every kind of public entity".to_owned());
+    } else if eligibility.entity_types.contains(&agency.entity_type) {
+        basis.push(format!("open to {}", agency.entity_type.plural_label()));
+    } else {
+        reasons.push(format!(
+            "open only to {} (this agency is a {})",
+            types(&eligibility.entity_types),
+            agency.entity_type.label()
+        ));
+    }
+
+    if eligibility.requires_membership || cooperative.membership_required {
+        let membership = agency.memberships.iter().find(|m| m.cooperative_id == cooperative.id);
+        match membership {
+            Some(m) if in_force(m.signed_on, m.expires_on, today) => {
+                basis.push(format!("membership agreement with {} signed {}", cooperative.name, m.signed_on))
+            }
+            Some(m) if m.signed_on > today => reasons.push(format!(
+                "the membership agreement with {} takes effect only on {}",
+                cooperative.name, m.signed_on
+            )),
+            Some(m) => reasons.push(format!(
+                "the membership agreement with {} expired on {}",
+                cooperative.name,
+                m.expires_on.map_or(String::new(), |d| d.to_string())
+            )),
+            None => reasons.push(format!("no membership agreement with {} on file", cooperative.name)),
+        }
+    }
+
+    if eligibility.requires_participating_addendum {
+        let addendum = agency
+            .addenda
+            .iter()
+            .find(|a| a.contract_id == contract_id && &a.state == state && in_force(a.signed_on, a.expires_on, today));
+        match addendum {
+            Some(a) => basis.push(format!("participating addendum for {state} signed {}", a.signed_on)),
+            None => reasons.push(format!("no participating addendum on file for this contract in {state}")),
+        }
+    }
+
+    EligibilityCheck {
+        verdict: if reasons.is_empty() { Verdict::Eligible } else { Verdict::NotEligible },
+        basis: if reasons.is_empty() { basis } else { vec![] },
+        reasons,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agency::{Addendum, Membership};
+    use crate::model::Address;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn agency(state: &str, kind: EntityType) -> AgencyProfile {
+        AgencyProfile {
+            name: "Harbor County".into(),
+            entity_type: kind,
+            address: Address {
+                street: "1 Main St".into(),
+                city: "Pensacola".into(),
+                state: state.into(),
+                zip: "32502".into(),
+            },
+            memberships: vec![],
+            addenda: vec![],
+        }
+    }
+
+    fn coop(membership_required: bool) -> Cooperative {
+        Cooperative {
+            id: "coop-a".into(),
+            name: "Atlantic Municipal Buying Alliance".into(),
+            lead_agency: None,
+            membership_required,
+            website: None,
+        }
+    }
+
+    #[test]
+    fn verdicts() {
+        let today = date("2026-11-22");
+        let mut with_membership = agency("FL", EntityType::County);
+        with_membership.memberships.push(Membership {
+            cooperative_id: "coop-a".into(),
+            signed_on: date("2025-01-10"),
+            expires_on: None,
+        });
+        let mut lapsed = agency("FL", EntityType::County);
+        lapsed.memberships.push(Membership {
+            cooperative_id: "coop-a".into(),
+            signed_on: date("2023-01-01"),
+            expires_on: Some(date("2025-12-31")),
+        });
+        let mut with_pa = agency("FL", EntityType::City);
+        with_pa.addenda.push(Addendum {
+            contract_id: "c1".into(),
+            state: "FL".into(),
+            signed_on: date("2026-02-01"),
+            expires_on: None,
+        });
+        let mut pa_other_state = agency("GA", EntityType::City);
+        pa_other_state.addenda.push(Addendum {
+            contract_id: "c1".into(),
+            state: "FL".into(),
+            signed_on: date("2026-02-01"),
+            expires_on: None,
+        });
+
+        let open = Eligibility::default();
+        let gulf = Eligibility { states: vec!["TX".into(), "LA".into(), "FL".into()], ..Default::default() };
+        let schools = Eligibility {
+            entity_types: vec![EntityType::SchoolDistrict, EntityType::HigherEducation],
+            ..Default::default()
+        };
+        let members = Eligibility { requires_membership: true, ..Default::default() };
+        let pa = Eligibility { requires_participating_addendum: true, ..Default::default() };
+
+        type Row<'a> = (&'a str, &'a Eligibility, bool, Option<&'a AgencyProfile>, Verdict, &'a str);
+        let fl_county = agency("FL", EntityType::County);
+        let ga_county = agency("GA", EntityType::County);
+        let rows: Vec<Row> = vec![
+            ("no profile", &open, false, None, Verdict::Unknown, "set up the agency profile"),
+            ("open contract", &open, false, Some(&fl_county), Verdict::Eligible, "open to agencies in every state"),
+            ("state listed", &gulf, false, Some(&fl_county), Verdict::Eligible, "open to agencies in FL"),
+            (
+                "state not listed",
+                &gulf,
+                false,
+                Some(&ga_county),
+                Verdict::NotEligible,
+                "open only to agencies in TX, LA or FL (this agency is in GA)",
+            ),
+            (
+                "wrong entity type",
+                &schools,
+                false,
+                Some(&fl_county),
+                Verdict::NotEligible,
+                "open only to school districts or colleges and universities (this agency is a county)",
+            ),
+            (
+                "membership missing",
+                &members,
+                false,
+                Some(&fl_county),
+                Verdict::NotEligible,
+                "no membership agreement with Atlantic Municipal Buying Alliance on file",
+            ),
+            (
+                "cooperative requires membership",
+                &open,
+                true,
+                Some(&fl_county),
+                Verdict::NotEligible,
+                "no membership agreement",
+            ),
+            (
+                "membership on file",
+                &members,
+                false,
+                Some(&with_membership),
+                Verdict::Eligible,
+                "membership agreement with Atlantic Municipal Buying Alliance signed 2025-01-10",
+            ),
+            ("membership lapsed", &members, false, Some(&lapsed), Verdict::NotEligible, "expired on 2025-12-31"),
+            (
+                "addendum missing",
+                &pa,
+                false,
+                Some(&fl_county),
+                Verdict::NotEligible,
+                "no participating addendum on file for this contract in FL",
+            ),
+            (
+                "addendum on file",
+                &pa,
+                false,
+                Some(&with_pa),
+                Verdict::Eligible,
+                "participating addendum for FL signed 2026-02-01",
+            ),
+            ("addendum for another state", &pa, false, Some(&pa_other_state), Verdict::NotEligible, "in GA"),
+        ];
+        for (what, elig, coop_requires, agency, verdict, text) in rows {
+            let check = evaluate("c1", elig, &coop(coop_requires), agency, today);
+            assert_eq!(check.verdict, verdict, "{what}: {check:?}");
+            let words = if verdict == Verdict::Eligible { &check.basis } else { &check.reasons };
+            assert!(words.iter().any(|w| w.contains(text)), "{what}: want {text:?} in {words:?}");
+        }
+    }
+
+    #[test]
+    fn every_failing_rule_is_reported() {
+        let strict = Eligibility {
+            states: vec!["TX".into()],
+            entity_types: vec![EntityType::SchoolDistrict],
+            requires_membership: true,
+            requires_participating_addendum: true,
+        };
+        let check = evaluate("c1", &strict, &coop(false), Some(&agency("FL", EntityType::County)), date("2026-11-22"));
+        assert_eq!(check.reasons.len(), 4, "{check:?}");
+        assert!(check.basis.is_empty());
+    }
+}
