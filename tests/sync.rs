@@ -126,7 +126,8 @@ impl Client {
         let store = Store::open(&self.db()).unwrap();
         store.check_integrity().unwrap();
         let status = store.catalogue_status().unwrap();
-        let page = store.search(&SearchQuery { text: String::new(), limit: 200, offset: 0 }).unwrap();
+        let page =
+            store.search(&SearchQuery { text: String::new(), limit: 200, offset: 0, ..Default::default() }).unwrap();
         let feeds: Vec<_> = status.feeds.iter().map(|f| (&f.id, f.sequence)).collect();
         format!("{feeds:?} {} {:?}", status.items, page.hits)
     }

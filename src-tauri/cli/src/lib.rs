@@ -140,7 +140,8 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
             feeds::sync(&db_path, feed.as_deref(), *json, out)
         }
         Command::Search { query, json, limit } => {
-            let page = store.search(&SearchQuery { text: query.clone(), limit: *limit, offset: 0 })?;
+            let page =
+                store.search(&SearchQuery { text: query.clone(), limit: *limit, offset: 0, ..Default::default() })?;
             if *json {
                 return print_json(out, &page);
             }

@@ -5,17 +5,24 @@
 //! Typed text is never passed to FTS5 as syntax: every word is quoted, so
 //! quotes, `AND`, `*` or a stray parenthesis in the box cannot break a query.
 
-use crate::error::Result;
+use crate::eligibility::{evaluate, Verdict};
+use crate::error::{Error, Result};
+use crate::geo::{miles_between, zip_centroid, Point};
+use crate::model::Cooperative;
 use crate::money::Cents;
-use crate::store::Store;
+use crate::store::{contract_from_row, cooperative_from_row, Store, CONTRACT_COLUMNS};
+use chrono::NaiveDate;
+use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 pub const MAX_PAGE: u32 = 200;
 /// Longer input is cut here: nobody types more, and it bounds the query.
 const MAX_QUERY_CHARS: usize = 200;
 const MAX_TERMS: usize = 12;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SearchQuery {
     #[serde(default)]
     pub text: String,
@@ -23,6 +30,69 @@ pub struct SearchQuery {
     pub limit: u32,
     #[serde(default)]
     pub offset: u32,
+    #[serde(default)]
+    pub filters: Filters,
+    #[serde(default)]
+    pub sort: Sort,
+}
+
+/// Filters that combine with the text (and with each other).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Filters {
+    #[serde(default)]
+    pub cooperative_id: Option<String>,
+    #[serde(default)]
+    pub supplier_id: Option<String>,
+    /// A classification code prefix ("3912") or words of its name ("generators").
+    #[serde(default)]
+    pub classification: Option<String>,
+    /// Contract price bounds, inclusive.
+    #[serde(default)]
+    pub min_price: Option<Cents>,
+    #[serde(default)]
+    pub max_price: Option<Cents>,
+    /// Every one of these attributes (e.g. `energy-efficient`).
+    #[serde(default)]
+    pub attributes: Vec<String>,
+    #[serde(default)]
+    pub status: Option<StatusFilter>,
+    /// Only contracts the agency's profile makes it eligible for.
+    #[serde(default)]
+    pub eligible_only: bool,
+    /// Only suppliers with a local dealer within `miles` of `zip`.
+    #[serde(default)]
+    pub near: Option<Near>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum StatusFilter {
+    Active,
+    /// Active, and ending within `days`.
+    ExpiringWithin {
+        days: u32,
+    },
+    Expired,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Near {
+    pub zip: String,
+    pub miles: f64,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    /// Best match first (catalogue order when there is no text).
+    #[default]
+    Relevance,
+    /// Lowest contract price first.
+    ContractPrice,
+    /// Largest saving first.
+    Saving,
+    /// Soonest-expiring contract first.
+    Expiry,
 }
 
 fn default_limit() -> u32 {
@@ -31,7 +101,7 @@ fn default_limit() -> u32 {
 
 impl SearchQuery {
     pub fn text(text: impl Into<String>) -> SearchQuery {
-        SearchQuery { text: text.into(), limit: default_limit(), offset: 0 }
+        SearchQuery { text: text.into(), limit: default_limit(), ..Default::default() }
     }
 }
 
@@ -51,6 +121,12 @@ pub struct SearchHit {
     pub contract_price: Cents,
     /// Saving of contract against list price in basis points (3125 = 31.25%).
     pub saving_bps: Option<i64>,
+    pub term_end: String,
+    /// Days from today to the contract's end (negative once expired).
+    pub days_left: i64,
+    pub eligibility: Verdict,
+    /// Why not eligible (the first reason), for the result list.
+    pub eligibility_note: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -90,14 +166,16 @@ pub fn fts_expression(text: &str) -> Option<String> {
 
 const HIT_COLUMNS: &str = "i.id, i.description, i.supplier_sku, i.manufacturer_part,
     ifnull(s.legal_name, ''), ifnull(co.name, ''), i.contract_id, ifnull(c.number, ''), i.unit,
-    i.list_cents, i.contract_cents";
+    i.list_cents, i.contract_cents, ifnull(c.term_end, '')";
 const HIT_JOINS: &str = "LEFT JOIN contracts c ON c.id = i.contract_id
     LEFT JOIN suppliers s ON s.id = c.supplier_id
     LEFT JOIN cooperatives co ON co.id = c.cooperative_id";
 
-fn hit_from_row(r: &rusqlite::Row) -> rusqlite::Result<SearchHit> {
+fn hit_from_row(r: &rusqlite::Row, today: NaiveDate) -> rusqlite::Result<SearchHit> {
     let list_price = Cents(r.get(9)?);
     let contract_price = Cents(r.get(10)?);
+    let term_end: String = r.get(11)?;
+    let days_left = term_end.parse::<NaiveDate>().map_or(0, |d| (d - today).num_days());
     Ok(SearchHit {
         item_id: r.get(0)?,
         description: r.get(1)?,
@@ -111,49 +189,226 @@ fn hit_from_row(r: &rusqlite::Row) -> rusqlite::Result<SearchHit> {
         list_price,
         contract_price,
         saving_bps: Cents::saving_bps(list_price, contract_price),
+        term_end,
+        days_left,
+        eligibility: Verdict::Unknown,
+        eligibility_note: None,
     })
 }
 
+/// SQL conditions and their parameters, built up filter by filter.
+#[derive(Default)]
+struct Where {
+    conds: Vec<String>,
+    params: Vec<Value>,
+}
+
+impl Where {
+    fn add(&mut self, cond: &str, params: impl IntoIterator<Item = Value>) {
+        self.conds.push(cond.to_owned());
+        self.params.extend(params);
+    }
+
+    fn sql(&self) -> String {
+        if self.conds.is_empty() {
+            "1".to_owned()
+        } else {
+            self.conds.join(" AND ")
+        }
+    }
+}
+
+fn text_value(v: &str) -> Value {
+    Value::Text(v.to_owned())
+}
+
 impl Store {
-    /// One page of matching items, best first. Empty text browses the whole
-    /// catalogue in description order.
-    pub fn search(&self, query: &SearchQuery) -> Result<SearchPage> {
-        let limit = query.limit.clamp(1, MAX_PAGE);
-        let conn = self.conn();
-        let (total, hits) = match fts_expression(&query.text) {
-            None if !query.text.trim().is_empty() => (0, Vec::new()),
-            None => {
-                let total: i64 = conn.query_row("SELECT count(*) FROM items", [], |r| r.get(0))?;
-                let sql = format!(
-                    "SELECT {HIT_COLUMNS} FROM items i {HIT_JOINS} ORDER BY i.description, i.id LIMIT ?1 OFFSET ?2"
-                );
-                let hits = conn
-                    .prepare_cached(&sql)?
-                    .query_map([limit, query.offset], hit_from_row)?
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
-                (total, hits)
-            }
-            Some(expr) => {
-                let total: i64 =
-                    conn.query_row("SELECT count(*) FROM item_fts WHERE item_fts MATCH ?1", [&expr], |r| r.get(0))?;
-                // Column weights: description, parts, parts_compact, supplier,
-                // contract, cooperative, classification.
-                let sql = format!(
-                    "SELECT {HIT_COLUMNS} FROM (
-                         SELECT rowid, bm25(item_fts, 4.0, 6.0, 6.0, 2.0, 2.0, 1.0, 1.0) AS rank
-                         FROM item_fts WHERE item_fts MATCH ?1 ORDER BY rank LIMIT ?2 OFFSET ?3
-                     ) AS m
-                     JOIN items i ON i.rowid = m.rowid {HIT_JOINS}
-                     ORDER BY m.rank, i.description"
-                );
-                let hits = conn
-                    .prepare_cached(&sql)?
-                    .query_map(rusqlite::params![expr, limit, query.offset], hit_from_row)?
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
-                (total, hits)
+    /// The contracts that pass the filters computed outside SQL (eligibility,
+    /// a dealer nearby); `None` when neither filter is set.
+    fn allowed_contracts(&self, filters: &Filters, today: NaiveDate) -> Result<Option<Vec<Value>>> {
+        if !filters.eligible_only && filters.near.is_none() {
+            return Ok(None);
+        }
+        let agency = self.agency_profile()?;
+        if filters.eligible_only && agency.is_none() {
+            return Err(Error::InvalidInput(
+                "Set up the agency profile (Settings, or `coopdesk agency set`) to filter by eligibility.".into(),
+            ));
+        }
+        let near_suppliers: Option<HashSet<String>> = match &filters.near {
+            None => None,
+            Some(near) => {
+                let from = zip_centroid(&near.zip).ok_or_else(|| {
+                    Error::InvalidInput(format!("'{}' is not a US ZIP code this app knows.", near.zip))
+                })?;
+                let mut stmt = self.conn().prepare_cached("SELECT supplier_id, latitude, longitude FROM dealers")?;
+                let rows =
+                    stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?, r.get::<_, f64>(2)?)))?;
+                let mut set = HashSet::new();
+                for row in rows {
+                    let (supplier, latitude, longitude) = row?;
+                    if miles_between(from, Point { latitude, longitude }) <= near.miles {
+                        set.insert(supplier);
+                    }
+                }
+                Some(set)
             }
         };
+        let cooperatives: HashMap<String, Cooperative> = self
+            .conn()
+            .prepare_cached("SELECT id, name, lead_agency, membership_required, website FROM cooperatives")?
+            .query_map([], cooperative_from_row)?
+            .map(|c| c.map(|c| (c.id.clone(), c)))
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self.conn().prepare_cached(&format!("SELECT {CONTRACT_COLUMNS} FROM contracts"))?;
+        let mut allowed = Vec::new();
+        for contract in stmt.query_map([], contract_from_row)? {
+            let contract = contract?;
+            if near_suppliers.as_ref().is_some_and(|s| !s.contains(&contract.supplier_id)) {
+                continue;
+            }
+            if filters.eligible_only {
+                let Some(coop) = cooperatives.get(&contract.cooperative_id) else { continue };
+                let check = evaluate(&contract.id, &contract.eligibility, coop, agency.as_ref(), today);
+                if check.verdict != Verdict::Eligible {
+                    continue;
+                }
+            }
+            allowed.push(Value::Text(contract.id));
+        }
+        Ok(Some(allowed))
+    }
+
+    fn base_filters(&self, filters: &Filters, today: NaiveDate) -> Result<Where> {
+        let mut w = Where::default();
+        if let Some(id) = &filters.cooperative_id {
+            w.add("c.cooperative_id = ?", [text_value(id)]);
+        }
+        if let Some(id) = &filters.supplier_id {
+            w.add("c.supplier_id = ?", [text_value(id)]);
+        }
+        if let Some(class) = filters.classification.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            w.add(
+                "EXISTS (SELECT 1 FROM json_each(i.classifications) j
+                         WHERE json_extract(j.value, '$.code') LIKE ? || '%'
+                            OR json_extract(j.value, '$.name') LIKE '%' || ? || '%')",
+                [text_value(class), text_value(class)],
+            );
+        }
+        if let Some(min) = filters.min_price {
+            w.add("i.contract_cents >= ?", [Value::Integer(min.0)]);
+        }
+        if let Some(max) = filters.max_price {
+            w.add("i.contract_cents <= ?", [Value::Integer(max.0)]);
+        }
+        for a in &filters.attributes {
+            w.add("EXISTS (SELECT 1 FROM json_each(i.attributes) j WHERE j.value = ?)", [text_value(a)]);
+        }
+        let day = |d: NaiveDate| Value::Text(d.to_string());
+        match filters.status {
+            None => {}
+            Some(StatusFilter::Active) => w.add("c.term_start <= ? AND c.term_end >= ?", [day(today), day(today)]),
+            Some(StatusFilter::ExpiringWithin { days }) => w.add(
+                "c.term_start <= ? AND c.term_end >= ? AND c.term_end <= ?",
+                [day(today), day(today), day(today + chrono::Days::new(days.into()))],
+            ),
+            Some(StatusFilter::Expired) => w.add("c.term_end < ?", [day(today)]),
+        }
+        Ok(w)
+    }
+
+    /// One page of matching items. Empty text browses the catalogue.
+    pub fn search(&self, query: &SearchQuery) -> Result<SearchPage> {
+        self.search_on(query, chrono::Local::now().date_naive())
+    }
+
+    /// `search` as of `today` (for contract status and eligibility).
+    pub fn search_on(&self, query: &SearchQuery, today: NaiveDate) -> Result<SearchPage> {
+        let limit = query.limit.clamp(1, MAX_PAGE);
+        let expr = fts_expression(&query.text);
+        if expr.is_none() && !query.text.trim().is_empty() {
+            return Ok(SearchPage { text: query.text.clone(), total: 0, offset: query.offset, hits: Vec::new() });
+        }
+        let (w, array) = self.filter_parts(&query.filters, today)?;
+        let mut params: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        let from = match &expr {
+            Some(e) => {
+                params.push(Box::new(e.clone()));
+                "item_fts f JOIN items i ON i.rowid = f.rowid"
+            }
+            None => "items i",
+        };
+        let matching = if expr.is_some() { "item_fts MATCH ? AND " } else { "" };
+        for p in &w.params {
+            params.push(Box::new(p.clone()));
+        }
+        if let Some(a) = &array {
+            params.push(Box::new(a.clone()));
+        }
+        let conds = w.sql();
+        let total: i64 = self.conn().query_row(
+            &format!("SELECT count(*) FROM {from} {HIT_JOINS} WHERE {matching}{conds}"),
+            rusqlite::params_from_iter(params.iter()),
+            |r| r.get(0),
+        )?;
+        // Column weights: description, parts, parts_compact, supplier,
+        // contract, cooperative, classification.
+        let rank = "bm25(item_fts, 4.0, 6.0, 6.0, 2.0, 2.0, 1.0, 1.0)";
+        let order = match (query.sort, expr.is_some()) {
+            (Sort::Relevance, true) => format!("{rank}, i.description"),
+            (Sort::Relevance, false) => "i.description, i.id".to_owned(),
+            (Sort::ContractPrice, _) => "i.contract_cents, i.description".to_owned(),
+            (Sort::Saving, _) => {
+                "CASE WHEN i.list_cents > 0 THEN (i.list_cents - i.contract_cents) * 1.0 / i.list_cents END DESC, i.description".to_owned()
+            }
+            (Sort::Expiry, _) => "c.term_end, i.description".to_owned(),
+        };
+        params.push(Box::new(limit));
+        params.push(Box::new(query.offset));
+        let sql = format!(
+            "SELECT {HIT_COLUMNS} FROM {from} {HIT_JOINS} WHERE {matching}{conds} ORDER BY {order} LIMIT ? OFFSET ?"
+        );
+        let mut hits = self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_map(rusqlite::params_from_iter(params.iter()), |r| hit_from_row(r, today))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        self.judge_hits(&mut hits, today)?;
         Ok(SearchPage { text: query.text.clone(), total: total as u64, offset: query.offset, hits })
+    }
+
+    fn filter_parts(&self, filters: &Filters, today: NaiveDate) -> Result<(Where, Option<Rc<Vec<Value>>>)> {
+        let mut w = self.base_filters(filters, today)?;
+        let array = self.allowed_contracts(filters, today)?.map(Rc::new);
+        if array.is_some() {
+            w.conds.push("c.id IN rarray(?)".to_owned());
+        }
+        Ok((w, array))
+    }
+
+    /// Marks each hit with the agency's eligibility for its contract.
+    fn judge_hits(&self, hits: &mut [SearchHit], today: NaiveDate) -> Result<()> {
+        let agency = self.agency_profile()?;
+        let mut verdicts: HashMap<String, (Verdict, Option<String>)> = HashMap::new();
+        for hit in hits.iter_mut() {
+            if !verdicts.contains_key(&hit.contract_id) {
+                let judged = match self.contract(&hit.contract_id)? {
+                    Some(contract) => match self.cooperative(&contract.cooperative_id)? {
+                        Some(coop) => {
+                            let check = evaluate(&contract.id, &contract.eligibility, &coop, agency.as_ref(), today);
+                            (check.verdict, check.reasons.into_iter().next())
+                        }
+                        None => (Verdict::Unknown, None),
+                    },
+                    None => (Verdict::Unknown, None),
+                };
+                verdicts.insert(hit.contract_id.clone(), judged);
+            }
+            let (verdict, note) = verdicts[&hit.contract_id].clone();
+            hit.eligibility = verdict;
+            hit.eligibility_note = note;
+        }
+        Ok(())
     }
 }
 

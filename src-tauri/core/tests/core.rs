@@ -3,6 +3,8 @@
 
 // Applying record files: all or nothing, refusals leave the store untouched.
 mod apply;
+// Search filters, sorts, eligibility on hits, and contract detail.
+mod filters;
 // Shared builders for record files and stores.
 mod fixture;
 // The bundled sample catalogue.

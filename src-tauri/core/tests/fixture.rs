@@ -115,8 +115,14 @@ pub fn base_ops() -> Vec<Op> {
 /// Everything a clerk could see, to compare before and after a refused apply.
 pub fn dump(store: &Store) -> String {
     let status = store.catalogue_status().unwrap();
-    let page =
-        store.search(&coopdesk_core::search::SearchQuery { text: String::new(), limit: 200, offset: 0 }).unwrap();
+    let page = store
+        .search(&coopdesk_core::search::SearchQuery {
+            text: String::new(),
+            limit: 200,
+            offset: 0,
+            ..Default::default()
+        })
+        .unwrap();
     format!("{:?}\n{:?}", status.feeds.iter().map(|f| (&f.id, f.sequence)).collect::<Vec<_>>(), page)
 }
 

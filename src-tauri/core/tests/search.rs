@@ -71,10 +71,11 @@ fn fts_syntax_in_the_box_is_just_text() {
 #[test]
 fn empty_text_browses_and_pages() {
     let t = loaded();
-    let first = t.store.search(&SearchQuery { text: String::new(), limit: 2, offset: 0 }).unwrap();
+    let first =
+        t.store.search(&SearchQuery { text: String::new(), limit: 2, offset: 0, ..Default::default() }).unwrap();
     assert_eq!(first.total, 3);
     assert_eq!(first.hits.len(), 2);
-    let rest = t.store.search(&SearchQuery { text: String::new(), limit: 2, offset: 2 }).unwrap();
+    let rest = t.store.search(&SearchQuery { text: String::new(), limit: 2, offset: 2, ..Default::default() }).unwrap();
     assert_eq!(rest.hits.len(), 1);
     assert_eq!(first.hits[0].description, "LED high bay 200W");
 }

@@ -5,11 +5,14 @@
 
 mod apply;
 mod catalogue;
+mod detail;
 mod migrations;
 mod subscriptions;
 
 pub use apply::{open_record_file, ApplyControl, ApplySummary, Expect};
 pub use catalogue::{CatalogueStatus, FeedInfo};
+pub(crate) use detail::{contract_from_row, cooperative_from_row, CONTRACT_COLUMNS};
+pub use detail::{ContractDetail, ContractStatus, DealerDistance, ItemDetail};
 pub use subscriptions::{FeedHealth, Subscription, SyncOutcome, STALE_AFTER_HOURS};
 
 use crate::error::{Error, Result};
@@ -36,6 +39,9 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| open_err(e.to_string()))?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // rarray(): lets a search pass a set of ids computed in Rust (eligible
+        // contracts, suppliers with a dealer nearby) as one parameter.
+        rusqlite::vtab::array::load_module(&conn)?;
         migrations::migrate(&mut conn, path)?;
         Ok(Store { conn, path: path.to_owned() })
     }

@@ -1,0 +1,265 @@
+//! Reading whole entities back out of the catalogue, and the contract and item
+//! detail a clerk opens from a search result.
+
+use super::Store;
+use crate::eligibility::{evaluate, EligibilityCheck};
+use crate::error::{Error, Result};
+use crate::geo::{miles_between, zip_centroid, Point};
+use crate::model::{Address, CatalogueItem, Contract, Cooperative, DealerLocation, Supplier};
+use crate::money::Cents;
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Row};
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContractStatus {
+    NotStarted,
+    Active,
+    Expired,
+}
+
+impl ContractStatus {
+    pub fn of(term_start: NaiveDate, term_end: NaiveDate, today: NaiveDate) -> ContractStatus {
+        if today < term_start {
+            ContractStatus::NotStarted
+        } else if today > term_end {
+            ContractStatus::Expired
+        } else {
+            ContractStatus::Active
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DealerDistance {
+    pub dealer: DealerLocation,
+    /// From the agency (or the ZIP asked for); `None` without a known origin.
+    pub miles: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ContractDetail {
+    pub contract: Contract,
+    pub cooperative: Cooperative,
+    pub supplier: Supplier,
+    pub status: ContractStatus,
+    /// Days from today to the end of the term (negative once expired).
+    pub days_left: i64,
+    pub eligibility: EligibilityCheck,
+    /// Nearest first.
+    pub dealers: Vec<DealerDistance>,
+    /// The ZIP distances are measured from.
+    pub distance_from: Option<String>,
+    pub items: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ItemDetail {
+    pub item: CatalogueItem,
+    pub saving_bps: Option<i64>,
+    pub contract_number: String,
+    pub contract_title: String,
+    pub term_end: NaiveDate,
+    pub cooperative: String,
+    pub supplier: String,
+}
+
+fn json_col<T: serde::de::DeserializeOwned>(r: &Row, i: usize) -> rusqlite::Result<T> {
+    let text: String = r.get(i)?;
+    serde_json::from_str(&text)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+fn date_col(r: &Row, i: usize) -> rusqlite::Result<NaiveDate> {
+    let text: String = r.get(i)?;
+    text.parse().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+pub(crate) const CONTRACT_COLUMNS: &str = "id, cooperative_id, supplier_id, number, title, lead_agency, term_start,
+    term_end, max_extension_end, eligibility, documents";
+
+pub(crate) fn contract_from_row(r: &Row) -> rusqlite::Result<Contract> {
+    let ext: Option<String> = r.get(8)?;
+    Ok(Contract {
+        id: r.get(0)?,
+        cooperative_id: r.get(1)?,
+        supplier_id: r.get(2)?,
+        number: r.get(3)?,
+        title: r.get(4)?,
+        lead_agency: r.get(5)?,
+        term_start: date_col(r, 6)?,
+        term_end: date_col(r, 7)?,
+        max_extension_end: ext.and_then(|d| d.parse().ok()),
+        eligibility: json_col(r, 9)?,
+        documents: json_col(r, 10)?,
+    })
+}
+
+pub(crate) fn cooperative_from_row(r: &Row) -> rusqlite::Result<Cooperative> {
+    Ok(Cooperative {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        lead_agency: r.get(2)?,
+        membership_required: r.get(3)?,
+        website: r.get(4)?,
+    })
+}
+
+fn supplier_from_row(r: &Row) -> rusqlite::Result<Supplier> {
+    let emergency: Option<String> = r.get(9)?;
+    Ok(Supplier {
+        id: r.get(0)?,
+        legal_name: r.get(1)?,
+        identifiers: json_col(r, 2)?,
+        address: Address { street: r.get(3)?, city: r.get(4)?, state: r.get(5)?, zip: r.get(6)? },
+        phone: r.get(7)?,
+        email: r.get(8)?,
+        emergency_contact: emergency.and_then(|e| serde_json::from_str(&e).ok()),
+    })
+}
+
+fn dealer_from_row(r: &Row) -> rusqlite::Result<DealerLocation> {
+    Ok(DealerLocation {
+        id: r.get(0)?,
+        supplier_id: r.get(1)?,
+        name: r.get(2)?,
+        address: Address { street: r.get(3)?, city: r.get(4)?, state: r.get(5)?, zip: r.get(6)? },
+        phone: r.get(7)?,
+        latitude: r.get(8)?,
+        longitude: r.get(9)?,
+    })
+}
+
+/// Where distances are measured from: the ZIP asked for, else the agency's.
+pub(crate) fn origin(store: &Store, near_zip: Option<&str>) -> Result<Option<(String, Point)>> {
+    let zip = match near_zip {
+        Some(z) => Some(z.trim().to_owned()),
+        None => store.agency_profile()?.map(|a| a.address.zip),
+    };
+    match zip {
+        None => Ok(None),
+        Some(z) => match zip_centroid(&z) {
+            Some(p) => Ok(Some((z, p))),
+            None => Err(Error::InvalidInput(format!("'{z}' is not a US ZIP code this app knows."))),
+        },
+    }
+}
+
+impl Store {
+    pub fn cooperative(&self, id: &str) -> Result<Option<Cooperative>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT id, name, lead_agency, membership_required, website FROM cooperatives WHERE id = ?1",
+                [id],
+                cooperative_from_row,
+            )
+            .optional()?)
+    }
+
+    pub fn contract(&self, id: &str) -> Result<Option<Contract>> {
+        Ok(self
+            .conn()
+            .query_row(&format!("SELECT {CONTRACT_COLUMNS} FROM contracts WHERE id = ?1"), [id], contract_from_row)
+            .optional()?)
+    }
+
+    pub fn supplier(&self, id: &str) -> Result<Option<Supplier>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT id, legal_name, identifiers, street, city, state, zip, phone, email, emergency_contact
+                 FROM suppliers WHERE id = ?1",
+                [id],
+                supplier_from_row,
+            )
+            .optional()?)
+    }
+
+    pub fn dealers_of(&self, supplier_id: &str) -> Result<Vec<DealerLocation>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT id, supplier_id, name, street, city, state, zip, phone, latitude, longitude
+             FROM dealers WHERE supplier_id = ?1 ORDER BY name",
+        )?;
+        let rows = stmt.query_map([supplier_id], dealer_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Everything about a contract a clerk needs before buying on it: term,
+    /// eligibility for this agency and why, documents, contacts, and the
+    /// supplier's dealers nearest the agency (or `near_zip`).
+    pub fn contract_detail(&self, id: &str, near_zip: Option<&str>, today: NaiveDate) -> Result<ContractDetail> {
+        let missing = || Error::InvalidInput(format!("There is no contract '{id}' in the catalogue."));
+        let contract = self.contract(id)?.ok_or_else(missing)?;
+        let cooperative = self.cooperative(&contract.cooperative_id)?.ok_or_else(missing)?;
+        let supplier = self.supplier(&contract.supplier_id)?.ok_or_else(missing)?;
+        let agency = self.agency_profile()?;
+        let eligibility = evaluate(&contract.id, &contract.eligibility, &cooperative, agency.as_ref(), today);
+        let from = origin(self, near_zip)?;
+        let mut dealers: Vec<DealerDistance> = self
+            .dealers_of(&supplier.id)?
+            .into_iter()
+            .map(|d| {
+                let miles = from
+                    .as_ref()
+                    .map(|(_, p)| miles_between(*p, Point { latitude: d.latitude, longitude: d.longitude }));
+                DealerDistance { dealer: d, miles }
+            })
+            .collect();
+        dealers.sort_by(|a, b| a.miles.unwrap_or(f64::MAX).total_cmp(&b.miles.unwrap_or(f64::MAX)));
+        let items: i64 =
+            self.conn().query_row("SELECT count(*) FROM items WHERE contract_id = ?1", [id], |r| r.get(0))?;
+        Ok(ContractDetail {
+            status: ContractStatus::of(contract.term_start, contract.term_end, today),
+            days_left: (contract.term_end - today).num_days(),
+            contract,
+            cooperative,
+            supplier,
+            eligibility,
+            dealers,
+            distance_from: from.map(|(z, _)| z),
+            items: items as u64,
+        })
+    }
+
+    pub fn item_detail(&self, id: &str) -> Result<ItemDetail> {
+        self.conn()
+            .query_row(
+                "SELECT i.id, i.contract_id, i.supplier_sku, i.manufacturer, i.manufacturer_part, i.description,
+                        i.classifications, i.unit, i.list_cents, i.contract_cents, i.price_tiers, i.attributes,
+                        c.number, c.title, c.term_end, co.name, s.legal_name
+                 FROM items i JOIN contracts c ON c.id = i.contract_id
+                 JOIN cooperatives co ON co.id = c.cooperative_id JOIN suppliers s ON s.id = c.supplier_id
+                 WHERE i.id = ?1",
+                [id],
+                |r| {
+                    let item = CatalogueItem {
+                        id: r.get(0)?,
+                        contract_id: r.get(1)?,
+                        supplier_sku: r.get(2)?,
+                        manufacturer: r.get(3)?,
+                        manufacturer_part: r.get(4)?,
+                        description: r.get(5)?,
+                        classifications: json_col(r, 6)?,
+                        unit: r.get(7)?,
+                        list_price: Cents(r.get(8)?),
+                        contract_price: Cents(r.get(9)?),
+                        price_tiers: json_col(r, 10)?,
+                        attributes: json_col(r, 11)?,
+                    };
+                    Ok(ItemDetail {
+                        saving_bps: Cents::saving_bps(item.list_price, item.contract_price),
+                        item,
+                        contract_number: r.get(12)?,
+                        contract_title: r.get(13)?,
+                        term_end: date_col(r, 14)?,
+                        cooperative: r.get(15)?,
+                        supplier: r.get(16)?,
+                    })
+                },
+            )
+            .optional()?
+            .ok_or_else(|| Error::InvalidInput(format!("There is no item '{id}' in the catalogue.")))
+    }
+}
