@@ -3,7 +3,8 @@
 use crate::ipc_error::IpcError;
 use crate::state::AppState;
 use coopdesk_core::search::{SearchPage, SearchQuery};
-use coopdesk_core::store::{CatalogueStatus, FeedHealth, Subscription};
+use coopdesk_core::agency::AgencyProfile;
+use coopdesk_core::store::{CatalogueStatus, ContractDetail, Facets, FeedHealth, ItemDetail, Subscription};
 use coopdesk_core::sync::{Progress, SyncReport};
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -86,4 +87,34 @@ pub async fn sync_now(
 #[tauri::command]
 pub fn sync_cancel(state: State<'_, AppState>) {
     state.cancel_sync();
+}
+
+#[tauri::command]
+pub async fn facets(state: State<'_, AppState>) -> Result<Facets, IpcError> {
+    state.with_store(|store| store.facets()).await
+}
+
+#[tauri::command]
+pub async fn contract_detail(
+    state: State<'_, AppState>,
+    id: String,
+    near_zip: Option<String>,
+) -> Result<ContractDetail, IpcError> {
+    let today = chrono::Local::now().date_naive();
+    state.with_store(move |store| store.contract_detail(&id, near_zip.as_deref(), today)).await
+}
+
+#[tauri::command]
+pub async fn item_detail(state: State<'_, AppState>, id: String) -> Result<ItemDetail, IpcError> {
+    state.with_store(move |store| store.item_detail(&id)).await
+}
+
+#[tauri::command]
+pub async fn agency_get(state: State<'_, AppState>) -> Result<Option<AgencyProfile>, IpcError> {
+    state.with_store(|store| store.agency_profile()).await
+}
+
+#[tauri::command]
+pub async fn agency_set(state: State<'_, AppState>, profile: AgencyProfile) -> Result<(), IpcError> {
+    state.with_store(move |store| store.set_agency_profile(&profile)).await
 }

@@ -4,7 +4,9 @@
 //! for people, or JSON with `--json` for scripts; failures print the core's
 //! message and exit non-zero.
 
+mod agency;
 mod feeds;
+mod search_args;
 mod table;
 
 use clap::{Parser, Subcommand};
@@ -36,7 +38,8 @@ pub struct Args {
 pub enum Command {
     /// Search the catalogue: items, contracts and suppliers.
     Search {
-        /// What to look for: words, a part number, a supplier or a contract number.
+        /// What to look for: words, a part number, a supplier or a contract
+        /// number ("" lists everything the filters allow).
         query: String,
         /// Print JSON for scripts instead of a table.
         #[arg(long)]
@@ -44,6 +47,28 @@ pub enum Command {
         /// How many results to show.
         #[arg(long, default_value_t = 25)]
         limit: u32,
+        #[command(flatten)]
+        filters: search_args::FilterArgs,
+    },
+    /// Show a contract: term, eligibility for this agency, contacts, documents,
+    /// and the supplier's dealers nearest the agency (or --near ZIP).
+    Contract {
+        id: String,
+        #[arg(long, value_name = "ZIP")]
+        near: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a catalogue item: part numbers, prices, tiers, its contract.
+    Item {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The agency's profile, which eligibility and distances are judged from.
+    Agency {
+        #[command(subcommand)]
+        action: agency::AgencyAction,
     },
     /// Load the bundled sample catalogue (what the app does on first start).
     LoadSample {
@@ -139,15 +164,30 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
             drop(store);
             feeds::sync(&db_path, feed.as_deref(), *json, out)
         }
-        Command::Search { query, json, limit } => {
-            let page =
-                store.search(&SearchQuery { text: query.clone(), limit: *limit, offset: 0, ..Default::default() })?;
+        Command::Contract { id, near, json } => search_args::contract(&store, id, near.as_deref(), *json, out),
+        Command::Item { id, json } => search_args::item(&store, id, *json, out),
+        Command::Agency { action } => agency::run(&mut store, action, out),
+        Command::Search { query, json, limit, filters } => {
+            let (filters, sort) = filters.to_filters()?;
+            let page = store.search(&SearchQuery {
+                text: query.clone(),
+                limit: *limit,
+                offset: 0,
+                filters: filters.clone(),
+                sort,
+            })?;
             if *json {
                 return print_json(out, &page);
             }
             if page.hits.is_empty() {
-                writeln!(out, "No items match \"{query}\". Try fewer or shorter words, or a part number.")
-                    .map_err(stdout_error)?;
+                let mut advice = vec!["try fewer or shorter words, or a part number".to_owned()];
+                if let Some(s) = page.suggestions.first() {
+                    advice.insert(0, format!("did you mean \"{s}\"?"));
+                }
+                if filters.any() {
+                    advice.push("or remove a filter".to_owned());
+                }
+                writeln!(out, "No items match \"{query}\": {}.", advice.join("; ")).map_err(stdout_error)?;
                 return Ok(());
             }
             let rows: Vec<Vec<String>> = page
@@ -163,10 +203,12 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
                         h.list_price.to_string(),
                         h.contract_price.to_string(),
                         h.saving_bps.map(format_bps).unwrap_or_default(),
+                        search_args::eligibility_cell(h),
                     ]
                 })
                 .collect();
-            let headers = ["Item", "Supplier", "Cooperative", "Contract", "Unit", "List", "Contract price", "Saving"];
+            let headers =
+                ["Item", "Supplier", "Cooperative", "Contract", "Unit", "List", "Contract price", "Saving", "Eligible"];
             table::write(out, &headers, &rows, &[5, 6, 7]).map_err(stdout_error)?;
             writeln!(out, "{} of {} matching items", page.hits.len(), page.total).map_err(stdout_error)
         }

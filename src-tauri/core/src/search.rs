@@ -64,6 +64,13 @@ pub struct Filters {
     pub near: Option<Near>,
 }
 
+impl Filters {
+    /// Whether any filter is set (for "remove a filter" advice).
+    pub fn any(&self) -> bool {
+        *self != Filters::default()
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum StatusFilter {
@@ -135,6 +142,9 @@ pub struct SearchPage {
     pub total: u64,
     pub offset: u32,
     pub hits: Vec<SearchHit>,
+    /// When nothing matched: the text with a misspelt word replaced by the
+    /// nearest word the catalogue holds, best first.
+    pub suggestions: Vec<String>,
 }
 
 /// Builds the FTS5 MATCH expression for typed text, or `None` when the text
@@ -327,7 +337,13 @@ impl Store {
         let limit = query.limit.clamp(1, MAX_PAGE);
         let expr = fts_expression(&query.text);
         if expr.is_none() && !query.text.trim().is_empty() {
-            return Ok(SearchPage { text: query.text.clone(), total: 0, offset: query.offset, hits: Vec::new() });
+            return Ok(SearchPage {
+                text: query.text.clone(),
+                total: 0,
+                offset: query.offset,
+                hits: Vec::new(),
+                suggestions: Vec::new(),
+            });
         }
         let (w, array) = self.filter_parts(&query.filters, today)?;
         let mut params: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
@@ -374,7 +390,8 @@ impl Store {
             .query_map(rusqlite::params_from_iter(params.iter()), |r| hit_from_row(r, today))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         self.judge_hits(&mut hits, today)?;
-        Ok(SearchPage { text: query.text.clone(), total: total as u64, offset: query.offset, hits })
+        let suggestions = if total == 0 && expr.is_some() { self.suggest(&query.text)? } else { Vec::new() };
+        Ok(SearchPage { text: query.text.clone(), total: total as u64, offset: query.offset, hits, suggestions })
     }
 
     fn filter_parts(&self, filters: &Filters, today: NaiveDate) -> Result<(Where, Option<Rc<Vec<Value>>>)> {
@@ -384,6 +401,50 @@ impl Store {
             w.conds.push("c.id IN rarray(?)".to_owned());
         }
         Ok((w, array))
+    }
+
+    /// Spelling suggestions: for each typed word the catalogue does not hold,
+    /// the nearest words it does (same first letter, within two edits), the
+    /// most common first.
+    pub fn suggest(&self, text: &str) -> Result<Vec<String>> {
+        let words: Vec<String> = text.split_whitespace().map(str::to_lowercase).take(MAX_TERMS).collect();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT term, doc FROM item_fts_vocab WHERE term >= ?1 AND term < ?2 AND length(term) BETWEEN ?3 AND ?4",
+        )?;
+        let mut suggestions = Vec::new();
+        for (i, word) in words.iter().enumerate() {
+            let Some(first) = word.chars().next().filter(|c| c.is_alphanumeric()) else { continue };
+            if word.chars().count() < 3 {
+                continue;
+            }
+            let known: bool = self
+                .conn()
+                .query_row("SELECT 1 FROM item_fts_vocab WHERE term = ?1", [word], |_| Ok(true))
+                .unwrap_or(false);
+            if known {
+                continue;
+            }
+            let next = char::from_u32(first as u32 + 1).unwrap_or(first);
+            let len = word.chars().count() as i64;
+            let mut candidates: Vec<(usize, i64, String)> = stmt
+                .query_map(rusqlite::params![first.to_string(), next.to_string(), len - 2, len + 2], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+                })?
+                .filter_map(|r| r.ok())
+                .filter_map(|(term, docs)| {
+                    let d = strsim::damerau_levenshtein(word, &term);
+                    (d <= 2).then_some((d, -docs, term))
+                })
+                .collect();
+            candidates.sort();
+            for (_, _, term) in candidates.into_iter().take(2) {
+                let mut fixed = words.clone();
+                fixed[i] = term;
+                suggestions.push(fixed.join(" "));
+            }
+        }
+        suggestions.truncate(3);
+        Ok(suggestions)
     }
 
     /// Marks each hit with the agency's eligibility for its contract.

@@ -186,3 +186,15 @@ fn agency_profile_is_validated_and_kept() {
     drop(std::mem::replace(&mut t.store, Store::open(&path).unwrap()));
     assert_eq!(t.store.agency_profile().unwrap(), Some(county(vec![])));
 }
+
+#[test]
+fn no_results_suggest_the_nearest_catalogue_words() {
+    let t = sample();
+    let page = t.store.search_on(&SearchQuery::text("generater"), today()).unwrap();
+    assert_eq!(page.total, 0);
+    assert_eq!(page.suggestions.first().map(String::as_str), Some("generator"), "{:?}", page.suggestions);
+    let page = t.store.search_on(&SearchQuery::text("portable genrator"), today()).unwrap();
+    assert!(page.suggestions.iter().any(|s| s == "portable generator"), "{:?}", page.suggestions);
+    let found = t.store.search_on(&SearchQuery::text("generator"), today()).unwrap();
+    assert!(found.suggestions.is_empty());
+}

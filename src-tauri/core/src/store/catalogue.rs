@@ -30,7 +30,49 @@ impl CatalogueStatus {
     }
 }
 
+/// A choice in a filter: an id and what the clerk sees.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Choice {
+    pub id: String,
+    pub name: String,
+}
+
+/// What the search filters can offer, from what the catalogue holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Facets {
+    pub cooperatives: Vec<Choice>,
+    pub suppliers: Vec<Choice>,
+    pub attributes: Vec<String>,
+    /// Classification codes with their names.
+    pub classifications: Vec<Choice>,
+}
+
 impl Store {
+    pub fn facets(&self) -> Result<Facets> {
+        let conn = self.conn();
+        let choices = |sql: &str| -> Result<Vec<Choice>> {
+            let mut stmt = conn.prepare(sql)?;
+            let rows = stmt.query_map([], |r| Ok(Choice { id: r.get(0)?, name: r.get(1)? }))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        };
+        let attributes = {
+            let mut stmt = conn.prepare(
+                "SELECT DISTINCT j.value FROM (SELECT DISTINCT attributes FROM items) a, json_each(a.attributes) j ORDER BY 1",
+            )?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<Vec<String>>>()?
+        };
+        Ok(Facets {
+            cooperatives: choices("SELECT id, name FROM cooperatives ORDER BY name")?,
+            suppliers: choices("SELECT id, legal_name FROM suppliers ORDER BY legal_name")?,
+            attributes,
+            classifications: choices(
+                "SELECT DISTINCT json_extract(j.value, '$.code'), ifnull(json_extract(j.value, '$.name'), '')
+                 FROM (SELECT DISTINCT classifications FROM items) c, json_each(c.classifications) j ORDER BY 1",
+            )?,
+        })
+    }
+
     pub fn catalogue_status(&self) -> Result<CatalogueStatus> {
         let conn = self.conn();
         let count = |t: &str| -> Result<u64> {

@@ -1,0 +1,156 @@
+//! `coopdesk agency ...`: the agency profile from the command line.
+
+use crate::{print_json, stdout_error};
+use clap::{Subcommand, ValueEnum};
+use coopdesk_core::agency::{Addendum, AgencyProfile, Membership};
+use coopdesk_core::model::{Address, EntityType};
+use coopdesk_core::{Error, Result, Store};
+use std::io::Write;
+
+#[derive(Subcommand, Debug)]
+pub enum AgencyAction {
+    /// Show the profile.
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create or replace the profile's identity and address (memberships and
+    /// addenda already on file are kept).
+    Set {
+        #[arg(long)]
+        name: String,
+        #[arg(long = "type", value_enum)]
+        entity_type: EntityArg,
+        /// Two-letter state code.
+        #[arg(long)]
+        state: String,
+        #[arg(long)]
+        zip: String,
+        #[arg(long, default_value = "")]
+        street: String,
+        #[arg(long, default_value = "")]
+        city: String,
+    },
+    /// Record a membership agreement with a cooperative.
+    AddMembership {
+        cooperative_id: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        signed: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        expires: Option<String>,
+    },
+    /// Record a participating addendum for a contract in a state.
+    AddAddendum {
+        contract_id: String,
+        #[arg(long)]
+        state: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        signed: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        expires: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum EntityArg {
+    City,
+    County,
+    SchoolDistrict,
+    SpecialDistrict,
+    HigherEducation,
+    StateAgency,
+    Tribal,
+    Nonprofit,
+}
+
+impl From<EntityArg> for EntityType {
+    fn from(e: EntityArg) -> Self {
+        match e {
+            EntityArg::City => EntityType::City,
+            EntityArg::County => EntityType::County,
+            EntityArg::SchoolDistrict => EntityType::SchoolDistrict,
+            EntityArg::SpecialDistrict => EntityType::SpecialDistrict,
+            EntityArg::HigherEducation => EntityType::HigherEducation,
+            EntityArg::StateAgency => EntityType::StateAgency,
+            EntityArg::Tribal => EntityType::Tribal,
+            EntityArg::Nonprofit => EntityType::Nonprofit,
+        }
+    }
+}
+
+fn date(flag: &str, text: &str) -> Result<chrono::NaiveDate> {
+    text.parse().map_err(|_| Error::InvalidInput(format!("--{flag} '{text}' is not a date like 2026-01-31.")))
+}
+
+fn existing(store: &Store) -> Result<AgencyProfile> {
+    store
+        .agency_profile()?
+        .ok_or_else(|| Error::InvalidInput("Set up the agency first with `coopdesk agency set`.".into()))
+}
+
+pub fn run(store: &mut Store, action: &AgencyAction, out: &mut dyn Write) -> Result<()> {
+    match action {
+        AgencyAction::Show { json } => {
+            let profile = store.agency_profile()?;
+            if *json {
+                return print_json(out, &profile);
+            }
+            let Some(p) = profile else {
+                return writeln!(out, "No agency profile yet. Set one with `coopdesk agency set`.")
+                    .map_err(stdout_error);
+            };
+            let a = &p.address;
+            let mut text =
+                format!("{} ({})\n{}, {}, {} {}\n", p.name, p.entity_type.label(), a.street, a.city, a.state, a.zip);
+            for m in &p.memberships {
+                text += &format!("Membership: {} signed {}\n", m.cooperative_id, m.signed_on);
+            }
+            for ad in &p.addenda {
+                text +=
+                    &format!("Participating addendum: {} in {} signed {}\n", ad.contract_id, ad.state, ad.signed_on);
+            }
+            out.write_all(text.as_bytes()).map_err(stdout_error)
+        }
+        AgencyAction::Set { name, entity_type, state, zip, street, city } => {
+            let previous = store.agency_profile()?;
+            let profile = AgencyProfile {
+                name: name.clone(),
+                entity_type: (*entity_type).into(),
+                address: Address {
+                    street: street.clone(),
+                    city: city.clone(),
+                    state: state.to_uppercase(),
+                    zip: zip.clone(),
+                },
+                memberships: previous.as_ref().map(|p| p.memberships.clone()).unwrap_or_default(),
+                addenda: previous.map(|p| p.addenda).unwrap_or_default(),
+            };
+            store.set_agency_profile(&profile)?;
+            writeln!(out, "Saved the profile of {}.", profile.name).map_err(stdout_error)
+        }
+        AgencyAction::AddMembership { cooperative_id, signed, expires } => {
+            let mut p = existing(store)?;
+            p.memberships.retain(|m| &m.cooperative_id != cooperative_id);
+            p.memberships.push(Membership {
+                cooperative_id: cooperative_id.clone(),
+                signed_on: date("signed", signed)?,
+                expires_on: expires.as_deref().map(|e| date("expires", e)).transpose()?,
+            });
+            store.set_agency_profile(&p)?;
+            writeln!(out, "Recorded the membership with {cooperative_id}.").map_err(stdout_error)
+        }
+        AgencyAction::AddAddendum { contract_id, state, signed, expires } => {
+            let mut p = existing(store)?;
+            let state = state.to_uppercase();
+            p.addenda.retain(|a| !(&a.contract_id == contract_id && a.state == state));
+            p.addenda.push(Addendum {
+                contract_id: contract_id.clone(),
+                state: state.clone(),
+                signed_on: date("signed", signed)?,
+                expires_on: expires.as_deref().map(|e| date("expires", e)).transpose()?,
+            });
+            store.set_agency_profile(&p)?;
+            writeln!(out, "Recorded the participating addendum for {contract_id} in {state}.").map_err(stdout_error)
+        }
+    }
+}
