@@ -213,3 +213,78 @@ async fn follows_a_signed_feed_syncs_it_and_shows_its_status() {
 
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn filters_narrow_the_list_and_the_keyboard_opens_a_contract() {
+    use coopdesk_core::agency::AgencyProfile;
+    use coopdesk_core::model::{Address, EntityType};
+    let scratch = Scratch::new();
+    {
+        let mut store = coopdesk_core::Store::open(&scratch.db()).unwrap();
+        store
+            .set_agency_profile(&AgencyProfile {
+                name: "Escambia Harbor County".into(),
+                entity_type: EntityType::County,
+                address: Address {
+                    street: "221 Palafox Pl".into(),
+                    city: "Pensacola".into(),
+                    state: "FL".into(),
+                    zip: "32502".into(),
+                },
+                memberships: vec![],
+                addenda: vec![],
+            })
+            .unwrap();
+    }
+    let driver = Driver::start();
+    let c = driver.open_app(&scratch.db()).await;
+    wait_text(&c, "result-count", |t| t == "5,200 items in the catalogue").await;
+
+    let input = by_test_id(&c, "search-input").await;
+    input.send_keys("generator").await.unwrap();
+    let all = wait_text(&c, "result-count", |t| t.contains("“generator”")).await;
+
+    // Only contracts this county may use.
+    by_test_id(&c, "filter-eligible").await.click().await.unwrap();
+    let eligible = wait_text(&c, "result-count", |t| t != all && t.contains("“generator”")).await;
+    let count = |t: &str| t.split_whitespace().next().unwrap().replace(',', "").parse::<u32>().unwrap();
+    assert!(count(&eligible) < count(&all), "{eligible} vs {all}");
+    for cell in c.find_all(Locator::Css("[data-testid='eligibility-cell']")).await.unwrap() {
+        assert_eq!(cell.text().await.unwrap().trim(), "yes");
+    }
+    // And only contracts that have expired: the same answer as the core's.
+    let expected = {
+        use coopdesk_core::search::{Filters, SearchQuery, StatusFilter};
+        let store = coopdesk_core::Store::open(&scratch.db()).unwrap();
+        let filters = Filters { eligible_only: true, status: Some(StatusFilter::Expired), ..Default::default() };
+        store.search(&SearchQuery { filters, ..SearchQuery::text("generator") }).unwrap().total
+    };
+    by_test_id(&c, "filter-status").await.select_by_value("expired").await.unwrap();
+    if expected == 0 {
+        let empty = by_test_id(&c, "no-results").await.text().await.unwrap();
+        assert!(empty.contains("with these filters"), "{empty}");
+        by_test_id(&c, "clear-filters").await.click().await.unwrap();
+        wait_text(&c, "result-count", |t| t == all).await;
+        by_test_id(&c, "filter-eligible").await.click().await.unwrap();
+        wait_text(&c, "result-count", |t| t == eligible).await;
+    } else {
+        wait_text(&c, "result-count", |t| count(t) as u64 == expected).await;
+        by_test_id(&c, "filter-status").await.select_by_value("").await.unwrap();
+        wait_text(&c, "result-count", |t| t == eligible).await;
+    }
+
+    // Arrow down to the second result and open it with Enter.
+    let input = by_test_id(&c, "search-input").await;
+    input.send_keys("\u{E015}").await.unwrap();
+    input.send_keys("\u{E007}").await.unwrap();
+    let contract = wait_text(&c, "contract-detail", |t| t.contains("Contract")).await;
+    assert!(contract.contains("days left"), "an active contract shows its countdown: {contract}");
+    let eligibility = by_test_id(&c, "eligibility").await.text().await.unwrap();
+    assert!(eligibility.contains("This agency may use this contract"), "{eligibility}");
+    let dealers = by_test_id(&c, "dealers").await.text().await.unwrap();
+    assert!(dealers.contains(" mi "), "dealers carry their distance from the agency: {dealers}");
+    assert!(by_test_id(&c, "emergency-contact").await.text().await.unwrap().contains("Emergency contact"));
+    screenshot(&c, "04-filters-and-contract.png").await;
+
+    c.close().await.unwrap();
+}

@@ -2,8 +2,8 @@
 
 use crate::ipc_error::IpcError;
 use crate::state::AppState;
-use coopdesk_core::search::{SearchPage, SearchQuery};
 use coopdesk_core::agency::AgencyProfile;
+use coopdesk_core::search::{SearchPage, SearchQuery};
 use coopdesk_core::store::{CatalogueStatus, ContractDetail, Facets, FeedHealth, ItemDetail, Subscription};
 use coopdesk_core::sync::{Progress, SyncReport};
 use serde::Serialize;

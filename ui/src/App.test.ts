@@ -16,6 +16,10 @@ const battery: SearchHit = {
   list_price: 10000,
   contract_price: 7000,
   saving_bps: 3000,
+  term_end: "2027-06-30",
+  days_left: 220,
+  eligibility: "not_eligible",
+  eligibility_note: "no membership agreement with Gulf States Purchasing Cooperative on file",
 };
 
 const status: CatalogueStatus = { feeds: [], cooperatives: 5, suppliers: 30, contracts: 30, dealers: 60, items: 1 };
@@ -28,10 +32,17 @@ function backend(fail = false) {
     if (fail) throw { code: "db_too_new", message: "The database was written by a newer version of coopdesk." };
     if (cmd === "catalogue_status") return status as T;
     if (cmd === "feeds_list") return feeds as T;
+    if (cmd === "facets") return { cooperatives: [], suppliers: [], attributes: [], classifications: [] } as T;
     if (cmd === "search") {
       const q = args?.query as SearchQuery;
       const match = q.text === "" || battery.description.toLowerCase().includes(q.text.toLowerCase());
-      const page: SearchPage = { text: q.text, total: match ? 1 : 0, offset: 0, hits: match ? [battery] : [] };
+      const page: SearchPage = {
+        text: q.text,
+        total: match ? 1 : 0,
+        offset: 0,
+        hits: match ? [battery] : [],
+        suggestions: match ? [] : ["battery"],
+      };
       return page as T;
     }
     throw new Error(`unexpected command ${cmd}`);
@@ -50,6 +61,9 @@ describe("App", () => {
     expect(row.textContent).toContain("$70.00");
     expect(row.textContent).toContain("30.0%");
     expect(row.textContent).toContain("GUL-2501-101");
+    const elig = screen.getByTestId("eligibility-cell");
+    expect(elig.textContent?.trim()).toBe("no");
+    expect(elig.getAttribute("title")).toContain("no membership agreement");
     // Feed text is text: markup in a description is not interpreted.
     expect(row.querySelector("b")).toBeNull();
     expect(row.textContent).toContain("<b>cartridge</b>");
@@ -62,8 +76,11 @@ describe("App", () => {
     const input = screen.getByTestId("search-input") as HTMLInputElement;
     await fireEvent.input(input, { target: { value: "battery" } });
     expect(await screen.findByText(/1 item matches “battery”/)).toBeTruthy();
-    await fireEvent.input(input, { target: { value: "chainsaw" } });
+    await fireEvent.input(input, { target: { value: "batery" } });
     expect(await screen.findByTestId("no-results")).toBeTruthy();
+    // A spelling suggestion is one click away.
+    await fireEvent.click(await screen.findByTestId("suggestion"));
+    expect(await screen.findByText(/1 item matches “battery”/)).toBeTruthy();
   });
 
   it("shows the backend's message, not a debug string, when the catalogue cannot open", async () => {

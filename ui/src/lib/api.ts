@@ -7,11 +7,31 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 /** Money in integer cents, as the core stores it. */
 export type Cents = number;
 
+export type StatusFilter = { kind: "active" } | { kind: "expired" } | { kind: "expiring_within"; days: number };
+
+export interface Filters {
+  cooperative_id?: string | null;
+  supplier_id?: string | null;
+  classification?: string | null;
+  min_price?: Cents | null;
+  max_price?: Cents | null;
+  attributes?: string[];
+  status?: StatusFilter | null;
+  eligible_only?: boolean;
+  near?: { zip: string; miles: number } | null;
+}
+
+export type Sort = "relevance" | "contract_price" | "saving" | "expiry";
+
 export interface SearchQuery {
   text: string;
   limit: number;
   offset: number;
+  filters?: Filters;
+  sort?: Sort;
 }
+
+export type Verdict = "eligible" | "not_eligible" | "unknown";
 
 export interface SearchHit {
   item_id: string;
@@ -27,6 +47,10 @@ export interface SearchHit {
   contract_price: Cents;
   /** Saving in basis points: 3125 is 31.25 %. */
   saving_bps: number | null;
+  term_end: string;
+  days_left: number;
+  eligibility: Verdict;
+  eligibility_note: string | null;
 }
 
 export interface SearchPage {
@@ -34,6 +58,104 @@ export interface SearchPage {
   total: number;
   offset: number;
   hits: SearchHit[];
+  suggestions: string[];
+}
+
+export interface Choice {
+  id: string;
+  name: string;
+}
+
+export interface Facets {
+  cooperatives: Choice[];
+  suppliers: Choice[];
+  attributes: string[];
+  classifications: Choice[];
+}
+
+export interface Address {
+  street: string;
+  city: string;
+  state: string;
+  zip: string;
+}
+
+export interface ContractDocument {
+  title: string;
+  kind: string;
+  sha256: string;
+  size: number;
+  url: string;
+}
+
+export interface ContractDetail {
+  contract: {
+    id: string;
+    number: string;
+    title: string;
+    lead_agency: string | null;
+    term_start: string;
+    term_end: string;
+    max_extension_end: string | null;
+    eligibility: { states: string[]; entity_types: string[]; requires_membership: boolean; requires_participating_addendum: boolean };
+    documents: ContractDocument[];
+  };
+  cooperative: { id: string; name: string; lead_agency: string | null; membership_required: boolean };
+  supplier: {
+    id: string;
+    legal_name: string;
+    address: Address;
+    phone: string | null;
+    email: string | null;
+    emergency_contact: { name: string; phone: string | null; email: string | null } | null;
+  };
+  status: "not_started" | "active" | "expired";
+  days_left: number;
+  eligibility: { verdict: Verdict; reasons: string[]; basis: string[] };
+  dealers: { dealer: { id: string; name: string; address: Address; phone: string | null }; miles: number | null }[];
+  distance_from: string | null;
+  items: number;
+}
+
+export interface ItemDetail {
+  item: {
+    id: string;
+    contract_id: string;
+    supplier_sku: string;
+    manufacturer: string | null;
+    manufacturer_part: string | null;
+    description: string;
+    classifications: { scheme: string; code: string; name: string | null }[];
+    unit: string;
+    list_price: Cents;
+    contract_price: Cents;
+    price_tiers: { min_quantity: number; unit_price: Cents }[];
+    attributes: string[];
+  };
+  saving_bps: number | null;
+  contract_number: string;
+  contract_title: string;
+  term_end: string;
+  cooperative: string;
+  supplier: string;
+}
+
+export type EntityType =
+  | "city"
+  | "county"
+  | "school_district"
+  | "special_district"
+  | "higher_education"
+  | "state_agency"
+  | "tribal"
+  | "nonprofit";
+
+export interface AgencyProfile {
+  name: string;
+  entity_type: EntityType;
+  address: Address;
+  memberships: { cooperative_id: string; signed_on: string; expires_on: string | null }[];
+  addenda: { contract_id: string; state: string; signed_on: string; expires_on: string | null }[];
 }
 
 export interface FeedInfo {
@@ -157,6 +279,11 @@ export const api = {
   appInfo: () => call<AppInfo>("app_info"),
   catalogueStatus: () => call<CatalogueStatus>("catalogue_status"),
   search: (query: SearchQuery) => call<SearchPage>("search", { query }),
+  facets: () => call<Facets>("facets"),
+  contractDetail: (id: string, nearZip: string | null = null) => call<ContractDetail>("contract_detail", { id, nearZip }),
+  itemDetail: (id: string) => call<ItemDetail>("item_detail", { id }),
+  agencyGet: () => call<AgencyProfile | null>("agency_get"),
+  agencySet: (profile: AgencyProfile) => call<void>("agency_set", { profile }),
   feedsList: () => call<Feed[]>("feeds_list"),
   feedAdd: (id: string, url: string, publicKey: string) => call<Feed>("feed_add", { id, url, publicKey }),
   feedRemove: (id: string) => call<void>("feed_remove", { id }),

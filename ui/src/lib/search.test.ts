@@ -3,7 +3,7 @@ import { createSearcher, type SearchOutcome } from "./search";
 import type { SearchPage } from "./api";
 
 function page(text: string): SearchPage {
-  return { text, total: 1, offset: 0, hits: [] };
+  return { text, total: 1, offset: 0, hits: [], suggestions: [] };
 }
 
 describe("createSearcher", () => {
