@@ -189,3 +189,67 @@ fn feeds_are_followed_synced_listed_and_removed_headless() {
     let status: serde_json::Value = serde_json::from_slice(&coopdesk(&db, &["status", "--json"]).stdout).unwrap();
     assert_eq!(status["items"], 0);
 }
+
+#[test]
+fn filters_eligibility_and_contract_detail_headless() {
+    let s = Scratch::new();
+    let db = s.db();
+    coopdesk(&db, &["load-sample"]);
+    let total = |args: &[&str]| -> u64 {
+        let mut all = vec!["search"];
+        all.extend_from_slice(args);
+        all.push("--json");
+        let out = coopdesk(&db, &all);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()["total"].as_u64().unwrap()
+    };
+    let everything = total(&[""]);
+
+    let needs_profile = coopdesk(&db, &["search", "", "--eligible"]);
+    assert_eq!(needs_profile.status.code(), Some(1));
+    assert!(stderr(&needs_profile).contains("agency profile"));
+
+    let set = coopdesk(
+        &db,
+        &["agency", "set", "--name", "Escambia Harbor County", "--type", "county", "--state", "fl", "--zip", "32502"],
+    );
+    assert!(set.status.success(), "{}", stderr(&set));
+    let eligible = total(&["", "--eligible"]);
+    assert!(eligible > 0 && eligible < everything);
+    let joined = coopdesk(&db, &["agency", "add-membership", "coop-atlantic-municipal", "--signed", "2025-03-01"]);
+    assert!(joined.status.success(), "{}", stderr(&joined));
+    assert!(total(&["", "--eligible"]) > eligible, "a membership opens more contracts");
+    assert!(
+        stdout(&coopdesk(&db, &["agency", "show"])).contains("Membership: coop-atlantic-municipal signed 2025-03-01")
+    );
+
+    let coop = total(&["", "--cooperative", "coop-gulf-states"]);
+    assert!(coop > 0 && coop < everything);
+    assert!(total(&["", "--near", "32502", "--miles", "30"]) < total(&["", "--near", "32502", "--miles", "500"]));
+    assert!(total(&["", "--status", "expired"]) > 0);
+    assert!(total(&["", "--min-price", "100", "--max-price", "$500.00"]) > 0);
+    let bad = coopdesk(&db, &["search", "", "--status", "soonish"]);
+    assert!(stderr(&bad).contains("not active, expired or expiring:DAYS"));
+
+    let typo = coopdesk(&db, &["search", "generater"]);
+    assert!(stdout(&typo).contains("did you mean \"generator\""), "{}", stdout(&typo));
+
+    let page: Value =
+        serde_json::from_slice(&coopdesk(&db, &["search", "", "--status", "expired", "--json"]).stdout).unwrap();
+    let contract_id = page["hits"][0]["contract_id"].as_str().unwrap().to_owned();
+    let item_id = page["hits"][0]["item_id"].as_str().unwrap().to_owned();
+    let detail = stdout(&coopdesk(&db, &["contract", &contract_id]));
+    assert!(detail.contains("days ago)"), "{detail}");
+    assert!(detail.contains("Dealers nearest 32502:") && detail.contains(" mi "), "{detail}");
+    assert!(detail.contains("Emergency contact:") && detail.contains("sha256"), "{detail}");
+    let json: Value =
+        serde_json::from_slice(&coopdesk(&db, &["contract", &contract_id, "--near", "70112", "--json"]).stdout)
+            .unwrap();
+    assert_eq!(json["distance_from"], "70112");
+    assert_eq!(json["status"], "expired");
+    let item = stdout(&coopdesk(&db, &["item", &item_id]));
+    assert!(item.contains("Supplier SKU") && item.contains("UNSPSC"), "{item}");
+    let missing = coopdesk(&db, &["contract", "nope"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("There is no contract 'nope'"));
+}
