@@ -123,28 +123,9 @@ fn usage_errors_are_explained() {
 
 #[test]
 fn feeds_are_followed_synced_listed_and_removed_headless() {
-    use coopdesk_feed::{keys, publish, serve, synth};
+    use coopdesk_feed::serve;
     let s = Scratch::new();
-    let (key, public) = (s.path("feed.key"), s.path("feed.pub"));
-    keys::keygen(&key, &public).unwrap();
-    let source = s.path("source");
-    std::fs::create_dir_all(&source).unwrap();
-    let mut spec = synth::Spec::bundled_sample();
-    spec.items = 25;
-    synth::write_snapshot_gz(&spec, std::fs::File::create(source.join("c.ndjson.gz")).unwrap()).unwrap();
-    let out = s.path("feed");
-    publish::build(&publish::BuildOptions {
-        source,
-        key,
-        out: out.clone(),
-        previous: None,
-        feed_id: Some("gulf-market".into()),
-        feed_name: None,
-        valid_for: chrono::Duration::days(7),
-        endorse_with: None,
-        now: chrono::Utc::now(),
-    })
-    .unwrap();
+    let (out, public) = signed_feed(&s, "gulf-market", "Gulf Marketplace", 25);
     let server = serve::start(out, "127.0.0.1:0").unwrap();
     let url = format!("http://{}/manifest.json", server.addr);
     let db = s.db();

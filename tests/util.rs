@@ -49,3 +49,30 @@ pub fn output_dir(area: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// Publishes a signed feed of `items` sample items under `scratch`; returns
+/// the feed folder and the publisher's public key file.
+pub fn signed_feed(scratch: &Scratch, feed_id: &str, feed_name: &str, items: usize) -> (PathBuf, PathBuf) {
+    use coopdesk_feed::{keys, publish, synth};
+    let (key, public) = (scratch.path("feed.key"), scratch.path("feed.pub"));
+    keys::keygen(&key, &public).unwrap();
+    let source = scratch.path("source");
+    std::fs::create_dir_all(&source).unwrap();
+    let mut spec = synth::Spec::bundled_sample();
+    spec.items = items;
+    synth::write_snapshot_gz(&spec, std::fs::File::create(source.join("catalogue.ndjson.gz")).unwrap()).unwrap();
+    let out = scratch.path("feed");
+    publish::build(&publish::BuildOptions {
+        source,
+        key,
+        out: out.clone(),
+        previous: None,
+        feed_id: Some(feed_id.into()),
+        feed_name: Some(feed_name.into()),
+        valid_for: chrono::Duration::days(7),
+        endorse_with: None,
+        now: chrono::Utc::now(),
+    })
+    .unwrap();
+    (out, public)
+}

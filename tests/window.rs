@@ -158,29 +158,10 @@ async fn fresh_start_shows_the_sample_catalogue_and_searches_as_you_type() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn follows_a_signed_feed_syncs_it_and_shows_its_status() {
-    use coopdesk_feed::{keys, publish, serve, synth};
+    use coopdesk_feed::{keys, serve};
     // A marketplace publishes a signed feed of 40 items on 127.0.0.1.
     let publisher = Scratch::new();
-    let (key, public) = (publisher.path("feed.key"), publisher.path("feed.pub"));
-    keys::keygen(&key, &public).unwrap();
-    let source = publisher.path("source");
-    std::fs::create_dir_all(&source).unwrap();
-    let mut spec = synth::Spec::bundled_sample();
-    spec.items = 40;
-    synth::write_snapshot_gz(&spec, std::fs::File::create(source.join("catalogue.ndjson.gz")).unwrap()).unwrap();
-    let feed_dir = publisher.path("feed");
-    publish::build(&publish::BuildOptions {
-        source,
-        key,
-        out: feed_dir.clone(),
-        previous: None,
-        feed_id: Some("gulf-market".into()),
-        feed_name: Some("Gulf Marketplace".into()),
-        valid_for: chrono::Duration::days(7),
-        endorse_with: None,
-        now: chrono::Utc::now(),
-    })
-    .unwrap();
+    let (feed_dir, public) = signed_feed(&publisher, "gulf-market", "Gulf Marketplace", 40);
     let server = serve::start(feed_dir, "127.0.0.1:0").unwrap();
 
     // The agency follows it before the app's first start.

@@ -39,6 +39,7 @@ function backend(fail = false) {
       const page: SearchPage = {
         text: q.text,
         total: match ? 1 : 0,
+        total_capped: false,
         offset: 0,
         hits: match ? [battery] : [],
         suggestions: match ? [] : ["battery"],

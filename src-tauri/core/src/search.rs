@@ -18,6 +18,9 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 pub const MAX_PAGE: u32 = 200;
+/// Counting every match costs as much as ranking them; past this the clerk
+/// sees "10,000+", which is all a number that large tells anyone.
+pub const COUNT_CAP: u64 = 10_000;
 /// Longer input is cut here: nobody types more, and it bounds the query.
 const MAX_QUERY_CHARS: usize = 200;
 const MAX_TERMS: usize = 12;
@@ -139,7 +142,10 @@ pub struct SearchHit {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SearchPage {
     pub text: String,
+    /// Matches, counted up to `COUNT_CAP`.
     pub total: u64,
+    /// There are more than `total` matches.
+    pub total_capped: bool,
     pub offset: u32,
     pub hits: Vec<SearchHit>,
     /// When nothing matched: the text with a misspelt word replaced by the
@@ -340,6 +346,7 @@ impl Store {
             return Ok(SearchPage {
                 text: query.text.clone(),
                 total: 0,
+                total_capped: false,
                 offset: query.offset,
                 hits: Vec::new(),
                 suggestions: Vec::new(),
@@ -362,11 +369,16 @@ impl Store {
             params.push(Box::new(a.clone()));
         }
         let conds = w.sql();
-        let total: i64 = self.conn().query_row(
-            &format!("SELECT count(*) FROM {from} {HIT_JOINS} WHERE {matching}{conds}"),
+        let counted: i64 = self.conn().query_row(
+            &format!(
+                "SELECT count(*) FROM (SELECT 1 FROM {from} {HIT_JOINS} WHERE {matching}{conds} LIMIT {})",
+                COUNT_CAP + 1
+            ),
             rusqlite::params_from_iter(params.iter()),
             |r| r.get(0),
         )?;
+        let total_capped = counted as u64 > COUNT_CAP;
+        let total = (counted as u64).min(COUNT_CAP);
         // Column weights: description, parts, parts_compact, supplier,
         // contract, cooperative, classification.
         let rank = "bm25(item_fts, 4.0, 6.0, 6.0, 2.0, 2.0, 1.0, 1.0)";
@@ -381,9 +393,18 @@ impl Store {
         };
         params.push(Box::new(limit));
         params.push(Box::new(query.offset));
-        let sql = format!(
-            "SELECT {HIT_COLUMNS} FROM {from} {HIT_JOINS} WHERE {matching}{conds} ORDER BY {order} LIMIT ? OFFSET ?"
-        );
+        // With no filter on the joined tables, rank inside the index and join
+        // only the page: the joins then cost 50 rows, not every match.
+        let ranked_in_index = expr.is_some() && query.sort == Sort::Relevance && w.conds.is_empty() && array.is_none();
+        let sql = if ranked_in_index {
+            format!(
+                "SELECT {HIT_COLUMNS} FROM (
+                     SELECT rowid, {rank} AS score FROM item_fts WHERE item_fts MATCH ? ORDER BY score LIMIT ? OFFSET ?
+                 ) AS m JOIN items i ON i.rowid = m.rowid {HIT_JOINS} ORDER BY m.score, i.description"
+            )
+        } else {
+            format!("SELECT {HIT_COLUMNS} FROM {from} {HIT_JOINS} WHERE {matching}{conds} ORDER BY {order} LIMIT ? OFFSET ?")
+        };
         let mut hits = self
             .conn()
             .prepare_cached(&sql)?
@@ -391,7 +412,7 @@ impl Store {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         self.judge_hits(&mut hits, today)?;
         let suggestions = if total == 0 && expr.is_some() { self.suggest(&query.text)? } else { Vec::new() };
-        Ok(SearchPage { text: query.text.clone(), total: total as u64, offset: query.offset, hits, suggestions })
+        Ok(SearchPage { text: query.text.clone(), total, total_capped, offset: query.offset, hits, suggestions })
     }
 
     fn filter_parts(&self, filters: &Filters, today: NaiveDate) -> Result<(Where, Option<Rc<Vec<Value>>>)> {

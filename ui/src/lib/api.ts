@@ -55,7 +55,10 @@ export interface SearchHit {
 
 export interface SearchPage {
   text: string;
+  /** Matches, counted up to 10,000. */
   total: number;
+  /** There are more matches than `total`. */
+  total_capped: boolean;
   offset: number;
   hits: SearchHit[];
   suggestions: string[];
