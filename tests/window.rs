@@ -214,6 +214,7 @@ async fn filters_narrow_the_list_and_the_keyboard_opens_a_contract() {
                 },
                 memberships: vec![],
                 addenda: vec![],
+                single_award_prohibited: false,
             })
             .unwrap();
     }

@@ -30,6 +30,9 @@ pub enum AgencyAction {
         street: String,
         #[arg(long, default_value = "")]
         city: String,
+        /// The agency's state does not allow using single-award cooperative contracts.
+        #[arg(long)]
+        single_award_prohibited: bool,
     },
     /// Record a membership agreement with a cooperative.
     AddMembership {
@@ -111,7 +114,7 @@ pub fn run(store: &mut Store, action: &AgencyAction, out: &mut dyn Write) -> Res
             }
             out.write_all(text.as_bytes()).map_err(stdout_error)
         }
-        AgencyAction::Set { name, entity_type, state, zip, street, city } => {
+        AgencyAction::Set { name, entity_type, state, zip, street, city, single_award_prohibited } => {
             let previous = store.agency_profile()?;
             let profile = AgencyProfile {
                 name: name.clone(),
@@ -124,6 +127,7 @@ pub fn run(store: &mut Store, action: &AgencyAction, out: &mut dyn Write) -> Res
                 },
                 memberships: previous.as_ref().map(|p| p.memberships.clone()).unwrap_or_default(),
                 addenda: previous.map(|p| p.addenda).unwrap_or_default(),
+                single_award_prohibited: *single_award_prohibited,
             };
             store.set_agency_profile(&profile)?;
             writeln!(out, "Saved the profile of {}.", profile.name).map_err(stdout_error)

@@ -38,6 +38,10 @@ pub struct AgencyProfile {
     pub memberships: Vec<Membership>,
     #[serde(default)]
     pub addenda: Vec<Addendum>,
+    /// The agency's state does not allow it to use single-award cooperative
+    /// contracts (recorded by the agency: it is the agency's own law).
+    #[serde(default)]
+    pub single_award_prohibited: bool,
 }
 
 /// Whether a dated agreement is in force on `day`.

@@ -95,6 +95,10 @@ pub fn evaluate(
         }
     }
 
+    if eligibility.single_award && agency.single_award_prohibited {
+        reasons.push(format!("it is a single-award contract, which agencies in {state} may not piggyback on"));
+    }
+
     if eligibility.requires_participating_addendum {
         let addendum = agency
             .addenda
@@ -135,6 +139,7 @@ mod tests {
             },
             memberships: vec![],
             addenda: vec![],
+            single_award_prohibited: false,
         }
     }
 
@@ -186,6 +191,9 @@ mod tests {
         };
         let members = Eligibility { requires_membership: true, ..Default::default() };
         let pa = Eligibility { requires_participating_addendum: true, ..Default::default() };
+        let single = Eligibility { single_award: true, ..Default::default() };
+        let mut restricted = agency("TX", EntityType::City);
+        restricted.single_award_prohibited = true;
 
         type Row<'a> = (&'a str, &'a Eligibility, bool, Option<&'a AgencyProfile>, Verdict, &'a str);
         let fl_county = agency("FL", EntityType::County);
@@ -252,6 +260,22 @@ mod tests {
                 "participating addendum for FL signed 2026-02-01",
             ),
             ("addendum for another state", &pa, false, Some(&pa_other_state), Verdict::NotEligible, "in GA"),
+            (
+                "single award, state allows",
+                &single,
+                false,
+                Some(&fl_county),
+                Verdict::Eligible,
+                "open to agencies in every state",
+            ),
+            (
+                "single award, state forbids",
+                &single,
+                false,
+                Some(&restricted),
+                Verdict::NotEligible,
+                "single-award contract, which agencies in TX may not",
+            ),
         ];
         for (what, elig, coop_requires, agency, verdict, text) in rows {
             let check = evaluate("c1", elig, &coop(coop_requires), agency, today);
@@ -268,9 +292,12 @@ mod tests {
             entity_types: vec![EntityType::SchoolDistrict],
             requires_membership: true,
             requires_participating_addendum: true,
+            single_award: true,
         };
-        let check = evaluate("c1", &strict, &coop(false), Some(&agency("FL", EntityType::County)), date("2026-11-22"));
-        assert_eq!(check.reasons.len(), 4, "{check:?}");
+        let mut agency = agency("FL", EntityType::County);
+        agency.single_award_prohibited = true;
+        let check = evaluate("c1", &strict, &coop(false), Some(&agency), date("2026-11-22"));
+        assert_eq!(check.reasons.len(), 5, "{check:?}");
         assert!(check.basis.is_empty());
     }
 }

@@ -102,6 +102,10 @@ pub struct Eligibility {
     /// its agencies may use a multi-state contract.
     #[serde(default)]
     pub requires_participating_addendum: bool,
+    /// The contract was awarded to a single supplier; some states do not let
+    /// their agencies piggyback on single-award cooperative contracts.
+    #[serde(default)]
+    pub single_award: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

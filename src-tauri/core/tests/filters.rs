@@ -28,6 +28,7 @@ fn county(memberships: Vec<Membership>) -> AgencyProfile {
         },
         memberships,
         addenda: vec![],
+        single_award_prohibited: false,
     }
 }
 

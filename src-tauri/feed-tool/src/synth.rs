@@ -423,6 +423,8 @@ pub fn catalogue(spec: &Spec) -> Catalogue {
                 ..Default::default()
             },
         };
+        // Every seventh award went to a single supplier.
+        let eligibility = Eligibility { single_award: i % 7 == 6, ..eligibility };
         let number = format!("{}-{}-{:03}", &coop.id[5..8].to_uppercase(), start.format("%y%m"), i + 101);
         let doc_url = format!("https://{}.example.org/contracts/{}", slug(&coop.name), slug(&number));
         contracts.push(Contract {

@@ -100,7 +100,13 @@ export interface ContractDetail {
     term_start: string;
     term_end: string;
     max_extension_end: string | null;
-    eligibility: { states: string[]; entity_types: string[]; requires_membership: boolean; requires_participating_addendum: boolean };
+    eligibility: {
+      states: string[];
+      entity_types: string[];
+      requires_membership: boolean;
+      requires_participating_addendum: boolean;
+      single_award: boolean;
+    };
     documents: ContractDocument[];
   };
   cooperative: { id: string; name: string; lead_agency: string | null; membership_required: boolean };
@@ -159,6 +165,7 @@ export interface AgencyProfile {
   address: Address;
   memberships: { cooperative_id: string; signed_on: string; expires_on: string | null }[];
   addenda: { contract_id: string; state: string; signed_on: string; expires_on: string | null }[];
+  single_award_prohibited: boolean;
 }
 
 export interface FeedInfo {
