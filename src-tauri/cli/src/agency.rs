@@ -1,7 +1,7 @@
 //! `coopdesk agency ...`: the agency profile from the command line.
 
 use crate::{print_json, stdout_error};
-use clap::{Subcommand, ValueEnum};
+use clap::Subcommand;
 use coopdesk_core::agency::{Addendum, AgencyProfile, Membership};
 use coopdesk_core::model::{Address, EntityType};
 use coopdesk_core::{Error, Result, Store};
@@ -19,8 +19,10 @@ pub enum AgencyAction {
     Set {
         #[arg(long)]
         name: String,
-        #[arg(long = "type", value_enum)]
-        entity_type: EntityArg,
+        /// city, county, school_district, special_district, higher_education,
+        /// state_agency, tribal or nonprofit.
+        #[arg(long = "type", value_name = "KIND")]
+        entity_type: EntityType,
         /// Two-letter state code.
         #[arg(long)]
         state: String,
@@ -52,33 +54,6 @@ pub enum AgencyAction {
         #[arg(long, value_name = "YYYY-MM-DD")]
         expires: Option<String>,
     },
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum EntityArg {
-    City,
-    County,
-    SchoolDistrict,
-    SpecialDistrict,
-    HigherEducation,
-    StateAgency,
-    Tribal,
-    Nonprofit,
-}
-
-impl From<EntityArg> for EntityType {
-    fn from(e: EntityArg) -> Self {
-        match e {
-            EntityArg::City => EntityType::City,
-            EntityArg::County => EntityType::County,
-            EntityArg::SchoolDistrict => EntityType::SchoolDistrict,
-            EntityArg::SpecialDistrict => EntityType::SpecialDistrict,
-            EntityArg::HigherEducation => EntityType::HigherEducation,
-            EntityArg::StateAgency => EntityType::StateAgency,
-            EntityArg::Tribal => EntityType::Tribal,
-            EntityArg::Nonprofit => EntityType::Nonprofit,
-        }
-    }
 }
 
 fn date(flag: &str, text: &str) -> Result<chrono::NaiveDate> {
@@ -118,7 +93,7 @@ pub fn run(store: &mut Store, action: &AgencyAction, out: &mut dyn Write) -> Res
             let previous = store.agency_profile()?;
             let profile = AgencyProfile {
                 name: name.clone(),
-                entity_type: (*entity_type).into(),
+                entity_type: *entity_type,
                 address: Address {
                     street: street.clone(),
                     city: city.clone(),

@@ -72,6 +72,20 @@ impl EntityType {
         }
     }
 
+    /// The name used in records and on the command line: `school_district`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityType::City => "city",
+            EntityType::County => "county",
+            EntityType::SchoolDistrict => "school_district",
+            EntityType::SpecialDistrict => "special_district",
+            EntityType::HigherEducation => "higher_education",
+            EntityType::StateAgency => "state_agency",
+            EntityType::Tribal => "tribal",
+            EntityType::Nonprofit => "nonprofit",
+        }
+    }
+
     /// "counties", "colleges and universities": for "open only to ...".
     pub fn plural_label(self) -> &'static str {
         match self {
@@ -84,6 +98,19 @@ impl EntityType {
             EntityType::Tribal => "tribal governments",
             EntityType::Nonprofit => "nonprofits",
         }
+    }
+}
+
+impl std::str::FromStr for EntityType {
+    type Err = String;
+
+    /// Accepts the record names (`school_district`) and dashes (`school-district`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().to_lowercase().replace('-', "_");
+        EntityType::ALL.into_iter().find(|t| t.as_str() == wanted).ok_or_else(|| {
+            let names: Vec<&str> = EntityType::ALL.iter().map(|t| t.as_str()).collect();
+            format!("'{s}' is not a kind of entity; use one of {}", names.join(", "))
+        })
     }
 }
 
@@ -462,6 +489,16 @@ pub(crate) mod tests {
             ],
             attributes: vec![],
         }
+    }
+
+    #[test]
+    fn entity_types_parse_by_their_record_names() {
+        for t in EntityType::ALL {
+            assert_eq!(t.as_str().parse::<EntityType>(), Ok(t));
+            assert_eq!(serde_json::to_string(&t).unwrap(), format!("\"{}\"", t.as_str()));
+        }
+        assert_eq!("School-District".parse::<EntityType>(), Ok(EntityType::SchoolDistrict));
+        assert!("township".parse::<EntityType>().unwrap_err().contains("school_district"));
     }
 
     #[test]
