@@ -529,3 +529,52 @@ fn a_manifest_signed_with_the_minisign_command_is_accepted() {
     assert_eq!(client.sync().unwrap().sequence, Some(1));
     assert_eq!(client.items(), 30);
 }
+
+#[test]
+fn several_feeds_sync_independently_and_one_failure_does_not_stop_the_others() {
+    use coopdesk_core::sync::sync_all;
+    let p = Publisher::new();
+    // A second marketplace with its own ids, published beside the first.
+    let second_src = p.scratch.path("second-source");
+    std::fs::create_dir_all(&second_src).unwrap();
+    let mut spec = synth::Spec::bundled_sample();
+    spec.items = 15;
+    spec.id_prefix = "atl-".into();
+    synth::write_snapshot_gz(&spec, std::fs::File::create(second_src.join("c.ndjson.gz")).unwrap()).unwrap();
+    let second = p.scratch.path("second");
+    publish::build(&publish::BuildOptions {
+        source: second_src,
+        key: p.key.clone(),
+        out: second.clone(),
+        previous: None,
+        feed_id: Some("atlantic-market".into()),
+        feed_name: Some("Atlantic Marketplace".into()),
+        valid_for: Duration::days(7),
+        endorse_with: None,
+        now: Utc::now(),
+    })
+    .unwrap();
+    let first = p.build("first", 20, None, &p.key, None);
+    let s1 = serve::start(first, "127.0.0.1:0").unwrap();
+    let s2 = serve::start(second, "127.0.0.1:0").unwrap();
+
+    let client = Client::new(&url_of(&s1), &p.pubkey_b64());
+    let mut store = Store::open(&client.db()).unwrap();
+    store.add_subscription("atlantic-market", &url_of(&s2), &p.pubkey_b64()).unwrap();
+    drop(store);
+    let outcomes = sync_all(&client.db(), &fast(), &|_| {}, &AtomicBool::new(false)).unwrap();
+    assert_eq!(outcomes.len(), 2);
+    assert!(outcomes.iter().all(|o| o.result.is_ok()));
+    assert_eq!(client.items(), 35);
+
+    // The second marketplace goes offline; the first still syncs.
+    drop(s2);
+    let outcomes = sync_all(&client.db(), &fast(), &|_| {}, &AtomicBool::new(false)).unwrap();
+    let by_id = |id: &str| outcomes.iter().find(|o| o.feed_id == id).unwrap();
+    assert!(by_id(FEED).result.is_ok());
+    assert!(by_id("atlantic-market").result.as_ref().unwrap_err().to_string().contains("could not be reached"));
+    assert_eq!(client.items(), 35, "a failed feed keeps its records");
+    let subs = Store::open(&client.db()).unwrap().subscriptions().unwrap();
+    assert!(subs.iter().any(|s| s.id == "atlantic-market" && s.last_error.is_some()));
+    assert!(subs.iter().any(|s| s.id == FEED && s.last_error.is_none()));
+}

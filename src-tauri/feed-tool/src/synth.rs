@@ -23,6 +23,9 @@ pub struct Spec {
     pub sequence: u64,
     pub items: usize,
     pub seed: u64,
+    /// Put before every entity id, so that several synthetic feeds can live
+    /// in one catalogue (feeds own their ids). Empty for the bundled sample.
+    pub id_prefix: String,
     /// The day contract terms are laid out around ("expiring soon" means soon
     /// after this day).
     pub as_of: NaiveDate,
@@ -37,6 +40,7 @@ impl Spec {
             sequence: 1,
             items: 5_200,
             seed: 20_261_122,
+            id_prefix: String::new(),
             as_of: NaiveDate::from_ymd_opt(2026, 11, 1).expect("valid date"),
         }
     }
@@ -356,7 +360,7 @@ pub fn catalogue(spec: &Spec) -> Catalogue {
     let cooperatives: Vec<Cooperative> = COOPERATIVES
         .iter()
         .map(|(id, name, lead, membership)| Cooperative {
-            id: (*id).into(),
+            id: format!("{}{id}", spec.id_prefix),
             name: (*name).into(),
             lead_agency: Some((*lead).into()),
             membership_required: *membership,
@@ -371,7 +375,7 @@ pub fn catalogue(spec: &Spec) -> Catalogue {
         let contact = format!("{} {}", FIRST_NAMES.choose(&mut rng).unwrap(), LAST_NAMES.choose(&mut rng).unwrap());
         let domain = format!("{}.example.com", slug(stem));
         suppliers.push(Supplier {
-            id: format!("sup-{}", slug(stem)),
+            id: format!("{}sup-{}", spec.id_prefix, slug(stem)),
             legal_name: name,
             identifiers: vec![
                 Identifier { scheme: "UEI".into(), value: format!("SMPL{:08}", rng.random_range(0..100_000_000u32)) },
@@ -425,10 +429,11 @@ pub fn catalogue(spec: &Spec) -> Catalogue {
         };
         // Every seventh award went to a single supplier.
         let eligibility = Eligibility { single_award: i % 7 == 6, ..eligibility };
-        let number = format!("{}-{}-{:03}", &coop.id[5..8].to_uppercase(), start.format("%y%m"), i + 101);
+        let code = &coop.id[spec.id_prefix.len() + 5..spec.id_prefix.len() + 8];
+        let number = format!("{}-{}-{:03}", code.to_uppercase(), start.format("%y%m"), i + 101);
         let doc_url = format!("https://{}.example.org/contracts/{}", slug(&coop.name), slug(&number));
         contracts.push(Contract {
-            id: format!("ctr-{}", slug(&number)),
+            id: format!("{}ctr-{}", spec.id_prefix, slug(&number)),
             cooperative_id: coop.id.clone(),
             supplier_id: supplier.id.clone(),
             title: format!("{} ({})", category.unspsc.1, supplier.legal_name),
@@ -463,7 +468,7 @@ pub fn catalogue(spec: &Spec) -> Catalogue {
         for k in 0..2 {
             let city = CITIES[(i * 3 + k * 11 + 1) % CITIES.len()];
             dealers.push(DealerLocation {
-                id: format!("dlr-{}-{}", slug(&supplier.legal_name), slug(city.0)),
+                id: format!("{}dlr-{}-{}", spec.id_prefix, slug(&supplier.legal_name), slug(city.0)),
                 supplier_id: supplier.id.clone(),
                 name: format!("{} – {} branch", supplier.legal_name, city.0),
                 address: Address {
@@ -509,9 +514,13 @@ pub fn item(spec: &Spec, cat: &Catalogue, n: usize) -> CatalogueItem {
     };
     let attributes = category.attributes.iter().filter(|_| rng.random_bool(0.35)).map(|a| (*a).to_owned()).collect();
     CatalogueItem {
-        id: format!("itm-{n:07}"),
+        id: format!("{}itm-{n:07}", spec.id_prefix),
         contract_id: contract.id.clone(),
-        supplier_sku: format!("{}-{:06}", &contract.supplier_id[4..7].to_uppercase(), n),
+        supplier_sku: format!(
+            "{}-{:06}",
+            &contract.supplier_id[spec.id_prefix.len() + 4..spec.id_prefix.len() + 7].to_uppercase(),
+            n
+        ),
         manufacturer: Some((*manufacturer).into()),
         manufacturer_part: Some(model),
         description: format!("{noun}, {qualifier}"),
