@@ -197,30 +197,29 @@ async fn follows_a_signed_feed_syncs_it_and_shows_its_status() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn filters_narrow_the_list_and_the_keyboard_opens_a_contract() {
-    use coopdesk_core::agency::AgencyProfile;
-    use coopdesk_core::model::{Address, EntityType};
     let scratch = Scratch::new();
-    {
-        let mut store = coopdesk_core::Store::open(&scratch.db()).unwrap();
-        store
-            .set_agency_profile(&AgencyProfile {
-                name: "Escambia Harbor County".into(),
-                entity_type: EntityType::County,
-                address: Address {
-                    street: "221 Palafox Pl".into(),
-                    city: "Pensacola".into(),
-                    state: "FL".into(),
-                    zip: "32502".into(),
-                },
-                memberships: vec![],
-                addenda: vec![],
-                single_award_prohibited: false,
-            })
-            .unwrap();
-    }
     let driver = Driver::start();
     let c = driver.open_app(&scratch.db()).await;
     wait_text(&c, "result-count", |t| t == "5,200 items in the catalogue").await;
+
+    // The clerk sets up the agency profile in Settings.
+    by_test_id(&c, "settings-toggle").await.click().await.unwrap();
+    by_test_id(&c, "agency-name").await.send_keys("Escambia Harbor County").await.unwrap();
+    by_test_id(&c, "agency-type").await.select_by_value("county").await.unwrap();
+    by_test_id(&c, "agency-state").await.send_keys("fl").await.unwrap();
+    let zip = by_test_id(&c, "agency-zip").await;
+    zip.send_keys("00000").await.unwrap();
+    by_test_id(&c, "agency-save").await.click().await.unwrap();
+    let refused = wait_text(&c, "agency-settings", |t| t.contains("not a US ZIP code")).await;
+    assert!(refused.contains("distances need it"), "{refused}");
+    zip.clear().await.unwrap();
+    zip.send_keys("32502").await.unwrap();
+    by_test_id(&c, "agency-save").await.click().await.unwrap();
+    wait_text(&c, "agency-settings", |t| t.contains("Saved.")).await;
+    screenshot(&c, "05-agency-settings.png").await;
+    let saved = coopdesk_core::Store::open(&scratch.db()).unwrap().agency_profile().unwrap().unwrap();
+    assert_eq!((saved.address.state.as_str(), saved.address.zip.as_str()), ("FL", "32502"));
+    by_test_id(&c, "settings-toggle").await.click().await.unwrap();
 
     let input = by_test_id(&c, "search-input").await;
     input.send_keys("generator").await.unwrap();
