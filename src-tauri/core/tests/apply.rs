@@ -134,3 +134,25 @@ fn apply_file_reads_gzip_and_plain() {
     let missing = t.store.apply_file(&dir.path().join("nope.gz")).unwrap_err();
     assert_eq!(missing.code(), "io");
 }
+
+/// A minisign public key (any valid one: nothing is verified here).
+const SOME_KEY: &str = "RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3";
+
+#[test]
+fn a_feed_another_feed_depends_on_is_not_removed_half_way() {
+    let mut t = store();
+    t.store.add_subscription("feed-a", "https://a.example/manifest.json", SOME_KEY).unwrap();
+    t.store.apply_records("test", &file(&header("feed-a", 1, Scope::Snapshot, None), &base_ops())[..]).unwrap();
+    // Feed B sells an item on feed A's contract.
+    let b = file(
+        &header("feed-b", 1, Scope::Snapshot, None),
+        &[Op::Put(item("b1", "ctr-a", "Reseller battery", "RB-1", 500, 400))],
+    );
+    t.store.apply_records("test", &b[..]).unwrap();
+    let before = dump(&t.store);
+    let err = t.store.remove_subscription("feed-a").unwrap_err().to_string();
+    assert!(err.contains("another feed still needs its records (item 'b1' refers to a contract"), "{err}");
+    assert!(err.contains("nothing was changed"), "{err}");
+    assert_eq!(dump(&t.store), before);
+    assert!(t.store.subscription("feed-a").is_ok());
+}

@@ -424,7 +424,7 @@ fn upsert_item(tx: &Transaction, feed: &str, i: &CatalogueItem) -> rusqlite::Res
 
 /// Names the first record that points at something absent, in words, so the
 /// refusal says which record to fix rather than "FOREIGN KEY constraint failed".
-fn first_dangling_reference(tx: &Transaction) -> Result<Option<String>> {
+pub(super) fn first_dangling_reference(tx: &Transaction) -> Result<Option<String>> {
     let row = tx
         .query_row("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check LIMIT 1", [], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
