@@ -452,6 +452,8 @@ fn a_cancelled_sync_changes_nothing_and_the_next_one_completes() {
     assert_eq!(err.code(), "cancelled");
     assert!(err.to_string().contains("exactly as it was"), "{err}");
     assert_eq!(client.dump(), before);
+    let sub = Store::open(&client.db()).unwrap().subscription(FEED).unwrap();
+    assert!(sub.last_error.is_none(), "a cancel is not shown as a failed sync: {:?}", sub.last_error);
 
     client.sync().unwrap();
     assert_eq!(client.items(), 20_000);

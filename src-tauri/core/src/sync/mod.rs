@@ -132,7 +132,8 @@ pub fn sync_feed(
         .map_err(|e| Error::Io { what: "the network runtime".into(), reason: e.to_string() })?;
     let result = runtime.block_on(run(&mut store, db_path, feed_id, options, progress, cancel));
     if let Err(e) = &result {
-        if !matches!(e, Error::UnknownFeed(_)) {
+        // A cancel is the clerk's choice, not a fault of the feed.
+        if !matches!(e, Error::UnknownFeed(_) | Error::Cancelled) {
             let message = e.to_string();
             store.record_sync(feed_id, SyncOutcome::Failure { code: e.code(), message: &message })?;
         }
