@@ -45,7 +45,7 @@ impl AppState {
     /// instead of seeing it empty.
     pub fn start(&self) {
         let Ok(mut guard) = self.store.clone().try_lock_owned() else { return };
-        let (store, sync, db_path) = (self.store.clone(), self.sync.clone(), self.db_path.clone());
+        let (sync, db_path) = (self.sync.clone(), self.db_path.clone());
         tauri::async_runtime::spawn(async move {
             let loaded = tauri::async_runtime::spawn_blocking(move || {
                 if let Ok(store) = guard.as_mut() {
@@ -57,7 +57,6 @@ impl AppState {
             })
             .await
             .unwrap_or(false);
-            drop(store);
             let Some(db_path) = db_path.filter(|_| loaded) else { return };
             loop {
                 // A failed sync is recorded on its feed and shown there; it

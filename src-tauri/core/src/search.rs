@@ -7,10 +7,10 @@
 
 use crate::eligibility::{evaluate, Verdict};
 use crate::error::{Error, Result};
-use crate::geo::{miles_between, zip_centroid, Point};
+use crate::geo::{miles_between, Point};
 use crate::model::Cooperative;
 use crate::money::Cents;
-use crate::store::{contract_from_row, cooperative_from_row, Store, CONTRACT_COLUMNS};
+use crate::store::{contract_from_row, cooperative_from_row, zip_point, Store, CONTRACT_COLUMNS};
 use chrono::NaiveDate;
 use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
@@ -254,9 +254,7 @@ impl Store {
         let near_suppliers: Option<HashSet<String>> = match &filters.near {
             None => None,
             Some(near) => {
-                let from = zip_centroid(&near.zip).ok_or_else(|| {
-                    Error::InvalidInput(format!("'{}' is not a US ZIP code this app knows.", near.zip))
-                })?;
+                let from = zip_point(&near.zip)?;
                 let mut stmt = self.conn().prepare_cached("SELECT supplier_id, latitude, longitude FROM dealers")?;
                 let rows =
                     stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?, r.get::<_, f64>(2)?)))?;

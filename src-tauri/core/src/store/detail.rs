@@ -139,11 +139,13 @@ pub(crate) fn origin(store: &Store, near_zip: Option<&str>) -> Result<Option<(St
     };
     match zip {
         None => Ok(None),
-        Some(z) => match zip_centroid(&z) {
-            Some(p) => Ok(Some((z, p))),
-            None => Err(Error::InvalidInput(format!("'{z}' is not a US ZIP code this app knows."))),
-        },
+        Some(z) => zip_point(&z).map(|p| Some((z, p))),
     }
+}
+
+/// A ZIP code's centroid, or the error a clerk who typed it should see.
+pub(crate) fn zip_point(zip: &str) -> Result<Point> {
+    zip_centroid(zip).ok_or_else(|| Error::InvalidInput(format!("'{zip}' is not a US ZIP code this app knows.")))
 }
 
 impl Store {

@@ -221,10 +221,8 @@ impl Store {
     }
 }
 
-/// Deletes everything a feed delivered, children first.
+/// Deletes everything a feed delivered, and the feed's own row.
 fn delete_feed_records(tx: &rusqlite::Transaction, feed_id: &str) -> Result<bool> {
-    for t in ["items", "dealers", "contracts", "suppliers", "cooperatives"] {
-        tx.execute(&format!("DELETE FROM {t} WHERE feed_id = ?1"), [feed_id])?;
-    }
+    super::apply::clear_feed(tx, feed_id)?;
     Ok(tx.execute("DELETE FROM feeds WHERE id = ?1", [feed_id])? > 0)
 }
