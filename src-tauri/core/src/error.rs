@@ -42,6 +42,17 @@ pub enum Error {
 
     #[error("There is no feed '{0}'. `coopdesk feeds list` shows the feeds this catalogue follows.")]
     UnknownFeed(String),
+
+    /// An action the requisition's status does not allow; the message says
+    /// which status it needs.
+    #[error("{0}")]
+    InvalidState(String),
+
+    #[error("Requisition {number} cannot go forward yet: {}. Fix the errors and acknowledge the warnings, then try again.", .reasons.join("; "))]
+    PolicyBlocked { number: String, reasons: Vec<String> },
+
+    #[error("The requisition history does not verify: {}. Someone changed the database outside coopdesk; restore it from a backup and compare.", .problems.join("; "))]
+    Tampered { problems: Vec<String> },
 }
 
 impl Error {
@@ -60,6 +71,9 @@ impl Error {
             Error::Cancelled => "cancelled",
             Error::Sync { .. } => "sync_failed",
             Error::UnknownFeed(_) => "unknown_feed",
+            Error::InvalidState(_) => "invalid_state",
+            Error::PolicyBlocked { .. } => "policy_blocked",
+            Error::Tampered { .. } => "history_tampered",
         }
     }
 

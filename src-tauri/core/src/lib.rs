@@ -8,6 +8,8 @@
 //! - [`search`]: full-text catalogue search.
 //! - [`feed`]: the signed feed manifest and its verification.
 //! - [`sync`]: fetching, verifying and applying a followed feed.
+//! - [`orders`]: requisitions, their evidence, lifecycle and history.
+//! - [`policy`]: the purchasing policy checked against a requisition (pure).
 //! - [`sample`]: the bundled sample catalogue.
 //! - [`geo`]: ZIP code centroids and distances, offline.
 //! - [`paths`]: where the database lives.
@@ -21,7 +23,9 @@ pub mod feed;
 pub mod geo;
 pub mod model;
 pub mod money;
+pub mod orders;
 pub mod paths;
+pub mod policy;
 pub mod record;
 pub mod sample;
 pub mod search;

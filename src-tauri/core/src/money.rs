@@ -59,6 +59,15 @@ impl Cents {
     }
 }
 
+impl Cents {
+    /// "1234.56": plain decimal for spreadsheets and machine-readable files.
+    pub fn decimal(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        format!("{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
 impl fmt::Display for Cents {
     /// "$1,234.56", the way a price appears on a requisition.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -95,6 +104,7 @@ mod tests {
         assert_eq!(Cents(123456).to_string(), "$1,234.56");
         assert_eq!(Cents(100000000).to_string(), "$1,000,000.00");
         assert_eq!(Cents(-250).to_string(), "-$2.50");
+        assert_eq!((Cents(123456).decimal(), Cents(-5).decimal()), ("1234.56".into(), "-0.05".into()));
     }
 
     #[test]

@@ -7,6 +7,8 @@ mod apply;
 mod filters;
 // Shared builders for record files and stores.
 mod fixture;
+// Requisitions: building, policy, lifecycle, evidence, history, backup.
+mod requisitions;
 // The bundled sample catalogue.
 mod sample;
 // Full-text search over the catalogue.

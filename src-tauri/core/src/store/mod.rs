@@ -4,12 +4,14 @@
 //! database written by a newer coopdesk.
 
 mod apply;
+mod backup;
 mod catalogue;
 mod detail;
 mod migrations;
 mod subscriptions;
 
 pub use apply::{open_record_file, ApplyControl, ApplySummary, Expect};
+pub use backup::{BackupSummary, APPLICATION_ID};
 pub use catalogue::{CatalogueStatus, Choice, Facets, FeedInfo};
 pub(crate) use detail::{contract_from_row, cooperative_from_row, zip_point, CONTRACT_COLUMNS};
 pub use detail::{ContractDetail, ContractStatus, DealerDistance, ItemDetail};
@@ -43,6 +45,7 @@ impl Store {
         // contracts, suppliers with a dealer nearby) as one parameter.
         rusqlite::vtab::array::load_module(&conn)?;
         migrations::migrate(&mut conn, path)?;
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         Ok(Store { conn, path: path.to_owned() })
     }
 

@@ -1,0 +1,330 @@
+//! The policy review of a requisition and its journey: draft, submitted,
+//! approved, ordered, received (in part or in full), closed; or cancelled.
+//! Each step checks what it must and is recorded in the history.
+
+use super::editing::record_acknowledgement;
+use super::history::HistoryEntry;
+use super::model::*;
+use super::{history, now};
+use crate::error::{Error, Result};
+use crate::money::Cents;
+use crate::policy::{self, Finding, LineFacts, PolicyInput, RelatedPurchase, Severity};
+use crate::store::Store;
+use chrono::{DateTime, NaiveDate};
+use rusqlite::params;
+use serde::Serialize;
+use serde_json::json;
+
+/// A requisition with everything the requisition screen shows beside it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RequisitionView {
+    pub requisition: Requisition,
+    pub lines: Vec<LineState>,
+    pub total: Cents,
+    pub off_contract_total: Cents,
+    /// What the on-contract lines would cost at list price, and the saving.
+    pub list_total: Cents,
+    pub saving: Cents,
+    pub findings: Vec<Finding>,
+    /// No errors and every warning acknowledged.
+    pub ready: bool,
+    pub history: Vec<HistoryEntry>,
+}
+
+fn created_on(req: &Requisition) -> NaiveDate {
+    DateTime::parse_from_rfc3339(&req.created_at).map(|t| t.date_naive()).unwrap_or_default()
+}
+
+impl Store {
+    fn line_facts(&self, req: &Requisition) -> Result<Vec<LineFacts>> {
+        let mut out = Vec::with_capacity(req.lines.len());
+        for line in &req.lines {
+            let Some(ev) = &line.evidence else {
+                out.push(LineFacts::default());
+                continue;
+            };
+            let current_unit_price = match self.item_detail(&ev.item.id) {
+                Ok(d) => Some(d.item.unit_price_at(line.quantity)),
+                Err(Error::InvalidInput(_)) => None,
+                Err(e) => return Err(e),
+            };
+            let contract = self.contract(&ev.contract.id)?;
+            let coop = match &contract {
+                Some(c) => self.cooperative(&c.cooperative_id)?,
+                None => None,
+            };
+            out.push(LineFacts { current_unit_price, current_contract: contract.zip(coop) });
+        }
+        Ok(out)
+    }
+
+    fn related_purchases(&self, req: &Requisition) -> Result<Vec<RelatedPurchase>> {
+        let vendor = req.vendor.as_ref().map(|v| v.name.clone());
+        if req.supplier_id.is_none() && vendor.is_none() {
+            return Ok(vec![]);
+        }
+        let mut stmt = self.conn().prepare(
+            "SELECT r.number, r.created_at, ifnull(sum(l.quantity * l.unit_cents), 0)
+             FROM requisitions r LEFT JOIN requisition_lines l ON l.requisition_id = r.id
+             WHERE r.id != ?1 AND r.status != 'cancelled' AND lower(r.department) = lower(?2)
+               AND ((?3 IS NOT NULL AND r.supplier_id = ?3)
+                    OR (?4 IS NOT NULL AND lower(json_extract(r.vendor, '$.name')) = lower(?4)))
+             GROUP BY r.id",
+        )?;
+        let rows = stmt
+            .query_map(params![req.id, req.header.department, req.supplier_id, vendor], |r| {
+                let created: String = r.get(1)?;
+                Ok(RelatedPurchase {
+                    number: r.get(0)?,
+                    created_on: DateTime::parse_from_rfc3339(&created).map(|t| t.date_naive()).unwrap_or_default(),
+                    total: Cents(r.get(2)?),
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// The policy findings for a requisition as it stands on `today`.
+    pub fn check_requisition(&self, req: &Requisition, today: NaiveDate) -> Result<Vec<Finding>> {
+        let facts = self.line_facts(req)?;
+        let settings = self.purchasing_settings()?;
+        let agency = self.agency_profile()?;
+        let related = self.related_purchases(req)?;
+        Ok(policy::check(&PolicyInput {
+            requisition: req,
+            lines: &facts,
+            settings: &settings,
+            agency: agency.as_ref(),
+            related: &related,
+            created_on: created_on(req),
+            today,
+        }))
+    }
+
+    /// The requisition with its line states, totals, findings and history.
+    pub fn review_requisition(&self, number: &str, today: NaiveDate) -> Result<RequisitionView> {
+        let req = self.requisition(number)?;
+        let facts = self.line_facts(&req)?;
+        let findings = self.check_requisition(&req, today)?;
+        let lines = req
+            .lines
+            .iter()
+            .zip(&facts)
+            .map(|(l, f)| LineState {
+                position: l.position,
+                extended: l.extended(),
+                current_unit_price: f.current_unit_price,
+                item_gone: l.on_contract() && f.current_unit_price.is_none(),
+                price_changed: f.current_unit_price.is_some_and(|p| p != l.unit_price),
+                list_extended: l.evidence.as_ref().map(|e| Cents(e.item.list_price.0 * l.quantity as i64)),
+            })
+            .collect::<Vec<_>>();
+        let list_total = Cents(lines.iter().filter_map(|l| l.list_extended).map(|c| c.0).sum());
+        let on_contract = Cents(req.total().0 - req.off_contract_total().0);
+        let ready = policy::blocking(&findings).is_empty();
+        let history = history::of(self.conn(), req.id)?;
+        Ok(RequisitionView {
+            total: req.total(),
+            off_contract_total: req.off_contract_total(),
+            saving: Cents(list_total.0 - on_contract.0),
+            list_total,
+            lines,
+            findings,
+            ready,
+            history,
+            requisition: req,
+        })
+    }
+
+    /// Records that `actor` read and accepted a current policy warning.
+    pub fn acknowledge(&mut self, number: &str, finding_key: &str, note: &str, actor: &str, today: NaiveDate) -> Result<Requisition> {
+        let req = self.requisition(number)?;
+        let findings = self.check_requisition(&req, today)?;
+        let finding = findings.into_iter().find(|f| f.key == finding_key).ok_or_else(|| {
+            Error::InvalidInput(format!("Requisition {number} has no current finding '{finding_key}' to acknowledge."))
+        })?;
+        if finding.severity != Severity::Warning {
+            return Err(Error::InvalidInput(match finding.severity {
+                Severity::Error => format!("'{}' is an error: it must be fixed, not acknowledged.", finding.message),
+                _ => "Only warnings are acknowledged.".into(),
+            }));
+        }
+        if note.trim().is_empty() {
+            return Err(Error::InvalidInput("Say why the warning is accepted: the note goes into the packet.".into()));
+        }
+        self.change_requisition(number, actor, "warning_acknowledged", &[Status::Draft], |tx, req| {
+            record_acknowledgement(tx, req, &finding.key, &finding.message, actor, note)?;
+            Ok((json!({ "finding": finding.key, "message": finding.message, "note": note.trim() }), ()))
+        })?;
+        self.requisition(number)
+    }
+
+    fn blocking_reasons(&self, req: &Requisition, today: NaiveDate, errors_only: bool) -> Result<Vec<String>> {
+        let findings = self.check_requisition(req, today)?;
+        Ok(policy::blocking(&findings)
+            .into_iter()
+            .filter(|f| !errors_only || f.severity == Severity::Error)
+            .map(|f| match f.severity {
+                Severity::Warning => format!("{} (not yet acknowledged)", f.message.trim_end_matches('.')),
+                _ => f.message.trim_end_matches('.').to_owned(),
+            })
+            .collect())
+    }
+
+    /// Sends a draft for approval: refused while policy errors remain or
+    /// warnings are unacknowledged.
+    pub fn submit(&mut self, number: &str, actor: &str, today: NaiveDate) -> Result<Requisition> {
+        let req = self.requisition(number)?;
+        let reasons = self.blocking_reasons(&req, today, false)?;
+        if req.status == Status::Draft && !reasons.is_empty() {
+            return Err(Error::PolicyBlocked { number: req.number, reasons });
+        }
+        self.change_requisition(number, actor, "submitted", &[Status::Draft], |tx, req| {
+            tx.execute("UPDATE requisitions SET status = 'submitted', submitted_at = ?1 WHERE id = ?2", params![now(), req.id])?;
+            let acks: Vec<&str> = req.acknowledgements.iter().map(|a| a.finding_key.as_str()).collect();
+            Ok((json!({ "total": req.total(), "acknowledged": acks }), ()))
+        })?;
+        self.requisition(number)
+    }
+
+    /// Sends a submitted or approved requisition back to draft for changes.
+    pub fn return_to_draft(&mut self, number: &str, reason: &str, actor: &str) -> Result<Requisition> {
+        let reason = required(reason, "Say why the requisition goes back to draft.")?;
+        self.change_requisition(number, actor, "returned_to_draft", &[Status::Submitted, Status::Approved], |tx, req| {
+            tx.execute(
+                "UPDATE requisitions SET status = 'draft', submitted_at = NULL, approved_at = NULL, approved_by = NULL WHERE id = ?1",
+                [req.id],
+            )?;
+            Ok((json!({ "reason": reason }), ()))
+        })?;
+        self.requisition(number)
+    }
+
+    /// Approval by `approver`, who must be in Settings with a limit that
+    /// covers the total. Policy errors that arose since submission block it.
+    pub fn approve(&mut self, number: &str, approver: &str, actor: &str, today: NaiveDate) -> Result<Requisition> {
+        let settings = self.purchasing_settings()?;
+        let req = self.requisition(number)?;
+        let who = settings.approvers.iter().find(|a| a.name.trim().eq_ignore_ascii_case(approver.trim())).ok_or_else(|| {
+            let names: Vec<&str> = settings.approvers.iter().map(|a| a.name.as_str()).collect();
+            Error::InvalidInput(if names.is_empty() {
+                "No approvers are set up: add them in Settings > Purchasing policy.".into()
+            } else {
+                format!("'{approver}' is not an approver. Approvers: {}.", names.join(", "))
+            })
+        })?;
+        let total = req.total();
+        if let Some(limit) = who.limit.filter(|l| *l < total) {
+            return Err(Error::InvalidInput(format!(
+                "{} may approve up to {limit}; requisition {} totals {total}. Ask an approver with a higher limit.",
+                who.name, req.number
+            )));
+        }
+        if req.status == Status::Submitted {
+            let reasons = self.blocking_reasons(&req, today, true)?;
+            if !reasons.is_empty() {
+                return Err(Error::PolicyBlocked { number: req.number, reasons });
+            }
+        }
+        let name = who.name.clone();
+        let title = who.title.clone();
+        self.change_requisition(number, actor, "approved", &[Status::Submitted], |tx, req| {
+            tx.execute(
+                "UPDATE requisitions SET status = 'approved', approved_by = ?1, approved_at = ?2 WHERE id = ?3",
+                params![name, now(), req.id],
+            )?;
+            Ok((json!({ "approver": name, "title": title, "total": req.total() }), ()))
+        })?;
+        self.requisition(number)
+    }
+
+    /// Purchasing has issued the purchase order.
+    pub fn mark_ordered(&mut self, number: &str, po_number: &str, actor: &str) -> Result<Requisition> {
+        let po = required(po_number, "Enter the purchase order number.")?;
+        self.change_requisition(number, actor, "ordered", &[Status::Approved], |tx, req| {
+            tx.execute(
+                "UPDATE requisitions SET status = 'ordered', po_number = ?1, ordered_at = ?2 WHERE id = ?3",
+                params![po, now(), req.id],
+            )?;
+            Ok((json!({ "po_number": po }), ()))
+        })?;
+        self.requisition(number)
+    }
+
+    /// Records goods received: `(line, quantity)` pairs, or every line in
+    /// full when `receipts` is empty.
+    pub fn receive(&mut self, number: &str, receipts: &[(u32, u32)], actor: &str) -> Result<Requisition> {
+        self.change_requisition(number, actor, "received", &[Status::Ordered, Status::PartiallyReceived], |tx, req| {
+            let mut got: Vec<(u32, u32)> = receipts.to_vec();
+            if got.is_empty() {
+                got = req.lines.iter().filter(|l| l.received < l.quantity).map(|l| (l.position, l.quantity - l.received)).collect();
+            }
+            let mut detail = Vec::new();
+            for (position, qty) in got {
+                let line = req
+                    .line(position)
+                    .ok_or_else(|| Error::InvalidInput(format!("Requisition {} has no line {position}.", req.number)))?;
+                let received: u32 = tx.query_row(
+                    "SELECT received FROM requisition_lines WHERE requisition_id = ?1 AND position = ?2",
+                    params![req.id, position],
+                    |r| r.get(0),
+                )?;
+                if qty == 0 || received + qty > line.quantity {
+                    return Err(Error::InvalidInput(format!(
+                        "Line {position}: {} of {} already received; {qty} more would be too many.",
+                        received, line.quantity
+                    )));
+                }
+                tx.execute(
+                    "UPDATE requisition_lines SET received = received + ?1 WHERE requisition_id = ?2 AND position = ?3",
+                    params![qty, req.id, position],
+                )?;
+                detail.push(json!({ "line": position, "quantity": qty }));
+            }
+            let outstanding: i64 = tx.query_row(
+                "SELECT count(*) FROM requisition_lines WHERE requisition_id = ?1 AND received < quantity",
+                [req.id],
+                |r| r.get(0),
+            )?;
+            let status = if outstanding == 0 { Status::Received } else { Status::PartiallyReceived };
+            tx.execute("UPDATE requisitions SET status = ?1 WHERE id = ?2", params![status.as_str(), req.id])?;
+            Ok((json!({ "lines": detail, "status": status }), ()))
+        })?;
+        self.requisition(number)
+    }
+
+    /// Closes a received requisition; a partly received one needs a reason.
+    pub fn close(&mut self, number: &str, reason: &str, actor: &str) -> Result<Requisition> {
+        let req = self.requisition(number)?;
+        if req.status == Status::PartiallyReceived && reason.trim().is_empty() {
+            return Err(Error::InvalidInput(
+                "Some lines were not received in full: say why the requisition is closed anyway.".into(),
+            ));
+        }
+        self.change_requisition(number, actor, "closed", &[Status::Received, Status::PartiallyReceived], |tx, req| {
+            tx.execute("UPDATE requisitions SET status = 'closed', closed_at = ?1 WHERE id = ?2", params![now(), req.id])?;
+            Ok((json!({ "reason": reason.trim() }), ()))
+        })?;
+        self.requisition(number)
+    }
+
+    /// Cancels a requisition that has not been closed. It stays on file.
+    pub fn cancel(&mut self, number: &str, reason: &str, actor: &str) -> Result<Requisition> {
+        let reason = required(reason, "Say why the requisition is cancelled.")?;
+        let open = [Status::Draft, Status::Submitted, Status::Approved, Status::Ordered, Status::PartiallyReceived];
+        self.change_requisition(number, actor, "cancelled", &open, |tx, req| {
+            tx.execute("UPDATE requisitions SET status = 'cancelled', closed_at = ?1 WHERE id = ?2", params![now(), req.id])?;
+            Ok((json!({ "reason": reason, "was": req.status }), ()))
+        })?;
+        self.requisition(number)
+    }
+}
+
+fn required<'a>(text: &'a str, message: &str) -> Result<&'a str> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(Error::InvalidInput(message.into()));
+    }
+    Ok(t)
+}
+

@@ -1,0 +1,275 @@
+//! What a requisition is: its header, its lines with the evidence of what
+//! was ordered, its attachments and acknowledgements, and its status.
+
+use crate::model::{Address, CatalogueItem, Contract, Cooperative, Identifier};
+use crate::money::Cents;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Draft,
+    Submitted,
+    Approved,
+    Ordered,
+    PartiallyReceived,
+    Received,
+    Closed,
+    Cancelled,
+}
+
+impl Status {
+    pub const ALL: [Status; 8] = [
+        Status::Draft,
+        Status::Submitted,
+        Status::Approved,
+        Status::Ordered,
+        Status::PartiallyReceived,
+        Status::Received,
+        Status::Closed,
+        Status::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Submitted => "submitted",
+            Status::Approved => "approved",
+            Status::Ordered => "ordered",
+            Status::PartiallyReceived => "partially_received",
+            Status::Received => "received",
+            Status::Closed => "closed",
+            Status::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Draft => "Draft",
+            Status::Submitted => "Submitted",
+            Status::Approved => "Approved",
+            Status::Ordered => "Ordered",
+            Status::PartiallyReceived => "Partially received",
+            Status::Received => "Received",
+            Status::Closed => "Closed",
+            Status::Cancelled => "Cancelled",
+        }
+    }
+}
+
+impl std::str::FromStr for Status {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().to_lowercase().replace(['-', ' '], "_");
+        Status::ALL.into_iter().find(|st| st.as_str() == wanted).ok_or_else(|| {
+            let names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+            format!("'{s}' is not a requisition status; use one of {}", names.join(", "))
+        })
+    }
+}
+
+/// Who the order goes to, as the supplier record said when it was chosen.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Vendor {
+    pub name: String,
+    #[serde(default)]
+    pub address: Address,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Tax and vendor numbers (EIN, UEI, state vendor number) where known.
+    #[serde(default)]
+    pub identifiers: Vec<Identifier>,
+}
+
+/// The fields a clerk types into the requisition's header.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    pub department: String,
+    pub requester: String,
+    pub requester_phone: String,
+    pub deliver_to: String,
+    pub date_needed: Option<NaiveDate>,
+    pub purpose: String,
+    pub notes: String,
+}
+
+/// What the catalogue said about a line's item when it was added: the item,
+/// its contract and cooperative, and where that data came from. A later sync
+/// changes none of it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub item: CatalogueItem,
+    pub contract: Contract,
+    pub cooperative: Cooperative,
+    pub supplier_name: String,
+    /// Short SHA-256 of the contract record as it stood: its version.
+    pub contract_version: String,
+    /// Hash of the contract document cited (the contract itself, else the first).
+    pub document_sha256: Option<String>,
+    pub feed_id: String,
+    pub feed_sequence: i64,
+    /// When that feed sequence was applied on this machine.
+    pub feed_applied_at: String,
+    pub captured_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Line {
+    pub position: u32,
+    /// The catalogue item, or `None` for an off-contract line.
+    pub item_id: Option<String>,
+    pub quantity: u32,
+    pub received: u32,
+    pub unit: String,
+    pub description: String,
+    pub supplier_sku: String,
+    pub manufacturer_part: String,
+    pub unit_price: Cents,
+    pub account: String,
+    pub tax_exempt: bool,
+    /// Off-contract lines: the vendor who quoted it.
+    pub vendor: Option<String>,
+    pub evidence: Option<Evidence>,
+}
+
+impl Line {
+    pub fn extended(&self) -> Cents {
+        Cents(self.unit_price.0 * self.quantity as i64)
+    }
+
+    pub fn on_contract(&self) -> bool {
+        self.evidence.is_some()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttachmentKind {
+    Quote,
+    PriceList,
+    Memo,
+    Receipt,
+    Invoice,
+    Other,
+}
+
+impl AttachmentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttachmentKind::Quote => "quote",
+            AttachmentKind::PriceList => "price_list",
+            AttachmentKind::Memo => "memo",
+            AttachmentKind::Receipt => "receipt",
+            AttachmentKind::Invoice => "invoice",
+            AttachmentKind::Other => "other",
+        }
+    }
+}
+
+impl std::str::FromStr for AttachmentKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let all = [
+            AttachmentKind::Quote,
+            AttachmentKind::PriceList,
+            AttachmentKind::Memo,
+            AttachmentKind::Receipt,
+            AttachmentKind::Invoice,
+            AttachmentKind::Other,
+        ];
+        let wanted = s.trim().to_lowercase().replace('-', "_");
+        all.into_iter()
+            .find(|k| k.as_str() == wanted)
+            .ok_or_else(|| format!("'{s}' is not a kind of attachment; use quote, price_list, memo, receipt, invoice or other"))
+    }
+}
+
+/// A quote's particulars, for the quote comparison.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct QuoteInfo {
+    pub vendor: Option<String>,
+    pub amount: Option<Cents>,
+    pub quoted_on: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub id: i64,
+    pub sha256: String,
+    pub size: u64,
+    pub file_name: String,
+    pub media_type: String,
+    pub kind: AttachmentKind,
+    #[serde(flatten)]
+    pub quote: QuoteInfo,
+    pub note: String,
+    pub added_at: String,
+}
+
+/// A policy warning read and accepted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Acknowledgement {
+    pub finding_key: String,
+    pub message: String,
+    pub by: String,
+    pub note: String,
+    pub at: String,
+}
+
+/// A requisition as stored: exactly what the history's state hash covers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Requisition {
+    pub id: i64,
+    pub number: String,
+    pub status: Status,
+    pub fiscal_year: i32,
+    pub header: Header,
+    pub supplier_id: Option<String>,
+    pub vendor: Option<Vendor>,
+    pub po_number: Option<String>,
+    pub approved_by: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub submitted_at: Option<String>,
+    pub approved_at: Option<String>,
+    pub ordered_at: Option<String>,
+    pub closed_at: Option<String>,
+    pub lines: Vec<Line>,
+    pub attachments: Vec<Attachment>,
+    pub acknowledgements: Vec<Acknowledgement>,
+}
+
+impl Requisition {
+    pub fn total(&self) -> Cents {
+        Cents(self.lines.iter().map(|l| l.extended().0).sum())
+    }
+
+    /// Total of the lines bought off any cooperative contract: what
+    /// competition thresholds apply to.
+    pub fn off_contract_total(&self) -> Cents {
+        Cents(self.lines.iter().filter(|l| !l.on_contract()).map(|l| l.extended().0).sum())
+    }
+
+    pub fn line(&self, position: u32) -> Option<&Line> {
+        self.lines.iter().find(|l| l.position == position)
+    }
+
+    pub fn quotes(&self) -> impl Iterator<Item = &Attachment> {
+        self.attachments.iter().filter(|a| a.kind == AttachmentKind::Quote)
+    }
+}
+
+/// A line as the clerk sees it: with what the catalogue says now.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LineState {
+    pub position: u32,
+    pub extended: Cents,
+    /// Today's catalogue price at this quantity; `None` if the item is gone.
+    pub current_unit_price: Option<Cents>,
+    pub item_gone: bool,
+    pub price_changed: bool,
+    pub list_extended: Option<Cents>,
+}

@@ -1,0 +1,237 @@
+//! The agency's purchasing settings: how requisitions are numbered, what an
+//! account string looks like, the policy thresholds and who may approve what.
+//! One row of JSON in the database, edited in Settings > Purchasing policy.
+
+use super::numbering;
+use crate::error::{Error, Result};
+use crate::money::Cents;
+use crate::store::Store;
+use chrono::Utc;
+use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
+
+/// One segment of the account string, e.g. the fund or the object code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSegment {
+    pub name: String,
+    /// Exact number of digits, or 0 for free text.
+    #[serde(default)]
+    pub digits: u8,
+    #[serde(default = "yes")]
+    pub required: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Someone who may approve requisitions, up to a limit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approver {
+    pub name: String,
+    #[serde(default)]
+    pub title: String,
+    /// The largest total this person may approve; `None` for no limit.
+    #[serde(default)]
+    pub limit: Option<Cents>,
+}
+
+/// The purchasing policy thresholds. Amounts are requisition totals.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Thresholds {
+    /// Up to this, a purchase needs no competition (2 CFR 200.320(a)(1)).
+    pub micro_purchase: Cents,
+    /// Off-contract purchases above this need written quotes ...
+    pub quotes_above: Cents,
+    /// ... this many of them.
+    pub quotes_required: u32,
+    /// Off-contract purchases above this need a formal solicitation.
+    pub formal_bid: Cents,
+    /// Requisitions above this need the governing board's approval.
+    pub board_approval: Cents,
+    /// Purchases from one supplier by one department within this many days
+    /// are looked at together for splitting.
+    pub split_window_days: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurchasingSettings {
+    /// Requisition numbering, e.g. `{FY}-{DEPT}-{SEQ:04}`.
+    pub number_pattern: String,
+    /// First month (1-12) of the fiscal year.
+    pub fiscal_year_start_month: u32,
+    pub account_segments: Vec<AccountSegment>,
+    /// Between segments of the account string.
+    pub account_separator: String,
+    pub thresholds: Thresholds,
+    pub approvers: Vec<Approver>,
+    /// Who uses this copy of coopdesk: the name changes made in the app are
+    /// recorded under.
+    #[serde(default)]
+    pub operator: String,
+}
+
+impl Default for PurchasingSettings {
+    /// Common values for a small US local government; every agency should
+    /// review them in Settings.
+    fn default() -> Self {
+        let seg = |name: &str, digits| AccountSegment { name: name.into(), digits, required: true };
+        PurchasingSettings {
+            number_pattern: "{FY}-{DEPT}-{SEQ:04}".into(),
+            fiscal_year_start_month: 10,
+            account_segments: vec![
+                seg("fund", 3),
+                seg("department", 3),
+                seg("program", 2),
+                seg("object", 4),
+                AccountSegment { name: "project".into(), digits: 0, required: false },
+            ],
+            account_separator: "-".into(),
+            thresholds: Thresholds {
+                micro_purchase: Cents(10_000_00),
+                quotes_above: Cents(10_000_00),
+                quotes_required: 3,
+                formal_bid: Cents(250_000_00),
+                board_approval: Cents(50_000_00),
+                split_window_days: 30,
+            },
+            approvers: vec![],
+            operator: String::new(),
+        }
+    }
+}
+
+impl PurchasingSettings {
+    pub fn validate(&self) -> Result<()> {
+        let bad = |m: String| Err(Error::InvalidInput(m));
+        numbering::validate(&self.number_pattern)?;
+        if !(1..=12).contains(&self.fiscal_year_start_month) {
+            return bad("The fiscal year must start in a month from 1 to 12.".into());
+        }
+        if self.account_separator.is_empty() {
+            return bad("The account string needs a separator between segments, such as '-'.".into());
+        }
+        if self.account_segments.iter().any(|s| s.name.trim().is_empty()) {
+            return bad("Every account segment needs a name.".into());
+        }
+        let t = &self.thresholds;
+        if [t.micro_purchase, t.quotes_above, t.formal_bid, t.board_approval].iter().any(|c| c.0 < 0) {
+            return bad("Thresholds cannot be negative.".into());
+        }
+        if t.formal_bid < t.quotes_above {
+            return bad("The formal-bid threshold must be at least the written-quotes threshold.".into());
+        }
+        for a in &self.approvers {
+            if a.name.trim().is_empty() {
+                return bad("Every approver needs a name.".into());
+            }
+            if a.limit.is_some_and(|l| l.0 < 0) {
+                return bad(format!("{}'s approval limit cannot be negative.", a.name));
+            }
+        }
+        Ok(())
+    }
+
+    /// What is wrong with an account string, in words; `None` when complete.
+    pub fn account_problem(&self, account: &str) -> Option<String> {
+        let parts: Vec<&str> = account.trim().split(self.account_separator.as_str()).map(str::trim).collect();
+        let parts = if account.trim().is_empty() { vec![] } else { parts };
+        if parts.len() > self.account_segments.len() {
+            return Some(format!(
+                "has {} segments; the account string has {} ({})",
+                parts.len(),
+                self.account_segments.len(),
+                self.segment_names()
+            ));
+        }
+        let mut missing = Vec::new();
+        let mut wrong = Vec::new();
+        for (i, seg) in self.account_segments.iter().enumerate() {
+            match parts.get(i).filter(|p| !p.is_empty()) {
+                None if seg.required => missing.push(seg.name.clone()),
+                None => {}
+                Some(p) if seg.digits > 0 && (p.len() != seg.digits as usize || !p.bytes().all(|b| b.is_ascii_digit())) => {
+                    wrong.push(format!("{} must be {} digits", seg.name, seg.digits))
+                }
+                Some(_) => {}
+            }
+        }
+        let mut why = Vec::new();
+        if !missing.is_empty() {
+            why.push(format!("is missing {}", missing.join(", ")));
+        }
+        why.extend(wrong);
+        (!why.is_empty()).then(|| why.join("; "))
+    }
+
+    fn segment_names(&self) -> String {
+        self.account_segments.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(self.account_separator.as_str())
+    }
+}
+
+impl Store {
+    /// The stored settings, or the defaults when none were saved yet.
+    pub fn purchasing_settings(&self) -> Result<PurchasingSettings> {
+        let text: Option<String> = self
+            .conn()
+            .query_row("SELECT settings FROM purchasing_settings WHERE id = 1", [], |r| r.get(0))
+            .optional()?;
+        match text {
+            None => Ok(PurchasingSettings::default()),
+            Some(t) => serde_json::from_str(&t)
+                .map_err(|e| Error::Database(format!("the stored purchasing settings are unreadable ({e})"))),
+        }
+    }
+
+    pub fn set_purchasing_settings(&mut self, settings: &PurchasingSettings) -> Result<()> {
+        settings.validate()?;
+        let json = serde_json::to_string(settings).expect("settings serialise");
+        self.conn().execute(
+            "INSERT INTO purchasing_settings (id, settings, updated_at) VALUES (1, ?1, ?2)
+             ON CONFLICT(id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at",
+            rusqlite::params![json, Utc::now().to_rfc3339()],
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_strings_are_checked_segment_by_segment() {
+        let s = PurchasingSettings::default();
+        let cases: [(&str, Option<&str>); 7] = [
+            ("100-210-01-5230", None),
+            ("100-210-01-5230-STORM24", None),
+            ("100-210-01", Some("is missing object")),
+            ("", Some("is missing fund, department, program, object")),
+            ("100-21-01-5230", Some("department must be 3 digits")),
+            ("100-210-0A-5230", Some("program must be 2 digits")),
+            ("1-2-3-4-5-6", Some("has 6 segments")),
+        ];
+        for (account, want) in cases {
+            let got = s.account_problem(account);
+            match (want, &got) {
+                (None, None) => {}
+                (Some(w), Some(g)) if g.contains(w) => {}
+                _ => panic!("{account:?}: got {got:?}, want {want:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn defaults_are_valid_and_bad_settings_are_refused() {
+        PurchasingSettings::default().validate().unwrap();
+        let mut s = PurchasingSettings::default();
+        s.fiscal_year_start_month = 13;
+        assert!(s.validate().is_err());
+        let mut s = PurchasingSettings::default();
+        s.thresholds.formal_bid = Cents(1);
+        assert!(s.validate().unwrap_err().to_string().contains("formal-bid"));
+        let mut s = PurchasingSettings::default();
+        s.number_pattern = "{FY}".into();
+        assert!(s.validate().is_err());
+    }
+}

@@ -1,0 +1,672 @@
+//! The agency's purchasing policy applied to a requisition: a pure function
+//! of the requisition, what the catalogue says now, the settings, the agency
+//! profile and the department's recent purchases. It returns findings, each
+//! with a severity and a reason a clerk can act on. Errors block submission;
+//! warnings must be acknowledged, and the acknowledgement is recorded.
+
+use crate::agency::{in_force, AgencyProfile};
+use crate::eligibility::{evaluate, Verdict};
+use crate::model::{Contract, Cooperative};
+use crate::money::Cents;
+use crate::orders::{Acknowledgement, PurchasingSettings, Requisition};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Stable while the situation is the same, so an acknowledgement sticks
+    /// to it, and a changed situation (a new price) needs a new one.
+    pub key: String,
+    pub severity: Severity,
+    pub message: String,
+    /// The line it is about, if any.
+    pub line: Option<u32>,
+    pub acknowledged: Option<Acknowledgement>,
+}
+
+/// What the catalogue says today about one line, in the requisition's line order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LineFacts {
+    /// Today's unit price at the line's quantity; `None` when the item is gone.
+    pub current_unit_price: Option<Cents>,
+    /// The line's contract and cooperative as the catalogue holds them now.
+    pub current_contract: Option<(Contract, Cooperative)>,
+}
+
+/// Another requisition of the same department from the same supplier.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelatedPurchase {
+    pub number: String,
+    pub total: Cents,
+    pub created_on: NaiveDate,
+}
+
+pub struct PolicyInput<'a> {
+    pub requisition: &'a Requisition,
+    pub lines: &'a [LineFacts],
+    pub settings: &'a PurchasingSettings,
+    pub agency: Option<&'a AgencyProfile>,
+    /// Not cancelled, excluding this one.
+    pub related: &'a [RelatedPurchase],
+    pub created_on: NaiveDate,
+    pub today: NaiveDate,
+}
+
+/// Whether findings allow the requisition to go forward: no errors, and
+/// every warning acknowledged.
+pub fn blocking(findings: &[Finding]) -> Vec<&Finding> {
+    findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error || (f.severity == Severity::Warning && f.acknowledged.is_none()))
+        .collect()
+}
+
+struct Findings<'a> {
+    out: Vec<Finding>,
+    acks: &'a [Acknowledgement],
+}
+
+impl Findings<'_> {
+    fn push(&mut self, severity: Severity, key: String, line: Option<u32>, message: String) {
+        let acknowledged = match severity {
+            Severity::Warning => self.acks.iter().find(|a| a.finding_key == key).cloned(),
+            _ => None,
+        };
+        self.out.push(Finding { key, severity, message, line, acknowledged });
+    }
+}
+
+/// Applies the policy. Findings come errors first, then warnings, then
+/// information, each in the order of the requisition.
+pub fn check(input: &PolicyInput) -> Vec<Finding> {
+    let req = input.requisition;
+    let t = &input.settings.thresholds;
+    let mut f = Findings { out: Vec::new(), acks: &req.acknowledgements };
+    use Severity::*;
+
+    if req.lines.is_empty() {
+        f.push(Error, "no_lines".into(), None, "The requisition has no lines: add items from the catalogue or an off-contract line.".into());
+    }
+    let h = &req.header;
+    for (field, value, label) in [
+        ("department", &h.department, "a department"),
+        ("requester", &h.requester, "a requester"),
+        ("deliver_to", &h.deliver_to, "a deliver-to address"),
+    ] {
+        if value.trim().is_empty() {
+            f.push(Error, format!("missing:{field}"), None, format!("The header needs {label}."));
+        }
+    }
+    match h.date_needed {
+        None => f.push(Error, "missing:date_needed".into(), None, "The header needs the date the goods are needed.".into()),
+        Some(d) if d < input.today => f.push(
+            Error,
+            "date_needed_past".into(),
+            None,
+            format!("The date needed ({d}) is already past: set a real date."),
+        ),
+        Some(_) => {}
+    }
+
+    // Contract-level findings, once per contract, in line order.
+    let mut contracts: BTreeMap<&str, (u32, &Contract, &Cooperative, bool)> = BTreeMap::new();
+    let mut order = Vec::new();
+    for (line, facts) in req.lines.iter().zip(input.lines) {
+        let Some(ev) = &line.evidence else { continue };
+        let (contract, coop, gone) = match &facts.current_contract {
+            Some((c, co)) => (c, co, false),
+            None => (&ev.contract, &ev.cooperative, true),
+        };
+        if !contracts.contains_key(contract.id.as_str()) {
+            order.push(contract.id.as_str());
+            contracts.insert(contract.id.as_str(), (line.position, contract, coop, gone));
+        }
+    }
+    for id in order {
+        let (position, contract, coop, gone) = contracts[id];
+        let name = format!("Contract {} ({})", contract.number, coop.name);
+        if gone {
+            f.push(
+                Warning,
+                format!("contract_gone:{id}"),
+                Some(position),
+                format!("{name} is no longer in the catalogue: confirm with the cooperative that it is still in force."),
+            );
+        }
+        if input.today > contract.term_end {
+            f.push(
+                Error,
+                format!("contract_expired:{id}"),
+                Some(position),
+                format!("{name} expired on {}: it cannot be used. Remove its lines or buy on another contract.", contract.term_end),
+            );
+        } else if input.today < contract.term_start {
+            f.push(
+                Error,
+                format!("contract_not_started:{id}"),
+                Some(position),
+                format!("{name} starts on {}: it cannot be used yet.", contract.term_start),
+            );
+        } else if let Some(needed) = h.date_needed.filter(|d| *d > contract.term_end) {
+            f.push(
+                Warning,
+                format!("contract_expiring:{id}:{}", contract.term_end),
+                Some(position),
+                format!(
+                    "{name} ends on {}, before the date needed ({needed}): order and take delivery before it ends, or check its extension.",
+                    contract.term_end
+                ),
+            );
+        }
+        let check = evaluate(&contract.id, &contract.eligibility, coop, input.agency, input.today);
+        match check.verdict {
+            Verdict::NotEligible => f.push(
+                Error,
+                format!("not_eligible:{id}"),
+                Some(position),
+                format!("This agency may not use {name}: {}.", check.reasons.join("; ")),
+            ),
+            Verdict::Unknown => f.push(
+                Warning,
+                "eligibility_unknown".into(),
+                Some(position),
+                "Eligibility cannot be checked: set up the agency profile in Settings.".into(),
+            ),
+            Verdict::Eligible => {}
+        }
+        if let Some(agency) = input.agency {
+            let on_file = agency.memberships.iter().any(|m| m.cooperative_id == coop.id && in_force(m.signed_on, m.expires_on, input.today));
+            if !on_file && check.verdict == Verdict::Eligible {
+                f.push(
+                    Warning,
+                    format!("membership:{}", coop.id),
+                    Some(position),
+                    format!("No membership with {} is on file: file the cooperative's membership or registration form before ordering.", coop.name),
+                );
+            }
+        }
+    }
+    // The eligibility-unknown warning is one finding, however many contracts.
+    dedup_by_key(&mut f.out);
+
+    for (line, facts) in req.lines.iter().zip(input.lines) {
+        let p = line.position;
+        if let Some(problem) = input.settings.account_problem(&line.account) {
+            let shown = if line.account.trim().is_empty() { "(blank)".to_owned() } else { format!("'{}'", line.account) };
+            f.push(Error, format!("account:{p}"), Some(p), format!("Line {p}: the account string {shown} {problem}."));
+        }
+        if line.on_contract() {
+            match facts.current_unit_price {
+                None => f.push(
+                    Warning,
+                    format!("item_gone:{p}"),
+                    Some(p),
+                    format!("Line {p}: the item is no longer in the catalogue; the price is as captured when it was added."),
+                ),
+                Some(now) if now != line.unit_price => f.push(
+                    Warning,
+                    format!("price_changed:{p}:{}", now.0),
+                    Some(p),
+                    format!("Line {p}: price changed since added: was {}, now {}. Accept the new price or acknowledge.", line.unit_price, now),
+                ),
+                Some(_) => {}
+            }
+        } else {
+            let vendor = line.vendor.as_deref().unwrap_or("").trim();
+            let quoted = req.quotes().any(|q| q.quote.vendor.as_deref().is_some_and(|v| v.trim().eq_ignore_ascii_case(vendor)));
+            if !quoted {
+                f.push(
+                    Warning,
+                    format!("off_contract_quote:{p}"),
+                    Some(p),
+                    format!("Line {p} is off contract: attach the quote from {}.", if vendor.is_empty() { "its vendor" } else { vendor }),
+                );
+            }
+        }
+    }
+
+    let off = req.off_contract_total();
+    if off > t.formal_bid {
+        f.push(
+            Error,
+            "formal_bid".into(),
+            None,
+            format!(
+                "Off-contract lines total {off}, over the formal-bid threshold ({}): they need a formal solicitation. Buy on a cooperative contract instead, or run a bid.",
+                t.formal_bid
+            ),
+        );
+    } else if off > t.quotes_above {
+        let have = req.quotes().count() as u32;
+        if have < t.quotes_required {
+            f.push(
+                Error,
+                "quotes_required".into(),
+                None,
+                format!(
+                    "Off-contract lines total {off}, over {}: attach {} written quotes ({have} attached).",
+                    t.quotes_above, t.quotes_required
+                ),
+            );
+        }
+    }
+    let total = req.total();
+    if total > t.board_approval {
+        f.push(
+            Warning,
+            "board_approval".into(),
+            None,
+            format!("The total {total} is over {}: it needs the board's approval. Acknowledge with the meeting date or agenda item.", t.board_approval),
+        );
+    }
+
+    split_purchase(input, &mut f);
+
+    if !req.lines.is_empty() {
+        let able: Vec<&str> =
+            input.settings.approvers.iter().filter(|a| a.limit.is_none_or(|l| l >= total)).map(|a| a.name.as_str()).collect();
+        if able.is_empty() {
+            f.push(
+                Warning,
+                format!("no_approver:{}", total.0),
+                None,
+                format!("No approver in Settings may approve {total}: add one in Settings > Purchasing policy, or the requisition cannot be approved."),
+            );
+        } else {
+            f.push(Info, "approval_route".into(), None, format!("To be approved by {} (limit covers {total}).", able.join(" or ")));
+        }
+    }
+
+    f.out.sort_by_key(|x| x.severity);
+    f.out
+}
+
+fn split_purchase(input: &PolicyInput, f: &mut Findings) {
+    let t = &input.settings.thresholds;
+    let req = input.requisition;
+    let total = req.total();
+    if total.0 == 0 || total > t.micro_purchase {
+        return;
+    }
+    let window = i64::from(t.split_window_days);
+    let mut near: Vec<&RelatedPurchase> = input
+        .related
+        .iter()
+        .filter(|r| r.total <= t.micro_purchase && (r.created_on - input.created_on).num_days().abs() <= window)
+        .collect();
+    if near.is_empty() {
+        return;
+    }
+    near.sort_by(|a, b| a.number.cmp(&b.number));
+    let together = Cents(total.0 + near.iter().map(|r| r.total.0).sum::<i64>());
+    if together <= t.micro_purchase {
+        return;
+    }
+    let others: Vec<String> = near.iter().map(|r| format!("{} ({})", r.number, r.total)).collect();
+    let vendor = req.vendor.as_ref().map(|v| v.name.as_str()).unwrap_or("this supplier");
+    f.push(
+        Severity::Warning,
+        format!("split:{}", near.iter().map(|r| r.number.as_str()).collect::<Vec<_>>().join(",")),
+        None,
+        format!(
+            "Possible split purchase: with {} the {} department buys {together} from {vendor} within {window} days, over the micro-purchase threshold ({}). Combine them, or acknowledge why they are separate needs.",
+            others.join(", "),
+            req.header.department,
+            t.micro_purchase
+        ),
+    );
+}
+
+fn dedup_by_key(findings: &mut Vec<Finding>) {
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|x| seen.insert(x.key.clone()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agency::Membership;
+    use crate::model::*;
+    use crate::orders::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn contract() -> (Contract, Cooperative) {
+        let coop = Cooperative {
+            id: "coop".into(),
+            name: "Gulf Cooperative".into(),
+            lead_agency: None,
+            membership_required: false,
+            website: None,
+        };
+        let contract = Contract {
+            id: "ctr".into(),
+            cooperative_id: "coop".into(),
+            supplier_id: "sup".into(),
+            number: "GC-1".into(),
+            title: "Power".into(),
+            lead_agency: None,
+            term_start: d("2025-01-01"),
+            term_end: d("2027-06-30"),
+            max_extension_end: None,
+            eligibility: Eligibility::default(),
+            documents: vec![],
+        };
+        (contract, coop)
+    }
+
+    fn catalogue_line(position: u32, quantity: u32, price: i64) -> Line {
+        let (contract, cooperative) = contract();
+        let item = CatalogueItem {
+            id: format!("i{position}"),
+            contract_id: "ctr".into(),
+            supplier_sku: "SKU".into(),
+            manufacturer: None,
+            manufacturer_part: None,
+            description: "UPS battery".into(),
+            classifications: vec![],
+            unit: "EA".into(),
+            list_price: Cents(price * 2),
+            contract_price: Cents(price),
+            price_tiers: vec![],
+            attributes: vec![],
+        };
+        Line {
+            position,
+            item_id: Some(item.id.clone()),
+            quantity,
+            received: 0,
+            unit: "EA".into(),
+            description: "UPS battery".into(),
+            supplier_sku: "SKU".into(),
+            manufacturer_part: String::new(),
+            unit_price: Cents(price),
+            account: "100-210-01-5230".into(),
+            tax_exempt: true,
+            vendor: None,
+            evidence: Some(Evidence {
+                item,
+                contract,
+                cooperative,
+                supplier_name: "Pelican".into(),
+                contract_version: "v".into(),
+                document_sha256: None,
+                feed_id: "f".into(),
+                feed_sequence: 1,
+                feed_applied_at: "2026-11-01T00:00:00Z".into(),
+                captured_at: "2026-11-20T00:00:00Z".into(),
+            }),
+        }
+    }
+
+    fn manual_line(position: u32, price: i64, vendor: &str) -> Line {
+        Line { item_id: None, vendor: Some(vendor.into()), evidence: None, ..catalogue_line(position, 1, price) }
+    }
+
+    fn requisition(lines: Vec<Line>) -> Requisition {
+        Requisition {
+            id: 1,
+            number: "2027-PW-0001".into(),
+            status: Status::Draft,
+            fiscal_year: 2027,
+            header: Header {
+                department: "PW".into(),
+                requester: "Dana Reyes".into(),
+                requester_phone: "555-0100".into(),
+                deliver_to: "1 City Hall Plaza".into(),
+                date_needed: Some(d("2026-12-15")),
+                purpose: "911 centre UPS".into(),
+                notes: String::new(),
+            },
+            supplier_id: Some("sup".into()),
+            vendor: Some(Vendor { name: "Pelican".into(), ..Vendor::default() }),
+            po_number: None,
+            approved_by: None,
+            created_at: "2026-11-20T10:00:00Z".into(),
+            updated_at: "2026-11-20T10:00:00Z".into(),
+            submitted_at: None,
+            approved_at: None,
+            ordered_at: None,
+            closed_at: None,
+            lines,
+            attachments: vec![],
+            acknowledgements: vec![],
+        }
+    }
+
+    fn agency() -> AgencyProfile {
+        AgencyProfile {
+            name: "Town of Harbor".into(),
+            entity_type: EntityType::City,
+            address: Address { street: "1 Main".into(), city: "Mobile".into(), state: "AL".into(), zip: "36602".into() },
+            memberships: vec![Membership { cooperative_id: "coop".into(), signed_on: d("2024-01-01"), expires_on: None }],
+            addenda: vec![],
+            single_award_prohibited: false,
+        }
+    }
+
+    fn settings() -> PurchasingSettings {
+        let mut s = PurchasingSettings::default();
+        s.approvers = vec![
+            Approver { name: "Pat Lee".into(), title: "Director".into(), limit: Some(Cents(25_000_00)) },
+            Approver { name: "Sam Ortiz".into(), title: "Manager".into(), limit: None },
+        ];
+        s
+    }
+
+    struct Case {
+        name: &'static str,
+        req: Requisition,
+        facts: Vec<LineFacts>,
+        agency: Option<AgencyProfile>,
+        related: Vec<RelatedPurchase>,
+        today: &'static str,
+        /// Keys expected (errors and warnings; info left out), in order.
+        want: Vec<&'static str>,
+    }
+
+    fn same(req: &Requisition) -> Vec<LineFacts> {
+        req.lines
+            .iter()
+            .map(|l| match &l.evidence {
+                Some(e) => LineFacts {
+                    current_unit_price: Some(l.unit_price),
+                    current_contract: Some((e.contract.clone(), e.cooperative.clone())),
+                },
+                None => LineFacts::default(),
+            })
+            .collect()
+    }
+
+    fn case(name: &'static str, req: Requisition, want: Vec<&'static str>) -> Case {
+        Case { name, facts: same(&req), req, agency: Some(agency()), related: vec![], today: "2026-11-22", want }
+    }
+
+    #[test]
+    fn policy_table() {
+        let clean = requisition(vec![catalogue_line(1, 40, 89_00)]);
+        let mut cases = vec![case("a clean on-contract requisition", clean.clone(), vec![])];
+
+        cases.push(case("no lines", requisition(vec![]), vec!["no_lines"]));
+
+        let mut r = clean.clone();
+        r.header.department.clear();
+        r.header.date_needed = None;
+        cases.push(case("header incomplete", r, vec!["missing:department", "missing:date_needed"]));
+
+        let mut r = clean.clone();
+        r.header.date_needed = Some(d("2026-11-01"));
+        cases.push(case("date needed in the past", r, vec!["date_needed_past"]));
+
+        let mut c = case("contract expired", clean.clone(), vec!["contract_expired:ctr"]);
+        c.today = "2027-07-01";
+        c.req.header.date_needed = Some(d("2027-08-01"));
+        cases.push(c);
+
+        let mut r = clean.clone();
+        r.header.date_needed = Some(d("2027-07-15"));
+        cases.push(case("contract ends before the date needed", r, vec!["contract_expiring:ctr:2027-06-30"]));
+
+        let mut c = case("item gone and contract gone", clean.clone(), vec!["contract_gone:ctr", "item_gone:1"]);
+        c.facts = vec![LineFacts::default()];
+        cases.push(c);
+
+        let mut c = case("price changed since added", clean.clone(), vec!["price_changed:1:9500"]);
+        c.facts[0].current_unit_price = Some(Cents(95_00));
+        cases.push(c);
+
+        let mut c = case("not eligible: out of state", clean.clone(), vec!["not_eligible:ctr"]);
+        c.facts[0].current_contract.as_mut().unwrap().0.eligibility.states = vec!["TX".into()];
+        cases.push(c);
+
+        let mut c = case("no agency profile", clean.clone(), vec!["eligibility_unknown"]);
+        c.agency = None;
+        cases.push(c);
+
+        let mut c = case("membership not on file", clean.clone(), vec!["membership:coop"]);
+        c.agency.as_mut().unwrap().memberships.clear();
+        cases.push(c);
+
+        let mut c = case("membership required and missing is an eligibility error", clean.clone(), vec!["not_eligible:ctr"]);
+        c.agency.as_mut().unwrap().memberships.clear();
+        c.facts[0].current_contract.as_mut().unwrap().1.membership_required = true;
+        cases.push(c);
+
+        let mut r = clean.clone();
+        r.lines[0].account = "100-210".into();
+        cases.push(case("account string incomplete", r, vec!["account:1"]));
+
+        let r = requisition(vec![catalogue_line(1, 1, 100_00), manual_line(2, 500_00, "Bayou Hardware")]);
+        cases.push(case("off-contract line without its quote", r, vec!["off_contract_quote:2"]));
+
+        let mut r = requisition(vec![manual_line(1, 12_000_00, "Bayou Hardware")]);
+        r.attachments.push(quote("Bayou Hardware", 12_000_00));
+        cases.push(case("over the quotes threshold with one quote", r, vec!["quotes_required"]));
+
+        let mut r = requisition(vec![manual_line(1, 12_000_00, "Bayou Hardware")]);
+        for v in ["Bayou Hardware", "Delta Supply", "Crescent Tools"] {
+            r.attachments.push(quote(v, 12_000_00));
+        }
+        cases.push(case("over the quotes threshold with three quotes", r, vec![]));
+
+        let r = requisition(vec![manual_line(1, 300_000_00, "Bayou Hardware")]);
+        cases.push(case(
+            "over the formal-bid threshold off contract",
+            r,
+            vec!["formal_bid", "off_contract_quote:1", "board_approval"],
+        ));
+
+        cases.push(case("board approval over its threshold", requisition(vec![catalogue_line(1, 600, 100_00)]), vec!["board_approval"]));
+
+        let mut c = case("split purchase", requisition(vec![catalogue_line(1, 1, 6_000_00)]), vec!["split:2027-PW-0002"]);
+        c.related = vec![RelatedPurchase { number: "2027-PW-0002".into(), total: Cents(5_000_00), created_on: d("2026-11-10") }];
+        cases.push(c);
+
+        let mut c = case("related purchase outside the window is not a split", requisition(vec![catalogue_line(1, 1, 6_000_00)]), vec![]);
+        c.related = vec![RelatedPurchase { number: "2026-PW-0090".into(), total: Cents(5_000_00), created_on: d("2026-09-01") }];
+        cases.push(c);
+
+        let mut c = case("together still under the threshold", requisition(vec![catalogue_line(1, 1, 3_000_00)]), vec![]);
+        c.related = vec![RelatedPurchase { number: "2027-PW-0002".into(), total: Cents(2_000_00), created_on: d("2026-11-10") }];
+        cases.push(c);
+
+        for c in cases {
+            let s = settings();
+            let input = PolicyInput {
+                requisition: &c.req,
+                lines: &c.facts,
+                settings: &s,
+                agency: c.agency.as_ref(),
+                related: &c.related,
+                created_on: d("2026-11-20"),
+                today: d(c.today),
+            };
+            let got: Vec<String> =
+                check(&input).into_iter().filter(|f| f.severity != Severity::Info).map(|f| f.key).collect();
+            assert_eq!(got, c.want, "{}", c.name);
+        }
+    }
+
+    fn quote(vendor: &str, amount: i64) -> Attachment {
+        Attachment {
+            id: 1,
+            sha256: vendor.into(),
+            size: 1,
+            file_name: "q.pdf".into(),
+            media_type: "application/pdf".into(),
+            kind: AttachmentKind::Quote,
+            quote: QuoteInfo { vendor: Some(vendor.into()), amount: Some(Cents(amount)), quoted_on: None },
+            note: String::new(),
+            added_at: String::new(),
+        }
+    }
+
+    #[test]
+    fn acknowledged_warnings_stop_blocking_and_errors_always_block() {
+        let mut req = requisition(vec![catalogue_line(1, 1, 100_00)]);
+        req.header.date_needed = Some(d("2027-07-15"));
+        let facts = same(&req);
+        let s = settings();
+        let a = agency();
+        let run = |req: &Requisition| {
+            check(&PolicyInput {
+                requisition: req,
+                lines: &facts,
+                settings: &s,
+                agency: Some(&a),
+                related: &[],
+                created_on: d("2026-11-20"),
+                today: d("2026-11-22"),
+            })
+        };
+        let findings = run(&req);
+        assert_eq!(blocking(&findings).len(), 1);
+        req.acknowledgements.push(Acknowledgement {
+            finding_key: "contract_expiring:ctr:2027-06-30".into(),
+            message: String::new(),
+            by: "Dana".into(),
+            note: "delivery in December".into(),
+            at: String::new(),
+        });
+        let findings = run(&req);
+        assert!(blocking(&findings).is_empty(), "{findings:?}");
+        let route = findings.iter().find(|f| f.key == "approval_route").unwrap();
+        assert!(route.message.contains("Pat Lee or Sam Ortiz"), "{}", route.message);
+        req.lines[0].account.clear();
+        assert_eq!(blocking(&run(&req)).len(), 1);
+    }
+
+    #[test]
+    fn messages_say_what_to_do() {
+        let req = requisition(vec![catalogue_line(1, 1, 100_00)]);
+        let mut facts = same(&req);
+        facts[0].current_unit_price = Some(Cents(110_00));
+        let s = settings();
+        let a = agency();
+        let findings = check(&PolicyInput {
+            requisition: &req,
+            lines: &facts,
+            settings: &s,
+            agency: Some(&a),
+            related: &[],
+            created_on: d("2026-11-20"),
+            today: d("2026-11-22"),
+        });
+        let f = findings.iter().find(|f| f.key.starts_with("price_changed")).unwrap();
+        assert_eq!(
+            f.message,
+            "Line 1: price changed since added: was $100.00, now $110.00. Accept the new price or acknowledge."
+        );
+    }
+}

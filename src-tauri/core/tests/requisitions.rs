@@ -1,0 +1,390 @@
+use crate::fixture::*;
+use coopdesk_core::agency::{AgencyProfile, Membership};
+use coopdesk_core::model::{Address, CatalogueItem, EntityType, PriceTier};
+use coopdesk_core::orders::*;
+use coopdesk_core::record::{Entity, Kind, Scope};
+use coopdesk_core::{Cents, Store};
+use chrono::NaiveDate;
+
+const CLERK: &str = "Dana Reyes";
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn tiered_battery() -> Entity {
+    let Entity::Item(mut item) = item("i1", "ctr-a", "UPS replacement battery cartridge", "APC-BR1500", 10_000, 7_000)
+    else {
+        unreachable!()
+    };
+    item.price_tiers = vec![PriceTier { min_quantity: 25, unit_price: Cents(6_500) }];
+    Entity::Item(item)
+}
+
+fn catalogue_ops() -> Vec<Op> {
+    let mut ops = base_ops();
+    ops[3] = Op::Put(tiered_battery());
+    ops
+}
+
+/// A store with the small catalogue, an agency profile and approvers.
+fn ready_store() -> TestStore {
+    let mut t = store();
+    t.store.apply_records("test", &file(&header("feed-a", 1, Scope::Snapshot, None), &catalogue_ops())[..]).unwrap();
+    t.store
+        .set_agency_profile(&AgencyProfile {
+            name: "Town of Harbor".into(),
+            entity_type: EntityType::City,
+            address: Address { street: "1 Main St".into(), city: "Mobile".into(), state: "AL".into(), zip: "36602".into() },
+            memberships: vec![Membership { cooperative_id: "coop-a".into(), signed_on: "2024-01-01".parse().unwrap(), expires_on: None }],
+            addenda: vec![],
+            single_award_prohibited: false,
+        })
+        .unwrap();
+    let mut settings = PurchasingSettings::default();
+    settings.approvers = vec![
+        Approver { name: "Pat Lee".into(), title: "Public Works Director".into(), limit: Some(Cents(2_500_00)) },
+        Approver { name: "Sam Ortiz".into(), title: "City Manager".into(), limit: None },
+    ];
+    t.store.set_purchasing_settings(&settings).unwrap();
+    t
+}
+
+fn header_for(dept: &str) -> Header {
+    Header {
+        department: dept.into(),
+        requester: CLERK.into(),
+        requester_phone: "(251) 555-0142".into(),
+        deliver_to: "911 Centre, 2 Harbor Way".into(),
+        date_needed: Some(today() + chrono::Duration::days(21)),
+        purpose: "Replace the 911 centre's UPS batteries".into(),
+        notes: String::new(),
+    }
+}
+
+#[test]
+fn a_requisition_goes_from_empty_to_closed() {
+    let mut t = ready_store();
+    let s = &mut t.store;
+    let req = s.create_requisition(&header_for("pw"), CLERK).unwrap();
+    let fy = numbering::fiscal_year(today(), 10);
+    assert_eq!(req.number, format!("{fy}-PW-0001"));
+    assert_eq!(s.create_requisition(&header_for("PW"), CLERK).unwrap().number, format!("{fy}-PW-0002"));
+    assert_eq!(s.create_requisition(&header_for("Fire"), CLERK).unwrap().number, format!("{fy}-FIRE-0001"));
+    let n = req.number.as_str();
+
+    s.add_item(n, "i1", 10, Some("100-210-01-5230"), CLERK).unwrap();
+    let req = s.add_item(n, "i2", 1, None, CLERK).unwrap();
+    assert_eq!(req.lines[1].account, "100-210-01-5230", "a new line takes the account of the one before");
+    assert_eq!(req.vendor.as_ref().unwrap().name, "Pelican Power Supply");
+    assert_eq!(req.lines[0].unit_price, Cents(7_000));
+
+    // Raising the quantity past a tier applies the tier price.
+    let req = s.update_line(n, 1, &LineEdit { quantity: Some(40), ..Default::default() }, CLERK).unwrap();
+    assert_eq!(req.lines[0].unit_price, Cents(6_500));
+    assert_eq!(req.total(), Cents(40 * 6_500 + 36_000));
+
+    // Over Pat Lee's limit but not Sam Ortiz's; the route says so.
+    let view = s.review_requisition(n, today()).unwrap();
+    assert!(view.ready, "{:?}", view.findings);
+    assert_eq!(view.list_total, Cents(40 * 10_000 + 50_000));
+    assert_eq!(view.saving, Cents(view.list_total.0 - view.total.0));
+    let route = view.findings.iter().find(|f| f.key == "approval_route").unwrap();
+    assert!(route.message.contains("Sam Ortiz") && !route.message.contains("Pat Lee"), "{}", route.message);
+
+    let req = s.submit(n, CLERK, today()).unwrap();
+    assert_eq!(req.status, Status::Submitted);
+    let err = s.update_line(n, 1, &LineEdit { quantity: Some(1), ..Default::default() }, CLERK).unwrap_err();
+    assert_eq!(err.code(), "invalid_state");
+    assert!(err.to_string().contains("Return it to draft"), "{err}");
+
+    let err = s.approve(n, "Pat Lee", CLERK, today()).unwrap_err();
+    assert!(err.to_string().contains("may approve up to $2,500.00"), "{err}");
+    let req = s.approve(n, "sam ortiz", CLERK, today()).unwrap();
+    assert_eq!((req.status, req.approved_by.as_deref()), (Status::Approved, Some("Sam Ortiz")));
+
+    assert!(s.mark_ordered(n, " ", CLERK).is_err());
+    let req = s.mark_ordered(n, "PO-26-0419", CLERK).unwrap();
+    assert_eq!(req.po_number.as_deref(), Some("PO-26-0419"));
+
+    // A receipt that fails part-way records nothing at all.
+    assert!(s.receive(n, &[(1, 5), (2, 99)], CLERK).is_err());
+    assert!(s.requisition(n).unwrap().lines.iter().all(|l| l.received == 0));
+    let req = s.receive(n, &[(1, 30)], CLERK).unwrap();
+    assert_eq!(req.status, Status::PartiallyReceived);
+    assert!(s.receive(n, &[(1, 11)], CLERK).unwrap_err().to_string().contains("too many"));
+    let req = s.receive(n, &[], CLERK).unwrap();
+    assert_eq!(req.status, Status::Received);
+    assert!(req.lines.iter().all(|l| l.received == l.quantity));
+    let req = s.close(n, "", CLERK).unwrap();
+    assert_eq!(req.status, Status::Closed);
+    assert_eq!(s.cancel(n, "oops", CLERK).unwrap_err().code(), "invalid_state");
+
+    let actions: Vec<String> = s.requisition_history(n).unwrap().into_iter().map(|e| e.action).collect();
+    assert_eq!(
+        actions,
+        ["created", "line_added", "line_added", "line_changed", "submitted", "approved", "ordered", "received", "received", "closed"]
+    );
+    let report = s.verify_history().unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert_eq!(report.requisitions, 3);
+
+    let list = s.requisitions(&ListFilter { department: Some("pw".into()), ..Default::default() }).unwrap();
+    assert_eq!(list.requisitions.len(), 2);
+    let closed = s.requisitions(&ListFilter { status: Some(Status::Closed), ..Default::default() }).unwrap();
+    assert_eq!(closed.total, Cents(40 * 6_500 + 36_000));
+    let by_vendor = s.requisitions(&ListFilter { supplier: Some("pelican".into()), ..Default::default() }).unwrap();
+    assert_eq!(by_vendor.requisitions.len(), 1);
+}
+
+#[test]
+fn policy_blocks_submission_until_fixed_and_acknowledged() {
+    let mut t = ready_store();
+    let s = &mut t.store;
+    let mut h = header_for("PW");
+    h.date_needed = None;
+    let n = s.create_requisition(&h, CLERK).unwrap().number;
+    let err = s.submit(&n, CLERK, today()).unwrap_err();
+    assert_eq!(err.code(), "policy_blocked");
+    assert!(err.to_string().contains("no lines") && err.to_string().contains("date the goods are needed"), "{err}");
+
+    s.add_item(&n, "i1", 2, Some("100-210"), CLERK).unwrap();
+    s.add_manual_line(
+        &n,
+        &ManualLine {
+            description: "Battery disposal fee".into(),
+            unit: "EA".into(),
+            quantity: 1,
+            unit_price: Cents(2_500),
+            vendor: "Bayou Recycling".into(),
+            account: "100-210-01-5230".into(),
+            ..Default::default()
+        },
+        CLERK,
+    )
+    .unwrap();
+    h.date_needed = Some(today() + chrono::Duration::days(10));
+    s.update_header(&n, &h, CLERK).unwrap();
+    let view = s.review_requisition(&n, today()).unwrap();
+    let keys: Vec<&str> = view.findings.iter().map(|f| f.key.as_str()).collect();
+    assert!(keys.contains(&"account:1") && keys.contains(&"off_contract_quote:2"), "{keys:?}");
+
+    // An error cannot be acknowledged away; a warning needs a note.
+    assert!(s.acknowledge(&n, "account:1", "fine", CLERK, today()).is_err());
+    s.update_line(&n, 1, &LineEdit { account: Some("100-210-01-5230".into()), ..Default::default() }, CLERK).unwrap();
+    assert!(s.acknowledge(&n, "off_contract_quote:2", " ", CLERK, today()).is_err());
+    let quote = NewAttachment {
+        file_name: "bayou-quote.pdf".into(),
+        kind: AttachmentKind::Quote,
+        quote: QuoteInfo { vendor: Some("bayou recycling".into()), amount: Some(Cents(2_500)), quoted_on: Some(today()) },
+        note: String::new(),
+    };
+    let out = s.attach(&n, &quote, b"%PDF-1.4 quote from Bayou Recycling", CLERK).unwrap();
+    assert_eq!(out.attachment.media_type, "application/pdf");
+    assert!(out.also_on.is_empty());
+    let again = s.attach(&n, &quote, b"%PDF-1.4 quote from Bayou Recycling", CLERK).unwrap_err();
+    assert!(again.to_string().contains("already attached"), "{again}");
+    let (_, bytes) = s.attachment_bytes(&n, out.attachment.id).unwrap();
+    assert_eq!(bytes, b"%PDF-1.4 quote from Bayou Recycling");
+
+    // The same file on another requisition is allowed and reported.
+    let other = s.create_requisition(&header_for("PW"), CLERK).unwrap().number;
+    assert_eq!(s.attach(&other, &quote, b"%PDF-1.4 quote from Bayou Recycling", CLERK).unwrap().also_on, vec![n.clone()]);
+
+    let view = s.review_requisition(&n, today()).unwrap();
+    assert!(view.ready, "{:?}", view.findings);
+    s.submit(&n, CLERK, today()).unwrap();
+    s.return_to_draft(&n, "wrong fund", "Pat Lee").unwrap();
+    assert_eq!(s.requisition(&n).unwrap().status, Status::Draft);
+    assert!(s.verify_history().unwrap().problems.is_empty());
+}
+
+#[test]
+fn a_sync_changes_nothing_on_a_requisition_until_the_clerk_accepts() {
+    let mut t = ready_store();
+    let s = &mut t.store;
+    let n = s.create_requisition(&header_for("PW"), CLERK).unwrap().number;
+    s.add_item(&n, "i1", 10, Some("100-210-01-5230"), CLERK).unwrap();
+    s.add_item(&n, "i2", 1, Some("100-210-01-5230"), CLERK).unwrap();
+    let before = s.requisition(&n).unwrap();
+    let ev = before.lines[0].evidence.clone().unwrap();
+    assert_eq!((ev.feed_id.as_str(), ev.feed_sequence, ev.contract.number.as_str()), ("feed-a", 1, "GSP-2501-001"));
+
+    // The publisher raises the battery's price and drops the UPS.
+    let Entity::Item(CatalogueItem { .. }) = tiered_battery() else { unreachable!() };
+    let Entity::Item(mut dearer) = tiered_battery() else { unreachable!() };
+    dearer.contract_price = Cents(7_700);
+    let delta = file(
+        &header("feed-a", 2, Scope::Delta, Some(1)),
+        &[Op::Put(Entity::Item(dearer)), Op::Del(Kind::Item, "i2")],
+    );
+    s.apply_records("test", &delta[..]).unwrap();
+
+    assert_eq!(s.requisition(&n).unwrap(), before, "a sync must not touch a requisition");
+    let view = s.review_requisition(&n, today()).unwrap();
+    let battery = &view.lines[0];
+    assert!(battery.price_changed && battery.current_unit_price == Some(Cents(7_700)));
+    assert!(view.lines[1].item_gone);
+    let msg = &view.findings.iter().find(|f| f.key == "price_changed:1:7700").unwrap().message;
+    assert!(msg.contains("was $70.00, now $77.00"), "{msg}");
+    assert!(view.findings.iter().any(|f| f.key == "item_gone:2"));
+
+    let req = s.accept_current_price(&n, 1, CLERK).unwrap();
+    assert_eq!(req.lines[0].unit_price, Cents(7_700));
+    assert_eq!(req.lines[0].evidence.as_ref().unwrap().feed_sequence, 2);
+    assert!(s.accept_current_price(&n, 2, CLERK).unwrap_err().to_string().contains("no longer in the catalogue"));
+    let view = s.review_requisition(&n, today()).unwrap();
+    assert!(!view.findings.iter().any(|f| f.key.starts_with("price_changed")));
+}
+
+#[test]
+fn items_from_another_supplier_need_their_own_requisition() {
+    let mut t = ready_store();
+    let s = &mut t.store;
+    let ops = vec![
+        Op::Put(supplier("sup-b", "Heron Electric")),
+        Op::Put(contract("ctr-b", "GSP-2501-002", "coop-a", "sup-b")),
+        Op::Put(item("i9", "ctr-b", "Generator 20kW", "GN-20", 900_000, 700_000)),
+    ];
+    s.apply_records("test", &file(&header("feed-a", 2, Scope::Delta, Some(1)), &ops)[..]).unwrap();
+    let n = s.create_requisition(&header_for("PW"), CLERK).unwrap().number;
+    s.add_item(&n, "i1", 1, None, CLERK).unwrap();
+    let err = s.add_item(&n, "i9", 1, None, CLERK).unwrap_err();
+    assert!(err.to_string().contains("is for Pelican Power Supply") && err.to_string().contains("Heron Electric"), "{err}");
+    // Adding the same item again adds to its quantity.
+    let req = s.add_item(&n, "i1", 4, None, CLERK).unwrap();
+    assert_eq!((req.lines.len(), req.lines[0].quantity), (1, 5));
+    let req = s.remove_line(&n, 1, CLERK).unwrap();
+    assert!(req.lines.is_empty() && req.vendor.is_none());
+    s.add_item(&n, "i9", 1, None, CLERK).unwrap();
+}
+
+#[test]
+fn split_purchases_across_requisitions_are_flagged() {
+    let mut t = ready_store();
+    let s = &mut t.store;
+    let mut numbers = vec![];
+    for _ in 0..2 {
+        let n = s.create_requisition(&header_for("PW"), CLERK).unwrap().number;
+        // 90 batteries at the $65 tier: $5,850 each, $11,700 together.
+        s.add_item(&n, "i1", 90, Some("100-210-01-5230"), CLERK).unwrap();
+        numbers.push(n);
+    }
+    let view = s.review_requisition(&numbers[1], today()).unwrap();
+    let split = view.findings.iter().find(|f| f.key.starts_with("split:")).expect("split flagged");
+    assert!(split.message.contains(&numbers[0]) && split.message.contains("$11,700.00"), "{}", split.message);
+    s.cancel(&numbers[0], "duplicate", CLERK).unwrap();
+    let view = s.review_requisition(&numbers[1], today()).unwrap();
+    assert!(!view.findings.iter().any(|f| f.key.starts_with("split:")), "a cancelled requisition is not a split");
+}
+
+fn raw(path: &std::path::Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(path).unwrap()
+}
+
+#[test]
+fn edits_behind_the_apps_back_are_found() {
+    let mut t = ready_store();
+    let n = t.store.create_requisition(&header_for("PW"), CLERK).unwrap().number;
+    t.store.add_item(&n, "i1", 10, Some("100-210-01-5230"), CLERK).unwrap();
+    t.store.add_item(&n, "i2", 1, Some("100-210-01-5230"), CLERK).unwrap();
+    let other = t.store.create_requisition(&header_for("Fire"), CLERK).unwrap().number;
+    assert!(t.store.verify_history().unwrap().problems.is_empty());
+
+    let cases: [(&str, &str, &str); 4] = [
+        ("UPDATE requisition_lines SET unit_cents = 1 WHERE position = 1", "", "was changed outside coopdesk"),
+        ("UPDATE requisition_history SET actor = 'Someone' WHERE seq = 2", "", "entry 2 (line_added"),
+        ("DELETE FROM requisition_history WHERE seq = 3", "", "entries 3 to 3 are missing"),
+        ("UPDATE requisitions SET status = 'approved' WHERE number = ?1", "other", "was changed outside coopdesk"),
+    ];
+    for (sql, which, want) in cases {
+        let backup = t.path.with_extension("before");
+        t.store.backup_to(&backup).unwrap();
+        let conn = raw(&t.path);
+        if which == "other" {
+            conn.execute(sql, [&other]).unwrap();
+        } else {
+            conn.execute(sql, []).unwrap();
+        }
+        drop(conn);
+        let report = t.store.verify_history().unwrap();
+        assert!(report.problems.iter().any(|p| p.contains(want)), "{sql}: {:?}", report.problems);
+        t.store.restore_from(&backup).unwrap();
+        assert!(t.store.verify_history().unwrap().problems.is_empty(), "restored after {sql}");
+    }
+}
+
+#[test]
+fn backup_and_restore_round_trip_and_refuse_what_is_not_a_backup() {
+    let mut t = ready_store();
+    let n = t.store.create_requisition(&header_for("PW"), CLERK).unwrap().number;
+    t.store.add_item(&n, "i1", 3, Some("100-210-01-5230"), CLERK).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("coopdesk-backup.sqlite3");
+    let summary = t.store.backup_to(&file).unwrap();
+    assert_eq!((summary.requisitions, summary.items), (1, 3));
+
+    t.store.cancel(&n, "changed my mind", CLERK).unwrap();
+    t.store.create_requisition(&header_for("Fire"), CLERK).unwrap();
+    let restored = t.store.restore_from(&file).unwrap();
+    assert_eq!(restored.requisitions, 1);
+    assert_eq!(t.store.requisition(&n).unwrap().status, Status::Draft);
+    assert_eq!(t.store.requisition(&n).unwrap().lines[0].quantity, 3);
+    assert!(t.store.verify_history().unwrap().problems.is_empty());
+
+    // What is not a coopdesk backup is refused and nothing changes.
+    let before = t.store.requisition(&n).unwrap();
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "not a database").unwrap();
+    let foreign = dir.path().join("other.sqlite3");
+    raw(&foreign).execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);").unwrap();
+    let newer = dir.path().join("newer.sqlite3");
+    std::fs::copy(&file, &newer).unwrap();
+    raw(&newer).execute_batch("PRAGMA user_version = 99").unwrap();
+    for (path, why) in [
+        (text.as_path(), "not a database"),
+        (foreign.as_path(), "not written by coopdesk"),
+        (newer.as_path(), "newer coopdesk"),
+        (dir.path().join("missing.sqlite3").as_path(), "no such file"),
+    ] {
+        let err = t.store.restore_from(path).unwrap_err();
+        assert!(err.to_string().contains(why) && err.to_string().contains("Nothing was changed"), "{err}");
+        assert_eq!(t.store.requisition(&n).unwrap(), before);
+    }
+    t.store.check_integrity().unwrap();
+    drop(t.store);
+    Store::open(&t.path).unwrap();
+}
+
+#[test]
+fn csv_export_is_spreadsheet_friendly() {
+    let mut t = ready_store();
+    let n = t.store.create_requisition(&header_for("PW"), CLERK).unwrap().number;
+    t.store.add_item(&n, "i1", 30, Some("100-210-01-5230"), CLERK).unwrap();
+    t.store
+        .add_manual_line(
+            &n,
+            &ManualLine {
+                description: "=cmd| café fee, \"rush\"".into(),
+                unit: "EA".into(),
+                quantity: 1,
+                unit_price: Cents(1_050),
+                vendor: "Bayou".into(),
+                ..Default::default()
+            },
+            CLERK,
+        )
+        .unwrap();
+    let req = t.store.requisition(&n).unwrap();
+    let csv = export::requisition_csv(&[req]).unwrap();
+    assert!(csv.starts_with('\u{feff}'));
+    let mut rows = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<csv::StringRecord> = rows.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(&rows[0][13], "65.00");
+    assert_eq!(&rows[0][14], "1950.00");
+    assert_eq!(&rows[0][18], "GSP-2501-001");
+    assert_eq!(&rows[1][10], "'=cmd| café fee, \"rush\"");
+    let list = t.store.requisitions(&ListFilter::default()).unwrap();
+    assert!(export::list_csv(&list).unwrap().contains(&format!("{n},draft,PW,Dana Reyes,Pelican Power Supply")));
+}
