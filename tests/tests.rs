@@ -4,6 +4,8 @@
 mod cli;
 // A misbehaving HTTP server: errors, stalls, cut and endless bodies.
 mod fault_server;
+// Requisitions scripted headless: draft to closed, exports, backup, tampering.
+mod requisitions;
 // Signed feeds: publishing, syncing, and every attack and fault refused.
 mod sync;
 // Shared helpers: temporary databases, running the binary.

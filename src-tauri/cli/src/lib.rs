@@ -6,6 +6,7 @@
 
 mod agency;
 mod feeds;
+mod req;
 mod search_args;
 mod table;
 
@@ -91,6 +92,33 @@ pub enum Command {
         #[command(subcommand)]
         action: FeedsAction,
     },
+    /// Requisitions: build, check, submit, approve, order, receive, export.
+    Req {
+        #[command(subcommand)]
+        action: req::ReqAction,
+        /// Who is making the change (default: the operator set in the
+        /// purchasing settings, else the login name).
+        #[arg(long, global = true, value_name = "NAME")]
+        by: Option<String>,
+    },
+    /// Numbering, account string, policy thresholds and approvers.
+    Purchasing {
+        #[command(subcommand)]
+        action: req::PurchasingAction,
+    },
+    /// Write a backup of the whole database (catalogue, requisitions,
+    /// attachments, settings) to one file.
+    Backup {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replace the whole database with a backup, after checking it.
+    Restore {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// Fetch, verify and apply the followed feeds (all, or one with --feed).
     Sync {
         #[arg(long)]
@@ -152,6 +180,19 @@ pub(crate) fn stdout_error(e: std::io::Error) -> coopdesk_core::Error {
     coopdesk_core::Error::Io { what: "standard output".into(), reason: e.to_string() }
 }
 
+/// Who changes are recorded under: `--by`, else the operator in the
+/// settings, else the login name.
+fn actor(store: &Store, by: Option<&str>) -> coopdesk_core::Result<String> {
+    if let Some(by) = by {
+        return Ok(by.to_owned());
+    }
+    let operator = store.purchasing_settings()?.operator;
+    if !operator.trim().is_empty() {
+        return Ok(operator);
+    }
+    Ok(std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_default())
+}
+
 fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
     let Some(command) = &args.command else {
         return Err(coopdesk_core::Error::InvalidInput("no command given".into()));
@@ -167,6 +208,40 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
         Command::Contract { id, near, json } => search_args::contract(&store, id, near.as_deref(), *json, out),
         Command::Item { id, json } => search_args::item(&store, id, *json, out),
         Command::Agency { action } => agency::run(&mut store, action, out),
+        Command::Req { action, by } => {
+            let by = actor(&store, by.as_deref())?;
+            req::run(&mut store, action, &by, out)
+        }
+        Command::Purchasing { action } => req::purchasing(&mut store, action, out),
+        Command::Backup { file, json } => {
+            let summary = store.backup_to(file)?;
+            if *json {
+                return print_json(out, &summary);
+            }
+            writeln!(
+                out,
+                "Backed up {} requisitions and {} catalogue items to {} ({} bytes).",
+                summary.requisitions,
+                summary.items,
+                summary.path.display(),
+                summary.bytes
+            )
+            .map_err(stdout_error)
+        }
+        Command::Restore { file, json } => {
+            let summary = store.restore_from(file)?;
+            if *json {
+                return print_json(out, &summary);
+            }
+            writeln!(
+                out,
+                "Restored {} requisitions and {} catalogue items from {}.",
+                summary.requisitions,
+                summary.items,
+                file.display()
+            )
+            .map_err(stdout_error)
+        }
         Command::Search { query, json, limit, filters } => {
             let (filters, sort) = filters.to_filters()?;
             let page = store.search(&SearchQuery {

@@ -13,6 +13,11 @@ pub struct Cents(pub i64);
 impl Cents {
     pub const ZERO: Cents = Cents(0);
 
+    /// Whole dollars, for thresholds and limits.
+    pub const fn dollars(d: i64) -> Cents {
+        Cents(d * 100)
+    }
+
     /// Saving of `contract` against `list`, in basis points (1/100 of a percent),
     /// rounded half away from zero. `None` when the list price is zero, where a
     /// percentage means nothing.

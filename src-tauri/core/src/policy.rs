@@ -94,7 +94,12 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
     use Severity::*;
 
     if req.lines.is_empty() {
-        f.push(Error, "no_lines".into(), None, "The requisition has no lines: add items from the catalogue or an off-contract line.".into());
+        f.push(
+            Error,
+            "no_lines".into(),
+            None,
+            "The requisition has no lines: add items from the catalogue or an off-contract line.".into(),
+        );
     }
     let h = &req.header;
     for (field, value, label) in [
@@ -107,7 +112,9 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
         }
     }
     match h.date_needed {
-        None => f.push(Error, "missing:date_needed".into(), None, "The header needs the date the goods are needed.".into()),
+        None => {
+            f.push(Error, "missing:date_needed".into(), None, "The header needs the date the goods are needed.".into())
+        }
         Some(d) if d < input.today => f.push(
             Error,
             "date_needed_past".into(),
@@ -139,7 +146,9 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
                 Warning,
                 format!("contract_gone:{id}"),
                 Some(position),
-                format!("{name} is no longer in the catalogue: confirm with the cooperative that it is still in force."),
+                format!(
+                    "{name} is no longer in the catalogue: confirm with the cooperative that it is still in force."
+                ),
             );
         }
         if input.today > contract.term_end {
@@ -147,7 +156,10 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
                 Error,
                 format!("contract_expired:{id}"),
                 Some(position),
-                format!("{name} expired on {}: it cannot be used. Remove its lines or buy on another contract.", contract.term_end),
+                format!(
+                    "{name} expired on {}: it cannot be used. Remove its lines or buy on another contract.",
+                    contract.term_end
+                ),
             );
         } else if input.today < contract.term_start {
             f.push(
@@ -184,7 +196,10 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
             Verdict::Eligible => {}
         }
         if let Some(agency) = input.agency {
-            let on_file = agency.memberships.iter().any(|m| m.cooperative_id == coop.id && in_force(m.signed_on, m.expires_on, input.today));
+            let on_file = agency
+                .memberships
+                .iter()
+                .any(|m| m.cooperative_id == coop.id && in_force(m.signed_on, m.expires_on, input.today));
             if !on_file && check.verdict == Verdict::Eligible {
                 f.push(
                     Warning,
@@ -201,7 +216,8 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
     for (line, facts) in req.lines.iter().zip(input.lines) {
         let p = line.position;
         if let Some(problem) = input.settings.account_problem(&line.account) {
-            let shown = if line.account.trim().is_empty() { "(blank)".to_owned() } else { format!("'{}'", line.account) };
+            let shown =
+                if line.account.trim().is_empty() { "(blank)".to_owned() } else { format!("'{}'", line.account) };
             f.push(Error, format!("account:{p}"), Some(p), format!("Line {p}: the account string {shown} {problem}."));
         }
         if line.on_contract() {
@@ -210,25 +226,34 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
                     Warning,
                     format!("item_gone:{p}"),
                     Some(p),
-                    format!("Line {p}: the item is no longer in the catalogue; the price is as captured when it was added."),
+                    format!(
+                        "Line {p}: the item is no longer in the catalogue; the price is as captured when it was added."
+                    ),
                 ),
                 Some(now) if now != line.unit_price => f.push(
                     Warning,
                     format!("price_changed:{p}:{}", now.0),
                     Some(p),
-                    format!("Line {p}: price changed since added: was {}, now {}. Accept the new price or acknowledge.", line.unit_price, now),
+                    format!(
+                        "Line {p}: price changed since added: was {}, now {}. Accept the new price or acknowledge.",
+                        line.unit_price, now
+                    ),
                 ),
                 Some(_) => {}
             }
         } else {
             let vendor = line.vendor.as_deref().unwrap_or("").trim();
-            let quoted = req.quotes().any(|q| q.quote.vendor.as_deref().is_some_and(|v| v.trim().eq_ignore_ascii_case(vendor)));
+            let quoted =
+                req.quotes().any(|q| q.quote.vendor.as_deref().is_some_and(|v| v.trim().eq_ignore_ascii_case(vendor)));
             if !quoted {
                 f.push(
                     Warning,
                     format!("off_contract_quote:{p}"),
                     Some(p),
-                    format!("Line {p} is off contract: attach the quote from {}.", if vendor.is_empty() { "its vendor" } else { vendor }),
+                    format!(
+                        "Line {p} is off contract: attach the quote from {}.",
+                        if vendor.is_empty() { "its vendor" } else { vendor }
+                    ),
                 );
             }
         }
@@ -272,8 +297,13 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
     split_purchase(input, &mut f);
 
     if !req.lines.is_empty() {
-        let able: Vec<&str> =
-            input.settings.approvers.iter().filter(|a| a.limit.is_none_or(|l| l >= total)).map(|a| a.name.as_str()).collect();
+        let able: Vec<&str> = input
+            .settings
+            .approvers
+            .iter()
+            .filter(|a| a.limit.is_none_or(|l| l >= total))
+            .map(|a| a.name.as_str())
+            .collect();
         if able.is_empty() {
             f.push(
                 Warning,
@@ -282,7 +312,12 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
                 format!("No approver in Settings may approve {total}: add one in Settings > Purchasing policy, or the requisition cannot be approved."),
             );
         } else {
-            f.push(Info, "approval_route".into(), None, format!("To be approved by {} (limit covers {total}).", able.join(" or ")));
+            f.push(
+                Info,
+                "approval_route".into(),
+                None,
+                format!("To be approved by {} (limit covers {total}).", able.join(" or ")),
+            );
         }
     }
 
@@ -449,20 +484,30 @@ mod tests {
         AgencyProfile {
             name: "Town of Harbor".into(),
             entity_type: EntityType::City,
-            address: Address { street: "1 Main".into(), city: "Mobile".into(), state: "AL".into(), zip: "36602".into() },
-            memberships: vec![Membership { cooperative_id: "coop".into(), signed_on: d("2024-01-01"), expires_on: None }],
+            address: Address {
+                street: "1 Main".into(),
+                city: "Mobile".into(),
+                state: "AL".into(),
+                zip: "36602".into(),
+            },
+            memberships: vec![Membership {
+                cooperative_id: "coop".into(),
+                signed_on: d("2024-01-01"),
+                expires_on: None,
+            }],
             addenda: vec![],
             single_award_prohibited: false,
         }
     }
 
     fn settings() -> PurchasingSettings {
-        let mut s = PurchasingSettings::default();
-        s.approvers = vec![
-            Approver { name: "Pat Lee".into(), title: "Director".into(), limit: Some(Cents(25_000_00)) },
-            Approver { name: "Sam Ortiz".into(), title: "Manager".into(), limit: None },
-        ];
-        s
+        PurchasingSettings {
+            approvers: vec![
+                Approver { name: "Pat Lee".into(), title: "Director".into(), limit: Some(Cents::dollars(25_000)) },
+                Approver { name: "Sam Ortiz".into(), title: "Manager".into(), limit: None },
+            ],
+            ..Default::default()
+        }
     }
 
     struct Case {
@@ -495,7 +540,7 @@ mod tests {
 
     #[test]
     fn policy_table() {
-        let clean = requisition(vec![catalogue_line(1, 40, 89_00)]);
+        let clean = requisition(vec![catalogue_line(1, 40, 89 * 100)]);
         let mut cases = vec![case("a clean on-contract requisition", clean.clone(), vec![])];
 
         cases.push(case("no lines", requisition(vec![]), vec!["no_lines"]));
@@ -523,7 +568,7 @@ mod tests {
         cases.push(c);
 
         let mut c = case("price changed since added", clean.clone(), vec!["price_changed:1:9500"]);
-        c.facts[0].current_unit_price = Some(Cents(95_00));
+        c.facts[0].current_unit_price = Some(Cents::dollars(95));
         cases.push(c);
 
         let mut c = case("not eligible: out of state", clean.clone(), vec!["not_eligible:ctr"]);
@@ -538,7 +583,8 @@ mod tests {
         c.agency.as_mut().unwrap().memberships.clear();
         cases.push(c);
 
-        let mut c = case("membership required and missing is an eligibility error", clean.clone(), vec!["not_eligible:ctr"]);
+        let mut c =
+            case("membership required and missing is an eligibility error", clean.clone(), vec!["not_eligible:ctr"]);
         c.agency.as_mut().unwrap().memberships.clear();
         c.facts[0].current_contract.as_mut().unwrap().1.membership_required = true;
         cases.push(c);
@@ -547,38 +593,60 @@ mod tests {
         r.lines[0].account = "100-210".into();
         cases.push(case("account string incomplete", r, vec!["account:1"]));
 
-        let r = requisition(vec![catalogue_line(1, 1, 100_00), manual_line(2, 500_00, "Bayou Hardware")]);
+        let r = requisition(vec![catalogue_line(1, 1, 100 * 100), manual_line(2, 500 * 100, "Bayou Hardware")]);
         cases.push(case("off-contract line without its quote", r, vec!["off_contract_quote:2"]));
 
-        let mut r = requisition(vec![manual_line(1, 12_000_00, "Bayou Hardware")]);
-        r.attachments.push(quote("Bayou Hardware", 12_000_00));
+        let mut r = requisition(vec![manual_line(1, 12_000 * 100, "Bayou Hardware")]);
+        r.attachments.push(quote("Bayou Hardware", 12_000 * 100));
         cases.push(case("over the quotes threshold with one quote", r, vec!["quotes_required"]));
 
-        let mut r = requisition(vec![manual_line(1, 12_000_00, "Bayou Hardware")]);
+        let mut r = requisition(vec![manual_line(1, 12_000 * 100, "Bayou Hardware")]);
         for v in ["Bayou Hardware", "Delta Supply", "Crescent Tools"] {
-            r.attachments.push(quote(v, 12_000_00));
+            r.attachments.push(quote(v, 12_000 * 100));
         }
         cases.push(case("over the quotes threshold with three quotes", r, vec![]));
 
-        let r = requisition(vec![manual_line(1, 300_000_00, "Bayou Hardware")]);
+        let r = requisition(vec![manual_line(1, 300_000 * 100, "Bayou Hardware")]);
         cases.push(case(
             "over the formal-bid threshold off contract",
             r,
             vec!["formal_bid", "off_contract_quote:1", "board_approval"],
         ));
 
-        cases.push(case("board approval over its threshold", requisition(vec![catalogue_line(1, 600, 100_00)]), vec!["board_approval"]));
+        cases.push(case(
+            "board approval over its threshold",
+            requisition(vec![catalogue_line(1, 600, 100 * 100)]),
+            vec!["board_approval"],
+        ));
 
-        let mut c = case("split purchase", requisition(vec![catalogue_line(1, 1, 6_000_00)]), vec!["split:2027-PW-0002"]);
-        c.related = vec![RelatedPurchase { number: "2027-PW-0002".into(), total: Cents(5_000_00), created_on: d("2026-11-10") }];
+        let mut c =
+            case("split purchase", requisition(vec![catalogue_line(1, 1, 6_000 * 100)]), vec!["split:2027-PW-0002"]);
+        c.related = vec![RelatedPurchase {
+            number: "2027-PW-0002".into(),
+            total: Cents::dollars(5_000),
+            created_on: d("2026-11-10"),
+        }];
         cases.push(c);
 
-        let mut c = case("related purchase outside the window is not a split", requisition(vec![catalogue_line(1, 1, 6_000_00)]), vec![]);
-        c.related = vec![RelatedPurchase { number: "2026-PW-0090".into(), total: Cents(5_000_00), created_on: d("2026-09-01") }];
+        let mut c = case(
+            "related purchase outside the window is not a split",
+            requisition(vec![catalogue_line(1, 1, 6_000 * 100)]),
+            vec![],
+        );
+        c.related = vec![RelatedPurchase {
+            number: "2026-PW-0090".into(),
+            total: Cents::dollars(5_000),
+            created_on: d("2026-09-01"),
+        }];
         cases.push(c);
 
-        let mut c = case("together still under the threshold", requisition(vec![catalogue_line(1, 1, 3_000_00)]), vec![]);
-        c.related = vec![RelatedPurchase { number: "2027-PW-0002".into(), total: Cents(2_000_00), created_on: d("2026-11-10") }];
+        let mut c =
+            case("together still under the threshold", requisition(vec![catalogue_line(1, 1, 3_000 * 100)]), vec![]);
+        c.related = vec![RelatedPurchase {
+            number: "2027-PW-0002".into(),
+            total: Cents::dollars(2_000),
+            created_on: d("2026-11-10"),
+        }];
         cases.push(c);
 
         for c in cases {
@@ -614,7 +682,7 @@ mod tests {
 
     #[test]
     fn acknowledged_warnings_stop_blocking_and_errors_always_block() {
-        let mut req = requisition(vec![catalogue_line(1, 1, 100_00)]);
+        let mut req = requisition(vec![catalogue_line(1, 1, 100 * 100)]);
         req.header.date_needed = Some(d("2027-07-15"));
         let facts = same(&req);
         let s = settings();
@@ -649,9 +717,9 @@ mod tests {
 
     #[test]
     fn messages_say_what_to_do() {
-        let req = requisition(vec![catalogue_line(1, 1, 100_00)]);
+        let req = requisition(vec![catalogue_line(1, 1, 100 * 100)]);
         let mut facts = same(&req);
-        facts[0].current_unit_price = Some(Cents(110_00));
+        facts[0].current_unit_price = Some(Cents::dollars(110));
         let s = settings();
         let a = agency();
         let findings = check(&PolicyInput {

@@ -1,10 +1,10 @@
 use crate::fixture::*;
+use chrono::NaiveDate;
 use coopdesk_core::agency::{AgencyProfile, Membership};
 use coopdesk_core::model::{Address, CatalogueItem, EntityType, PriceTier};
 use coopdesk_core::orders::*;
 use coopdesk_core::record::{Entity, Kind, Scope};
 use coopdesk_core::{Cents, Store};
-use chrono::NaiveDate;
 
 const CLERK: &str = "Dana Reyes";
 
@@ -35,17 +35,32 @@ fn ready_store() -> TestStore {
         .set_agency_profile(&AgencyProfile {
             name: "Town of Harbor".into(),
             entity_type: EntityType::City,
-            address: Address { street: "1 Main St".into(), city: "Mobile".into(), state: "AL".into(), zip: "36602".into() },
-            memberships: vec![Membership { cooperative_id: "coop-a".into(), signed_on: "2024-01-01".parse().unwrap(), expires_on: None }],
+            address: Address {
+                street: "1 Main St".into(),
+                city: "Mobile".into(),
+                state: "AL".into(),
+                zip: "36602".into(),
+            },
+            memberships: vec![Membership {
+                cooperative_id: "coop-a".into(),
+                signed_on: "2024-01-01".parse().unwrap(),
+                expires_on: None,
+            }],
             addenda: vec![],
             single_award_prohibited: false,
         })
         .unwrap();
-    let mut settings = PurchasingSettings::default();
-    settings.approvers = vec![
-        Approver { name: "Pat Lee".into(), title: "Public Works Director".into(), limit: Some(Cents(2_500_00)) },
-        Approver { name: "Sam Ortiz".into(), title: "City Manager".into(), limit: None },
-    ];
+    let settings = PurchasingSettings {
+        approvers: vec![
+            Approver {
+                name: "Pat Lee".into(),
+                title: "Public Works Director".into(),
+                limit: Some(Cents::dollars(2_500)),
+            },
+            Approver { name: "Sam Ortiz".into(), title: "City Manager".into(), limit: None },
+        ],
+        ..Default::default()
+    };
     t.store.set_purchasing_settings(&settings).unwrap();
     t
 }
@@ -123,7 +138,18 @@ fn a_requisition_goes_from_empty_to_closed() {
     let actions: Vec<String> = s.requisition_history(n).unwrap().into_iter().map(|e| e.action).collect();
     assert_eq!(
         actions,
-        ["created", "line_added", "line_added", "line_changed", "submitted", "approved", "ordered", "received", "received", "closed"]
+        [
+            "created",
+            "line_added",
+            "line_added",
+            "line_changed",
+            "submitted",
+            "approved",
+            "ordered",
+            "received",
+            "received",
+            "closed"
+        ]
     );
     let report = s.verify_history().unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
@@ -176,7 +202,11 @@ fn policy_blocks_submission_until_fixed_and_acknowledged() {
     let quote = NewAttachment {
         file_name: "bayou-quote.pdf".into(),
         kind: AttachmentKind::Quote,
-        quote: QuoteInfo { vendor: Some("bayou recycling".into()), amount: Some(Cents(2_500)), quoted_on: Some(today()) },
+        quote: QuoteInfo {
+            vendor: Some("bayou recycling".into()),
+            amount: Some(Cents(2_500)),
+            quoted_on: Some(today()),
+        },
         note: String::new(),
     };
     let out = s.attach(&n, &quote, b"%PDF-1.4 quote from Bayou Recycling", CLERK).unwrap();
@@ -189,7 +219,10 @@ fn policy_blocks_submission_until_fixed_and_acknowledged() {
 
     // The same file on another requisition is allowed and reported.
     let other = s.create_requisition(&header_for("PW"), CLERK).unwrap().number;
-    assert_eq!(s.attach(&other, &quote, b"%PDF-1.4 quote from Bayou Recycling", CLERK).unwrap().also_on, vec![n.clone()]);
+    assert_eq!(
+        s.attach(&other, &quote, b"%PDF-1.4 quote from Bayou Recycling", CLERK).unwrap().also_on,
+        vec![n.clone()]
+    );
 
     let view = s.review_requisition(&n, today()).unwrap();
     assert!(view.ready, "{:?}", view.findings);
@@ -214,10 +247,8 @@ fn a_sync_changes_nothing_on_a_requisition_until_the_clerk_accepts() {
     let Entity::Item(CatalogueItem { .. }) = tiered_battery() else { unreachable!() };
     let Entity::Item(mut dearer) = tiered_battery() else { unreachable!() };
     dearer.contract_price = Cents(7_700);
-    let delta = file(
-        &header("feed-a", 2, Scope::Delta, Some(1)),
-        &[Op::Put(Entity::Item(dearer)), Op::Del(Kind::Item, "i2")],
-    );
+    let delta =
+        file(&header("feed-a", 2, Scope::Delta, Some(1)), &[Op::Put(Entity::Item(dearer)), Op::Del(Kind::Item, "i2")]);
     s.apply_records("test", &delta[..]).unwrap();
 
     assert_eq!(s.requisition(&n).unwrap(), before, "a sync must not touch a requisition");
@@ -250,7 +281,10 @@ fn items_from_another_supplier_need_their_own_requisition() {
     let n = s.create_requisition(&header_for("PW"), CLERK).unwrap().number;
     s.add_item(&n, "i1", 1, None, CLERK).unwrap();
     let err = s.add_item(&n, "i9", 1, None, CLERK).unwrap_err();
-    assert!(err.to_string().contains("is for Pelican Power Supply") && err.to_string().contains("Heron Electric"), "{err}");
+    assert!(
+        err.to_string().contains("is for Pelican Power Supply") && err.to_string().contains("Heron Electric"),
+        "{err}"
+    );
     // Adding the same item again adds to its quantity.
     let req = s.add_item(&n, "i1", 4, None, CLERK).unwrap();
     assert_eq!((req.lines.len(), req.lines[0].quantity), (1, 5));

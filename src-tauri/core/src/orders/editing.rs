@@ -161,7 +161,8 @@ impl Store {
         )?;
         let mut number = numbering::render(&settings.number_pattern, &ctx, seq as u64)?;
         // A number typed into an imported or restored database may already exist.
-        while tx.query_row("SELECT 1 FROM requisitions WHERE number = ?1", [&number], |_| Ok(())).optional()?.is_some() {
+        while tx.query_row("SELECT 1 FROM requisitions WHERE number = ?1", [&number], |_| Ok(())).optional()?.is_some()
+        {
             let seq: i64 = tx.query_row(
                 "UPDATE requisition_sequences SET last = last + 1 WHERE scope = ?1 RETURNING last",
                 [&scope],
@@ -236,7 +237,14 @@ impl Store {
 
     /// Adds a catalogue item, or adds to its quantity when it is already on
     /// the requisition. The line keeps the evidence of what was ordered.
-    pub fn add_item(&mut self, number: &str, item_id: &str, qty: u32, account: Option<&str>, actor: &str) -> Result<Requisition> {
+    pub fn add_item(
+        &mut self,
+        number: &str,
+        item_id: &str,
+        qty: u32,
+        account: Option<&str>,
+        actor: &str,
+    ) -> Result<Requisition> {
         let qty = quantity(qty)?;
         let evidence = self.capture_evidence(item_id)?;
         let supplier = self.supplier(&evidence.contract.supplier_id)?;
@@ -496,7 +504,14 @@ impl Store {
         }
         let sha = hex(&Sha256::digest(bytes));
         let media = media_type(&name, bytes);
-        let allowed = [Status::Draft, Status::Submitted, Status::Approved, Status::Ordered, Status::PartiallyReceived, Status::Received];
+        let allowed = [
+            Status::Draft,
+            Status::Submitted,
+            Status::Approved,
+            Status::Ordered,
+            Status::PartiallyReceived,
+            Status::Received,
+        ];
         let (id, also_on) = self.change_requisition(number, actor, "attachment_added", &allowed, |tx, req| {
             if let Some(a) = req.attachments.iter().find(|a| a.sha256 == sha) {
                 return Err(Error::InvalidInput(format!(
@@ -544,13 +559,17 @@ impl Store {
     /// The bytes of an attachment, checked against its hash.
     pub fn attachment_bytes(&self, number: &str, attachment_id: i64) -> Result<(Attachment, Vec<u8>)> {
         let req = self.requisition(number)?;
-        let a = req.attachments.into_iter().find(|a| a.id == attachment_id).ok_or_else(|| {
-            Error::InvalidInput(format!("Requisition {number} has no attachment {attachment_id}."))
-        })?;
+        let a =
+            req.attachments.into_iter().find(|a| a.id == attachment_id).ok_or_else(|| {
+                Error::InvalidInput(format!("Requisition {number} has no attachment {attachment_id}."))
+            })?;
         let bytes: Vec<u8> =
-            self.conn().query_row("SELECT content FROM attachment_blobs WHERE sha256 = ?1", [&a.sha256], |r| r.get(0))?;
+            self.conn()
+                .query_row("SELECT content FROM attachment_blobs WHERE sha256 = ?1", [&a.sha256], |r| r.get(0))?;
         if hex(&Sha256::digest(&bytes)) != a.sha256 {
-            return Err(Error::Tampered { problems: vec![format!("attachment '{}' no longer matches its hash", a.file_name)] });
+            return Err(Error::Tampered {
+                problems: vec![format!("attachment '{}' no longer matches its hash", a.file_name)],
+            });
         }
         Ok((a, bytes))
     }
@@ -568,7 +587,14 @@ impl Store {
     }
 }
 
-pub(crate) fn record_acknowledgement(tx: &Transaction, req: &Requisition, key: &str, message: &str, by: &str, note: &str) -> Result<()> {
+pub(crate) fn record_acknowledgement(
+    tx: &Transaction,
+    req: &Requisition,
+    key: &str,
+    message: &str,
+    by: &str,
+    note: &str,
+) -> Result<()> {
     tx.execute(
         "INSERT INTO requisition_acks (requisition_id, finding_key, message, by, note, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT(requisition_id, finding_key) DO UPDATE SET message = excluded.message, by = excluded.by,

@@ -30,9 +30,27 @@ fn csv_error(e: csv::Error) -> Error {
 pub fn requisition_csv(reqs: &[Requisition]) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
-        "requisition", "status", "department", "requester", "date_needed", "vendor", "line", "quantity", "received",
-        "unit", "description", "supplier_part", "manufacturer_part", "unit_price", "extended_price", "account",
-        "tax_exempt", "on_contract", "contract_number", "cooperative", "feed_sequence",
+        "requisition",
+        "status",
+        "department",
+        "requester",
+        "date_needed",
+        "vendor",
+        "line",
+        "quantity",
+        "received",
+        "unit",
+        "description",
+        "supplier_part",
+        "manufacturer_part",
+        "unit_price",
+        "extended_price",
+        "account",
+        "tax_exempt",
+        "on_contract",
+        "contract_number",
+        "cooperative",
+        "feed_sequence",
     ])
     .map_err(csv_error)?;
     for req in reqs {
@@ -71,8 +89,18 @@ pub fn requisition_csv(reqs: &[Requisition]) -> Result<String> {
 /// One row per requisition, as the requisitions list shows them.
 pub fn list_csv(list: &RequisitionList) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["requisition", "status", "department", "requester", "vendor", "date_needed", "created", "lines", "total"])
-        .map_err(csv_error)?;
+    w.write_record([
+        "requisition",
+        "status",
+        "department",
+        "requester",
+        "vendor",
+        "date_needed",
+        "created",
+        "lines",
+        "total",
+    ])
+    .map_err(csv_error)?;
     for r in &list.requisitions {
         w.write_record([
             cell(&r.number),

@@ -45,17 +45,34 @@ pub fn state_hash(req: &Requisition) -> String {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn entry_hash(seq: i64, req_id: i64, at: &str, actor: &str, action: &str, detail: &str, state: &str, prev: &str) -> String {
+fn entry_hash(
+    seq: i64,
+    req_id: i64,
+    at: &str,
+    actor: &str,
+    action: &str,
+    detail: &str,
+    state: &str,
+    prev: &str,
+) -> String {
     let canonical = serde_json::to_vec(&(seq, req_id, at, actor, action, detail, state, prev)).expect("serialises");
     hex(&Sha256::digest(canonical))
 }
 
 /// Records a change to requisition `req_id`, after it was made, in the same
 /// transaction.
-pub(crate) fn append(conn: &Connection, req_id: i64, actor: &str, action: &str, detail: serde_json::Value) -> Result<()> {
+pub(crate) fn append(
+    conn: &Connection,
+    req_id: i64,
+    actor: &str,
+    action: &str,
+    detail: serde_json::Value,
+) -> Result<()> {
     let state = state_hash(&read::by_id(conn, req_id)?);
     let (prev_seq, prev_hash): (i64, String) = conn
-        .query_row("SELECT seq, hash FROM requisition_history ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row("SELECT seq, hash FROM requisition_history ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?
         .unwrap_or((0, GENESIS.to_owned()));
     let seq = prev_seq + 1;
@@ -113,7 +130,8 @@ pub(crate) fn verify(conn: &Connection) -> Result<HistoryReport> {
     while let Some(r) = rows.next()? {
         entries += 1;
         let (seq, req_id): (i64, i64) = (r.get(0)?, r.get(1)?);
-        let (at, actor, action, detail): (String, String, String, String) = (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
+        let (at, actor, action, detail): (String, String, String, String) =
+            (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
         let (state, prev, hash): (String, String, String) = (r.get(6)?, r.get(7)?, r.get(8)?);
         if seq != expected_seq {
             problems.push(format!("history entries {expected_seq} to {} are missing", seq - 1));

@@ -137,7 +137,14 @@ impl Store {
     }
 
     /// Records that `actor` read and accepted a current policy warning.
-    pub fn acknowledge(&mut self, number: &str, finding_key: &str, note: &str, actor: &str, today: NaiveDate) -> Result<Requisition> {
+    pub fn acknowledge(
+        &mut self,
+        number: &str,
+        finding_key: &str,
+        note: &str,
+        actor: &str,
+        today: NaiveDate,
+    ) -> Result<Requisition> {
         let req = self.requisition(number)?;
         let findings = self.check_requisition(&req, today)?;
         let finding = findings.into_iter().find(|f| f.key == finding_key).ok_or_else(|| {
@@ -180,7 +187,10 @@ impl Store {
             return Err(Error::PolicyBlocked { number: req.number, reasons });
         }
         self.change_requisition(number, actor, "submitted", &[Status::Draft], |tx, req| {
-            tx.execute("UPDATE requisitions SET status = 'submitted', submitted_at = ?1 WHERE id = ?2", params![now(), req.id])?;
+            tx.execute(
+                "UPDATE requisitions SET status = 'submitted', submitted_at = ?1 WHERE id = ?2",
+                params![now(), req.id],
+            )?;
             let acks: Vec<&str> = req.acknowledgements.iter().map(|a| a.finding_key.as_str()).collect();
             Ok((json!({ "total": req.total(), "acknowledged": acks }), ()))
         })?;
@@ -205,14 +215,16 @@ impl Store {
     pub fn approve(&mut self, number: &str, approver: &str, actor: &str, today: NaiveDate) -> Result<Requisition> {
         let settings = self.purchasing_settings()?;
         let req = self.requisition(number)?;
-        let who = settings.approvers.iter().find(|a| a.name.trim().eq_ignore_ascii_case(approver.trim())).ok_or_else(|| {
-            let names: Vec<&str> = settings.approvers.iter().map(|a| a.name.as_str()).collect();
-            Error::InvalidInput(if names.is_empty() {
-                "No approvers are set up: add them in Settings > Purchasing policy.".into()
-            } else {
-                format!("'{approver}' is not an approver. Approvers: {}.", names.join(", "))
-            })
-        })?;
+        let who = settings.approvers.iter().find(|a| a.name.trim().eq_ignore_ascii_case(approver.trim())).ok_or_else(
+            || {
+                let names: Vec<&str> = settings.approvers.iter().map(|a| a.name.as_str()).collect();
+                Error::InvalidInput(if names.is_empty() {
+                    "No approvers are set up: add them in Settings > Purchasing policy.".into()
+                } else {
+                    format!("'{approver}' is not an approver. Approvers: {}.", names.join(", "))
+                })
+            },
+        )?;
         let total = req.total();
         if let Some(limit) = who.limit.filter(|l| *l < total) {
             return Err(Error::InvalidInput(format!(
@@ -254,42 +266,53 @@ impl Store {
     /// Records goods received: `(line, quantity)` pairs, or every line in
     /// full when `receipts` is empty.
     pub fn receive(&mut self, number: &str, receipts: &[(u32, u32)], actor: &str) -> Result<Requisition> {
-        self.change_requisition(number, actor, "received", &[Status::Ordered, Status::PartiallyReceived], |tx, req| {
-            let mut got: Vec<(u32, u32)> = receipts.to_vec();
-            if got.is_empty() {
-                got = req.lines.iter().filter(|l| l.received < l.quantity).map(|l| (l.position, l.quantity - l.received)).collect();
-            }
-            let mut detail = Vec::new();
-            for (position, qty) in got {
-                let line = req
-                    .line(position)
-                    .ok_or_else(|| Error::InvalidInput(format!("Requisition {} has no line {position}.", req.number)))?;
-                let received: u32 = tx.query_row(
-                    "SELECT received FROM requisition_lines WHERE requisition_id = ?1 AND position = ?2",
-                    params![req.id, position],
-                    |r| r.get(0),
-                )?;
-                if qty == 0 || received + qty > line.quantity {
-                    return Err(Error::InvalidInput(format!(
-                        "Line {position}: {} of {} already received; {qty} more would be too many.",
-                        received, line.quantity
-                    )));
+        self.change_requisition(
+            number,
+            actor,
+            "received",
+            &[Status::Ordered, Status::PartiallyReceived],
+            |tx, req| {
+                let mut got: Vec<(u32, u32)> = receipts.to_vec();
+                if got.is_empty() {
+                    got = req
+                        .lines
+                        .iter()
+                        .filter(|l| l.received < l.quantity)
+                        .map(|l| (l.position, l.quantity - l.received))
+                        .collect();
                 }
-                tx.execute(
+                let mut detail = Vec::new();
+                for (position, qty) in got {
+                    let line = req.line(position).ok_or_else(|| {
+                        Error::InvalidInput(format!("Requisition {} has no line {position}.", req.number))
+                    })?;
+                    let received: u32 = tx.query_row(
+                        "SELECT received FROM requisition_lines WHERE requisition_id = ?1 AND position = ?2",
+                        params![req.id, position],
+                        |r| r.get(0),
+                    )?;
+                    if qty == 0 || received + qty > line.quantity {
+                        return Err(Error::InvalidInput(format!(
+                            "Line {position}: {} of {} already received; {qty} more would be too many.",
+                            received, line.quantity
+                        )));
+                    }
+                    tx.execute(
                     "UPDATE requisition_lines SET received = received + ?1 WHERE requisition_id = ?2 AND position = ?3",
                     params![qty, req.id, position],
                 )?;
-                detail.push(json!({ "line": position, "quantity": qty }));
-            }
-            let outstanding: i64 = tx.query_row(
-                "SELECT count(*) FROM requisition_lines WHERE requisition_id = ?1 AND received < quantity",
-                [req.id],
-                |r| r.get(0),
-            )?;
-            let status = if outstanding == 0 { Status::Received } else { Status::PartiallyReceived };
-            tx.execute("UPDATE requisitions SET status = ?1 WHERE id = ?2", params![status.as_str(), req.id])?;
-            Ok((json!({ "lines": detail, "status": status }), ()))
-        })?;
+                    detail.push(json!({ "line": position, "quantity": qty }));
+                }
+                let outstanding: i64 = tx.query_row(
+                    "SELECT count(*) FROM requisition_lines WHERE requisition_id = ?1 AND received < quantity",
+                    [req.id],
+                    |r| r.get(0),
+                )?;
+                let status = if outstanding == 0 { Status::Received } else { Status::PartiallyReceived };
+                tx.execute("UPDATE requisitions SET status = ?1 WHERE id = ?2", params![status.as_str(), req.id])?;
+                Ok((json!({ "lines": detail, "status": status }), ()))
+            },
+        )?;
         self.requisition(number)
     }
 
@@ -302,7 +325,10 @@ impl Store {
             ));
         }
         self.change_requisition(number, actor, "closed", &[Status::Received, Status::PartiallyReceived], |tx, req| {
-            tx.execute("UPDATE requisitions SET status = 'closed', closed_at = ?1 WHERE id = ?2", params![now(), req.id])?;
+            tx.execute(
+                "UPDATE requisitions SET status = 'closed', closed_at = ?1 WHERE id = ?2",
+                params![now(), req.id],
+            )?;
             Ok((json!({ "reason": reason.trim() }), ()))
         })?;
         self.requisition(number)
@@ -313,7 +339,10 @@ impl Store {
         let reason = required(reason, "Say why the requisition is cancelled.")?;
         let open = [Status::Draft, Status::Submitted, Status::Approved, Status::Ordered, Status::PartiallyReceived];
         self.change_requisition(number, actor, "cancelled", &open, |tx, req| {
-            tx.execute("UPDATE requisitions SET status = 'cancelled', closed_at = ?1 WHERE id = ?2", params![now(), req.id])?;
+            tx.execute(
+                "UPDATE requisitions SET status = 'cancelled', closed_at = ?1 WHERE id = ?2",
+                params![now(), req.id],
+            )?;
             Ok((json!({ "reason": reason, "was": req.status }), ()))
         })?;
         self.requisition(number)
@@ -327,4 +356,3 @@ fn required<'a>(text: &'a str, message: &str) -> Result<&'a str> {
     }
     Ok(t)
 }
-

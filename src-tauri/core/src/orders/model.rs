@@ -181,9 +181,9 @@ impl std::str::FromStr for AttachmentKind {
             AttachmentKind::Other,
         ];
         let wanted = s.trim().to_lowercase().replace('-', "_");
-        all.into_iter()
-            .find(|k| k.as_str() == wanted)
-            .ok_or_else(|| format!("'{s}' is not a kind of attachment; use quote, price_list, memo, receipt, invoice or other"))
+        all.into_iter().find(|k| k.as_str() == wanted).ok_or_else(|| {
+            format!("'{s}' is not a kind of attachment; use quote, price_list, memo, receipt, invoice or other")
+        })
     }
 }
 

@@ -35,7 +35,11 @@ enum Token {
 }
 
 fn parse(pattern: &str) -> Result<Vec<Token>> {
-    let bad = |why: String| Error::InvalidInput(format!("The numbering pattern '{pattern}' {why}. Use tokens such as {{FY}}, {{DEPT}} and {{SEQ:04}}."));
+    let bad = |why: String| {
+        Error::InvalidInput(format!(
+            "The numbering pattern '{pattern}' {why}. Use tokens such as {{FY}}, {{DEPT}} and {{SEQ:04}}."
+        ))
+    };
     let mut tokens = Vec::new();
     let mut rest = pattern;
     let mut sequences = 0;

@@ -14,9 +14,8 @@ where
     T::Err: std::fmt::Display,
 {
     let text: String = r.get(i)?;
-    text.parse::<T>().map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.to_string().into())
-    })
+    text.parse::<T>()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.to_string().into()))
 }
 
 fn json_opt<T: serde::de::DeserializeOwned>(r: &Row, i: usize) -> rusqlite::Result<Option<T>> {
@@ -33,7 +32,8 @@ fn date_opt(r: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
 }
 
-const COLUMNS: &str = "id, number, status, fiscal_year, department, requester, requester_phone, deliver_to, date_needed,
+const COLUMNS: &str =
+    "id, number, status, fiscal_year, department, requester, requester_phone, deliver_to, date_needed,
     supplier_id, vendor, purpose, notes, po_number, approved_by, created_at, updated_at, submitted_at, approved_at,
     ordered_at, closed_at";
 
@@ -131,7 +131,13 @@ pub(crate) fn by_id(conn: &Connection, id: i64) -> Result<Requisition> {
     )?;
     req.acknowledgements = stmt
         .query_map([id], |r| {
-            Ok(Acknowledgement { finding_key: r.get(0)?, message: r.get(1)?, by: r.get(2)?, note: r.get(3)?, at: r.get(4)? })
+            Ok(Acknowledgement {
+                finding_key: r.get(0)?,
+                message: r.get(1)?,
+                by: r.get(2)?,
+                note: r.get(3)?,
+                at: r.get(4)?,
+            })
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(req)

@@ -88,11 +88,11 @@ impl Default for PurchasingSettings {
             ],
             account_separator: "-".into(),
             thresholds: Thresholds {
-                micro_purchase: Cents(10_000_00),
-                quotes_above: Cents(10_000_00),
+                micro_purchase: Cents::dollars(10_000),
+                quotes_above: Cents::dollars(10_000),
                 quotes_required: 3,
-                formal_bid: Cents(250_000_00),
-                board_approval: Cents(50_000_00),
+                formal_bid: Cents::dollars(250_000),
+                board_approval: Cents::dollars(50_000),
                 split_window_days: 30,
             },
             approvers: vec![],
@@ -150,7 +150,9 @@ impl PurchasingSettings {
             match parts.get(i).filter(|p| !p.is_empty()) {
                 None if seg.required => missing.push(seg.name.clone()),
                 None => {}
-                Some(p) if seg.digits > 0 && (p.len() != seg.digits as usize || !p.bytes().all(|b| b.is_ascii_digit())) => {
+                Some(p)
+                    if seg.digits > 0 && (p.len() != seg.digits as usize || !p.bytes().all(|b| b.is_ascii_digit())) =>
+                {
                     wrong.push(format!("{} must be {} digits", seg.name, seg.digits))
                 }
                 Some(_) => {}
@@ -224,14 +226,12 @@ mod tests {
     #[test]
     fn defaults_are_valid_and_bad_settings_are_refused() {
         PurchasingSettings::default().validate().unwrap();
-        let mut s = PurchasingSettings::default();
-        s.fiscal_year_start_month = 13;
+        let s = PurchasingSettings { fiscal_year_start_month: 13, ..Default::default() };
         assert!(s.validate().is_err());
         let mut s = PurchasingSettings::default();
         s.thresholds.formal_bid = Cents(1);
         assert!(s.validate().unwrap_err().to_string().contains("formal-bid"));
-        let mut s = PurchasingSettings::default();
-        s.number_pattern = "{FY}".into();
+        let s = PurchasingSettings { number_pattern: "{FY}".into(), ..Default::default() };
         assert!(s.validate().is_err());
     }
 }

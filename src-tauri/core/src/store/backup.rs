@@ -58,13 +58,17 @@ impl Store {
     /// Replaces the whole database with the backup at `src`, after checking it.
     pub fn restore_from(&mut self, src: &Path) -> Result<BackupSummary> {
         let not_backup = |why: String| {
-            Error::InvalidInput(format!("{} is not a coopdesk backup this version can restore: {why}. Nothing was changed.", src.display()))
+            Error::InvalidInput(format!(
+                "{} is not a coopdesk backup this version can restore: {why}. Nothing was changed.",
+                src.display()
+            ))
         };
         if !src.is_file() {
             return Err(not_backup("there is no such file".into()));
         }
-        let source = Connection::open_with_flags(src, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(|e| not_backup(e.to_string()))?;
+        let source =
+            Connection::open_with_flags(src, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|e| not_backup(e.to_string()))?;
         let app_id: i32 =
             source.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|e| not_backup(e.to_string()))?;
         if app_id != APPLICATION_ID {

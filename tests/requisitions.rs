@@ -1,0 +1,134 @@
+//! The requisition flow scripted through the headless command line, against
+//! the bundled sample catalogue: from a new draft to a closed order, with the
+//! policy, exports, backup and restore, and tampering found.
+
+use crate::util::*;
+use serde_json::Value;
+
+fn ok(db: &std::path::Path, args: &[&str]) -> String {
+    let out = coopdesk(db, args);
+    assert!(out.status.success(), "coopdesk {args:?} failed: {}{}", stdout(&out), stderr(&out));
+    stdout(&out)
+}
+
+fn json(db: &std::path::Path, args: &[&str]) -> Value {
+    serde_json::from_str(&ok(db, args)).unwrap()
+}
+
+#[test]
+fn a_clerk_scripts_a_requisition_from_draft_to_closed() {
+    let s = Scratch::new();
+    let db = s.db();
+    ok(&db, &["load-sample"]);
+    ok(
+        &db,
+        &["agency", "set", "--name", "Escambia Harbor County", "--type", "county", "--state", "FL", "--zip", "32502"],
+    );
+    ok(&db, &["purchasing", "add-approver", "Pat Lee", "--title", "Director of Public Works", "--limit", "50000"]);
+    ok(&db, &["purchasing", "operator", "Dana Reyes"]);
+
+    let hits = json(&db, &["search", "ups battery", "--eligible", "--json", "--limit", "5"]);
+    let hit = &hits["hits"][0];
+    let item = hit["item_id"].as_str().unwrap();
+    let contract = json(&db, &["contract", hit["contract_id"].as_str().unwrap(), "--json"]);
+    let coop = contract["cooperative"]["id"].as_str().unwrap();
+    ok(&db, &["agency", "add-membership", coop, "--signed", "2024-07-01"]);
+
+    let number = ok(
+        &db,
+        &[
+            "req",
+            "new",
+            "--department",
+            "PW",
+            "--requester",
+            "Dana Reyes",
+            "--phone",
+            "850-555-0142",
+            "--deliver-to",
+            "911 Centre, 2 Harbor Way",
+            "--needed",
+            &(chrono::Local::now().date_naive() + chrono::Duration::days(14)).to_string(),
+            "--purpose",
+            "Replace the 911 centre's UPS batteries",
+        ],
+    );
+    let number = number.trim();
+    assert!(number.contains("-PW-0001"), "{number}");
+    let added = ok(&db, &["req", "add", number, item, "--qty", "40", "--account", "100-210-01-5230"]);
+    assert!(added.starts_with("Line 1: 40 x"), "{added}");
+
+    // A bad account string is an error that blocks submission.
+    ok(&db, &["req", "line", number, "1", "--account", "100-210"]);
+    let blocked = coopdesk(&db, &["req", "submit", number]);
+    assert!(!blocked.status.success());
+    assert!(stderr(&blocked).contains("account string '100-210' is missing program, object"), "{}", stderr(&blocked));
+    ok(&db, &["req", "line", number, "1", "--account", "100-210-01-5230"]);
+
+    let view = json(&db, &["req", "show", number, "--json"]);
+    assert_eq!(view["ready"], true, "{}", view["findings"]);
+    assert_eq!(view["requisition"]["lines"][0]["evidence"]["feed_id"], "coopdesk-sample");
+    let text = ok(&db, &["req", "show", number]);
+    assert!(text.contains("To be approved by Pat Lee") && text.contains("History:"), "{text}");
+
+    ok(&db, &["req", "submit", number]);
+    ok(&db, &["req", "approve", number, "--approver", "Pat Lee"]);
+    ok(&db, &["req", "order", number, "--po", "PO-27-0419"]);
+    assert!(ok(&db, &["req", "receive", number, "1:10"]).contains("partially received"));
+    assert!(ok(&db, &["req", "receive", number]).contains("now received"));
+    ok(&db, &["req", "close", number]);
+
+    let list = json(&db, &["req", "list", "--status", "closed", "--json"]);
+    assert_eq!(list["requisitions"][0]["number"], number);
+    let history = view_history(&db, number);
+    assert_eq!(
+        history,
+        [
+            "created",
+            "line_added",
+            "line_changed",
+            "line_changed",
+            "submitted",
+            "approved",
+            "ordered",
+            "received",
+            "received",
+            "closed"
+        ]
+    );
+    let entries = json(&db, &["req", "show", number, "--json"]);
+    assert!(entries["history"].as_array().unwrap().iter().all(|e| e["actor"] == "Dana Reyes"));
+
+    let csv_path = s.path("export.csv");
+    ok(&db, &["req", "export", number, "--out", csv_path.to_str().unwrap()]);
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    assert!(csv.lines().nth(1).unwrap().starts_with(&format!("{number},closed,PW,Dana Reyes")), "{csv}");
+
+    assert!(ok(&db, &["req", "verify-history"]).contains("History verified: 10 entries over 1 requisitions"));
+    let backup = s.path("backup.sqlite3");
+    assert!(ok(&db, &["backup", backup.to_str().unwrap()]).contains("Backed up 1 requisitions"));
+
+    // An edit made behind the app's back is found, and the backup undoes it.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute("UPDATE requisition_lines SET quantity = 4", []).unwrap();
+    drop(conn);
+    let tampered = coopdesk(&db, &["req", "verify-history"]);
+    assert!(!tampered.status.success());
+    assert!(
+        stderr(&tampered).contains(&format!("requisition {number} was changed outside coopdesk")),
+        "{}",
+        stderr(&tampered)
+    );
+    ok(&db, &["restore", backup.to_str().unwrap()]);
+    ok(&db, &["req", "verify-history"]);
+
+    let not_backup = coopdesk(&db, &["restore", csv_path.to_str().unwrap()]);
+    assert!(
+        stderr(&not_backup).contains("is not a coopdesk backup") && stderr(&not_backup).contains("Nothing was changed")
+    );
+}
+
+fn view_history(db: &std::path::Path, number: &str) -> Vec<String> {
+    let view = json(db, &["req", "show", number, "--json"]);
+    view["history"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap().to_owned()).collect()
+}
