@@ -14,6 +14,22 @@ const COMMANDS: &[&str] = &[
     "feed_remove",
     "sync_now",
     "sync_cancel",
+    "purchasing_get",
+    "purchasing_set",
+    "req_list",
+    "req_create",
+    "req_view",
+    "req_update_header",
+    "req_add_item",
+    "req_add_manual",
+    "req_update_line",
+    "req_remove_line",
+    "req_accept_price",
+    "req_attach",
+    "req_remove_attachment",
+    "req_acknowledge",
+    "req_transition",
+    "req_verify_history",
 ];
 
 fn main() {

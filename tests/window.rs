@@ -269,3 +269,152 @@ async fn filters_narrow_the_list_and_the_keyboard_opens_a_contract() {
 
     c.close().await.unwrap();
 }
+
+/// Two items of one supplier on active contracts, the first with a quantity
+/// tier: (sku, tier quantity, tier price in cents) and the second's sku.
+fn two_items_of_one_supplier(db: &std::path::Path) -> ((String, u32, i64), String) {
+    let mut store = coopdesk_core::Store::open(db).unwrap();
+    store.ensure_catalogue().unwrap();
+    drop(store);
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let (sku, supplier, qty, price): (String, String, u32, i64) = conn
+        .query_row(
+            "SELECT i.supplier_sku, c.supplier_id, json_extract(i.price_tiers, '$[0].min_quantity'),
+                    json_extract(i.price_tiers, '$[0].unit_price')
+             FROM items i JOIN contracts c ON c.id = i.contract_id
+             WHERE json_array_length(i.price_tiers) > 0 AND c.term_end > date('now', '+120 days')
+               AND c.term_start <= date('now')
+               AND json_extract(i.price_tiers, '$[0].min_quantity') <= 100
+             ORDER BY i.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    let second: String = conn
+        .query_row(
+            "SELECT i.supplier_sku FROM items i JOIN contracts c ON c.id = i.contract_id
+             WHERE c.supplier_id = ?1 AND i.supplier_sku != ?2 AND c.term_end > date('now', '+120 days')
+             ORDER BY i.id LIMIT 1",
+            [&supplier, &sku],
+            |r| r.get(0),
+        )
+        .unwrap();
+    ((sku, qty, price), second)
+}
+
+async fn open_first_result_for(c: &Client, text: &str) {
+    let input = by_test_id(c, "search-input").await;
+    input.clear().await.unwrap();
+    input.send_keys(text).await.unwrap();
+    wait_text(c, "result-count", |t| t.contains(&format!("“{text}”"))).await;
+    input.send_keys("\u{E007}").await.unwrap();
+    wait_text(c, "contract-detail", |t| t.contains("Contract")).await;
+}
+
+/// Clicks a button inside the newest finding that is still a warning.
+async fn acknowledge_all_warnings(c: &Client) {
+    loop {
+        let notes = c.find_all(Locator::Css("[data-testid='ack-note']")).await.unwrap();
+        let Some(note) = notes.first() else { return };
+        let before = notes.len();
+        note.send_keys("Reviewed by purchasing; buying anyway").await.unwrap();
+        c.find(Locator::Css("[data-testid='ack-button']")).await.unwrap().click().await.unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while c.find_all(Locator::Css("[data-testid='ack-note']")).await.unwrap().len() >= before {
+            assert!(Instant::now() < deadline, "the acknowledgement was not recorded");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_clerk_builds_a_requisition_and_submits_it() {
+    let scratch = Scratch::new();
+    let ((sku, tier_qty, tier_price), second_sku) = two_items_of_one_supplier(&scratch.db());
+    let driver = Driver::start();
+    let c = driver.open_app(&scratch.db()).await;
+    wait_text(&c, "result-count", |t| t == "5,200 items in the catalogue").await;
+
+    // Changes are recorded under the clerk's name, set once in Settings.
+    by_test_id(&c, "settings-toggle").await.click().await.unwrap();
+    by_test_id(&c, "operator-name").await.send_keys("Dana Reyes").await.unwrap();
+    by_test_id(&c, "purchasing-save").await.click().await.unwrap();
+    wait_text(&c, "purchasing-settings", |t| t.contains("Saved.")).await;
+    by_test_id(&c, "settings-toggle").await.click().await.unwrap();
+
+    // Search, open the item, add it to a new requisition for Public Works.
+    open_first_result_for(&c, &sku).await;
+    by_test_id(&c, "add-department").await.send_keys("PW").await.unwrap();
+    by_test_id(&c, "add-button").await.click().await.unwrap();
+    let added = wait_text(&c, "add-message", |t| t.starts_with("Added to")).await;
+    let number = added.trim_start_matches("Added to ").trim_end_matches('.').to_owned();
+    assert!(number.contains("-PW-0001"), "{number}");
+
+    // The second item goes on the same draft by default.
+    open_first_result_for(&c, &second_sku).await;
+    let target = by_test_id(&c, "add-target").await.prop("value").await.unwrap().unwrap_or_default();
+    assert_eq!(target, number);
+    by_test_id(&c, "add-button").await.click().await.unwrap();
+    wait_text(&c, "add-message", |t| t.starts_with("Added to")).await;
+    let badge = wait_text(&c, "cart-badge", |t| t.ends_with("· 2")).await;
+    assert_eq!(badge, format!("{number} · 2"));
+
+    // The requisition: raise the first quantity to its tier.
+    by_test_id(&c, "requisitions-toggle").await.click().await.unwrap();
+    wait_text(&c, "req-number", |t| t.contains(&number)).await;
+    let qty = by_test_id(&c, "line-quantity").await;
+    qty.clear().await.unwrap();
+    qty.send_keys(&format!("{tier_qty}\u{E004}")).await.unwrap();
+    let tier = coopdesk_core::Cents(tier_price).to_string();
+    wait_text(&c, "line-unit-price", |t| t == tier).await;
+
+    // Fill the header.
+    for (id, text) in [
+        ("hdr-requester", "Dana Reyes"),
+        ("hdr-phone", "(850) 555-0142"),
+        ("hdr-deliver-to", "911 Centre, 2 Harbor Way"),
+        ("hdr-purpose", "Replace the 911 centre's UPS batteries"),
+    ] {
+        by_test_id(&c, id).await.send_keys(text).await.unwrap();
+    }
+    let needed = (chrono::Local::now().date_naive() + chrono::Duration::days(14)).to_string();
+    let date = by_test_id(&c, "hdr-needed").await;
+    c.execute(
+        "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
+        vec![serde_json::to_value(&date).unwrap(), json!(needed)],
+    )
+    .await
+    .unwrap();
+    by_test_id(&c, "hdr-save").await.click().await.unwrap();
+    wait_text(&c, "req-history", |t| t.contains("header changed")).await;
+
+    // The account strings are still blank: the policy says so, and submitting is refused.
+    let findings = wait_text(&c, "req-findings", |t| t.contains("account string")).await;
+    assert!(findings.contains("Line 1: the account string (blank) is missing fund"), "{findings}");
+    assert!(findings.contains("No approver in Settings may approve"), "{findings}");
+    screenshot(&c, "06-requisition-findings.png").await;
+    by_test_id(&c, "submit-button").await.click().await.unwrap();
+    let refused = wait_text(&c, "req-error", |t| !t.is_empty()).await;
+    assert!(refused.contains("cannot go forward yet"), "{refused}");
+
+    for line in 0..2 {
+        let accounts = c.find_all(Locator::Css("[data-testid='line-account']")).await.unwrap();
+        accounts[line].send_keys("100-210-01-5230\u{E004}").await.unwrap();
+        wait_text(&c, "req-history", |t| t.matches("line changed").count() >= 2 + line).await;
+    }
+    wait_text(&c, "req-findings", |t| !t.contains("account string")).await;
+    acknowledge_all_warnings(&c).await;
+    by_test_id(&c, "submit-button").await.click().await.unwrap();
+    wait_text(&c, "req-status", |t| t == "Submitted").await;
+    screenshot(&c, "07-requisition-submitted.png").await;
+    c.close().await.unwrap();
+    drop(driver);
+
+    let store = coopdesk_core::Store::open(&scratch.db()).unwrap();
+    let req = store.requisition(&number).unwrap();
+    assert_eq!(req.status, coopdesk_core::orders::Status::Submitted);
+    assert_eq!((req.lines[0].quantity, req.lines[0].unit_price.0), (tier_qty, tier_price));
+    assert_eq!(req.header.requester, "Dana Reyes");
+    assert!(req.acknowledgements.iter().all(|a| a.by == "Dana Reyes"));
+    assert!(store.verify_history().unwrap().problems.is_empty());
+}

@@ -4,6 +4,7 @@
 
 mod commands;
 mod ipc_error;
+mod requisition_commands;
 mod state;
 
 use state::AppState;
@@ -33,6 +34,22 @@ pub fn run(db_path: coopdesk_core::Result<PathBuf>) {
             commands::feed_remove,
             commands::sync_now,
             commands::sync_cancel,
+            requisition_commands::purchasing_get,
+            requisition_commands::purchasing_set,
+            requisition_commands::req_list,
+            requisition_commands::req_create,
+            requisition_commands::req_view,
+            requisition_commands::req_update_header,
+            requisition_commands::req_add_item,
+            requisition_commands::req_add_manual,
+            requisition_commands::req_update_line,
+            requisition_commands::req_remove_line,
+            requisition_commands::req_accept_price,
+            requisition_commands::req_attach,
+            requisition_commands::req_remove_attachment,
+            requisition_commands::req_acknowledge,
+            requisition_commands::req_transition,
+            requisition_commands::req_verify_history,
         ])
         .run(tauri::generate_context!("tauri.conf.json"))
         .expect("the coopdesk window could not be started");

@@ -6,6 +6,7 @@
 
 use crate::ipc_error::IpcError;
 use coopdesk_core::sync::{sync_all, FeedOutcome, Progress, SyncOptions};
+use coopdesk_core::orders::RequisitionView;
 use coopdesk_core::Store;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -80,6 +81,20 @@ impl AppState {
         })
         .await
         .map_err(|_| IpcError::internal("that request"))?
+    }
+
+    /// Runs a change to requisition `number` as the operator named in the
+    /// settings, then answers with the requisition as the screen shows it.
+    pub async fn change_requisition<T, F>(&self, number: String, f: F) -> Result<RequisitionView, IpcError>
+    where
+        F: FnOnce(&mut Store, &str) -> coopdesk_core::Result<T> + Send + 'static,
+    {
+        self.with_store(move |store| {
+            let by = store.operator()?;
+            f(store, &by)?;
+            store.review_requisition(&number, chrono::Local::now().date_naive())
+        })
+        .await
     }
 
     /// Syncs every followed feed now, reporting progress.

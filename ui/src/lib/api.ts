@@ -234,6 +234,230 @@ export interface FeedSyncResult {
   error: { code: string; message: string } | null;
 }
 
+// ---- Requisitions ---------------------------------------------------------
+
+export type ReqStatus =
+  | "draft"
+  | "submitted"
+  | "approved"
+  | "ordered"
+  | "partially_received"
+  | "received"
+  | "closed"
+  | "cancelled";
+
+export interface ReqHeader {
+  department: string;
+  requester: string;
+  requester_phone: string;
+  deliver_to: string;
+  /** YYYY-MM-DD */
+  date_needed: string | null;
+  purpose: string;
+  notes: string;
+}
+
+export interface Evidence {
+  item: ItemDetail["item"];
+  contract: ContractDetail["contract"];
+  cooperative: { id: string; name: string };
+  supplier_name: string;
+  contract_version: string;
+  document_sha256: string | null;
+  feed_id: string;
+  feed_sequence: number;
+  feed_applied_at: string;
+  captured_at: string;
+}
+
+export interface ReqLine {
+  position: number;
+  item_id: string | null;
+  quantity: number;
+  received: number;
+  unit: string;
+  description: string;
+  supplier_sku: string;
+  manufacturer_part: string;
+  unit_price: Cents;
+  account: string;
+  tax_exempt: boolean;
+  vendor: string | null;
+  evidence: Evidence | null;
+}
+
+export type AttachmentKind = "quote" | "price_list" | "memo" | "receipt" | "invoice" | "other";
+
+export interface Attachment {
+  id: number;
+  sha256: string;
+  size: number;
+  file_name: string;
+  media_type: string;
+  kind: AttachmentKind;
+  vendor: string | null;
+  amount: Cents | null;
+  quoted_on: string | null;
+  note: string;
+  added_at: string;
+}
+
+export interface Acknowledgement {
+  finding_key: string;
+  message: string;
+  by: string;
+  note: string;
+  at: string;
+}
+
+export interface Requisition {
+  id: number;
+  number: string;
+  status: ReqStatus;
+  fiscal_year: number;
+  header: ReqHeader;
+  supplier_id: string | null;
+  vendor: { name: string; address: Address; phone: string | null; email: string | null } | null;
+  po_number: string | null;
+  approved_by: string | null;
+  created_at: string;
+  updated_at: string;
+  submitted_at: string | null;
+  approved_at: string | null;
+  ordered_at: string | null;
+  closed_at: string | null;
+  lines: ReqLine[];
+  attachments: Attachment[];
+  acknowledgements: Acknowledgement[];
+}
+
+export type Severity = "error" | "warning" | "info";
+
+export interface Finding {
+  key: string;
+  severity: Severity;
+  message: string;
+  line: number | null;
+  acknowledged: Acknowledgement | null;
+}
+
+export interface LineState {
+  position: number;
+  extended: Cents;
+  current_unit_price: Cents | null;
+  item_gone: boolean;
+  price_changed: boolean;
+  list_extended: Cents | null;
+}
+
+export interface HistoryEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  detail: unknown;
+  state_hash: string;
+  hash: string;
+}
+
+export interface RequisitionView {
+  requisition: Requisition;
+  lines: LineState[];
+  total: Cents;
+  off_contract_total: Cents;
+  list_total: Cents;
+  saving: Cents;
+  findings: Finding[];
+  ready: boolean;
+  history: HistoryEntry[];
+}
+
+export interface ReqListFilter {
+  status?: ReqStatus | null;
+  department?: string | null;
+  supplier?: string | null;
+  from?: string | null;
+  to?: string | null;
+}
+
+export interface RequisitionSummary {
+  number: string;
+  status: ReqStatus;
+  department: string;
+  requester: string;
+  vendor: string | null;
+  supplier_id: string | null;
+  date_needed: string | null;
+  created_at: string;
+  lines: number;
+  total: Cents;
+}
+
+export interface RequisitionList {
+  requisitions: RequisitionSummary[];
+  total: Cents;
+}
+
+export interface ManualLine {
+  description: string;
+  unit: string;
+  quantity: number;
+  unit_price: Cents;
+  vendor: string;
+  supplier_sku: string;
+  manufacturer_part: string;
+  account: string;
+  tax_exempt: boolean;
+}
+
+export interface LineEdit {
+  quantity?: number | null;
+  account?: string | null;
+  tax_exempt?: boolean | null;
+  description?: string | null;
+  unit_price?: Cents | null;
+}
+
+export interface NewAttachment {
+  file_name: string;
+  kind: AttachmentKind;
+  quote: { vendor: string | null; amount: Cents | null; quoted_on: string | null };
+  note: string;
+}
+
+export type Transition =
+  | { action: "submit" }
+  | { action: "return_to_draft"; reason: string }
+  | { action: "approve"; approver: string }
+  | { action: "order"; po_number: string }
+  | { action: "receive"; receipts: [number, number][] }
+  | { action: "close"; reason: string }
+  | { action: "cancel"; reason: string };
+
+export interface PurchasingSettings {
+  number_pattern: string;
+  fiscal_year_start_month: number;
+  account_segments: { name: string; digits: number; required: boolean }[];
+  account_separator: string;
+  thresholds: {
+    micro_purchase: Cents;
+    quotes_above: Cents;
+    quotes_required: number;
+    formal_bid: Cents;
+    board_approval: Cents;
+    split_window_days: number;
+  };
+  approvers: { name: string; title: string; limit: Cents | null }[];
+  operator: string;
+}
+
+export interface HistoryReport {
+  entries: number;
+  requisitions: number;
+  head: string;
+  problems: string[];
+}
+
 /** An error from the backend: a stable code and a message for the clerk. */
 export class ApiError extends Error {
   readonly code: string;
@@ -300,4 +524,27 @@ export const api = {
   syncNow: (onProgress: (p: SyncProgress) => void) =>
     call<FeedSyncResult[]>("sync_now", { onProgress: makeChannel(onProgress) }),
   syncCancel: () => call<void>("sync_cancel"),
+
+  purchasingGet: () => call<PurchasingSettings>("purchasing_get"),
+  purchasingSet: (settings: PurchasingSettings) => call<void>("purchasing_set", { settings }),
+  reqList: (filter: ReqListFilter) => call<RequisitionList>("req_list", { filter }),
+  reqCreate: (header: ReqHeader) => call<Requisition>("req_create", { header }),
+  reqView: (number: string) => call<RequisitionView>("req_view", { number }),
+  reqUpdateHeader: (number: string, header: ReqHeader) => call<RequisitionView>("req_update_header", { number, header }),
+  reqAddItem: (number: string, itemId: string, quantity: number, account: string | null = null) =>
+    call<RequisitionView>("req_add_item", { number, itemId, quantity, account }),
+  reqAddManual: (number: string, line: ManualLine) => call<RequisitionView>("req_add_manual", { number, line }),
+  reqUpdateLine: (number: string, position: number, edit: LineEdit) =>
+    call<RequisitionView>("req_update_line", { number, position, edit }),
+  reqRemoveLine: (number: string, position: number) => call<RequisitionView>("req_remove_line", { number, position }),
+  reqAcceptPrice: (number: string, position: number) => call<RequisitionView>("req_accept_price", { number, position }),
+  /** `content` is the file's bytes, base64-encoded. */
+  reqAttach: (number: string, attachment: NewAttachment, content: string) =>
+    call<RequisitionView>("req_attach", { number, attachment, content }),
+  reqRemoveAttachment: (number: string, attachmentId: number) =>
+    call<RequisitionView>("req_remove_attachment", { number, attachmentId }),
+  reqAcknowledge: (number: string, key: string, note: string) =>
+    call<RequisitionView>("req_acknowledge", { number, key, note }),
+  reqTransition: (number: string, step: Transition) => call<RequisitionView>("req_transition", { number, step }),
+  reqVerifyHistory: () => call<HistoryReport>("req_verify_history"),
 };

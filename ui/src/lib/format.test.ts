@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCents, formatSaving, plural } from "./format";
+import { centsInput, formatCents, formatSaving, parseCents, plural, statusLabel } from "./format";
 
 describe("formatCents", () => {
   it.each([
@@ -31,5 +31,23 @@ describe("plural", () => {
     expect(plural(1, "item", "items")).toBe("1 item");
     expect(plural(5200, "item", "items")).toBe("5,200 items");
     expect(plural(0, "item", "items")).toBe("0 items");
+  });
+});
+
+describe("money typed by a clerk", () => {
+  it("parses the ways people write amounts", () => {
+    expect(parseCents("1,234.50")).toBe(123450);
+    expect(parseCents("$12")).toBe(1200);
+    expect(parseCents("0.5")).toBe(50);
+    expect(parseCents(".05")).toBe(5);
+    expect(parseCents("")).toBeNull();
+    expect(parseCents("1.234")).toBeNull();
+    expect(parseCents("ten")).toBeNull();
+    expect(centsInput(123450)).toBe("1234.50");
+    expect(centsInput(5)).toBe("0.05");
+  });
+
+  it("labels statuses", () => {
+    expect(statusLabel("partially_received")).toBe("Partially received");
   });
 });

@@ -55,3 +55,38 @@ export function ago(iso: string | null, now: Date = new Date()): string {
   const days = Math.round(hours / 24);
   return `${days} days ago`;
 }
+
+/**
+ * "1,234.50", "$12", "0.5" -> cents; null when it is not an amount. More
+ * than two decimals is refused rather than rounded, as the core does.
+ */
+export function parseCents(text: string): number | null {
+  const t = text.trim().replace(/^\$/, "").replace(/,/g, "");
+  const m = /^(\d*)(?:\.(\d{0,2}))?$/.exec(t);
+  if (!m || (m[1] === "" && (m[2] ?? "") === "")) return null;
+  const whole = m[1] === "" ? 0 : Number(m[1]);
+  const frac = Number((m[2] ?? "").padEnd(2, "0"));
+  return whole * 100 + frac;
+}
+
+/** Cents as a plain decimal for an input field: 123450 -> "1234.50". */
+export function centsInput(cents: number | null): string {
+  if (cents === null) return "";
+  return `${Math.trunc(cents / 100)}.${String(Math.abs(cents % 100)).padStart(2, "0")}`;
+}
+
+const STATUS_LABELS: Record<string, string> = {
+  draft: "Draft",
+  submitted: "Submitted",
+  approved: "Approved",
+  ordered: "Ordered",
+  partially_received: "Partially received",
+  received: "Received",
+  closed: "Closed",
+  cancelled: "Cancelled",
+};
+
+/** "partially_received" -> "Partially received" */
+export function statusLabel(status: string): string {
+  return STATUS_LABELS[status] ?? status;
+}

@@ -15,6 +15,20 @@ use rusqlite::params;
 use serde::Serialize;
 use serde_json::json;
 
+/// A step in a requisition's journey, as the app asks for it.
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Transition {
+    Submit,
+    ReturnToDraft { reason: String },
+    Approve { approver: String },
+    Order { po_number: String },
+    /// `(line, quantity)` pairs; none means everything outstanding.
+    Receive { receipts: Vec<(u32, u32)> },
+    Close { reason: String },
+    Cancel { reason: String },
+}
+
 /// A requisition with everything the requisition screen shows beside it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RequisitionView {
@@ -176,6 +190,19 @@ impl Store {
                 _ => f.message.trim_end_matches('.').to_owned(),
             })
             .collect())
+    }
+
+    /// Takes one step of the journey.
+    pub fn transition(&mut self, number: &str, step: &Transition, actor: &str, today: NaiveDate) -> Result<Requisition> {
+        match step {
+            Transition::Submit => self.submit(number, actor, today),
+            Transition::ReturnToDraft { reason } => self.return_to_draft(number, reason, actor),
+            Transition::Approve { approver } => self.approve(number, approver, actor, today),
+            Transition::Order { po_number } => self.mark_ordered(number, po_number, actor),
+            Transition::Receive { receipts } => self.receive(number, receipts, actor),
+            Transition::Close { reason } => self.close(number, reason, actor),
+            Transition::Cancel { reason } => self.cancel(number, reason, actor),
+        }
     }
 
     /// Sends a draft for approval: refused while policy errors remain or

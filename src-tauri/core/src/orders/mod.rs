@@ -22,7 +22,7 @@ pub mod settings;
 
 pub use editing::{AttachOutcome, LineEdit, ManualLine, NewAttachment};
 pub use history::{HistoryEntry, HistoryReport};
-pub use lifecycle::RequisitionView;
+pub use lifecycle::{RequisitionView, Transition};
 pub use model::*;
 pub use read::{ListFilter, RequisitionList, RequisitionSummary};
 pub use settings::{AccountSegment, Approver, PurchasingSettings, Thresholds};

@@ -185,6 +185,17 @@ impl Store {
         }
     }
 
+    /// The name the app records changes under: the operator in the settings.
+    pub fn operator(&self) -> Result<String> {
+        let name = self.purchasing_settings()?.operator;
+        if name.trim().is_empty() {
+            return Err(Error::InvalidInput(
+                "Set your name in Settings > Purchasing first: every change to a requisition is recorded under it.".into(),
+            ));
+        }
+        Ok(name.trim().to_owned())
+    }
+
     pub fn set_purchasing_settings(&mut self, settings: &PurchasingSettings) -> Result<()> {
         settings.validate()?;
         let json = serde_json::to_string(settings).expect("settings serialise");

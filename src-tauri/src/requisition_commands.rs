@@ -1,0 +1,147 @@
+//! Commands of the requisition screens and Settings > Purchasing: each a thin
+//! adapter over `coopdesk_core::orders`. Changes are made as the operator
+//! named in the settings and answer with the refreshed requisition.
+
+use crate::ipc_error::IpcError;
+use crate::state::AppState;
+use base64::Engine;
+use coopdesk_core::orders::*;
+use coopdesk_core::{Error, Store};
+use tauri::State;
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+#[tauri::command]
+pub async fn purchasing_get(state: State<'_, AppState>) -> Result<PurchasingSettings, IpcError> {
+    state.with_store(|store| store.purchasing_settings()).await
+}
+
+#[tauri::command]
+pub async fn purchasing_set(state: State<'_, AppState>, settings: PurchasingSettings) -> Result<(), IpcError> {
+    state.with_store(move |store| store.set_purchasing_settings(&settings)).await
+}
+
+#[tauri::command]
+pub async fn req_list(state: State<'_, AppState>, filter: ListFilter) -> Result<RequisitionList, IpcError> {
+    state.with_store(move |store| store.requisitions(&filter)).await
+}
+
+#[tauri::command]
+pub async fn req_create(state: State<'_, AppState>, header: Header) -> Result<Requisition, IpcError> {
+    state.with_store(move |store: &mut Store| store.create_requisition(&header, &store.operator()?)).await
+}
+
+#[tauri::command]
+pub async fn req_view(state: State<'_, AppState>, number: String) -> Result<RequisitionView, IpcError> {
+    state.with_store(move |store| store.review_requisition(&number, today())).await
+}
+
+#[tauri::command]
+pub async fn req_update_header(
+    state: State<'_, AppState>,
+    number: String,
+    header: Header,
+) -> Result<RequisitionView, IpcError> {
+    state.change_requisition(number.clone(), move |store, by| store.update_header(&number, &header, by)).await
+}
+
+#[tauri::command]
+pub async fn req_add_item(
+    state: State<'_, AppState>,
+    number: String,
+    item_id: String,
+    quantity: u32,
+    account: Option<String>,
+) -> Result<RequisitionView, IpcError> {
+    state
+        .change_requisition(number.clone(), move |store, by| {
+            store.add_item(&number, &item_id, quantity, account.as_deref(), by)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn req_add_manual(
+    state: State<'_, AppState>,
+    number: String,
+    line: ManualLine,
+) -> Result<RequisitionView, IpcError> {
+    state.change_requisition(number.clone(), move |store, by| store.add_manual_line(&number, &line, by)).await
+}
+
+#[tauri::command]
+pub async fn req_update_line(
+    state: State<'_, AppState>,
+    number: String,
+    position: u32,
+    edit: LineEdit,
+) -> Result<RequisitionView, IpcError> {
+    state.change_requisition(number.clone(), move |store, by| store.update_line(&number, position, &edit, by)).await
+}
+
+#[tauri::command]
+pub async fn req_remove_line(
+    state: State<'_, AppState>,
+    number: String,
+    position: u32,
+) -> Result<RequisitionView, IpcError> {
+    state.change_requisition(number.clone(), move |store, by| store.remove_line(&number, position, by)).await
+}
+
+#[tauri::command]
+pub async fn req_accept_price(
+    state: State<'_, AppState>,
+    number: String,
+    position: u32,
+) -> Result<RequisitionView, IpcError> {
+    state.change_requisition(number.clone(), move |store, by| store.accept_current_price(&number, position, by)).await
+}
+
+/// The file arrives base64-encoded inside the JSON message.
+#[tauri::command]
+pub async fn req_attach(
+    state: State<'_, AppState>,
+    number: String,
+    attachment: NewAttachment,
+    content: String,
+) -> Result<RequisitionView, IpcError> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(content)
+        .map_err(|_| IpcError::from(Error::InvalidInput("The file could not be read; attach it again.".into())))?;
+    state.change_requisition(number.clone(), move |store, by| store.attach(&number, &attachment, &bytes, by)).await
+}
+
+#[tauri::command]
+pub async fn req_remove_attachment(
+    state: State<'_, AppState>,
+    number: String,
+    attachment_id: i64,
+) -> Result<RequisitionView, IpcError> {
+    state.change_requisition(number.clone(), move |store, by| store.remove_attachment(&number, attachment_id, by)).await
+}
+
+#[tauri::command]
+pub async fn req_acknowledge(
+    state: State<'_, AppState>,
+    number: String,
+    key: String,
+    note: String,
+) -> Result<RequisitionView, IpcError> {
+    state.change_requisition(number.clone(), move |store, by| store.acknowledge(&number, &key, &note, by, today())).await
+}
+
+#[tauri::command]
+pub async fn req_transition(
+    state: State<'_, AppState>,
+    number: String,
+    step: Transition,
+) -> Result<RequisitionView, IpcError> {
+    state.change_requisition(number.clone(), move |store, by| store.transition(&number, &step, by, today())).await
+}
+
+#[tauri::command]
+pub async fn req_verify_history(state: State<'_, AppState>) -> Result<HistoryReport, IpcError> {
+    state.with_store(|store| store.verify_history()).await
+}
