@@ -129,7 +129,9 @@ pub async fn req_acknowledge(
     key: String,
     note: String,
 ) -> Result<RequisitionView, IpcError> {
-    state.change_requisition(number.clone(), move |store, by| store.acknowledge(&number, &key, &note, by, today())).await
+    state
+        .change_requisition(number.clone(), move |store, by| store.acknowledge(&number, &key, &note, by, today()))
+        .await
 }
 
 #[tauri::command]

@@ -5,8 +5,8 @@
 //! keep answering from the current catalogue while it runs.
 
 use crate::ipc_error::IpcError;
-use coopdesk_core::sync::{sync_all, FeedOutcome, Progress, SyncOptions};
 use coopdesk_core::orders::RequisitionView;
+use coopdesk_core::sync::{sync_all, FeedOutcome, Progress, SyncOptions};
 use coopdesk_core::Store;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -81,7 +81,54 @@ impl AgencyProfile {
     }
 }
 
+/// The largest logo accepted; a logo prints at 1.6 cm high.
+pub const MAX_LOGO_BYTES: usize = 2 * 1024 * 1024;
+
+/// The agency's logo for packets: its media type and bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Logo {
+    pub media_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+impl Logo {
+    /// Accepts PNG and JPEG files, judged by their content.
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Logo> {
+        let media_type = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            "image/png"
+        } else if bytes.starts_with(b"\xff\xd8\xff") {
+            "image/jpeg"
+        } else {
+            return Err(Error::InvalidInput("The logo must be a PNG or JPEG image.".into()));
+        };
+        if bytes.len() > MAX_LOGO_BYTES {
+            return Err(Error::InvalidInput("The logo is larger than 2 MB; use a smaller image.".into()));
+        }
+        Ok(Logo { media_type, bytes })
+    }
+}
+
 impl Store {
+    pub fn agency_logo(&self) -> Result<Option<Logo>> {
+        let row: Option<Vec<u8>> =
+            self.conn().query_row("SELECT content FROM agency_logo WHERE id = 1", [], |r| r.get(0)).optional()?;
+        row.map(Logo::from_bytes).transpose()
+    }
+
+    /// Sets (or with `None` removes) the logo printed on packets.
+    pub fn set_agency_logo(&mut self, logo: Option<&Logo>) -> Result<()> {
+        match logo {
+            Some(l) => self.conn().execute(
+                "INSERT INTO agency_logo (id, media_type, content, updated_at) VALUES (1, ?1, ?2, ?3)
+                 ON CONFLICT(id) DO UPDATE SET media_type = excluded.media_type, content = excluded.content,
+                     updated_at = excluded.updated_at",
+                rusqlite::params![l.media_type, l.bytes, Utc::now().to_rfc3339()],
+            )?,
+            None => self.conn().execute("DELETE FROM agency_logo", [])?,
+        };
+        Ok(())
+    }
+
     pub fn agency_profile(&self) -> Result<Option<AgencyProfile>> {
         let text: Option<String> =
             self.conn().query_row("SELECT profile FROM agency_profile WHERE id = 1", [], |r| r.get(0)).optional()?;

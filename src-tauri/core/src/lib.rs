@@ -9,6 +9,7 @@
 //! - [`feed`]: the signed feed manifest and its verification.
 //! - [`sync`]: fetching, verifying and applying a followed feed.
 //! - [`orders`]: requisitions, their evidence, lifecycle and history.
+//! - [`packet`]: the printable requisition packet (PDF).
 //! - [`policy`]: the purchasing policy checked against a requisition (pure).
 //! - [`sample`]: the bundled sample catalogue.
 //! - [`geo`]: ZIP code centroids and distances, offline.
@@ -24,6 +25,7 @@ pub mod geo;
 pub mod model;
 pub mod money;
 pub mod orders;
+pub mod packet;
 pub mod paths;
 pub mod policy;
 pub mod record;

@@ -463,6 +463,7 @@ mod tests {
                 date_needed: Some(d("2026-12-15")),
                 purpose: "911 centre UPS".into(),
                 notes: String::new(),
+                justification: None,
             },
             supplier_id: Some("sup".into()),
             vendor: Some(Vendor { name: "Pelican".into(), ..Vendor::default() }),

@@ -7,6 +7,8 @@ mod apply;
 mod filters;
 // Shared builders for record files and stores.
 mod fixture;
+// Requisition packets read back with pdftotext.
+mod packets;
 // Requisitions: building, policy, lifecycle, evidence, history, backup.
 mod requisitions;
 // The bundled sample catalogue.

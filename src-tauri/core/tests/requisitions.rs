@@ -6,9 +6,9 @@ use coopdesk_core::orders::*;
 use coopdesk_core::record::{Entity, Kind, Scope};
 use coopdesk_core::{Cents, Store};
 
-const CLERK: &str = "Dana Reyes";
+pub const CLERK: &str = "Dana Reyes";
 
-fn today() -> NaiveDate {
+pub fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
@@ -28,7 +28,7 @@ fn catalogue_ops() -> Vec<Op> {
 }
 
 /// A store with the small catalogue, an agency profile and approvers.
-fn ready_store() -> TestStore {
+pub fn ready_store() -> TestStore {
     let mut t = store();
     t.store.apply_records("test", &file(&header("feed-a", 1, Scope::Snapshot, None), &catalogue_ops())[..]).unwrap();
     t.store
@@ -65,7 +65,7 @@ fn ready_store() -> TestStore {
     t
 }
 
-fn header_for(dept: &str) -> Header {
+pub fn header_for(dept: &str) -> Header {
     Header {
         department: dept.into(),
         requester: CLERK.into(),
@@ -74,6 +74,7 @@ fn header_for(dept: &str) -> Header {
         date_needed: Some(today() + chrono::Duration::days(21)),
         purpose: "Replace the 911 centre's UPS batteries".into(),
         notes: String::new(),
+        justification: None,
     }
 }
 

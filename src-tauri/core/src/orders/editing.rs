@@ -189,6 +189,12 @@ impl Store {
             ],
         )?;
         let id = tx.last_insert_rowid();
+        if let Some(j) = header.justification.as_ref().filter(|j| !j.text.trim().is_empty()) {
+            tx.execute(
+                "UPDATE requisitions SET justification = ?1 WHERE id = ?2",
+                params![serde_json::to_string(j).expect("serialises"), id],
+            )?;
+        }
         history::append(&tx, id, &actor, "created", json!({ "number": number, "header": header }))?;
         let req = read::by_id(&tx, id)?;
         tx.commit()?;
@@ -216,6 +222,18 @@ impl Store {
             if old.date_needed != header.date_needed {
                 changed.insert("date_needed".into(), json!({ "was": old.date_needed, "now": header.date_needed }));
             }
+            let justification = header
+                .justification
+                .as_ref()
+                .map(|j| Justification { kind: j.kind, text: j.text.trim().to_owned() })
+                .filter(|j| !j.text.is_empty());
+            if old.justification != justification {
+                changed.insert("justification".into(), json!({ "was": old.justification, "now": justification }));
+            }
+            tx.execute(
+                "UPDATE requisitions SET justification = ?1 WHERE id = ?2",
+                params![justification.map(|j| serde_json::to_string(&j).expect("serialises")), req.id],
+            )?;
             tx.execute(
                 "UPDATE requisitions SET department = ?1, requester = ?2, requester_phone = ?3, deliver_to = ?4,
                      date_needed = ?5, purpose = ?6, notes = ?7 WHERE id = ?8",

@@ -20,13 +20,25 @@ use serde_json::json;
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Transition {
     Submit,
-    ReturnToDraft { reason: String },
-    Approve { approver: String },
-    Order { po_number: String },
+    ReturnToDraft {
+        reason: String,
+    },
+    Approve {
+        approver: String,
+    },
+    Order {
+        po_number: String,
+    },
     /// `(line, quantity)` pairs; none means everything outstanding.
-    Receive { receipts: Vec<(u32, u32)> },
-    Close { reason: String },
-    Cancel { reason: String },
+    Receive {
+        receipts: Vec<(u32, u32)>,
+    },
+    Close {
+        reason: String,
+    },
+    Cancel {
+        reason: String,
+    },
 }
 
 /// A requisition with everything the requisition screen shows beside it.
@@ -193,7 +205,13 @@ impl Store {
     }
 
     /// Takes one step of the journey.
-    pub fn transition(&mut self, number: &str, step: &Transition, actor: &str, today: NaiveDate) -> Result<Requisition> {
+    pub fn transition(
+        &mut self,
+        number: &str,
+        step: &Transition,
+        actor: &str,
+        today: NaiveDate,
+    ) -> Result<Requisition> {
         match step {
             Transition::Submit => self.submit(number, actor, today),
             Transition::ReturnToDraft { reason } => self.return_to_draft(number, reason, actor),

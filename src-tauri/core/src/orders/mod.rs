@@ -25,7 +25,7 @@ pub use history::{HistoryEntry, HistoryReport};
 pub use lifecycle::{RequisitionView, Transition};
 pub use model::*;
 pub use read::{ListFilter, RequisitionList, RequisitionSummary};
-pub use settings::{AccountSegment, Approver, PurchasingSettings, Thresholds};
+pub use settings::{AccountSegment, Approver, PurchasingSettings, Signatories, Signer, Thresholds};
 
 use crate::error::{Error, Result};
 use crate::store::Store;

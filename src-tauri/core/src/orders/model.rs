@@ -84,6 +84,32 @@ pub struct Vendor {
     pub identifiers: Vec<Identifier>,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JustificationKind {
+    SoleSource,
+    Emergency,
+    Other,
+}
+
+impl JustificationKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            JustificationKind::SoleSource => "sole source",
+            JustificationKind::Emergency => "emergency",
+            JustificationKind::Other => "other",
+        }
+    }
+}
+
+/// Why a purchase is made the way it is, when the policy alone does not
+/// explain it: printed on its own page of the packet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Justification {
+    pub kind: JustificationKind,
+    pub text: String,
+}
+
 /// The fields a clerk types into the requisition's header.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Header {
@@ -94,6 +120,10 @@ pub struct Header {
     pub date_needed: Option<NaiveDate>,
     pub purpose: String,
     pub notes: String,
+    /// Left out of the serialised state when absent, so the state hashes of
+    /// requisitions recorded before justifications existed still verify.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub justification: Option<Justification>,
 }
 
 /// What the catalogue said about a line's item when it was added: the item,

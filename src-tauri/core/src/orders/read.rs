@@ -35,7 +35,7 @@ fn date_opt(r: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
 const COLUMNS: &str =
     "id, number, status, fiscal_year, department, requester, requester_phone, deliver_to, date_needed,
     supplier_id, vendor, purpose, notes, po_number, approved_by, created_at, updated_at, submitted_at, approved_at,
-    ordered_at, closed_at";
+    ordered_at, closed_at, justification";
 
 fn header_row(r: &Row) -> rusqlite::Result<Requisition> {
     Ok(Requisition {
@@ -51,6 +51,7 @@ fn header_row(r: &Row) -> rusqlite::Result<Requisition> {
             date_needed: date_opt(r, 8)?,
             purpose: r.get(11)?,
             notes: r.get(12)?,
+            justification: json_opt(r, 21)?,
         },
         supplier_id: r.get(9)?,
         vendor: json_opt(r, 10)?,

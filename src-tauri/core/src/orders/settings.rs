@@ -54,6 +54,26 @@ pub struct Thresholds {
     pub split_window_days: u32,
 }
 
+/// A name and title printed under a signature line.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signer {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub title: String,
+}
+
+/// Who signs a packet besides the requester.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signatories {
+    #[serde(default)]
+    pub department_head: Signer,
+    #[serde(default)]
+    pub finance: Signer,
+    #[serde(default)]
+    pub purchasing: Signer,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PurchasingSettings {
     /// Requisition numbering, e.g. `{FY}-{DEPT}-{SEQ:04}`.
@@ -69,6 +89,8 @@ pub struct PurchasingSettings {
     /// recorded under.
     #[serde(default)]
     pub operator: String,
+    #[serde(default)]
+    pub signatories: Signatories,
 }
 
 impl Default for PurchasingSettings {
@@ -97,6 +119,7 @@ impl Default for PurchasingSettings {
             },
             approvers: vec![],
             operator: String::new(),
+            signatories: Signatories::default(),
         }
     }
 }
@@ -190,7 +213,8 @@ impl Store {
         let name = self.purchasing_settings()?.operator;
         if name.trim().is_empty() {
             return Err(Error::InvalidInput(
-                "Set your name in Settings > Purchasing first: every change to a requisition is recorded under it.".into(),
+                "Set your name in Settings > Purchasing first: every change to a requisition is recorded under it."
+                    .into(),
             ));
         }
         Ok(name.trim().to_owned())

@@ -14,12 +14,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0004_agency_profile.sql")),
         M::up(include_str!("migrations/0005_search_vocabulary.sql")),
         M::up(include_str!("migrations/0006_requisitions.sql")),
+        M::up(include_str!("migrations/0007_packets.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {
-    6
+    7
 }
 
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {

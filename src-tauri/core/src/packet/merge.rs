@@ -1,0 +1,162 @@
+//! Appending attachment PDFs to the typeset packet with lopdf, and stamping
+//! the packet's footer on their pages, so that every page of the file says
+//! which requisition it belongs to and which page of how many it is.
+
+use lopdf::{dictionary, Document, Object, ObjectId, Stream};
+
+/// Loads an attachment as a PDF that can be appended: its page count, or
+/// why not, in words for the packet's attachment list.
+pub(super) fn load(bytes: &[u8]) -> Result<(Document, u32), String> {
+    let doc = Document::load_mem(bytes).map_err(|e| format!("not a readable PDF ({e})"))?;
+    if doc.is_encrypted() {
+        return Err("the PDF is password-protected".into());
+    }
+    let pages = doc.get_pages().len() as u32;
+    if pages == 0 {
+        return Err("the PDF has no pages".into());
+    }
+    Ok((doc, pages))
+}
+
+const INHERITED: [&[u8]; 4] = [b"Resources", b"MediaBox", b"CropBox", b"Rotate"];
+
+/// Copies the attributes a page inherits from its page-tree ancestors onto
+/// the page itself, because appending gives it a new parent.
+fn flatten_inherited(doc: &mut Document, page: ObjectId) {
+    let mut missing: Vec<&[u8]> =
+        INHERITED.iter().copied().filter(|k| doc.get_dictionary(page).map(|d| !d.has(k)).unwrap_or(false)).collect();
+    let mut parent =
+        doc.get_dictionary(page).ok().and_then(|d| d.get(b"Parent").ok()).and_then(|p| p.as_reference().ok());
+    let mut found = Vec::new();
+    let mut hops = 0;
+    while let (Some(id), false) = (parent, missing.is_empty()) {
+        hops += 1;
+        if hops > 64 {
+            break;
+        }
+        let Ok(dict) = doc.get_dictionary(id) else { break };
+        missing.retain(|k| match dict.get(k) {
+            Ok(v) => {
+                found.push((k.to_vec(), v.clone()));
+                false
+            }
+            Err(_) => true,
+        });
+        parent = dict.get(b"Parent").ok().and_then(|p| p.as_reference().ok());
+    }
+    if let Ok(dict) = doc.get_dictionary_mut(page) {
+        for (k, v) in found {
+            dict.set(k, v);
+        }
+        if !dict.has(b"MediaBox") {
+            // US Letter, the PDF default when nothing says otherwise.
+            dict.set("MediaBox", vec![0.into(), 0.into(), 612.into(), 792.into()]);
+        }
+    }
+}
+
+/// A PDF string literal: ASCII only, with the delimiters escaped.
+fn literal(text: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() + 2);
+    out.push(b'(');
+    for c in text.chars() {
+        let c = if c.is_ascii() && !c.is_ascii_control() { c } else { '?' };
+        if matches!(c, '(' | ')' | '\\') {
+            out.push(b'\\');
+        }
+        out.push(c as u8);
+    }
+    out.push(b')');
+    out
+}
+
+/// Adds a footer line to a page: its own font resource and content streams
+/// that save and restore the graphics state around the page's own content.
+fn stamp(doc: &mut Document, page: ObjectId, footer: &str) -> lopdf::Result<()> {
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
+    });
+    let (x0, y0) = {
+        let dict = doc.get_dictionary(page)?;
+        let media = dict.get(b"MediaBox").and_then(|m| m.as_array()).cloned().unwrap_or_default();
+        let num = |o: Option<&Object>| o.and_then(|v| v.as_float().ok()).unwrap_or(0.0);
+        (num(media.first()), num(media.get(1)))
+    };
+    let mut text = b"Q q BT /CoopdeskFooter 7 Tf 0.35 g ".to_vec();
+    text.extend(format!("{} {} Td ", x0 + 36.0, y0 + 16.0).as_bytes());
+    text.extend(literal(footer));
+    text.extend(b" Tj ET Q");
+    let before = doc.add_object(Stream::new(dictionary! {}, b"q".to_vec()));
+    let after = doc.add_object(Stream::new(dictionary! {}, text));
+
+    let resources = match doc.get_dictionary(page)?.get(b"Resources") {
+        Ok(Object::Reference(id)) => doc.get_dictionary(*id)?.clone(),
+        Ok(Object::Dictionary(d)) => d.clone(),
+        _ => lopdf::Dictionary::new(),
+    };
+    let mut resources = resources;
+    let mut fonts = match resources.get(b"Font") {
+        Ok(Object::Reference(id)) => doc.get_dictionary(*id)?.clone(),
+        Ok(Object::Dictionary(d)) => d.clone(),
+        _ => lopdf::Dictionary::new(),
+    };
+    fonts.set("CoopdeskFooter", font);
+    resources.set("Font", fonts);
+
+    let dict = doc.get_dictionary_mut(page)?;
+    let mut contents = match dict.get(b"Contents") {
+        Ok(Object::Array(a)) => a.clone(),
+        Ok(other) => vec![other.clone()],
+        Err(_) => vec![],
+    };
+    contents.insert(0, before.into());
+    contents.push(after.into());
+    dict.set("Contents", contents);
+    dict.set("Resources", resources);
+    Ok(())
+}
+
+/// Appends `attachments` (already loaded) to `packet`, stamping each of their
+/// pages with `footer(page_number)`; returns the merged file.
+pub(super) fn append(
+    packet: &[u8],
+    attachments: Vec<Document>,
+    footer: impl Fn(u32) -> String,
+) -> lopdf::Result<Vec<u8>> {
+    let mut base = Document::load_mem(packet)?;
+    let root_pages = base.catalog()?.get(b"Pages")?.as_reference()?;
+    let mut page_number = base.get_pages().len() as u32;
+    for mut doc in attachments {
+        doc.renumber_objects_with(base.max_id + 1);
+        let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+        for &p in &pages {
+            flatten_inherited(&mut doc, p);
+        }
+        let tree: Vec<ObjectId> = doc
+            .objects
+            .iter()
+            .filter(|(_, o)| matches!(o.type_name(), Ok(b"Catalog") | Ok(b"Pages")))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in tree {
+            doc.objects.remove(&id);
+        }
+        for &p in &pages {
+            page_number += 1;
+            doc.get_dictionary_mut(p)?.set("Parent", root_pages);
+            stamp(&mut doc, p, &footer(page_number))?;
+        }
+        base.max_id = base.max_id.max(doc.max_id);
+        base.objects.extend(doc.objects);
+        let kids = base.get_dictionary_mut(root_pages)?;
+        let mut list = kids.get(b"Kids")?.as_array()?.clone();
+        list.extend(pages.iter().map(|&p| Object::Reference(p)));
+        let count = kids.get(b"Count")?.as_i64()? + pages.len() as i64;
+        kids.set("Kids", list);
+        kids.set("Count", count);
+    }
+    base.compress();
+    let mut out = Vec::new();
+    base.save_to(&mut out)?;
+    Ok(out)
+}
