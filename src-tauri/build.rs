@@ -30,6 +30,10 @@ const COMMANDS: &[&str] = &[
     "req_acknowledge",
     "req_transition",
     "req_verify_history",
+    "packet_preview",
+    "packet_print",
+    "packet_save",
+    "print_window",
 ];
 
 fn main() {

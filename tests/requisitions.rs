@@ -99,12 +99,21 @@ fn a_clerk_scripts_a_requisition_from_draft_to_closed() {
     let entries = json(&db, &["req", "show", number, "--json"]);
     assert!(entries["history"].as_array().unwrap().iter().all(|e| e["actor"] == "Dana Reyes"));
 
+    // The packet, printed headless to a file, is recorded in the history.
+    let pdf = s.path("packet.pdf");
+    let printed = ok(&db, &["packet", number, "--out", pdf.to_str().unwrap(), "--paper", "a4"]);
+    assert!(printed.contains("Wrote the packet") && printed.contains("pages, packet "), "{printed}");
+    let text = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Purchase requisition") && text.contains(number) && text.contains("PO-27-0419"), "{text}");
+    assert_eq!(view_history(&db, number).last().unwrap(), "packet_printed");
+
     let csv_path = s.path("export.csv");
     ok(&db, &["req", "export", number, "--out", csv_path.to_str().unwrap()]);
     let csv = std::fs::read_to_string(&csv_path).unwrap();
     assert!(csv.lines().nth(1).unwrap().starts_with(&format!("{number},closed,PW,Dana Reyes")), "{csv}");
 
-    assert!(ok(&db, &["req", "verify-history"]).contains("History verified: 10 entries over 1 requisitions"));
+    assert!(ok(&db, &["req", "verify-history"]).contains("History verified: 11 entries over 1 requisitions"));
     let backup = s.path("backup.sqlite3");
     assert!(ok(&db, &["backup", backup.to_str().unwrap()]).contains("Backed up 1 requisitions"));
 

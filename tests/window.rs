@@ -407,6 +407,15 @@ async fn a_clerk_builds_a_requisition_and_submits_it() {
     by_test_id(&c, "submit-button").await.click().await.unwrap();
     wait_text(&c, "req-status", |t| t == "Submitted").await;
     screenshot(&c, "07-requisition-submitted.png").await;
+
+    // The packet previews in the window, drawn from the real PDF.
+    by_test_id(&c, "packet-preview").await.click().await.unwrap();
+    let shown = wait_text(&c, "packet-message", |t| t.contains("pages")).await;
+    let pages: u32 = shown.split_whitespace().next().unwrap().parse().unwrap();
+    let canvases = c.find_all(Locator::Css("[data-testid='packet-pages'] canvas")).await.unwrap();
+    assert!(pages >= 3 && canvases.len() as u32 == pages, "{shown}: {} canvases", canvases.len());
+    by_test_id(&c, "packet-pages").await.click().await.unwrap();
+    screenshot(&c, "08-packet-preview.png").await;
     c.close().await.unwrap();
     drop(driver);
 

@@ -14,6 +14,7 @@ use std::path::PathBuf;
 pub fn run(db_path: coopdesk_core::Result<PathBuf>) {
     let state = AppState::new(db_path);
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             use tauri::Manager;
             app.state::<AppState>().start();
@@ -50,6 +51,10 @@ pub fn run(db_path: coopdesk_core::Result<PathBuf>) {
             requisition_commands::req_acknowledge,
             requisition_commands::req_transition,
             requisition_commands::req_verify_history,
+            requisition_commands::packet_preview,
+            requisition_commands::packet_print,
+            requisition_commands::packet_save,
+            requisition_commands::print_window,
         ])
         .run(tauri::generate_context!("tauri.conf.json"))
         .expect("the coopdesk window could not be started");

@@ -6,6 +6,8 @@ use crate::ipc_error::IpcError;
 use crate::state::AppState;
 use base64::Engine;
 use coopdesk_core::orders::*;
+use coopdesk_core::packet::{Packet, Paper};
+use tauri::ipc::Response;
 use coopdesk_core::{Error, Store};
 use tauri::State;
 
@@ -141,6 +143,35 @@ pub async fn req_transition(
     step: Transition,
 ) -> Result<RequisitionView, IpcError> {
     state.change_requisition(number.clone(), move |store, by| store.transition(&number, &step, by, today())).await
+}
+
+/// The packet's PDF bytes, for the preview.
+#[tauri::command]
+pub async fn packet_preview(state: State<'_, AppState>, number: String, paper: Paper) -> Result<Response, IpcError> {
+    state.with_store(move |store| store.build_packet(&number, paper, chrono::Utc::now())).await.map(|p| Response::new(p.pdf))
+}
+
+/// The packet's PDF bytes for printing; the printing is recorded.
+#[tauri::command]
+pub async fn packet_print(state: State<'_, AppState>, number: String, paper: Paper) -> Result<Response, IpcError> {
+    state.with_store(move |store: &mut Store| store.print_packet(&number, paper, &store.operator()?)).await.map(|p| Response::new(p.pdf))
+}
+
+#[tauri::command]
+pub async fn packet_save(
+    state: State<'_, AppState>,
+    number: String,
+    paper: Paper,
+    path: std::path::PathBuf,
+) -> Result<Packet, IpcError> {
+    state.with_store(move |store: &mut Store| store.save_packet(&number, paper, &path, &store.operator()?)).await
+}
+
+/// Opens the system print dialog for the window (which shows the packet's
+/// pages when printing).
+#[tauri::command]
+pub fn print_window(window: tauri::WebviewWindow) -> Result<(), IpcError> {
+    window.print().map_err(|_| IpcError::from(Error::InvalidInput("The print dialog could not be opened.".into())))
 }
 
 #[tauri::command]

@@ -36,6 +36,12 @@ pub enum AgencyAction {
         #[arg(long)]
         single_award_prohibited: bool,
     },
+    /// Set the logo printed on packets (a PNG or JPEG file), or --remove it.
+    Logo {
+        file: Option<std::path::PathBuf>,
+        #[arg(long, conflicts_with = "file")]
+        remove: bool,
+    },
     /// Record a membership agreement with a cooperative.
     AddMembership {
         cooperative_id: String,
@@ -106,6 +112,16 @@ pub fn run(store: &mut Store, action: &AgencyAction, out: &mut dyn Write) -> Res
             };
             store.set_agency_profile(&profile)?;
             writeln!(out, "Saved the profile of {}.", profile.name).map_err(stdout_error)
+        }
+        AgencyAction::Logo { file, remove } => {
+            if *remove || file.is_none() {
+                store.set_agency_logo(None)?;
+                return writeln!(out, "Removed the logo.").map_err(stdout_error);
+            }
+            let path = file.as_ref().expect("checked above");
+            let bytes = std::fs::read(path).map_err(|e| Error::Io { what: path.display().to_string(), reason: e.to_string() })?;
+            store.set_agency_logo(Some(&coopdesk_core::agency::Logo::from_bytes(bytes)?))?;
+            writeln!(out, "Saved the logo from {}.", path.display()).map_err(stdout_error)
         }
         AgencyAction::AddMembership { cooperative_id, signed, expires } => {
             let mut p = existing(store)?;

@@ -106,6 +106,19 @@ pub enum Command {
         #[command(subcommand)]
         action: req::PurchasingAction,
     },
+    /// Print a requisition's packet to a PDF file (recorded in its history).
+    Packet {
+        number: String,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+        /// letter (the default) or a4.
+        #[arg(long, default_value = "letter")]
+        paper: coopdesk_core::packet::Paper,
+        #[arg(long, value_name = "NAME")]
+        by: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a backup of the whole database (catalogue, requisitions,
     /// attachments, settings) to one file.
     Backup {
@@ -213,6 +226,26 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
             req::run(&mut store, action, &by, out)
         }
         Command::Purchasing { action } => req::purchasing(&mut store, action, out),
+        Command::Packet { number, out: file, paper, by, json } => {
+            let by = actor(&store, by.as_deref())?;
+            let packet = store.build_packet(number, *paper, chrono::Utc::now())?;
+            req::write_whole_file(file, &packet.pdf)?;
+            store.record_packet(number, &packet, &format!("saved to {}", file.display()), &by)?;
+            if *json {
+                return print_json(out, &packet);
+            }
+            for note in &packet.notes {
+                writeln!(out, "Note: {note}").map_err(stdout_error)?;
+            }
+            writeln!(
+                out,
+                "Wrote the packet for {number} to {} ({} pages, packet {}).",
+                file.display(),
+                packet.pages,
+                packet.short_hash
+            )
+            .map_err(stdout_error)
+        }
         Command::Backup { file, json } => {
             let summary = store.backup_to(file)?;
             if *json {

@@ -27,6 +27,12 @@ pub struct HeaderArgs {
     pub purpose: Option<String>,
     #[arg(long)]
     pub notes: Option<String>,
+    /// Why it is bought this way (printed on its own packet page); "" removes it.
+    #[arg(long)]
+    pub justification: Option<String>,
+    /// sole_source, emergency or other.
+    #[arg(long, default_value = "other", value_parser = ["sole_source", "emergency", "other"])]
+    pub justification_kind: String,
 }
 
 #[derive(Subcommand, Debug)]
@@ -248,6 +254,14 @@ impl HeaderArgs {
         set(&mut h.notes, &self.notes);
         if let Some(d) = &self.needed {
             h.date_needed = Some(date("needed", d)?);
+        }
+        if let Some(text) = &self.justification {
+            let kind = match self.justification_kind.as_str() {
+                "sole_source" => JustificationKind::SoleSource,
+                "emergency" => JustificationKind::Emergency,
+                _ => JustificationKind::Other,
+            };
+            h.justification = (!text.trim().is_empty()).then(|| Justification { kind, text: text.clone() });
         }
         Ok(())
     }
@@ -589,6 +603,14 @@ pub enum PurchasingAction {
     },
     /// Set the name changes are recorded under when no --by is given.
     Operator { name: String },
+    /// Set who signs packets: department-head, finance or purchasing.
+    Signer {
+        #[arg(value_parser = ["department-head", "finance", "purchasing"])]
+        role: String,
+        name: String,
+        #[arg(long, default_value = "")]
+        title: String,
+    },
 }
 
 pub fn purchasing(store: &mut Store, action: &PurchasingAction, out: &mut dyn Write) -> Result<()> {
@@ -641,6 +663,17 @@ pub fn purchasing(store: &mut Store, action: &PurchasingAction, out: &mut dyn Wr
             });
             store.set_purchasing_settings(&s)?;
             writeln!(out, "Saved approver {name}.").map_err(stdout_error)
+        }
+        PurchasingAction::Signer { role, name, title } => {
+            let mut s = store.purchasing_settings()?;
+            let signer = Signer { name: name.trim().to_owned(), title: title.trim().to_owned() };
+            match role.as_str() {
+                "department-head" => s.signatories.department_head = signer,
+                "finance" => s.signatories.finance = signer,
+                _ => s.signatories.purchasing = signer,
+            }
+            store.set_purchasing_settings(&s)?;
+            writeln!(out, "Saved the {role} signer.").map_err(stdout_error)
         }
         PurchasingAction::Operator { name } => {
             let mut s = store.purchasing_settings()?;

@@ -3,6 +3,7 @@
 // backend of their own through `setInvoker`.
 
 import { Channel, invoke } from "@tauri-apps/api/core";
+import { save } from "@tauri-apps/plugin-dialog";
 
 /** Money in integer cents, as the core stores it. */
 export type Cents = number;
@@ -451,6 +452,15 @@ export interface PurchasingSettings {
   operator: string;
 }
 
+export type Paper = "letter" | "a4";
+
+export interface Packet {
+  content_hash: string;
+  short_hash: string;
+  pages: number;
+  notes: string[];
+}
+
 export interface HistoryReport {
   entries: number;
   requisitions: number;
@@ -547,4 +557,20 @@ export const api = {
     call<RequisitionView>("req_acknowledge", { number, key, note }),
   reqTransition: (number: string, step: Transition) => call<RequisitionView>("req_transition", { number, step }),
   reqVerifyHistory: () => call<HistoryReport>("req_verify_history"),
+
+  /** The packet's PDF, for the preview. */
+  packetPreview: (number: string, paper: Paper) => call<ArrayBuffer>("packet_preview", { number, paper }),
+  /** The packet's PDF for printing; the backend records the printing. */
+  packetPrint: (number: string, paper: Paper) => call<ArrayBuffer>("packet_print", { number, paper }),
+  packetSave: (number: string, paper: Paper, path: string) => call<Packet>("packet_save", { number, paper, path }),
+  /** Opens the system print dialog for the window. */
+  printWindow: () => call<void>("print_window"),
+  /** Asks where to save a file; null when the clerk cancels. */
+  chooseSavePath: async (defaultName: string): Promise<string | null> => {
+    try {
+      return await save({ defaultPath: defaultName, filters: [{ name: "PDF", extensions: ["pdf"] }] });
+    } catch (e) {
+      throw toApiError(e);
+    }
+  },
 };

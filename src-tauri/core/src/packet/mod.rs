@@ -208,6 +208,25 @@ impl Store {
         )
     }
 
+    /// Builds the packet, writes it to `path` (beside it first, then renamed,
+    /// so a failure never leaves half a file) and records the saving.
+    pub fn save_packet(&mut self, number: &str, paper: Paper, path: &std::path::Path, actor: &str) -> Result<Packet> {
+        let packet = self.build_packet(number, paper, Utc::now())?;
+        let io = |e: std::io::Error| Error::io(path.display().to_string(), e);
+        let partial = path.with_extension("pdf.partial");
+        std::fs::write(&partial, &packet.pdf).map_err(io)?;
+        std::fs::rename(&partial, path).map_err(io)?;
+        self.record_packet(number, &packet, &format!("saved to {}", path.display()), actor)?;
+        Ok(packet)
+    }
+
+    /// Builds the packet to send to the print dialog, recording the printing.
+    pub fn print_packet(&mut self, number: &str, paper: Paper, actor: &str) -> Result<Packet> {
+        let packet = self.build_packet(number, paper, Utc::now())?;
+        self.record_packet(number, &packet, "sent to the print dialog", actor)?;
+        Ok(packet)
+    }
+
     /// Records in the requisition's history that its packet was printed or
     /// saved, with the packet's hash.
     pub fn record_packet(&mut self, number: &str, packet: &Packet, how: &str, actor: &str) -> Result<()> {
