@@ -8,7 +8,7 @@
 //! Target: a 100-line packet under 150 ms. `docs/performance.md` records
 //! the figures.
 
-use coopdesk_core::orders::{Header, ManualLine, NewAttachment, AttachmentKind, QuoteInfo};
+use coopdesk_core::orders::{AttachmentKind, Header, ManualLine, NewAttachment, QuoteInfo};
 use coopdesk_core::packet::Paper;
 use coopdesk_core::{Cents, Store};
 use std::path::Path;
@@ -53,7 +53,9 @@ fn prepare(db: &Path, lines: usize) -> String {
     };
     for i in 0..lines {
         match items.get(i) {
-            Some(item) => drop(store.add_item(&number, item, 1 + (i % 5) as u32, Some("100-210-01-5230"), "Bench Clerk").unwrap()),
+            Some(item) => {
+                drop(store.add_item(&number, item, 1 + (i % 5) as u32, Some("100-210-01-5230"), "Bench Clerk").unwrap())
+            }
             None => drop(
                 store
                     .add_manual_line(

@@ -30,6 +30,8 @@ const COMMANDS: &[&str] = &[
     "req_acknowledge",
     "req_transition",
     "req_verify_history",
+    "agency_logo_set",
+    "agency_logo_present",
     "packet_preview",
     "packet_print",
     "packet_save",

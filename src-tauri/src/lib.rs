@@ -51,6 +51,8 @@ pub fn run(db_path: coopdesk_core::Result<PathBuf>) {
             requisition_commands::req_acknowledge,
             requisition_commands::req_transition,
             requisition_commands::req_verify_history,
+            requisition_commands::agency_logo_set,
+            requisition_commands::agency_logo_present,
             requisition_commands::packet_preview,
             requisition_commands::packet_print,
             requisition_commands::packet_save,

@@ -5,11 +5,19 @@
 use crate::ipc_error::IpcError;
 use crate::state::AppState;
 use base64::Engine;
+use coopdesk_core::agency::Logo;
 use coopdesk_core::orders::*;
 use coopdesk_core::packet::{Packet, Paper};
-use tauri::ipc::Response;
 use coopdesk_core::{Error, Store};
+use tauri::ipc::Response;
 use tauri::State;
+
+/// Files reach the backend base64-encoded inside the JSON message.
+fn decode(content: &str) -> Result<Vec<u8>, IpcError> {
+    base64::engine::general_purpose::STANDARD
+        .decode(content)
+        .map_err(|_| IpcError::from(Error::InvalidInput("The file could not be read; choose it again.".into())))
+}
 
 fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
@@ -23,6 +31,22 @@ pub async fn purchasing_get(state: State<'_, AppState>) -> Result<PurchasingSett
 #[tauri::command]
 pub async fn purchasing_set(state: State<'_, AppState>, settings: PurchasingSettings) -> Result<(), IpcError> {
     state.with_store(move |store| store.set_purchasing_settings(&settings)).await
+}
+
+/// Sets the logo printed on packets from a base64-encoded PNG or JPEG, or
+/// removes it with `None`.
+#[tauri::command]
+pub async fn agency_logo_set(state: State<'_, AppState>, content: Option<String>) -> Result<(), IpcError> {
+    let logo = match content {
+        Some(c) => Some(Logo::from_bytes(decode(&c)?).map_err(IpcError::from)?),
+        None => None,
+    };
+    state.with_store(move |store| store.set_agency_logo(logo.as_ref())).await
+}
+
+#[tauri::command]
+pub async fn agency_logo_present(state: State<'_, AppState>) -> Result<bool, IpcError> {
+    state.with_store(|store| store.agency_logo().map(|l| l.is_some())).await
 }
 
 #[tauri::command]
@@ -101,7 +125,6 @@ pub async fn req_accept_price(
     state.change_requisition(number.clone(), move |store, by| store.accept_current_price(&number, position, by)).await
 }
 
-/// The file arrives base64-encoded inside the JSON message.
 #[tauri::command]
 pub async fn req_attach(
     state: State<'_, AppState>,
@@ -109,9 +132,7 @@ pub async fn req_attach(
     attachment: NewAttachment,
     content: String,
 ) -> Result<RequisitionView, IpcError> {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(content)
-        .map_err(|_| IpcError::from(Error::InvalidInput("The file could not be read; attach it again.".into())))?;
+    let bytes = decode(&content)?;
     state.change_requisition(number.clone(), move |store, by| store.attach(&number, &attachment, &bytes, by)).await
 }
 
@@ -148,13 +169,19 @@ pub async fn req_transition(
 /// The packet's PDF bytes, for the preview.
 #[tauri::command]
 pub async fn packet_preview(state: State<'_, AppState>, number: String, paper: Paper) -> Result<Response, IpcError> {
-    state.with_store(move |store| store.build_packet(&number, paper, chrono::Utc::now())).await.map(|p| Response::new(p.pdf))
+    state
+        .with_store(move |store| store.build_packet(&number, paper, chrono::Utc::now()))
+        .await
+        .map(|p| Response::new(p.pdf))
 }
 
 /// The packet's PDF bytes for printing; the printing is recorded.
 #[tauri::command]
 pub async fn packet_print(state: State<'_, AppState>, number: String, paper: Paper) -> Result<Response, IpcError> {
-    state.with_store(move |store: &mut Store| store.print_packet(&number, paper, &store.operator()?)).await.map(|p| Response::new(p.pdf))
+    state
+        .with_store(move |store: &mut Store| store.print_packet(&number, paper, &store.operator()?))
+        .await
+        .map(|p| Response::new(p.pdf))
 }
 
 #[tauri::command]

@@ -119,7 +119,8 @@ pub fn run(store: &mut Store, action: &AgencyAction, out: &mut dyn Write) -> Res
                 return writeln!(out, "Removed the logo.").map_err(stdout_error);
             }
             let path = file.as_ref().expect("checked above");
-            let bytes = std::fs::read(path).map_err(|e| Error::Io { what: path.display().to_string(), reason: e.to_string() })?;
+            let bytes = std::fs::read(path)
+                .map_err(|e| Error::Io { what: path.display().to_string(), reason: e.to_string() })?;
             store.set_agency_logo(Some(&coopdesk_core::agency::Logo::from_bytes(bytes)?))?;
             writeln!(out, "Saved the logo from {}.", path.display()).map_err(stdout_error)
         }

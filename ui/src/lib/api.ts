@@ -256,6 +256,7 @@ export interface ReqHeader {
   date_needed: string | null;
   purpose: string;
   notes: string;
+  justification?: { kind: "sole_source" | "emergency" | "other"; text: string } | null;
 }
 
 export interface Evidence {
@@ -450,6 +451,7 @@ export interface PurchasingSettings {
   };
   approvers: { name: string; title: string; limit: Cents | null }[];
   operator: string;
+  signatories: Record<"department_head" | "finance" | "purchasing", { name: string; title: string }>;
 }
 
 export type Paper = "letter" | "a4";
@@ -528,6 +530,9 @@ export const api = {
   itemDetail: (id: string) => call<ItemDetail>("item_detail", { id }),
   agencyGet: () => call<AgencyProfile | null>("agency_get"),
   agencySet: (profile: AgencyProfile) => call<void>("agency_set", { profile }),
+  /** `content`: a PNG or JPEG, base64-encoded; null removes the logo. */
+  agencyLogoSet: (content: string | null) => call<void>("agency_logo_set", { content }),
+  agencyLogoPresent: () => call<boolean>("agency_logo_present"),
   feedsList: () => call<Feed[]>("feeds_list"),
   feedAdd: (id: string, url: string, publicKey: string) => call<Feed>("feed_add", { id, url, publicKey }),
   feedRemove: (id: string) => call<void>("feed_remove", { id }),
