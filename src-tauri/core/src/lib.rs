@@ -2,6 +2,7 @@
 //!
 //! - [`agency`]: the agency's profile, memberships and addenda.
 //! - [`eligibility`]: may this agency use this contract, and why (pure).
+//! - [`emergency`]: incidents, emergency purchasing, vendor sheet, FEMA packet.
 //! - [`model`]: cooperatives, contracts, suppliers, dealers, items.
 //! - [`record`]: the NDJSON record format that feeds and the sample carry.
 //! - [`store`]: the SQLite database, its migrations, and applying records.
@@ -19,6 +20,7 @@
 
 pub mod agency;
 pub mod eligibility;
+pub mod emergency;
 pub mod error;
 pub mod feed;
 pub mod geo;

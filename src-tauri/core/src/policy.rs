@@ -6,9 +6,10 @@
 
 use crate::agency::{in_force, AgencyProfile};
 use crate::eligibility::{evaluate, Verdict};
+use crate::emergency::Incident;
 use crate::model::{Contract, Cooperative};
 use crate::money::Cents;
-use crate::orders::{Acknowledgement, PurchasingSettings, Requisition};
+use crate::orders::{Acknowledgement, Approver, PurchasingSettings, Requisition};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -18,6 +19,9 @@ use std::collections::BTreeMap;
 pub enum Severity {
     Error,
     Warning,
+    /// Emergency documentation still missing: never blocks an emergency
+    /// purchase, and is listed until it is filled in.
+    Gap,
     Info,
 }
 
@@ -59,6 +63,8 @@ pub struct PolicyInput<'a> {
     pub related: &'a [RelatedPurchase],
     pub created_on: NaiveDate,
     pub today: NaiveDate,
+    /// The incident an emergency requisition is bought under.
+    pub incident: Option<&'a Incident>,
 }
 
 /// Whether findings allow the requisition to go forward: no errors, and
@@ -89,7 +95,17 @@ impl Findings<'_> {
 /// information, each in the order of the requisition.
 pub fn check(input: &PolicyInput) -> Vec<Finding> {
     let req = input.requisition;
-    let t = &input.settings.thresholds;
+    let emergency = req.emergency.as_ref().zip(input.incident);
+    // Under an incident its relaxed thresholds apply.
+    let mut t = input.settings.thresholds.clone();
+    if let Some((_, incident)) = emergency {
+        let r = &incident.rules;
+        t.micro_purchase = r.micro_purchase;
+        t.quotes_above = r.quotes_above;
+        t.quotes_required = r.quotes_required;
+        t.formal_bid = r.formal_bid;
+    }
+    let t = &t;
     let mut f = Findings { out: Vec::new(), acks: &req.acknowledgements };
     use Severity::*;
 
@@ -247,7 +263,7 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
                 req.quotes().any(|q| q.quote.vendor.as_deref().is_some_and(|v| v.trim().eq_ignore_ascii_case(vendor)));
             if !quoted {
                 f.push(
-                    Warning,
+                    if emergency.is_some() { Gap } else { Warning },
                     format!("off_contract_quote:{p}"),
                     Some(p),
                     format!(
@@ -262,7 +278,7 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
     let off = req.off_contract_total();
     if off > t.formal_bid {
         f.push(
-            Error,
+            if emergency.is_some() { Warning } else { Error },
             "formal_bid".into(),
             None,
             format!(
@@ -274,7 +290,7 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
         let have = req.quotes().count() as u32;
         if have < t.quotes_required {
             f.push(
-                Error,
+                if emergency.is_some() { Gap } else { Error },
                 "quotes_required".into(),
                 None,
                 format!(
@@ -294,16 +310,17 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
         );
     }
 
-    split_purchase(input, &mut f);
+    if emergency.is_none() {
+        split_purchase(input, &mut f);
+    }
+    if let Some((info, incident)) = emergency {
+        emergency_findings(input, info, incident, &mut f);
+    }
 
     if !req.lines.is_empty() {
-        let able: Vec<&str> = input
-            .settings
-            .approvers
-            .iter()
-            .filter(|a| a.limit.is_none_or(|l| l >= total))
-            .map(|a| a.name.as_str())
-            .collect();
+        let approvers = approvers_for(input.settings, input.incident.filter(|_| emergency.is_some()));
+        let able: Vec<&str> =
+            approvers.iter().filter(|a| a.limit.is_none_or(|l| l >= total)).map(|a| a.name.as_str()).collect();
         if able.is_empty() {
             f.push(
                 Warning,
@@ -323,6 +340,82 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
 
     f.out.sort_by_key(|x| x.severity);
     f.out
+}
+
+/// Who may approve: the incident's approvers for an emergency purchase when
+/// it names any, else the everyday ones.
+pub fn approvers_for<'a>(settings: &'a PurchasingSettings, incident: Option<&'a Incident>) -> &'a [Approver] {
+    match incident {
+        Some(i) if !i.rules.approvers.is_empty() => &i.rules.approvers,
+        _ => &settings.approvers,
+    }
+}
+
+/// The emergency rules: the documentation federal rules ask for, the
+/// waiver's window, and whether each contract covers the order.
+fn emergency_findings(input: &PolicyInput, info: &crate::orders::EmergencyInfo, incident: &Incident, f: &mut Findings) {
+    let req = input.requisition;
+    for (field, asks) in info.docs.missing() {
+        f.push(
+            Severity::Gap,
+            format!("emergency_doc:{field}"),
+            None,
+            format!("Emergency documentation missing: {asks}. Fill it in before the reimbursement packet."),
+        );
+    }
+    if info.project.is_none() {
+        f.push(
+            Severity::Gap,
+            "emergency_doc:project".into(),
+            None,
+            "No FEMA project number yet: charge the purchase to a project once FEMA assigns one.".into(),
+        );
+    }
+    if !incident.waiver_covers(input.created_on) {
+        f.push(
+            Severity::Warning,
+            format!("outside_waiver:{}", incident.waiver_end),
+            None,
+            format!(
+                "Bought on {} outside the procurement waiver of {} ({} to {}): the everyday rules apply to it.",
+                input.created_on, incident.name, incident.waiver_start, incident.waiver_end
+            ),
+        );
+    }
+    let state = input.agency.map(|a| a.address.state.as_str());
+    let mut seen = Vec::new();
+    for (line, facts) in req.lines.iter().zip(input.lines) {
+        let Some(ev) = &line.evidence else { continue };
+        let contract = facts.current_contract.as_ref().map(|(c, _)| c).unwrap_or(&ev.contract);
+        if seen.contains(&contract.id) {
+            continue;
+        }
+        seen.push(contract.id.clone());
+        let amount: i64 = req
+            .lines
+            .iter()
+            .filter(|l| l.evidence.as_ref().is_some_and(|e| e.contract.id == contract.id))
+            .map(|l| l.extended().0)
+            .sum();
+        let geography = match (contract.eligibility.states.is_empty(), state) {
+            (true, _) => "agencies in every state".to_owned(),
+            (false, Some(s)) if contract.eligibility.states.iter().any(|x| x == s) => format!("agencies in {s}"),
+            (false, Some(s)) => format!("only {}, not {s}", contract.eligibility.states.join(", ")),
+            (false, None) => format!("only {}", contract.eligibility.states.join(", ")),
+        };
+        let expires_in_waiver = contract.term_end < incident.waiver_end;
+        f.push(
+            Severity::Info,
+            format!("fema_coverage:{}", contract.id),
+            Some(line.position),
+            format!(
+                "FEMA coverage of contract {}: type — the items are on its price list; geography — {geography}; amount — {} on this order (the catalogue holds no contract ceiling: confirm it fits the contract's maximum){}.",
+                contract.number,
+                crate::money::Cents(amount),
+                if expires_in_waiver { format!("; it expires on {}, during the waiver", contract.term_end) } else { String::new() }
+            ),
+        );
+    }
 }
 
 fn split_purchase(input: &PolicyInput, f: &mut Findings) {
@@ -478,6 +571,7 @@ mod tests {
             lines,
             attachments: vec![],
             acknowledgements: vec![],
+            emergency: None,
         }
     }
 
@@ -659,6 +753,7 @@ mod tests {
                 agency: c.agency.as_ref(),
                 related: &c.related,
                 created_on: d("2026-11-20"),
+                incident: None,
                 today: d(c.today),
             };
             let got: Vec<String> =
@@ -696,6 +791,7 @@ mod tests {
                 agency: Some(&a),
                 related: &[],
                 created_on: d("2026-11-20"),
+                incident: None,
                 today: d("2026-11-22"),
             })
         };
@@ -730,6 +826,7 @@ mod tests {
             agency: Some(&a),
             related: &[],
             created_on: d("2026-11-20"),
+            incident: None,
             today: d("2026-11-22"),
         });
         let f = findings.iter().find(|f| f.key.starts_with("price_changed")).unwrap();

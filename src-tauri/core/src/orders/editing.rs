@@ -143,8 +143,23 @@ impl Store {
 
     /// Starts a draft requisition, numbered from the settings' pattern.
     pub fn create_requisition(&mut self, header: &Header, actor: &str) -> Result<Requisition> {
+        self.create_requisition_for(header, None, actor)
+    }
+
+    /// Starts a draft requisition; under an incident, it is an emergency
+    /// purchase and gets its authorisation number at once.
+    pub fn create_requisition_for(
+        &mut self,
+        header: &Header,
+        incident: Option<i64>,
+        actor: &str,
+    ) -> Result<Requisition> {
         let actor = require_actor(actor)?.to_owned();
         let settings = self.purchasing_settings()?;
+        let incident = incident.map(|id| self.incident(id)).transpose()?;
+        if let Some(i) = incident.as_ref().filter(|i| i.closed_on.is_some()) {
+            return Err(Error::InvalidState(format!("{} is closed: new purchases cannot be made under it.", i.name)));
+        }
         let date = today();
         let ctx = numbering::NumberContext {
             date,
@@ -189,16 +204,105 @@ impl Store {
             ],
         )?;
         let id = tx.last_insert_rowid();
+        if let Some(incident) = &incident {
+            let scope = numbering::scope(&settings.emergency_number_pattern, &ctx)?;
+            let seq: i64 = tx.query_row(
+                "INSERT INTO requisition_sequences (scope, last) VALUES (?1, 1)
+                 ON CONFLICT(scope) DO UPDATE SET last = last + 1 RETURNING last",
+                [&scope],
+                |r| r.get(0),
+            )?;
+            let info = EmergencyInfo {
+                incident_id: incident.id,
+                incident_name: incident.name.clone(),
+                authorization: numbering::render(&settings.emergency_number_pattern, &ctx, seq as u64)?,
+                project: None,
+                docs: EmergencyDocs::default(),
+            };
+            tx.execute(
+                "UPDATE requisitions SET emergency = ?1 WHERE id = ?2",
+                params![serde_json::to_string(&info).expect("serialises"), id],
+            )?;
+        }
         if let Some(j) = header.justification.as_ref().filter(|j| !j.text.trim().is_empty()) {
             tx.execute(
                 "UPDATE requisitions SET justification = ?1 WHERE id = ?2",
                 params![serde_json::to_string(j).expect("serialises"), id],
             )?;
         }
-        history::append(&tx, id, &actor, "created", json!({ "number": number, "header": header }))?;
+        history::append(
+            &tx,
+            history::Subject::Requisition(id),
+            &actor,
+            "created",
+            json!({ "number": number, "header": header }),
+        )?;
         let req = read::by_id(&tx, id)?;
         tx.commit()?;
         Ok(req)
+    }
+
+    /// Fills in (or corrects) an emergency purchase's documentation and the
+    /// FEMA project it is charged to. Allowed at any stage but cancelled:
+    /// documentation often comes after the purchase.
+    pub fn set_emergency_docs(
+        &mut self,
+        number: &str,
+        docs: &EmergencyDocs,
+        project: Option<&str>,
+        actor: &str,
+    ) -> Result<Requisition> {
+        let open = [
+            Status::Draft,
+            Status::Submitted,
+            Status::Approved,
+            Status::Ordered,
+            Status::PartiallyReceived,
+            Status::Received,
+            Status::Closed,
+        ];
+        let project = project.map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned);
+        if let Some(p) = &project {
+            let req = self.requisition(number)?;
+            if let Some(info) = &req.emergency {
+                let incident = self.incident(info.incident_id)?;
+                if !incident.projects.iter().any(|x| &x.number == p) {
+                    return Err(Error::InvalidInput(format!(
+                        "{} has no project {p}: add it to the incident first.",
+                        incident.name
+                    )));
+                }
+            }
+        }
+        self.change_requisition(number, actor, "emergency_docs_changed", &open, |tx, req| {
+            let Some(mut info) = req.emergency.clone() else {
+                return Err(Error::InvalidInput(format!("{} is not an emergency purchase.", req.number)));
+            };
+            let trimmed = EmergencyDocs {
+                need: docs.need.trim().to_owned(),
+                duration: docs.duration.trim().to_owned(),
+                competition: docs.competition.trim().to_owned(),
+                price_reasonableness: docs.price_reasonableness.trim().to_owned(),
+                conflict_of_interest: docs.conflict_of_interest.trim().to_owned(),
+            };
+            let mut changed = serde_json::Map::new();
+            for (field, _) in EmergencyDocs::FIELDS {
+                if info.docs.get(field) != trimmed.get(field) {
+                    changed.insert(field.into(), json!({ "was": info.docs.get(field), "now": trimmed.get(field) }));
+                }
+            }
+            if info.project != project {
+                changed.insert("project".into(), json!({ "was": info.project, "now": project }));
+            }
+            info.docs = trimmed;
+            info.project = project.clone();
+            tx.execute(
+                "UPDATE requisitions SET emergency = ?1 WHERE id = ?2",
+                params![serde_json::to_string(&info).expect("serialises"), req.id],
+            )?;
+            Ok((serde_json::Value::Object(changed), ()))
+        })?;
+        self.requisition(number)
     }
 
     /// Replaces the header's fields. The number stays as issued.

@@ -1,8 +1,8 @@
-//! The requisition history: one append-only hash chain over every change to
-//! every requisition. Each entry carries the hash of the entry before it and
-//! a hash of the requisition's whole state after the change, so verifying
-//! finds an entry edited, removed or inserted behind the app's back, and a
-//! requisition whose rows were edited without a history entry.
+//! The history: one append-only hash chain over every change to every
+//! requisition and every emergency incident. Each entry carries the hash of
+//! the entry before it and a hash of its subject's whole state after the
+//! change, so verifying finds an entry edited, removed or inserted behind the
+//! app's back, and a requisition or incident edited without an entry.
 
 use super::model::Requisition;
 use super::read;
@@ -14,6 +14,22 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// What a history entry is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Subject {
+    Requisition(i64),
+    Incident(i64),
+}
+
+impl Subject {
+    fn parts(self) -> (&'static str, i64) {
+        match self {
+            Subject::Requisition(id) => ("requisition", id),
+            Subject::Incident(id) => ("incident", id),
+        }
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct HistoryEntry {
@@ -30,6 +46,7 @@ pub struct HistoryEntry {
 pub struct HistoryReport {
     pub entries: u64,
     pub requisitions: u64,
+    pub incidents: u64,
     /// Hash of the last entry: written down or printed, it anchors the chain.
     pub head: String,
     pub problems: Vec<String>,
@@ -44,10 +61,17 @@ pub fn state_hash(req: &Requisition) -> String {
     hex(&Sha256::digest(serde_json::to_vec(req).expect("a requisition serialises")))
 }
 
+fn subject_state(conn: &Connection, subject: Subject) -> Result<String> {
+    Ok(match subject {
+        Subject::Requisition(id) => state_hash(&read::by_id(conn, id)?),
+        Subject::Incident(id) => crate::emergency::incident_state_hash(&crate::emergency::incident_by_id(conn, id)?),
+    })
+}
+
 #[allow(clippy::too_many_arguments)]
 fn entry_hash(
     seq: i64,
-    req_id: i64,
+    subject: Subject,
     at: &str,
     actor: &str,
     action: &str,
@@ -55,20 +79,23 @@ fn entry_hash(
     state: &str,
     prev: &str,
 ) -> String {
-    let canonical = serde_json::to_vec(&(seq, req_id, at, actor, action, detail, state, prev)).expect("serialises");
-    hex(&Sha256::digest(canonical))
+    let canonical = match subject {
+        // Requisition entries keep the form they had before incidents existed.
+        Subject::Requisition(id) => serde_json::to_vec(&(seq, id, at, actor, action, detail, state, prev)),
+        Subject::Incident(id) => serde_json::to_vec(&("incident", seq, id, at, actor, action, detail, state, prev)),
+    };
+    hex(&Sha256::digest(canonical.expect("serialises")))
 }
 
-/// Records a change to requisition `req_id`, after it was made, in the same
-/// transaction.
+/// Records a change to `subject`, after it was made, in the same transaction.
 pub(crate) fn append(
     conn: &Connection,
-    req_id: i64,
+    subject: Subject,
     actor: &str,
     action: &str,
     detail: serde_json::Value,
 ) -> Result<()> {
-    let state = state_hash(&read::by_id(conn, req_id)?);
+    let state = subject_state(conn, subject)?;
     let (prev_seq, prev_hash): (i64, String) = conn
         .query_row("SELECT seq, hash FROM requisition_history ORDER BY seq DESC LIMIT 1", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -79,22 +106,25 @@ pub(crate) fn append(
     let at = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let detail = detail.to_string();
     let actor = actor.trim();
-    let hash = entry_hash(seq, req_id, &at, actor, action, &detail, &state, &prev_hash);
+    let hash = entry_hash(seq, subject, &at, actor, action, &detail, &state, &prev_hash);
+    let (kind, id) = subject.parts();
     conn.execute(
-        "INSERT INTO requisition_history (seq, requisition_id, at, actor, action, detail, state_hash, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![seq, req_id, at, actor, action, detail, state, prev_hash, hash],
+        "INSERT INTO requisition_history
+             (seq, requisition_id, subject, at, actor, action, detail, state_hash, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![seq, id, kind, at, actor, action, detail, state, prev_hash, hash],
     )?;
     Ok(())
 }
 
-pub(crate) fn of(conn: &Connection, req_id: i64) -> Result<Vec<HistoryEntry>> {
+pub(crate) fn of(conn: &Connection, subject: Subject) -> Result<Vec<HistoryEntry>> {
+    let (kind, id) = subject.parts();
     let mut stmt = conn.prepare(
         "SELECT seq, at, actor, action, detail, state_hash, hash FROM requisition_history
-         WHERE requisition_id = ?1 ORDER BY seq",
+         WHERE requisition_id = ?1 AND subject = ?2 ORDER BY seq",
     )?;
     let rows = stmt
-        .query_map([req_id], |r| {
+        .query_map(params![id, kind], |r| {
             let detail: String = r.get(4)?;
             Ok(HistoryEntry {
                 seq: r.get(0)?,
@@ -110,56 +140,85 @@ pub(crate) fn of(conn: &Connection, req_id: i64) -> Result<Vec<HistoryEntry>> {
     Ok(rows)
 }
 
-/// Walks the whole chain and compares every requisition with its last entry.
+fn names(conn: &Connection, sql: &str) -> Result<HashMap<i64, String>> {
+    let rows = conn.prepare(sql)?.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Walks the whole chain and compares every requisition and incident with
+/// its last entry.
 pub(crate) fn verify(conn: &Connection) -> Result<HistoryReport> {
-    let numbers: HashMap<i64, String> = conn
-        .prepare("SELECT id, number FROM requisitions")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let name = |id: i64| numbers.get(&id).cloned().unwrap_or_else(|| format!("#{id} (no longer in the database)"));
+    let reqs = names(conn, "SELECT id, number FROM requisitions")?;
+    let incidents = names(conn, "SELECT id, name FROM incidents")?;
+    let name = |s: Subject| match s {
+        Subject::Requisition(id) => {
+            format!(
+                "requisition {}",
+                reqs.get(&id).cloned().unwrap_or_else(|| format!("#{id} (no longer in the database)"))
+            )
+        }
+        Subject::Incident(id) => format!(
+            "incident {}",
+            incidents.get(&id).cloned().unwrap_or_else(|| format!("#{id} (no longer in the database)"))
+        ),
+    };
     let mut problems = Vec::new();
-    let mut last_state: HashMap<i64, (i64, String, String)> = HashMap::new();
+    let mut last_state: HashMap<Subject, (i64, String, String)> = HashMap::new();
     let mut expected_prev = GENESIS.to_owned();
     let mut expected_seq = 1;
     let mut entries = 0;
     let mut stmt = conn.prepare(
-        "SELECT seq, requisition_id, at, actor, action, detail, state_hash, prev_hash, hash
+        "SELECT seq, requisition_id, subject, at, actor, action, detail, state_hash, prev_hash, hash
          FROM requisition_history ORDER BY seq",
     )?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         entries += 1;
-        let (seq, req_id): (i64, i64) = (r.get(0)?, r.get(1)?);
+        let (seq, id, kind): (i64, i64, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let subject = if kind == "incident" { Subject::Incident(id) } else { Subject::Requisition(id) };
         let (at, actor, action, detail): (String, String, String, String) =
-            (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
-        let (state, prev, hash): (String, String, String) = (r.get(6)?, r.get(7)?, r.get(8)?);
+            (r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?);
+        let (state, prev, hash): (String, String, String) = (r.get(7)?, r.get(8)?, r.get(9)?);
         if seq != expected_seq {
             problems.push(format!("history entries {expected_seq} to {} are missing", seq - 1));
         }
         if prev != expected_prev {
             problems.push(format!("entry {seq} does not follow the entry before it"));
         }
-        if entry_hash(seq, req_id, &at, &actor, &action, &detail, &state, &prev) != hash {
-            problems.push(format!("entry {seq} ({action} on requisition {}) was altered", name(req_id)));
+        if entry_hash(seq, subject, &at, &actor, &action, &detail, &state, &prev) != hash {
+            problems.push(format!("entry {seq} ({action} on {}) was altered", name(subject)));
         }
-        last_state.insert(req_id, (seq, action, state));
+        last_state.insert(subject, (seq, action, state));
         expected_prev = hash;
         expected_seq = seq + 1;
     }
-    for (&id, number) in &numbers {
-        let current = state_hash(&read::by_id(conn, id)?);
-        match last_state.get(&id) {
-            None => problems.push(format!("requisition {number} has no history")),
-            Some((seq, action, state)) if *state != current => problems.push(format!(
-                "requisition {number} was changed outside coopdesk after history entry {seq} ({action})"
-            )),
+    let subjects =
+        reqs.keys().map(|&id| Subject::Requisition(id)).chain(incidents.keys().map(|&id| Subject::Incident(id)));
+    for subject in subjects {
+        let current = subject_state(conn, subject)?;
+        match last_state.get(&subject) {
+            None => problems.push(format!("{} has no history", name(subject))),
+            Some((seq, action, state)) if *state != current => problems
+                .push(format!("{} was changed outside coopdesk after history entry {seq} ({action})", name(subject))),
             Some(_) => {}
         }
     }
-    for id in last_state.keys().filter(|id| !numbers.contains_key(id)) {
-        problems.push(format!("requisition {} was deleted", name(*id)));
+    for subject in last_state.keys() {
+        let gone = match subject {
+            Subject::Requisition(id) => !reqs.contains_key(id),
+            Subject::Incident(id) => !incidents.contains_key(id),
+        };
+        if gone {
+            problems.push(format!("{} was deleted", name(*subject)));
+        }
     }
     problems.sort();
     problems.dedup();
-    Ok(HistoryReport { entries, requisitions: numbers.len() as u64, head: expected_prev, problems })
+    Ok(HistoryReport {
+        entries,
+        requisitions: reqs.len() as u64,
+        incidents: incidents.len() as u64,
+        head: expected_prev,
+        problems,
+    })
 }

@@ -116,6 +116,7 @@ impl Store {
         let settings = self.purchasing_settings()?;
         let agency = self.agency_profile()?;
         let related = self.related_purchases(req)?;
+        let incident = req.emergency.as_ref().map(|e| self.incident(e.incident_id)).transpose()?;
         Ok(policy::check(&PolicyInput {
             requisition: req,
             lines: &facts,
@@ -124,6 +125,7 @@ impl Store {
             related: &related,
             created_on: created_on(req),
             today,
+            incident: incident.as_ref(),
         }))
     }
 
@@ -148,7 +150,7 @@ impl Store {
         let list_total = Cents(lines.iter().filter_map(|l| l.list_extended).map(|c| c.0).sum());
         let on_contract = Cents(req.total().0 - req.off_contract_total().0);
         let ready = policy::blocking(&findings).is_empty();
-        let history = history::of(self.conn(), req.id)?;
+        let history = history::of(self.conn(), history::Subject::Requisition(req.id))?;
         Ok(RequisitionView {
             total: req.total(),
             off_contract_total: req.off_contract_total(),
@@ -260,16 +262,16 @@ impl Store {
     pub fn approve(&mut self, number: &str, approver: &str, actor: &str, today: NaiveDate) -> Result<Requisition> {
         let settings = self.purchasing_settings()?;
         let req = self.requisition(number)?;
-        let who = settings.approvers.iter().find(|a| a.name.trim().eq_ignore_ascii_case(approver.trim())).ok_or_else(
-            || {
-                let names: Vec<&str> = settings.approvers.iter().map(|a| a.name.as_str()).collect();
-                Error::InvalidInput(if names.is_empty() {
-                    "No approvers are set up: add them in Settings > Purchasing policy.".into()
-                } else {
-                    format!("'{approver}' is not an approver. Approvers: {}.", names.join(", "))
-                })
-            },
-        )?;
+        let incident = req.emergency.as_ref().map(|e| self.incident(e.incident_id)).transpose()?;
+        let approvers = policy::approvers_for(&settings, incident.as_ref());
+        let who = approvers.iter().find(|a| a.name.trim().eq_ignore_ascii_case(approver.trim())).ok_or_else(|| {
+            let names: Vec<&str> = approvers.iter().map(|a| a.name.as_str()).collect();
+            Error::InvalidInput(if names.is_empty() {
+                "No approvers are set up: add them in Settings > Purchasing policy.".into()
+            } else {
+                format!("'{approver}' is not an approver. Approvers: {}.", names.join(", "))
+            })
+        })?;
         let total = req.total();
         if let Some(limit) = who.limit.filter(|l| *l < total) {
             return Err(Error::InvalidInput(format!(

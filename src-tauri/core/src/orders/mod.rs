@@ -25,14 +25,15 @@ pub use history::{HistoryEntry, HistoryReport};
 pub use lifecycle::{RequisitionView, Transition};
 pub use model::*;
 pub use read::{ListFilter, RequisitionList, RequisitionSummary};
-pub use settings::{AccountSegment, Approver, PurchasingSettings, Signatories, Signer, Thresholds};
+pub use settings::{AccountSegment, Approver, PurchasingSettings, Signatories, Signer, Thresholds, WordingTemplate};
 
 use crate::error::{Error, Result};
 use crate::store::Store;
 use chrono::Utc;
 use rusqlite::Transaction;
 
-pub(crate) fn now() -> String {
+/// Now, as stored in the database: RFC 3339 UTC with milliseconds.
+pub fn now() -> String {
     Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
@@ -77,7 +78,7 @@ impl Store {
         }
         let (detail, out) = change(&tx, &req)?;
         tx.execute("UPDATE requisitions SET updated_at = ?1 WHERE id = ?2", rusqlite::params![now(), req.id])?;
-        history::append(&tx, req.id, &actor, action, detail)?;
+        history::append(&tx, history::Subject::Requisition(req.id), &actor, action, detail)?;
         tx.commit()?;
         Ok(out)
     }
@@ -93,7 +94,7 @@ impl Store {
 
     pub fn requisition_history(&self, number: &str) -> Result<Vec<HistoryEntry>> {
         let req = read::by_number(self.conn(), number)?;
-        history::of(self.conn(), req.id)
+        history::of(self.conn(), history::Subject::Requisition(req.id))
     }
 
     /// Verifies the whole history chain against every requisition.

@@ -249,6 +249,68 @@ pub struct Acknowledgement {
     pub at: String,
 }
 
+/// The documentation federal rules ask of an emergency purchase (2 CFR
+/// 200.320(c)(3), exigency or emergency). Each field may be filled after the
+/// purchase; what is missing is listed until it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmergencyDocs {
+    /// What is bought and why it cannot wait for competition.
+    #[serde(default)]
+    pub need: String,
+    /// How long the need lasts.
+    #[serde(default)]
+    pub duration: String,
+    /// What was done to get competition anyway: quotes tried, vendors called.
+    #[serde(default)]
+    pub competition: String,
+    /// Why the price is reasonable: contract price, price history, quotes.
+    #[serde(default)]
+    pub price_reasonableness: String,
+    /// Any conflict of interest, or that there is none.
+    #[serde(default)]
+    pub conflict_of_interest: String,
+}
+
+impl EmergencyDocs {
+    pub const FIELDS: [(&'static str, &'static str); 5] = [
+        ("need", "what is bought and why it cannot wait for competition"),
+        ("duration", "how long the need lasts"),
+        ("competition", "what was done to get competition (quotes tried, vendors called)"),
+        ("price_reasonableness", "why the price is reasonable (contract price, price history or quotes)"),
+        ("conflict_of_interest", "any conflict of interest, or that there is none"),
+    ];
+
+    pub fn get(&self, field: &str) -> &str {
+        match field {
+            "need" => &self.need,
+            "duration" => &self.duration,
+            "competition" => &self.competition,
+            "price_reasonableness" => &self.price_reasonableness,
+            _ => &self.conflict_of_interest,
+        }
+    }
+
+    /// The fields still empty, as (field, what it asks for).
+    pub fn missing(&self) -> Vec<(&'static str, &'static str)> {
+        Self::FIELDS.into_iter().filter(|(f, _)| self.get(f).trim().is_empty()).collect()
+    }
+}
+
+/// What makes a requisition an emergency purchase.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmergencyInfo {
+    pub incident_id: i64,
+    pub incident_name: String,
+    /// Issued when the requisition is created, so that buying can start
+    /// before any approval exists.
+    pub authorization: String,
+    /// The FEMA project the purchase is charged to, once known.
+    #[serde(default)]
+    pub project: Option<String>,
+    #[serde(default)]
+    pub docs: EmergencyDocs,
+}
+
 /// A requisition as stored: exactly what the history's state hash covers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Requisition {
@@ -270,6 +332,10 @@ pub struct Requisition {
     pub lines: Vec<Line>,
     pub attachments: Vec<Attachment>,
     pub acknowledgements: Vec<Acknowledgement>,
+    /// Left out of the serialised state when absent, so the state hashes of
+    /// requisitions recorded before emergencies existed still verify.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emergency: Option<EmergencyInfo>,
 }
 
 impl Requisition {

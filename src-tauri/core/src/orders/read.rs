@@ -35,7 +35,7 @@ fn date_opt(r: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
 const COLUMNS: &str =
     "id, number, status, fiscal_year, department, requester, requester_phone, deliver_to, date_needed,
     supplier_id, vendor, purpose, notes, po_number, approved_by, created_at, updated_at, submitted_at, approved_at,
-    ordered_at, closed_at, justification";
+    ordered_at, closed_at, justification, emergency";
 
 fn header_row(r: &Row) -> rusqlite::Result<Requisition> {
     Ok(Requisition {
@@ -66,6 +66,7 @@ fn header_row(r: &Row) -> rusqlite::Result<Requisition> {
         lines: vec![],
         attachments: vec![],
         acknowledgements: vec![],
+        emergency: json_opt(r, 22)?,
     })
 }
 

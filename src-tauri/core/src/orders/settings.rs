@@ -91,6 +91,40 @@ pub struct PurchasingSettings {
     pub operator: String,
     #[serde(default)]
     pub signatories: Signatories,
+    /// Emergency authorisation numbers, e.g. `EM-{DEPT}-{FY}-{SEQ:03}`.
+    #[serde(default = "emergency_pattern")]
+    pub emergency_number_pattern: String,
+    /// Saved wording for the emergency documentation form.
+    #[serde(default = "default_templates")]
+    pub emergency_templates: Vec<WordingTemplate>,
+}
+
+fn emergency_pattern() -> String {
+    "EM-{DEPT}-{FY}-{SEQ:03}".into()
+}
+
+/// Saved wording a clerk starts an emergency justification from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WordingTemplate {
+    /// Which documentation field it is for (`need`, `duration`, ...).
+    pub field: String,
+    pub title: String,
+    pub text: String,
+}
+
+fn default_templates() -> Vec<WordingTemplate> {
+    let t = |field: &str, title: &str, text: &str| WordingTemplate {
+        field: field.into(),
+        title: title.into(),
+        text: text.into(),
+    };
+    vec![
+        t("need", "Life safety / continuity of operations", "Needed to protect life, public health and safety and to keep essential services running during the declared emergency. Waiting for competitive procurement would have put people and property at risk."),
+        t("duration", "Until power and roads are restored", "The need lasts until utility power is restored and roads are cleared; expected within 14 days of the declaration."),
+        t("competition", "Vendors called", "Called the vendors with local stock on the emergency vendor sheet; took the first that could deliver within the required time."),
+        t("price_reasonableness", "Cooperative contract price", "Bought at the competed cooperative contract price, below the supplier's list price."),
+        t("conflict_of_interest", "None", "No employee, officer or agent involved in this purchase has a financial or other interest in the vendor."),
+    ]
 }
 
 impl Default for PurchasingSettings {
@@ -120,6 +154,8 @@ impl Default for PurchasingSettings {
             approvers: vec![],
             operator: String::new(),
             signatories: Signatories::default(),
+            emergency_number_pattern: emergency_pattern(),
+            emergency_templates: default_templates(),
         }
     }
 }
@@ -128,6 +164,7 @@ impl PurchasingSettings {
     pub fn validate(&self) -> Result<()> {
         let bad = |m: String| Err(Error::InvalidInput(m));
         numbering::validate(&self.number_pattern)?;
+        numbering::validate(&self.emergency_number_pattern)?;
         if !(1..=12).contains(&self.fiscal_year_start_month) {
             return bad("The fiscal year must start in a month from 1 to 12.".into());
         }

@@ -30,6 +30,7 @@ pub(super) struct Data {
     pub quotes: Vec<QuoteData>,
     pub quotes_required: Option<String>,
     pub justification: Option<JustificationData>,
+    pub emergency: Option<EmergencyData>,
     pub findings: Vec<FindingData>,
     pub approvals: Vec<ApprovalData>,
     pub attachments: Vec<AttachmentData>,
@@ -132,6 +133,20 @@ pub(super) struct QuoteData {
 pub(super) struct JustificationData {
     pub kind: &'static str,
     pub text: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct EmergencyData {
+    pub incident: String,
+    pub authorization: String,
+    pub project: String,
+    pub docs: Vec<DocData>,
+}
+
+#[derive(Serialize)]
+pub(super) struct DocData {
+    pub label: &'static str,
+    pub text: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -391,6 +406,7 @@ pub(super) fn build(input: &PacketInput, placements: &[Placement], paper: Paper)
             severity: match f.severity {
                 Severity::Error => "Error",
                 Severity::Warning => "Warning",
+                Severity::Gap => "Missing",
                 Severity::Info => "Note",
             },
             message: f.message.clone(),
@@ -510,6 +526,18 @@ pub(super) fn build(input: &PacketInput, placements: &[Placement], paper: Paper)
             .justification
             .as_ref()
             .map(|j| JustificationData { kind: j.kind.label(), text: j.text.clone() }),
+        emergency: req.emergency.as_ref().map(|e| EmergencyData {
+            incident: e.incident_name.clone(),
+            authorization: e.authorization.clone(),
+            project: e.project.clone().unwrap_or_else(|| "not yet assigned".into()),
+            docs: crate::orders::EmergencyDocs::FIELDS
+                .iter()
+                .map(|(field, asks)| DocData {
+                    label: asks,
+                    text: Some(e.docs.get(field).to_owned()).filter(|t| !t.trim().is_empty()),
+                })
+                .collect(),
+        }),
         findings,
         approvals,
         attachments,

@@ -6,7 +6,7 @@ use lopdf::{dictionary, Document, Object, ObjectId, Stream};
 
 /// Loads an attachment as a PDF that can be appended: its page count, or
 /// why not, in words for the packet's attachment list.
-pub(super) fn load(bytes: &[u8]) -> Result<(Document, u32), String> {
+pub(crate) fn load(bytes: &[u8]) -> Result<(Document, u32), String> {
     let doc = Document::load_mem(bytes).map_err(|e| format!("not a readable PDF ({e})"))?;
     if doc.is_encrypted() {
         return Err("the PDF is password-protected".into());
@@ -70,20 +70,33 @@ fn literal(text: &str) -> Vec<u8> {
     out
 }
 
+/// Where a stamped line goes on a page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Corner {
+    /// Bottom left: a requisition packet's footer.
+    Bottom,
+    /// Top left: a bundle's running head over pages that have their own footer.
+    Top,
+}
+
 /// Adds a footer line to a page: its own font resource and content streams
 /// that save and restore the graphics state around the page's own content.
-fn stamp(doc: &mut Document, page: ObjectId, footer: &str) -> lopdf::Result<()> {
+fn stamp(doc: &mut Document, page: ObjectId, footer: &str, corner: Corner) -> lopdf::Result<()> {
     let font = doc.add_object(dictionary! {
         "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
     });
-    let (x0, y0) = {
+    let (x0, y0, y1) = {
         let dict = doc.get_dictionary(page)?;
         let media = dict.get(b"MediaBox").and_then(|m| m.as_array()).cloned().unwrap_or_default();
-        let num = |o: Option<&Object>| o.and_then(|v| v.as_float().ok()).unwrap_or(0.0);
-        (num(media.first()), num(media.get(1)))
+        let num = |o: Option<&Object>, d: f32| o.and_then(|v| v.as_float().ok()).unwrap_or(d);
+        (num(media.first(), 0.0), num(media.get(1), 0.0), num(media.get(3), 792.0))
+    };
+    let y = match corner {
+        Corner::Bottom => y0 + 16.0,
+        Corner::Top => y1 - 18.0,
     };
     let mut text = b"Q q BT /CoopdeskFooter 7 Tf 0.35 g ".to_vec();
-    text.extend(format!("{} {} Td ", x0 + 36.0, y0 + 16.0).as_bytes());
+    text.extend(format!("{} {} Td ", x0 + 36.0, y).as_bytes());
     text.extend(literal(footer));
     text.extend(b" Tj ET Q");
     let before = doc.add_object(Stream::new(dictionary! {}, b"q".to_vec()));
@@ -118,9 +131,10 @@ fn stamp(doc: &mut Document, page: ObjectId, footer: &str) -> lopdf::Result<()> 
 
 /// Appends `attachments` (already loaded) to `packet`, stamping each of their
 /// pages with `footer(page_number)`; returns the merged file.
-pub(super) fn append(
+pub(crate) fn append(
     packet: &[u8],
     attachments: Vec<Document>,
+    corner: Corner,
     footer: impl Fn(u32) -> String,
 ) -> lopdf::Result<Vec<u8>> {
     let mut base = Document::load_mem(packet)?;
@@ -144,7 +158,7 @@ pub(super) fn append(
         for &p in &pages {
             page_number += 1;
             doc.get_dictionary_mut(p)?.set("Parent", root_pages);
-            stamp(&mut doc, p, &footer(page_number))?;
+            stamp(&mut doc, p, &footer(page_number), corner)?;
         }
         base.max_id = base.max_id.max(doc.max_id);
         base.objects.extend(doc.objects);

@@ -14,8 +14,8 @@
 //! - [`merge`]: appending PDFs and stamping their footers.
 
 mod data;
-mod merge;
-mod world;
+pub(crate) mod merge;
+pub(crate) mod world;
 
 use crate::agency::{AgencyProfile, Logo};
 use crate::error::{Error, Result};
@@ -72,7 +72,7 @@ pub struct Packet {
     pub notes: Vec<String>,
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -141,10 +141,32 @@ pub fn render(input: &PacketInput, paper: Paper, generated_at: DateTime<Utc>) ->
     data.generated = generated.clone();
     files.push(("data.json".into(), serde_json::to_vec(&data).expect("packet data serialises")));
 
-    let world = world::PacketWorld::new(files, generated_at.date_naive());
+    let (pdf, typeset_pages) = typeset(world::REQUISITION, files, &format!("requisition-{number}"), generated_at)?;
+    let total = typeset_pages + data.extra_pages;
+    let pdf = if appended.is_empty() {
+        pdf
+    } else {
+        let short = &data.packet_hash;
+        merge::append(&pdf, appended, merge::Corner::Bottom, |n| {
+            format!("Requisition {number} - Page {n} of {total} - Generated {generated} - packet {short}")
+        })
+        .map_err(|e| Error::Database(format!("the attachments could not be appended to the packet ({e})")))?
+    };
+    Ok(Packet { pdf, short_hash: content_hash[..12].to_owned(), content_hash, pages: total, notes })
+}
+
+/// Typesets `template` with `files` (which include its `data.json`) into a
+/// PDF stamped as generated at `generated_at`; returns it with its page count.
+pub(crate) fn typeset(
+    template: &str,
+    files: Vec<(String, Vec<u8>)>,
+    ident: &str,
+    generated_at: DateTime<Utc>,
+) -> Result<(Vec<u8>, u32)> {
+    let world = world::PacketWorld::new(template, files, generated_at.date_naive());
     let document: typst_layout::PagedDocument = typst::compile(&world).output.map_err(|errors| {
         let why: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
-        Error::Database(format!("the packet could not be typeset ({})", why.join("; ")))
+        Error::Database(format!("the document could not be typeset ({})", why.join("; ")))
     })?;
     let typeset_pages = document.pages().len() as u32;
     use chrono::{Datelike, Timelike};
@@ -158,26 +180,16 @@ pub fn render(input: &PacketInput, paper: Paper, generated_at: DateTime<Utc>) ->
     )
     .expect("a UTC time is a Typst datetime");
     let options = typst_pdf::PdfOptions {
-        ident: typst::foundations::Smart::Custom(format!("coopdesk-requisition-{number}")),
+        ident: typst::foundations::Smart::Custom(format!("coopdesk-{ident}")),
         timestamp: Some(typst_pdf::Timestamp::new_utc(stamp)),
         tagged: false,
         ..Default::default()
     };
     let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| {
         let why: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
-        Error::Database(format!("the packet could not be written as PDF ({})", why.join("; ")))
+        Error::Database(format!("the document could not be written as PDF ({})", why.join("; ")))
     })?;
-    let total = typeset_pages + data.extra_pages;
-    let pdf = if appended.is_empty() {
-        pdf
-    } else {
-        let short = &data.packet_hash;
-        merge::append(&pdf, appended, |n| {
-            format!("Requisition {number} - Page {n} of {total} - Generated {generated} - packet {short}")
-        })
-        .map_err(|e| Error::Database(format!("the attachments could not be appended to the packet ({e})")))?
-    };
-    Ok(Packet { pdf, short_hash: content_hash[..12].to_owned(), content_hash, pages: total, notes })
+    Ok((pdf, typeset_pages))
 }
 
 impl Store {

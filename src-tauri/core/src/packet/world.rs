@@ -12,7 +12,12 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
-const TEMPLATE: &str = include_str!("../../../../assets/packet/requisition.typ");
+/// The requisition packet's layout.
+pub(crate) const REQUISITION: &str = include_str!("../../../../assets/packet/requisition.typ");
+/// The emergency vendor sheet's layout.
+pub(crate) const VENDOR_SHEET: &str = include_str!("../../../../assets/packet/vendor-sheet.typ");
+/// The summary at the front of a FEMA reimbursement packet.
+pub(crate) const FEMA_SUMMARY: &str = include_str!("../../../../assets/packet/fema-summary.typ");
 
 const FONT_FILES: [&[u8]; 4] = [
     include_bytes!("../../../../assets/fonts/DejaVuSans.ttf"),
@@ -40,7 +45,7 @@ fn id(path: &str) -> FileId {
     RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).expect("a valid virtual path")).intern()
 }
 
-pub(super) struct PacketWorld {
+pub(crate) struct PacketWorld {
     main: Source,
     files: HashMap<FileId, Bytes>,
     today: Datetime,
@@ -48,10 +53,10 @@ pub(super) struct PacketWorld {
 
 impl PacketWorld {
     /// `files`: name to bytes, e.g. `data.json`, `qr.svg`, `logo.png`.
-    pub(super) fn new(files: Vec<(String, Vec<u8>)>, today: chrono::NaiveDate) -> PacketWorld {
+    pub(crate) fn new(template: &str, files: Vec<(String, Vec<u8>)>, today: chrono::NaiveDate) -> PacketWorld {
         use chrono::Datelike;
         PacketWorld {
-            main: Source::new(id("main.typ"), TEMPLATE.to_owned()),
+            main: Source::new(id("main.typ"), template.to_owned()),
             files: files.into_iter().map(|(name, bytes)| (id(&name), Bytes::new(bytes))).collect(),
             today: Datetime::from_ymd(today.year(), today.month() as u8, today.day() as u8)
                 .expect("a calendar date is a Typst date"),

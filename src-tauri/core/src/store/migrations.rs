@@ -15,12 +15,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0005_search_vocabulary.sql")),
         M::up(include_str!("migrations/0006_requisitions.sql")),
         M::up(include_str!("migrations/0007_packets.sql")),
+        M::up(include_str!("migrations/0008_emergencies.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {
-    7
+    8
 }
 
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
