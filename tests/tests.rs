@@ -2,6 +2,8 @@
 
 // The headless command line, run with no display.
 mod cli;
+// An emergency run headless: incident, purchase, vendor sheet, FEMA packet.
+mod emergency;
 // A misbehaving HTTP server: errors, stalls, cut and endless bodies.
 mod fault_server;
 // Requisitions scripted headless: draft to closed, exports, backup, tampering.

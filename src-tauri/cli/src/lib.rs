@@ -5,6 +5,7 @@
 //! message and exit non-zero.
 
 mod agency;
+mod emergency;
 mod feeds;
 mod req;
 mod search_args;
@@ -98,6 +99,13 @@ pub enum Command {
         action: req::ReqAction,
         /// Who is making the change (default: the operator set in the
         /// purchasing settings, else the login name).
+        #[arg(long, global = true, value_name = "NAME")]
+        by: Option<String>,
+    },
+    /// Emergency purchasing: incidents, the vendor sheet, the FEMA packet.
+    Emergency {
+        #[command(subcommand)]
+        action: emergency::EmergencyAction,
         #[arg(long, global = true, value_name = "NAME")]
         by: Option<String>,
     },
@@ -226,6 +234,10 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
             req::run(&mut store, action, &by, out)
         }
         Command::Purchasing { action } => req::purchasing(&mut store, action, out),
+        Command::Emergency { action, by } => {
+            let by = actor(&store, by.as_deref())?;
+            emergency::run(&mut store, action, &by, out)
+        }
         Command::Packet { number, out: file, paper, by, json } => {
             let by = actor(&store, by.as_deref())?;
             let packet = store.build_packet(number, *paper, chrono::Utc::now())?;

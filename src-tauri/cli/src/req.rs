@@ -41,8 +41,34 @@ pub enum ReqAction {
     New {
         #[command(flatten)]
         header: HeaderArgs,
+        /// An emergency purchase under the active incident (or --incident ID).
+        #[arg(long)]
+        emergency: bool,
+        #[arg(long, value_name = "ID")]
+        incident: Option<i64>,
         #[arg(long)]
         json: bool,
+    },
+    /// Fill in an emergency purchase's documentation and FEMA project.
+    Docs {
+        number: String,
+        /// What is bought and why it cannot wait for competition.
+        #[arg(long)]
+        need: Option<String>,
+        /// How long the need lasts.
+        #[arg(long)]
+        duration: Option<String>,
+        /// What was done to get competition (quotes tried, vendors called).
+        #[arg(long)]
+        competition: Option<String>,
+        /// Why the price is reasonable.
+        #[arg(long)]
+        price: Option<String>,
+        /// Any conflict of interest, or that there is none.
+        #[arg(long)]
+        conflict: Option<String>,
+        #[arg(long)]
+        project: Option<String>,
     },
     /// Change header fields of a draft.
     Set {
@@ -271,6 +297,15 @@ fn print_view(out: &mut dyn Write, v: &RequisitionView) -> std::io::Result<()> {
     let r = &v.requisition;
     let h = &r.header;
     writeln!(out, "Requisition {} ({}), fiscal year {}", r.number, r.status.label(), r.fiscal_year)?;
+    if let Some(e) = &r.emergency {
+        writeln!(
+            out,
+            "EMERGENCY purchase under {}: authorisation {}; FEMA project {}",
+            e.incident_name,
+            e.authorization,
+            e.project.as_deref().unwrap_or("not yet assigned")
+        )?;
+    }
     writeln!(out, "Department {}; requester {} {}", h.department, h.requester, h.requester_phone)?;
     writeln!(
         out,
@@ -328,6 +363,7 @@ fn print_view(out: &mut dyn Write, v: &RequisitionView) -> std::io::Result<()> {
             (Severity::Error, _) => "ERROR".to_owned(),
             (Severity::Warning, Some(a)) => format!("acknowledged by {} ({})", a.by, a.note),
             (Severity::Warning, None) => "WARNING".to_owned(),
+            (Severity::Gap, _) => "MISSING".to_owned(),
             (Severity::Info, _) => "note".to_owned(),
         };
         writeln!(out, "[{label}] {}  (key: {})", f.message, f.key)?;
@@ -353,14 +389,45 @@ fn print_view(out: &mut dyn Write, v: &RequisitionView) -> std::io::Result<()> {
 pub fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn Write) -> Result<()> {
     let say = |out: &mut dyn Write, text: String| writeln!(out, "{text}").map_err(stdout_error);
     match action {
-        ReqAction::New { header, json } => {
+        ReqAction::New { header, emergency, incident, json } => {
             let mut h = Header::default();
             header.apply(&mut h)?;
-            let req = store.create_requisition(&h, by)?;
+            let incident = match (incident, emergency) {
+                (Some(id), _) => Some(*id),
+                (None, true) => Some(
+                    store
+                        .active_incident()?
+                        .ok_or_else(|| Error::InvalidInput("No incident is active: declare one with `coopdesk emergency declare`, or pass --incident ID.".into()))?
+                        .id,
+                ),
+                (None, false) => None,
+            };
+            let req = store.create_requisition_for(&h, incident, by)?;
             if *json {
                 return print_json(out, &req);
             }
-            say(out, req.number)
+            match &req.emergency {
+                Some(e) => say(out, format!("{} (emergency authorisation {})", req.number, e.authorization)),
+                None => say(out, req.number),
+            }
+        }
+        ReqAction::Docs { number, need, duration, competition, price, conflict, project } => {
+            let current = store.requisition(number)?;
+            let mut docs = current.emergency.as_ref().map(|e| e.docs.clone()).unwrap_or_default();
+            let set = |f: &mut String, v: &Option<String>| {
+                if let Some(v) = v {
+                    *f = v.clone();
+                }
+            };
+            set(&mut docs.need, need);
+            set(&mut docs.duration, duration);
+            set(&mut docs.competition, competition);
+            set(&mut docs.price_reasonableness, price);
+            set(&mut docs.conflict_of_interest, conflict);
+            let project = project.clone().or(current.emergency.and_then(|e| e.project));
+            let req = store.set_emergency_docs(number, &docs, project.as_deref(), by)?;
+            let missing = req.emergency.map(|e| e.docs.missing().len()).unwrap_or(0);
+            say(out, format!("Saved the emergency documentation of {number} ({missing} items still missing)."))
         }
         ReqAction::Set { number, header } => {
             let mut h = store.requisition(number)?.header;
