@@ -3,6 +3,7 @@
 //! purchasing office cares about; that is all in `coopdesk-core`.
 
 mod commands;
+mod emergency_commands;
 mod ipc_error;
 mod requisition_commands;
 mod state;
@@ -51,6 +52,20 @@ pub fn run(db_path: coopdesk_core::Result<PathBuf>) {
             requisition_commands::req_acknowledge,
             requisition_commands::req_transition,
             requisition_commands::req_verify_history,
+            requisition_commands::req_set_emergency_docs,
+            emergency_commands::incidents_list,
+            emergency_commands::incident_active,
+            emergency_commands::incident_dashboard,
+            emergency_commands::incident_declare,
+            emergency_commands::incident_activate,
+            emergency_commands::incident_extend,
+            emergency_commands::incident_close,
+            emergency_commands::incident_fema_number,
+            emergency_commands::incident_add_project,
+            emergency_commands::vendor_sheet_print,
+            emergency_commands::vendor_sheet_save,
+            emergency_commands::fema_packet_print,
+            emergency_commands::fema_packet_save,
             requisition_commands::agency_logo_set,
             requisition_commands::agency_logo_present,
             requisition_commands::packet_preview,

@@ -7,7 +7,7 @@ use crate::state::AppState;
 use base64::Engine;
 use coopdesk_core::agency::Logo;
 use coopdesk_core::orders::*;
-use coopdesk_core::packet::{Packet, Paper};
+use coopdesk_core::packet::{Paper, SavedPacket};
 use coopdesk_core::{Error, Store};
 use tauri::ipc::Response;
 use tauri::State;
@@ -54,9 +54,28 @@ pub async fn req_list(state: State<'_, AppState>, filter: ListFilter) -> Result<
     state.with_store(move |store| store.requisitions(&filter)).await
 }
 
+/// With `incident`, an emergency purchase under it.
 #[tauri::command]
-pub async fn req_create(state: State<'_, AppState>, header: Header) -> Result<Requisition, IpcError> {
-    state.with_store(move |store: &mut Store| store.create_requisition(&header, &store.operator()?)).await
+pub async fn req_create(
+    state: State<'_, AppState>,
+    header: Header,
+    incident: Option<i64>,
+) -> Result<Requisition, IpcError> {
+    state.with_store(move |store: &mut Store| store.create_requisition_for(&header, incident, &store.operator()?)).await
+}
+
+#[tauri::command]
+pub async fn req_set_emergency_docs(
+    state: State<'_, AppState>,
+    number: String,
+    docs: EmergencyDocs,
+    project: Option<String>,
+) -> Result<RequisitionView, IpcError> {
+    state
+        .change_requisition(number.clone(), move |store, by| {
+            store.set_emergency_docs(&number, &docs, project.as_deref(), by)
+        })
+        .await
 }
 
 #[tauri::command]
@@ -184,14 +203,15 @@ pub async fn packet_print(state: State<'_, AppState>, number: String, paper: Pap
         .map(|p| Response::new(p.pdf))
 }
 
+/// Saves to `path`, or to the save folder when the clerk set one.
 #[tauri::command]
 pub async fn packet_save(
     state: State<'_, AppState>,
     number: String,
     paper: Paper,
-    path: std::path::PathBuf,
-) -> Result<Packet, IpcError> {
-    state.with_store(move |store: &mut Store| store.save_packet(&number, paper, &path, &store.operator()?)).await
+    path: Option<std::path::PathBuf>,
+) -> Result<SavedPacket, IpcError> {
+    state.with_store(move |store: &mut Store| store.save_packet(&number, paper, path, &store.operator()?)).await
 }
 
 /// Opens the system print dialog for the window (which shows the packet's

@@ -312,6 +312,22 @@ export interface Acknowledgement {
   at: string;
 }
 
+export interface EmergencyDocs {
+  need: string;
+  duration: string;
+  competition: string;
+  price_reasonableness: string;
+  conflict_of_interest: string;
+}
+
+export interface EmergencyInfo {
+  incident_id: number;
+  incident_name: string;
+  authorization: string;
+  project: string | null;
+  docs: EmergencyDocs;
+}
+
 export interface Requisition {
   id: number;
   number: string;
@@ -331,9 +347,10 @@ export interface Requisition {
   lines: ReqLine[];
   attachments: Attachment[];
   acknowledgements: Acknowledgement[];
+  emergency?: EmergencyInfo | null;
 }
 
-export type Severity = "error" | "warning" | "info";
+export type Severity = "error" | "warning" | "gap" | "info";
 
 export interface Finding {
   key: string;
@@ -451,6 +468,9 @@ export interface PurchasingSettings {
   };
   approvers: { name: string; title: string; limit: Cents | null }[];
   operator: string;
+  save_folder: string | null;
+  emergency_number_pattern: string;
+  emergency_templates: { field: keyof EmergencyDocs; title: string; text: string }[];
   signatories: Record<"department_head" | "finance" | "purchasing", { name: string; title: string }>;
 }
 
@@ -461,6 +481,69 @@ export interface Packet {
   short_hash: string;
   pages: number;
   notes: string[];
+}
+
+export interface Approver {
+  name: string;
+  title: string;
+  limit: Cents | null;
+}
+
+export interface EmergencyRules {
+  micro_purchase: Cents;
+  quotes_above: Cents;
+  quotes_required: number;
+  formal_bid: Cents;
+  approvers: Approver[];
+  spend_limit: Cents | null;
+}
+
+export interface Incident {
+  id: number;
+  name: string;
+  kind: string;
+  declaration_number: string;
+  declared_on: string;
+  authority: string;
+  waiver_start: string;
+  waiver_end: string;
+  fema_disaster: string | null;
+  projects: { number: string; title: string }[];
+  rules: EmergencyRules;
+  active: boolean;
+  closed_on: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NewIncident {
+  name: string;
+  kind: string;
+  declaration_number: string;
+  declared_on: string;
+  authority: string;
+  waiver_start: string;
+  waiver_end: string;
+  fema_disaster: string | null;
+  rules: EmergencyRules | null;
+  activate: boolean;
+}
+
+export interface Dashboard {
+  incident: Incident;
+  waiver_days_left: number;
+  purchases: number;
+  spend: Cents;
+  limit: Cents | null;
+  by_category: { name: string; amount: Cents }[];
+  by_supplier: { name: string; amount: Cents }[];
+  missing: { number: string; authorization: string; missing: string[] }[];
+  catalogue_applied_at: string | null;
+  expiring: { id: string; number: string; cooperative: string; supplier: string; term_end: string }[];
+}
+
+export interface SavedPacket extends Packet {
+  path: string;
 }
 
 export interface HistoryReport {
@@ -543,7 +626,10 @@ export const api = {
   purchasingGet: () => call<PurchasingSettings>("purchasing_get"),
   purchasingSet: (settings: PurchasingSettings) => call<void>("purchasing_set", { settings }),
   reqList: (filter: ReqListFilter) => call<RequisitionList>("req_list", { filter }),
-  reqCreate: (header: ReqHeader) => call<Requisition>("req_create", { header }),
+  /** With `incident`, an emergency purchase under it. */
+  reqCreate: (header: ReqHeader, incident: number | null = null) => call<Requisition>("req_create", { header, incident }),
+  reqSetEmergencyDocs: (number: string, docs: EmergencyDocs, project: string | null) =>
+    call<RequisitionView>("req_set_emergency_docs", { number, docs, project }),
   reqView: (number: string) => call<RequisitionView>("req_view", { number }),
   reqUpdateHeader: (number: string, header: ReqHeader) => call<RequisitionView>("req_update_header", { number, header }),
   reqAddItem: (number: string, itemId: string, quantity: number, account: string | null = null) =>
@@ -567,13 +653,33 @@ export const api = {
   packetPreview: (number: string, paper: Paper) => call<ArrayBuffer>("packet_preview", { number, paper }),
   /** The packet's PDF for printing; the backend records the printing. */
   packetPrint: (number: string, paper: Paper) => call<ArrayBuffer>("packet_print", { number, paper }),
-  packetSave: (number: string, paper: Paper, path: string) => call<Packet>("packet_save", { number, paper, path }),
+  /** `path` null: the save folder from Settings. */
+  packetSave: (number: string, paper: Paper, path: string | null) => call<SavedPacket>("packet_save", { number, paper, path }),
+
+  incidentsList: () => call<Incident[]>("incidents_list"),
+  incidentActive: () => call<Dashboard | null>("incident_active"),
+  incidentDashboard: (id: number) => call<Dashboard>("incident_dashboard", { id }),
+  incidentDeclare: (incident: NewIncident) => call<Incident>("incident_declare", { incident }),
+  incidentActivate: (id: number) => call<Incident>("incident_activate", { id }),
+  incidentExtend: (id: number, until: string, reason: string) => call<Incident>("incident_extend", { id, until, reason }),
+  incidentClose: (id: number) => call<Incident>("incident_close", { id }),
+  incidentFemaNumber: (id: number, number: string) => call<Incident>("incident_fema_number", { id, number }),
+  incidentAddProject: (id: number, project: { number: string; title: string }) =>
+    call<Incident>("incident_add_project", { id, project }),
+  vendorSheetPrint: (categories: string[], nearZip: string | null) =>
+    call<ArrayBuffer>("vendor_sheet_print", { categories, nearZip }),
+  vendorSheetSave: (categories: string[], nearZip: string | null, csv: boolean, path: string | null) =>
+    call<string>("vendor_sheet_save", { categories, nearZip, csv, path }),
+  femaPacketPrint: (id: number, paper: Paper) => call<ArrayBuffer>("fema_packet_print", { id, paper }),
+  femaPacketSave: (id: number, paper: Paper, ledger: boolean, path: string | null) =>
+    call<string>("fema_packet_save", { id, paper, ledger, path }),
   /** Opens the system print dialog for the window. */
   printWindow: () => call<void>("print_window"),
   /** Asks where to save a file; null when the clerk cancels. */
   chooseSavePath: async (defaultName: string): Promise<string | null> => {
+    const ext = defaultName.endsWith(".csv") ? "csv" : "pdf";
     try {
-      return await save({ defaultPath: defaultName, filters: [{ name: "PDF", extensions: ["pdf"] }] });
+      return await save({ defaultPath: defaultName, filters: [{ name: ext.toUpperCase(), extensions: [ext] }] });
     } catch (e) {
       throw toApiError(e);
     }

@@ -14,4 +14,77 @@ pub mod incidents;
 pub mod tally;
 pub mod vendor_sheet;
 
+use crate::error::{Error, Result};
+use crate::packet::{Packet, Paper};
+use crate::store::Store;
+use std::path::{Path, PathBuf};
+
+/// Writes beside `path` and renames, so a failure leaves no half file.
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let io = |e: std::io::Error| Error::io(path.display().to_string(), e);
+    let partial = path.with_extension("partial");
+    std::fs::write(&partial, bytes).map_err(io)?;
+    std::fs::rename(&partial, path).map_err(io)
+}
+
+impl Store {
+    /// The vendor sheet as a PDF, for printing.
+    pub fn vendor_sheet_pdf(&self, categories: &[String], near_zip: Option<&str>) -> Result<Vec<u8>> {
+        let sheet = self.vendor_sheet(categories, near_zip, chrono::Local::now().date_naive())?;
+        let agency = self.agency_profile()?.map(|a| a.name).unwrap_or_default();
+        vendor_sheet::vendor_sheet_pdf(&sheet, &agency, chrono::Utc::now())
+    }
+
+    /// Saves the vendor sheet as PDF (or CSV when `csv`) to `path`, or to the
+    /// save folder; returns where it went.
+    pub fn save_vendor_sheet(
+        &self,
+        categories: &[String],
+        near_zip: Option<&str>,
+        csv: bool,
+        path: Option<PathBuf>,
+    ) -> Result<PathBuf> {
+        let today = chrono::Local::now().date_naive();
+        let path = self.save_path(path, &format!("vendor-sheet-{today}.{}", if csv { "csv" } else { "pdf" }))?;
+        let bytes = if csv {
+            vendor_sheet::vendor_sheet_csv(&self.vendor_sheet(categories, near_zip, today)?)?.into_bytes()
+        } else {
+            self.vendor_sheet_pdf(categories, near_zip)?
+        };
+        write_file(&path, &bytes)?;
+        Ok(path)
+    }
+
+    /// The reimbursement packet for printing; the printing is recorded.
+    pub fn print_fema_packet(&mut self, id: i64, paper: Paper, actor: &str) -> Result<Packet> {
+        let packet = self.fema_packet(id, paper, chrono::Utc::now())?;
+        self.record_fema_packet(id, &packet, "sent to the print dialog", actor)?;
+        Ok(packet)
+    }
+
+    /// Saves the reimbursement packet (or with `ledger`, the CSV ledger) to
+    /// `path` or the save folder, recording the packet in the history.
+    pub fn save_fema_packet(
+        &mut self,
+        id: i64,
+        paper: Paper,
+        ledger: bool,
+        path: Option<PathBuf>,
+        actor: &str,
+    ) -> Result<PathBuf> {
+        let incident = self.incident(id)?;
+        let slug: String =
+            incident.name.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+        let path = self.save_path(path, &format!("fema-{slug}.{}", if ledger { "csv" } else { "pdf" }))?;
+        if ledger {
+            write_file(&path, fema::ledger_csv(&self.fema_ledger(id)?)?.as_bytes())?;
+        } else {
+            let packet = self.fema_packet(id, paper, chrono::Utc::now())?;
+            write_file(&path, &packet.pdf)?;
+            self.record_fema_packet(id, &packet, &format!("saved to {}", path.display()), actor)?;
+        }
+        Ok(path)
+    }
+}
+
 pub use incidents::{incident_by_id, incident_state_hash, EmergencyRules, Incident, NewIncident, Project};

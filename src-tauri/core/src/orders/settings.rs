@@ -91,6 +91,10 @@ pub struct PurchasingSettings {
     pub operator: String,
     #[serde(default)]
     pub signatories: Signatories,
+    /// A folder PDFs and CSVs are saved to without asking (a shared drive,
+    /// say); `None` asks each time.
+    #[serde(default)]
+    pub save_folder: Option<String>,
     /// Emergency authorisation numbers, e.g. `EM-{DEPT}-{FY}-{SEQ:03}`.
     #[serde(default = "emergency_pattern")]
     pub emergency_number_pattern: String,
@@ -154,6 +158,7 @@ impl Default for PurchasingSettings {
             approvers: vec![],
             operator: String::new(),
             signatories: Signatories::default(),
+            save_folder: None,
             emergency_number_pattern: emergency_pattern(),
             emergency_templates: default_templates(),
         }
@@ -243,6 +248,27 @@ impl Store {
             Some(t) => serde_json::from_str(&t)
                 .map_err(|e| Error::Database(format!("the stored purchasing settings are unreadable ({e})"))),
         }
+    }
+
+    /// Where a file named `name` is saved: `chosen` if the clerk chose a
+    /// path, else the settings' save folder.
+    pub fn save_path(&self, chosen: Option<std::path::PathBuf>, name: &str) -> Result<std::path::PathBuf> {
+        if let Some(p) = chosen {
+            return Ok(p);
+        }
+        let folder = self.purchasing_settings()?.save_folder.filter(|f| !f.trim().is_empty()).ok_or_else(|| {
+            Error::InvalidInput("Choose where to save the file, or set a save folder in Settings > Purchasing.".into())
+        })?;
+        let folder = std::path::PathBuf::from(folder.trim());
+        if !folder.is_dir() {
+            return Err(Error::InvalidInput(format!(
+                "The save folder {} does not exist: change it in Settings > Purchasing.",
+                folder.display()
+            )));
+        }
+        let safe: String =
+            name.chars().map(|c| if c.is_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
+        Ok(folder.join(safe))
     }
 
     /// The name the app records changes under: the operator in the settings.

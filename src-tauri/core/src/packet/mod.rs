@@ -46,6 +46,14 @@ impl std::str::FromStr for Paper {
     }
 }
 
+/// A packet and where it was saved.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SavedPacket {
+    #[serde(flatten)]
+    pub packet: Packet,
+    pub path: std::path::PathBuf,
+}
+
 /// Everything a packet is made from.
 pub struct PacketInput<'a> {
     pub view: &'a RequisitionView,
@@ -220,16 +228,21 @@ impl Store {
         )
     }
 
-    /// Builds the packet, writes it to `path` (beside it first, then renamed,
-    /// so a failure never leaves half a file) and records the saving.
-    pub fn save_packet(&mut self, number: &str, paper: Paper, path: &std::path::Path, actor: &str) -> Result<Packet> {
+    /// Builds the packet, writes it to `path` (or the save folder; beside it
+    /// first, then renamed, so a failure never leaves half a file) and records
+    /// the saving.
+    pub fn save_packet(
+        &mut self,
+        number: &str,
+        paper: Paper,
+        path: Option<std::path::PathBuf>,
+        actor: &str,
+    ) -> Result<SavedPacket> {
+        let path = self.save_path(path, &format!("requisition-{number}.pdf"))?;
         let packet = self.build_packet(number, paper, Utc::now())?;
-        let io = |e: std::io::Error| Error::io(path.display().to_string(), e);
-        let partial = path.with_extension("pdf.partial");
-        std::fs::write(&partial, &packet.pdf).map_err(io)?;
-        std::fs::rename(&partial, path).map_err(io)?;
+        crate::emergency::write_file(&path, &packet.pdf)?;
         self.record_packet(number, &packet, &format!("saved to {}", path.display()), actor)?;
-        Ok(packet)
+        Ok(SavedPacket { packet, path })
     }
 
     /// Builds the packet to send to the print dialog, recording the printing.
