@@ -3,7 +3,7 @@
 
 use crate::req::write_whole_file;
 use crate::{print_json, stdout_error};
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use coopdesk_core::emergency::{fema, vendor_sheet, EmergencyRules, NewIncident, Project};
 use coopdesk_core::orders::Approver;
 use coopdesk_core::packet::Paper;
@@ -14,46 +14,7 @@ use std::path::PathBuf;
 #[derive(Subcommand, Debug)]
 pub enum EmergencyAction {
     /// Declare an incident (it becomes the active one unless --no-activate).
-    Declare {
-        #[arg(long)]
-        name: String,
-        /// hurricane, flood, tornado, wildfire, ...
-        #[arg(long)]
-        kind: String,
-        #[arg(long)]
-        declaration: String,
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        declared: String,
-        #[arg(long)]
-        authority: String,
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        waiver_start: String,
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        waiver_end: String,
-        #[arg(long)]
-        fema: Option<String>,
-        /// Emergency micro-purchase threshold (default 50000).
-        #[arg(long)]
-        micro: Option<String>,
-        /// Written quotes above this (default 50000) ...
-        #[arg(long)]
-        quotes_above: Option<String>,
-        /// ... this many (default 2).
-        #[arg(long)]
-        quotes: Option<u32>,
-        /// Formal bid above this (default 250000).
-        #[arg(long)]
-        formal_bid: Option<String>,
-        #[arg(long)]
-        spend_limit: Option<String>,
-        /// An approver for the incident, NAME or NAME:LIMIT; repeatable.
-        #[arg(long = "approver")]
-        approvers: Vec<String>,
-        #[arg(long)]
-        no_activate: bool,
-        #[arg(long)]
-        json: bool,
-    },
+    Declare(Box<DeclareArgs>),
     /// List incidents.
     List {
         #[arg(long)]
@@ -118,6 +79,48 @@ pub enum EmergencyAction {
     },
 }
 
+#[derive(Args, Debug)]
+pub struct DeclareArgs {
+    #[arg(long)]
+    name: String,
+    /// hurricane, flood, tornado, wildfire, ...
+    #[arg(long)]
+    kind: String,
+    #[arg(long)]
+    declaration: String,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    declared: String,
+    #[arg(long)]
+    authority: String,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    waiver_start: String,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    waiver_end: String,
+    #[arg(long)]
+    fema: Option<String>,
+    /// Emergency micro-purchase threshold (default 50000).
+    #[arg(long)]
+    micro: Option<String>,
+    /// Written quotes above this (default 50000) ...
+    #[arg(long)]
+    quotes_above: Option<String>,
+    /// ... this many (default 2).
+    #[arg(long)]
+    quotes: Option<u32>,
+    /// Formal bid above this (default 250000).
+    #[arg(long)]
+    formal_bid: Option<String>,
+    #[arg(long)]
+    spend_limit: Option<String>,
+    /// An approver for the incident, NAME or NAME:LIMIT; repeatable.
+    #[arg(long = "approver")]
+    approvers: Vec<String>,
+    #[arg(long)]
+    no_activate: bool,
+    #[arg(long)]
+    json: bool,
+}
+
 fn date(flag: &str, text: &str) -> Result<chrono::NaiveDate> {
     text.trim().parse().map_err(|_| Error::InvalidInput(format!("--{flag} '{text}' is not a date like 2026-12-31.")))
 }
@@ -133,24 +136,25 @@ fn today() -> chrono::NaiveDate {
 pub fn run(store: &mut Store, action: &EmergencyAction, by: &str, out: &mut dyn Write) -> Result<()> {
     let say = |out: &mut dyn Write, text: String| writeln!(out, "{text}").map_err(stdout_error);
     match action {
-        EmergencyAction::Declare {
-            name,
-            kind,
-            declaration,
-            declared,
-            authority,
-            waiver_start,
-            waiver_end,
-            fema,
-            micro,
-            quotes_above,
-            quotes,
-            formal_bid,
-            spend_limit,
-            approvers,
-            no_activate,
-            json,
-        } => {
+        EmergencyAction::Declare(args) => {
+            let DeclareArgs {
+                name,
+                kind,
+                declaration,
+                declared,
+                authority,
+                waiver_start,
+                waiver_end,
+                fema,
+                micro,
+                quotes_above,
+                quotes,
+                formal_bid,
+                spend_limit,
+                approvers,
+                no_activate,
+                json,
+            } = args.as_ref();
             let d = EmergencyRules::default();
             let rules = EmergencyRules {
                 micro_purchase: micro.as_deref().map(|m| money("micro", m)).transpose()?.unwrap_or(d.micro_purchase),
