@@ -25,6 +25,8 @@ const battery: SearchHit = {
 const status: CatalogueStatus = { feeds: [], cooperatives: 5, suppliers: 30, contracts: 30, dealers: 60, items: 1 };
 
 let feeds: unknown[] = [];
+// How many items the catalogue pretends to hold (for paging).
+let catalogueSize = 1;
 
 // A backend that answers like the real one, over a one-item catalogue.
 function backend(fail = false) {
@@ -33,6 +35,17 @@ function backend(fail = false) {
     if (cmd === "catalogue_status") return status as T;
     if (cmd === "feeds_list") return feeds as T;
     if (cmd === "facets") return { cooperatives: [], suppliers: [], attributes: [], classifications: [] } as T;
+    if (cmd === "req_list") return { requisitions: [], total: 0 } as T;
+    if (cmd === "incident_active") return null as T;
+    if (cmd === "search" && catalogueSize > 1) {
+      const q = args?.query as SearchQuery;
+      const hits = Array.from({ length: Math.max(0, Math.min(q.limit, catalogueSize - q.offset)) }, (_, i) => ({
+        ...battery,
+        item_id: `i${q.offset + i}`,
+        description: `Battery ${q.offset + i}`,
+      }));
+      return { text: q.text, total: catalogueSize, total_capped: false, offset: q.offset, hits, suggestions: [] } as T;
+    }
     if (cmd === "search") {
       const q = args?.query as SearchQuery;
       const match = q.text === "" || battery.description.toLowerCase().includes(q.text.toLowerCase());
@@ -50,9 +63,29 @@ function backend(fail = false) {
   });
 }
 
-afterEach(() => cleanup());
+afterEach(() => {
+  cleanup();
+  catalogueSize = 1;
+});
 
 describe("App", () => {
+  it("shows thousands of results a page at a time", async () => {
+    catalogueSize = 120;
+    backend();
+    render(App);
+    expect(await screen.findByText("120 items in the catalogue")).toBeTruthy();
+    expect(screen.getAllByTestId("result-row")).toHaveLength(50);
+    expect(screen.getByTestId("pager").textContent).toContain("Page 1 of 3");
+    await fireEvent.click(screen.getByTestId("page-next"));
+    expect(await screen.findByText("Battery 50")).toBeTruthy();
+    expect(screen.getAllByTestId("result-row")).toHaveLength(50);
+    expect(screen.getByTestId("pager").textContent).toContain("items 51–100");
+    await fireEvent.click(screen.getByTestId("page-next"));
+    expect(await screen.findByText("Battery 119")).toBeTruthy();
+    expect(screen.getAllByTestId("result-row")).toHaveLength(20);
+    expect((screen.getByTestId("page-next") as HTMLButtonElement).disabled).toBe(true);
+  });
+
   it("shows the catalogue with prices and saving on start", async () => {
     backend();
     render(App);
