@@ -14,6 +14,8 @@ const COMMANDS: &[&str] = &[
     "feed_remove",
     "sync_now",
     "sync_cancel",
+    "document_keep",
+    "document_open",
     "purchasing_get",
     "purchasing_set",
     "req_list",

@@ -3,11 +3,12 @@
 use crate::ipc_error::IpcError;
 use crate::state::AppState;
 use coopdesk_core::agency::AgencyProfile;
+use coopdesk_core::documents;
 use coopdesk_core::search::{SearchPage, SearchQuery};
 use coopdesk_core::store::{CatalogueStatus, ContractDetail, Facets, FeedHealth, ItemDetail, Subscription};
 use coopdesk_core::sync::{Progress, SyncReport};
 use serde::Serialize;
-use tauri::ipc::Channel;
+use tauri::ipc::{Channel, Response};
 use tauri::State;
 
 #[derive(Serialize)]
@@ -102,6 +103,18 @@ pub async fn contract_detail(
 ) -> Result<ContractDetail, IpcError> {
     let today = chrono::Local::now().date_naive();
     state.with_store(move |store| store.contract_detail(&id, near_zip.as_deref(), today)).await
+}
+
+/// Downloads a contract document and keeps it for offline use.
+#[tauri::command]
+pub async fn document_keep(state: State<'_, AppState>, contract_id: String, sha256: String) -> Result<(), IpcError> {
+    state.with_db_path(move |db| documents::download(db, &contract_id, &sha256).map(drop)).await
+}
+
+/// The kept copy of a document, to open in the window.
+#[tauri::command]
+pub async fn document_open(state: State<'_, AppState>, sha256: String) -> Result<Response, IpcError> {
+    state.with_store(move |store| store.kept_document_or_explain(&sha256)).await.map(Response::new)
 }
 
 #[tauri::command]

@@ -36,6 +36,8 @@ pub fn run(db_path: coopdesk_core::Result<PathBuf>) {
             commands::feed_remove,
             commands::sync_now,
             commands::sync_cancel,
+            commands::document_keep,
+            commands::document_open,
             requisition_commands::purchasing_get,
             requisition_commands::purchasing_set,
             requisition_commands::req_list,

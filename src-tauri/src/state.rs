@@ -97,6 +97,19 @@ impl AppState {
         .await
     }
 
+    /// Runs `f` on the blocking pool with the database's path, for work that
+    /// opens its own connection (downloads), leaving the store free.
+    pub async fn with_db_path<T, F>(&self, f: F) -> Result<T, IpcError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&std::path::Path) -> coopdesk_core::Result<T> + Send + 'static,
+    {
+        let db_path = self.db_path.clone().ok_or_else(|| IpcError::from(coopdesk_core::Error::NoDataDir))?;
+        tauri::async_runtime::spawn_blocking(move || f(&db_path).map_err(IpcError::from))
+            .await
+            .map_err(|_| IpcError::internal("that request"))?
+    }
+
     /// Syncs every followed feed now, reporting progress.
     pub async fn sync_now(
         &self,

@@ -61,6 +61,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Contract documents kept for offline use.
+    Document {
+        #[command(subcommand)]
+        action: DocumentAction,
+    },
     /// Show a catalogue item: part numbers, prices, tiers, its contract.
     Item {
         id: String,
@@ -150,6 +155,19 @@ pub enum Command {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum DocumentAction {
+    /// Download a contract's document (by its SHA-256, as `contract` shows)
+    /// and keep it for offline use, after checking its hash.
+    Keep { contract_id: String, sha256: String },
+    /// Write the kept copy of a document to a file.
+    Save {
+        sha256: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum FeedsAction {
     /// Follow a feed: its id, the address of its manifest.json, and the
     /// publisher's minisign public key (the key line, or a .pub file).
@@ -229,6 +247,17 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
         Command::Contract { id, near, json } => search_args::contract(&store, id, near.as_deref(), *json, out),
         Command::Item { id, json } => search_args::item(&store, id, *json, out),
         Command::Agency { action } => agency::run(&mut store, action, out),
+        Command::Document { action } => match action {
+            DocumentAction::Keep { contract_id, sha256 } => {
+                drop(store);
+                let doc = coopdesk_core::documents::download(&db_path, contract_id, sha256)?;
+                writeln!(out, "Kept '{}' ({} bytes) for offline use.", doc.title, doc.size).map_err(stdout_error)
+            }
+            DocumentAction::Save { sha256, out: file } => {
+                req::write_whole_file(file, &store.kept_document_or_explain(sha256)?)?;
+                writeln!(out, "Wrote {}.", file.display()).map_err(stdout_error)
+            }
+        },
         Command::Req { action, by } => {
             let by = actor(&store, by.as_deref())?;
             req::run(&mut store, action, &by, out)

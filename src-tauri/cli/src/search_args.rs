@@ -149,7 +149,8 @@ pub fn contract(store: &Store, id: &str, near: Option<&str>, json: bool, out: &m
     }
     text += "Documents:\n";
     for doc in &c.documents {
-        text += &format!("  {} ({:?}, {} bytes) sha256 {}\n", doc.title, doc.kind, doc.size, doc.sha256);
+        let kept = if d.documents_kept.contains(&doc.sha256) { " [kept offline]" } else { "" };
+        text += &format!("  {} ({:?}, {} bytes) sha256 {}{kept}\n", doc.title, doc.kind, doc.size, doc.sha256);
     }
     match &d.distance_from {
         Some(zip) => text += &format!("Dealers nearest {zip}:\n"),

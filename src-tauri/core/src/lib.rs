@@ -1,6 +1,7 @@
 //! coopdesk's domain core: everything the app does, with no GUI in it.
 //!
 //! - [`agency`]: the agency's profile, memberships and addenda.
+//! - [`documents`]: contract documents kept for offline use.
 //! - [`eligibility`]: may this agency use this contract, and why (pure).
 //! - [`emergency`]: incidents, emergency purchasing, vendor sheet, FEMA packet.
 //! - [`model`]: cooperatives, contracts, suppliers, dealers, items.
@@ -19,6 +20,7 @@
 //! The Tauri shell and the command line are thin layers over this crate.
 
 pub mod agency;
+pub mod documents;
 pub mod eligibility;
 pub mod emergency;
 pub mod error;

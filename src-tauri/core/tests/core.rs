@@ -3,6 +3,8 @@
 
 // Applying record files: all or nothing, refusals leave the store untouched.
 mod apply;
+// Contract documents kept for offline use.
+mod documents;
 // Emergency purchasing: incidents, gaps, tally, vendor sheet, FEMA packet.
 mod emergency;
 // Search filters, sorts, eligibility on hits, and contract detail.

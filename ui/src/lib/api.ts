@@ -125,6 +125,8 @@ export interface ContractDetail {
   dealers: { dealer: { id: string; name: string; address: Address; phone: string | null }; miles: number | null }[];
   distance_from: string | null;
   items: number;
+  /** Hashes of the documents with a copy kept on this machine. */
+  documents_kept: string[];
 }
 
 export interface ItemDetail {
@@ -611,6 +613,10 @@ export const api = {
   facets: () => call<Facets>("facets"),
   contractDetail: (id: string, nearZip: string | null = null) => call<ContractDetail>("contract_detail", { id, nearZip }),
   itemDetail: (id: string) => call<ItemDetail>("item_detail", { id }),
+  /** Downloads a contract document (online) and keeps it for offline use. */
+  documentKeep: (contractId: string, sha256: string) => call<void>("document_keep", { contractId, sha256 }),
+  /** The kept copy of a document. */
+  documentOpen: (sha256: string) => call<ArrayBuffer>("document_open", { sha256 }),
   agencyGet: () => call<AgencyProfile | null>("agency_get"),
   agencySet: (profile: AgencyProfile) => call<void>("agency_set", { profile }),
   /** `content`: a PNG or JPEG, base64-encoded; null removes the logo. */

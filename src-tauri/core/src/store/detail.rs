@@ -52,6 +52,8 @@ pub struct ContractDetail {
     /// The ZIP distances are measured from.
     pub distance_from: Option<String>,
     pub items: u64,
+    /// Hashes of the contract's documents that have a copy kept offline.
+    pub documents_kept: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -212,7 +214,11 @@ impl Store {
         dealers.sort_by(|a, b| a.miles.unwrap_or(f64::MAX).total_cmp(&b.miles.unwrap_or(f64::MAX)));
         let items: i64 =
             self.conn().query_row("SELECT count(*) FROM items WHERE contract_id = ?1", [id], |r| r.get(0))?;
+        let hashes: Vec<String> = contract.documents.iter().map(|d| d.sha256.clone()).collect();
+        let mut documents_kept: Vec<String> = self.cached_documents(&hashes)?.into_iter().collect();
+        documents_kept.sort();
         Ok(ContractDetail {
+            documents_kept,
             status: ContractStatus::of(contract.term_start, contract.term_end, today),
             days_left: (contract.term_end - today).num_days(),
             contract,

@@ -16,12 +16,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0006_requisitions.sql")),
         M::up(include_str!("migrations/0007_packets.sql")),
         M::up(include_str!("migrations/0008_emergencies.sql")),
+        M::up(include_str!("migrations/0009_document_cache.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {
-    8
+    9
 }
 
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {

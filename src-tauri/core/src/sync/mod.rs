@@ -7,7 +7,7 @@
 //! The sync uses its own database connection, so the app keeps searching the
 //! old catalogue (WAL) while a new one is written.
 
-mod http;
+pub(crate) mod http;
 pub mod plan;
 
 use crate::error::{Error, Result};
