@@ -234,3 +234,23 @@ fn filters_eligibility_and_contract_detail_headless() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(stderr(&missing).contains("There is no contract 'nope'"));
 }
+
+#[test]
+fn a_vendor_price_file_is_previewed_then_imported() {
+    let s = Scratch::new();
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pricelists/s70_bad_sample.csv");
+    let dry = coopdesk(&s.db(), &["import", file.to_str().unwrap(), "--dry-run"]);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    let text = stdout(&dry);
+    assert!(text.starts_with("Would import s70_bad_sample.csv: header on row 1"), "{text}");
+    assert!(text.contains("Row 2: instructions, skipped"), "{text}");
+    assert!(text.contains("Row 3: refused: the price 'BAD_PRICE_DATA' is not a number"), "{text}");
+    assert!(text.contains("Contract GS-35F-376CA (Pink Frog Interactive, Inc.)"), "{text}");
+    let status: Value = serde_json::from_slice(&coopdesk(&s.db(), &["status", "--json"]).stdout).unwrap();
+    assert_eq!(status["items"], 0, "a dry run imports nothing");
+
+    let done = coopdesk(&s.db(), &["import", file.to_str().unwrap(), "--cooperative", "GSA IT Schedule 70"]);
+    assert!(stdout(&done).starts_with("Imported"), "{}", stderr(&done));
+    let found = stdout(&coopdesk(&s.db(), &["search", "interaction designer"]));
+    assert!(found.contains("GSA IT Schedule 70") && found.contains("$125.44"), "{found}");
+}

@@ -4,6 +4,7 @@
 //! - [`documents`]: contract documents kept for offline use.
 //! - [`eligibility`]: may this agency use this contract, and why (pure).
 //! - [`emergency`]: incidents, emergency purchasing, vendor sheet, FEMA packet.
+//! - [`import`]: vendor price files brought in as local contracts.
 //! - [`model`]: cooperatives, contracts, suppliers, dealers, items.
 //! - [`record`]: the NDJSON record format that feeds and the sample carry.
 //! - [`store`]: the SQLite database, its migrations, and applying records.
@@ -26,6 +27,7 @@ pub mod emergency;
 pub mod error;
 pub mod feed;
 pub mod geo;
+pub mod import;
 pub mod model;
 pub mod money;
 pub mod orders;

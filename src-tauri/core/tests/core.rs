@@ -7,6 +7,8 @@ mod apply;
 mod documents;
 // Emergency purchasing: incidents, gaps, tally, vendor sheet, FEMA packet.
 mod emergency;
+// Vendor price files (CSV, XLSX) imported as local contracts.
+mod imports;
 // Search filters, sorts, eligibility on hits, and contract detail.
 mod filters;
 // Shared builders for record files and stores.

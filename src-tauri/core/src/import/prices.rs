@@ -1,0 +1,520 @@
+//! Vendor price files: a CSV or XLSX price list, its header row found and
+//! its columns mapped from the names vendors use (SKU, manufacturer part
+//! number, description, unit of issue, list price, contract price, discount,
+//! commodity code, contract number, dates), every row parsed or refused with
+//! a reason, a preview of what an import would add and change, and the
+//! import itself into a local contract, in one transaction.
+
+use super::table::{self, Sheet};
+use super::LOCAL_FEED;
+use crate::error::{Error, Result};
+use crate::money::Cents;
+use crate::store::Store;
+use chrono::{NaiveDate, Utc};
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A column a price file may have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    ManufacturerPart,
+    Sku,
+    Manufacturer,
+    Description,
+    Unit,
+    ContractPrice,
+    ListPrice,
+    Discount,
+    Classification,
+    ContractNumber,
+    Vendor,
+    Effective,
+    Expiration,
+}
+
+/// Names vendors give each column, normalised (lower case, letters and
+/// digits), most specific first. Fields are tried in this order, so that
+/// "manufacturer part number" is not taken for a SKU, nor "list price" for
+/// the contract price.
+const NAMES: &[(Field, &[&str])] = &[
+    (
+        Field::ManufacturerPart,
+        &["mfrpartno", "mfrpartnumber", "manufacturerpartnumber", "manufacturerspartnumber", "mfgpart", "mpn"],
+    ),
+    (Field::ListPrice, &["commerciallistprice", "listprice", "msrp", "retailprice", "commercialprice"]),
+    (
+        Field::ContractPrice,
+        &[
+            "priceofferedtogsaincludingiff",
+            "gsaofferpriceinclusiveoftheiff",
+            "gsaofferprice",
+            "priceofferedtogsa",
+            "contractprice",
+            "netprice",
+            "sellprice",
+            "awardprice",
+            "price",
+        ],
+    ),
+    (Field::Discount, &["gsadiscount", "discountpercent", "discount"]),
+    (
+        Field::Sku,
+        &[
+            "dealerpartnumber",
+            "catalognumber",
+            "catalognumber",
+            "cataloguenumber",
+            "itemnumber",
+            "sku",
+            "vendorpartnumber",
+            "partnumber",
+            "partno",
+        ],
+    ),
+    (Field::Manufacturer, &["manufacturername", "manufacturer", "mfrname", "brand"]),
+    (
+        Field::Description,
+        &[
+            "serviceproposed",
+            "productdescription",
+            "itemdescription",
+            "description",
+            "productname",
+            "laborcategory",
+            "itemname",
+        ],
+    ),
+    (Field::Unit, &["unitofissue", "unitofmeasure", "uoi", "uom", "unit"]),
+    (Field::Classification, &["unspsc", "commoditycode", "nigp", "sinsproposed", "sin"]),
+    (Field::ContractNumber, &["contractnumber", "contractno"]),
+    (Field::Vendor, &["vendorname", "vendor", "contractorname", "supplier"]),
+    (Field::Effective, &["contractstartdate", "effectivedate", "startdate"]),
+    (Field::Expiration, &["contractenddate", "expirationdate", "enddate"]),
+];
+
+fn normalise(text: &str) -> String {
+    text.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+}
+
+/// Where the header is and which column holds each field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mapping {
+    pub sheet: String,
+    /// Zero-based row of the header.
+    pub header_row: usize,
+    pub columns: BTreeMap<Field, usize>,
+}
+
+fn map_header(cells: &[String]) -> BTreeMap<Field, usize> {
+    let norm: Vec<String> = cells.iter().map(|c| normalise(c)).collect();
+    let mut taken = vec![false; cells.len()];
+    let mut columns = BTreeMap::new();
+    for (field, names) in NAMES {
+        'names: for name in *names {
+            for (i, cell) in norm.iter().enumerate() {
+                if !taken[i] && !cell.is_empty() && cell.starts_with(name) {
+                    taken[i] = true;
+                    columns.insert(*field, i);
+                    break 'names;
+                }
+            }
+        }
+    }
+    columns
+}
+
+/// Finds the header: among the rows, in the first 30 of any sheet, that
+/// name a description and a price, the one with the most priced rows below
+/// it (a workbook's empty template sheets lose), then the most known columns.
+pub fn detect(sheets: &[Sheet]) -> Option<Mapping> {
+    let mut best: Option<((usize, usize), Mapping)> = None;
+    for sheet in sheets {
+        for (row, cells) in sheet.rows.iter().take(30).enumerate() {
+            let columns = map_header(cells);
+            let price = columns.get(&Field::ContractPrice).or(columns.get(&Field::ListPrice));
+            let (Some(&desc), Some(&price)) = (columns.get(&Field::Description), price) else { continue };
+            let priced = sheet.rows[row + 1..]
+                .iter()
+                .take(5_000)
+                .filter(|r| {
+                    r.get(desc).is_some_and(|d| !d.is_empty())
+                        && r.get(price).is_some_and(|p| p.chars().any(|c| c.is_ascii_digit()))
+                })
+                .count();
+            let score = (priced, columns.len());
+            if priced > 0 && best.as_ref().is_none_or(|(s, _)| score > *s) {
+                best = Some((score, Mapping { sheet: sheet.name.clone(), header_row: row, columns }));
+            }
+        }
+    }
+    best.map(|(_, m)| m)
+}
+
+/// A price-list row that parsed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PriceRow {
+    /// One-based line (row) in the sheet, as a spreadsheet numbers it.
+    pub line: usize,
+    pub sku: String,
+    pub manufacturer: Option<String>,
+    pub manufacturer_part: Option<String>,
+    pub description: String,
+    pub unit: String,
+    pub list_price: Cents,
+    pub contract_price: Cents,
+    pub classification: Option<String>,
+    pub contract_number: Option<String>,
+    pub vendor: Option<String>,
+    pub effective: Option<NaiveDate>,
+    pub expiration: Option<NaiveDate>,
+}
+
+/// A row refused, and why, in words the vendor can fix.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Refused {
+    pub line: usize,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Parsed {
+    pub mapping: Mapping,
+    pub rows: Vec<PriceRow>,
+    pub refused: Vec<Refused>,
+    /// Lines under the header that explain how to fill it in.
+    pub instructions: Vec<usize>,
+}
+
+fn money(text: &str) -> Option<Cents> {
+    let t = text.trim().trim_start_matches('$').trim();
+    Cents::parse(t).or_else(|| {
+        // Spreadsheets store 125.4 for $125.40, and sometimes more decimals
+        // from a formula; a price is rounded to the cent only when it is
+        // within a hundredth of a cent of one.
+        let f: f64 = t.replace(',', "").parse().ok()?;
+        let cents = (f * 100.0).round();
+        ((f * 100.0 - cents).abs() < 0.01 && cents.is_finite()).then_some(Cents(cents as i64))
+    })
+}
+
+/// ISO dates, and US month/day/year with a two- or four-digit year.
+fn date(text: &str) -> Option<NaiveDate> {
+    let t = text.trim();
+    let two_digit_year = t.rsplit('/').next().is_some_and(|y| y.len() == 2);
+    let us = if two_digit_year { "%m/%d/%y" } else { "%m/%d/%Y" };
+    NaiveDate::parse_from_str(t, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(t, us)).ok()
+}
+
+fn slug(text: &str) -> String {
+    let s: String = text.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    s.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-").chars().take(48).collect()
+}
+
+/// Parses every row below the header.
+pub fn parse(sheets: &[Sheet], mapping: &Mapping) -> Result<Parsed> {
+    let sheet = sheets
+        .iter()
+        .find(|s| s.name == mapping.sheet)
+        .ok_or_else(|| Error::InvalidInput(format!("The file has no sheet '{}'.", mapping.sheet)))?;
+    fn cell<'r>(mapping: &Mapping, row: &'r [String], f: Field) -> &'r str {
+        mapping.columns.get(&f).and_then(|&i| row.get(i)).map(|s| s.trim()).unwrap_or("")
+    }
+    let col = |row: &'_ [String], f: Field| -> String { cell(mapping, row, f).to_owned() };
+    let opt = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+    let mut parsed = Parsed { mapping: mapping.clone(), rows: vec![], refused: vec![], instructions: vec![] };
+    for (i, row) in sheet.rows.iter().enumerate().skip(mapping.header_row + 1) {
+        let line = i + 1;
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let price_text = if mapping.columns.contains_key(&Field::ContractPrice) {
+            col(row, Field::ContractPrice)
+        } else {
+            col(row, Field::ListPrice)
+        };
+        let price_text = price_text.as_str();
+        // The row under a template's header often explains each column in
+        // sentences ("Price with two decimal places").
+        if i <= mapping.header_row + 2 && !price_text.chars().any(|c| c.is_ascii_digit()) && price_text.contains(' ') {
+            parsed.instructions.push(line);
+            continue;
+        }
+        let refuse = |reason: String| Refused { line, reason };
+        let description = col(row, Field::Description);
+        let description = description.as_str();
+        if description.is_empty() && price_text.is_empty() {
+            // A formatted but unused row of a template.
+            continue;
+        }
+        if description.is_empty() {
+            parsed.refused.push(refuse("the description is missing".into()));
+            continue;
+        }
+        let Some(mut contract_price) = money(price_text) else {
+            parsed.refused.push(refuse(if price_text.is_empty() {
+                "the price is missing".into()
+            } else {
+                format!("the price '{price_text}' is not a number")
+            }));
+            continue;
+        };
+        let list_price = match opt(&col(row, Field::ListPrice)).map(|t| money(&t).ok_or(t)) {
+            Some(Ok(p)) => p,
+            Some(Err(t)) => {
+                parsed.refused.push(refuse(format!("the list price '{t}' is not a number")));
+                continue;
+            }
+            None => contract_price,
+        };
+        if !mapping.columns.contains_key(&Field::ContractPrice) {
+            // Only a list price and a discount: the contract price follows.
+            let pct: f64 = col(row, Field::Discount).trim_end_matches('%').trim().parse().unwrap_or(0.0);
+            contract_price = Cents((list_price.0 as f64 * (1.0 - pct / 100.0)).round() as i64);
+        }
+        if contract_price.0 <= 0 {
+            parsed.refused.push(refuse(format!("the price {contract_price} is not above zero")));
+            continue;
+        }
+        let manufacturer_part = opt(&col(row, Field::ManufacturerPart));
+        let classification = opt(&col(row, Field::Classification));
+        let sku = opt(&col(row, Field::Sku)).or(manufacturer_part.clone()).unwrap_or_else(|| {
+            // Services (labor categories) have no part number: their category
+            // and title identify them on the price list.
+            format!("{}-{}", classification.as_deref().map(slug).unwrap_or_default(), slug(description))
+                .trim_matches('-')
+                .to_owned()
+        });
+        let (effective, expiration) = (col(row, Field::Effective), col(row, Field::Expiration));
+        let effective_date = date(&effective);
+        let expiration_date = date(&expiration);
+        if !effective.is_empty() && effective_date.is_none() {
+            parsed.refused.push(refuse(format!("the start date '{effective}' is not a date")));
+            continue;
+        }
+        if !expiration.is_empty() && expiration_date.is_none() {
+            parsed.refused.push(refuse(format!("the end date '{expiration}' is not a date")));
+            continue;
+        }
+        parsed.rows.push(PriceRow {
+            line,
+            sku,
+            manufacturer: opt(&col(row, Field::Manufacturer)),
+            manufacturer_part,
+            description: description.to_owned(),
+            unit: opt(&col(row, Field::Unit)).unwrap_or_else(|| "EA".into()),
+            list_price: list_price.max(contract_price),
+            contract_price,
+            classification,
+            contract_number: opt(&col(row, Field::ContractNumber)),
+            vendor: opt(&col(row, Field::Vendor)),
+            effective: effective_date,
+            expiration: expiration_date,
+        });
+    }
+    Ok(parsed)
+}
+
+/// What an import would do to one contract.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ContractChanges {
+    pub contract_number: String,
+    pub vendor: String,
+    /// The local contract's id (existing or to be created).
+    pub contract_id: String,
+    pub added: Vec<PriceRow>,
+    /// Rows whose item exists with another price: (row, price now).
+    pub changed: Vec<(PriceRow, Cents)>,
+    pub unchanged: usize,
+}
+
+/// What an import would do, before it does it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Preview {
+    pub file: String,
+    pub mapping: Mapping,
+    /// One entry per contract the file prices, in the order they appear.
+    pub contracts: Vec<ContractChanges>,
+    pub refused: Vec<Refused>,
+    pub instructions: Vec<usize>,
+    /// Lines superseded by a later row for the same item (the last counts).
+    pub duplicates: Vec<usize>,
+}
+
+impl Preview {
+    pub fn added(&self) -> usize {
+        self.contracts.iter().map(|c| c.added.len()).sum()
+    }
+    pub fn changed(&self) -> usize {
+        self.contracts.iter().map(|c| c.changed.len()).sum()
+    }
+    pub fn unchanged(&self) -> usize {
+        self.contracts.iter().map(|c| c.unchanged).sum()
+    }
+}
+
+fn local_item_id(contract: &str, sku: &str) -> String {
+    format!("local-{}-{}", slug(contract), slug(sku))
+}
+
+fn local_contract_id(contract: &str) -> String {
+    format!("local-{}", slug(contract))
+}
+
+impl Store {
+    /// Reads a price file and says what importing it would do. `contract`
+    /// puts every row on that contract number, whatever the file says.
+    pub fn preview_price_file(&self, file: &str, bytes: &[u8], contract: Option<&str>) -> Result<Preview> {
+        let sheets = table::read(file, bytes)?;
+        let mapping = detect(&sheets).ok_or_else(|| {
+            Error::InvalidInput(format!(
+                "No header row with a description and a price was found in {file}. Name the columns (e.g. Description, Unit of issue, Contract price) and try again."
+            ))
+        })?;
+        let parsed = parse(&sheets, &mapping)?;
+        let mut refused = parsed.refused;
+        let mut groups: Vec<ContractChanges> = Vec::new();
+        let mut rows_by_item: BTreeMap<String, (usize, PriceRow)> = BTreeMap::new();
+        let mut duplicates = Vec::new();
+        for r in parsed.rows {
+            let Some(number) = contract.map(str::to_owned).or(r.contract_number.clone()) else {
+                refused.push(Refused {
+                    line: r.line,
+                    reason: "no contract number: give one for the whole file (--contract)".into(),
+                });
+                continue;
+            };
+            let g = match groups.iter().position(|g| g.contract_number == number) {
+                Some(g) => g,
+                None => {
+                    groups.push(ContractChanges {
+                        contract_id: local_contract_id(&number),
+                        vendor: r.vendor.clone().unwrap_or_else(|| "Unnamed vendor".into()),
+                        contract_number: number.clone(),
+                        added: vec![],
+                        changed: vec![],
+                        unchanged: 0,
+                    });
+                    groups.len() - 1
+                }
+            };
+            if let Some((_, prev)) = rows_by_item.insert(local_item_id(&number, &r.sku), (g, r)) {
+                duplicates.push(prev.line);
+            }
+        }
+        let mut stmt = self.conn().prepare("SELECT contract_cents FROM items WHERE id = ?1")?;
+        let mut rows: Vec<(String, (usize, PriceRow))> = rows_by_item.into_iter().collect();
+        rows.sort_by_key(|(_, (_, r))| r.line);
+        for (id, (g, r)) in rows {
+            let group = &mut groups[g];
+            match stmt.query_row([&id], |row| row.get::<_, i64>(0)).optional()? {
+                None => group.added.push(r),
+                Some(c) if c != r.contract_price.0 => group.changed.push((r, Cents(c))),
+                Some(_) => group.unchanged += 1,
+            }
+        }
+        refused.sort_by_key(|r| r.line);
+        Ok(Preview {
+            file: file.to_owned(),
+            mapping,
+            contracts: groups,
+            refused,
+            instructions: parsed.instructions,
+            duplicates,
+        })
+    }
+
+    /// Imports a price file: each contract it prices becomes (or updates) a
+    /// local contract; its items are added or repriced, and items it does not
+    /// list are left as they are. One transaction for the whole file.
+    pub fn import_price_file(
+        &mut self,
+        file: &str,
+        bytes: &[u8],
+        contract: Option<&str>,
+        cooperative: Option<&str>,
+    ) -> Result<Preview> {
+        let preview = self.preview_price_file(file, bytes, contract)?;
+        let now = Utc::now().to_rfc3339();
+        let coop_name = cooperative.map(str::trim).filter(|c| !c.is_empty()).unwrap_or("Imported price lists");
+        let coop_id = format!("local-{}", slug(coop_name));
+        let tx = self.conn_mut().transaction()?;
+        tx.execute(
+            "INSERT INTO feeds (id, name, sequence, generated_at, applied_at) VALUES (?1, 'Imported locally', 0, ?2, ?2)
+             ON CONFLICT(id) DO UPDATE SET applied_at = excluded.applied_at",
+            params![LOCAL_FEED, now],
+        )?;
+        tx.execute(
+            "INSERT INTO cooperatives (id, feed_id, name, lead_agency, membership_required, website) VALUES (?1, ?2, ?3, NULL, 0, NULL)
+             ON CONFLICT(id) DO NOTHING",
+            params![coop_id, LOCAL_FEED, coop_name],
+        )?;
+        for group in &preview.contracts {
+            let owner: Option<String> = tx
+                .query_row("SELECT feed_id FROM contracts WHERE id = ?1", [&group.contract_id], |r| r.get(0))
+                .optional()?;
+            if owner.as_deref().is_some_and(|f| f != LOCAL_FEED) {
+                return Err(Error::InvalidInput(format!(
+                    "Contract {} comes from a feed; imported prices go on a local contract. Nothing was imported.",
+                    group.contract_number
+                )));
+            }
+            let supplier_id = format!("local-{}", slug(&group.vendor));
+            tx.execute(
+                "INSERT INTO suppliers (id, feed_id, legal_name, identifiers, street, city, state, zip) VALUES (?1, ?2, ?3, '[]', '', '', '', '')
+                 ON CONFLICT(id) DO NOTHING",
+                params![supplier_id, LOCAL_FEED, group.vendor],
+            )?;
+            let rows: Vec<&PriceRow> = group.added.iter().chain(group.changed.iter().map(|(r, _)| r)).collect();
+            let start = rows.iter().filter_map(|r| r.effective).min().unwrap_or_else(|| Utc::now().date_naive());
+            let end = rows.iter().filter_map(|r| r.expiration).max().unwrap_or(start + chrono::Duration::days(365));
+            tx.execute(
+                "INSERT INTO contracts (id, feed_id, cooperative_id, supplier_id, number, title, lead_agency, term_start, term_end,
+                     max_extension_end, eligibility, documents)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?8, NULL, '{}', '[]')
+                 ON CONFLICT(id) DO UPDATE SET term_start = min(term_start, excluded.term_start), term_end = max(term_end, excluded.term_end)",
+                params![
+                    group.contract_id,
+                    LOCAL_FEED,
+                    coop_id,
+                    supplier_id,
+                    group.contract_number,
+                    format!("{} price list", group.vendor),
+                    start.to_string(),
+                    end.to_string()
+                ],
+            )?;
+            for r in rows {
+                let classes = match &r.classification {
+                    Some(c) => serde_json::json!([{ "scheme": "SIN", "code": c.trim() }]).to_string(),
+                    None => "[]".into(),
+                };
+                tx.execute(
+                    "INSERT INTO items (id, feed_id, contract_id, supplier_sku, manufacturer, manufacturer_part, description, unit,
+                         list_cents, contract_cents, classifications, price_tiers, attributes)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, '[]', '[]')
+                     ON CONFLICT(id) DO UPDATE SET description = excluded.description, unit = excluded.unit,
+                         list_cents = excluded.list_cents, contract_cents = excluded.contract_cents,
+                         manufacturer = excluded.manufacturer, manufacturer_part = excluded.manufacturer_part,
+                         classifications = excluded.classifications",
+                    params![
+                        local_item_id(&group.contract_number, &r.sku),
+                        LOCAL_FEED,
+                        group.contract_id,
+                        r.sku,
+                        r.manufacturer,
+                        r.manufacturer_part,
+                        r.description,
+                        r.unit,
+                        r.list_price.0,
+                        r.contract_price.0,
+                        classes
+                    ],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(preview)
+    }
+}

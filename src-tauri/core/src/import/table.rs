@@ -1,0 +1,79 @@
+//! Reading a spreadsheet-like file (CSV, or every sheet of an XLSX workbook)
+//! into rows of trimmed text, bounded in size.
+
+use crate::error::{Error, Result};
+
+/// The most rows read from one file: a price list with more is split.
+pub const MAX_ROWS: usize = 200_000;
+
+/// One sheet (a CSV file has one).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sheet {
+    pub name: String,
+    pub rows: Vec<Vec<String>>,
+}
+
+fn too_big(name: &str) -> Error {
+    Error::InvalidInput(format!("{name} has more than {MAX_ROWS} rows; split it into smaller files."))
+}
+
+/// Reads `bytes` as XLSX when they are a ZIP file, else as CSV (UTF-8, or
+/// Windows-1252 as spreadsheets often save it).
+pub fn read(name: &str, bytes: &[u8]) -> Result<Vec<Sheet>> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        read_xlsx(name, bytes)
+    } else {
+        read_csv(name, bytes).map(|s| vec![s])
+    }
+}
+
+fn read_csv(name: &str, bytes: &[u8]) -> Result<Sheet> {
+    let text = match std::str::from_utf8(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes)) {
+        Ok(t) => t.to_owned(),
+        // Windows-1252 for the bytes that are not UTF-8: Latin-1 covers the
+        // accented letters, and the few others become replacement marks.
+        Err(_) => bytes.iter().map(|&b| b as char).collect(),
+    };
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| Error::InvalidInput(format!("{name} is not a readable CSV file ({e}).")))?;
+        rows.push(record.iter().map(|c| c.trim().to_owned()).collect());
+        if rows.len() > MAX_ROWS {
+            return Err(too_big(name));
+        }
+    }
+    Ok(Sheet { name: name.to_owned(), rows })
+}
+
+fn cell_text(d: &calamine::Data) -> String {
+    use calamine::Data;
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.trim().to_owned(),
+        Data::Int(i) => i.to_string(),
+        // Money arrives as floats; two decimals is how it was typed.
+        Data::Float(f) if (f * 100.0).fract().abs() < 1e-6 => format!("{f:.2}").trim_end_matches(".00").to_owned(),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => dt.as_datetime().map(|d| d.date().to_string()).unwrap_or_default(),
+        Data::Error(_) => String::new(),
+    }
+}
+
+fn read_xlsx(name: &str, bytes: &[u8]) -> Result<Vec<Sheet>> {
+    use calamine::Reader;
+    let bad = |e: String| Error::InvalidInput(format!("{name} is not a readable Excel workbook ({e})."));
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e: calamine::XlsxError| bad(e.to_string()))?;
+    let mut sheets = Vec::new();
+    for sheet in book.sheet_names() {
+        let range = book.worksheet_range(&sheet).map_err(|e| bad(e.to_string()))?;
+        if range.height() > MAX_ROWS {
+            return Err(too_big(name));
+        }
+        let rows = range.rows().map(|r| r.iter().map(cell_text).collect()).collect();
+        sheets.push(Sheet { name: sheet, rows });
+    }
+    Ok(sheets)
+}

@@ -1,0 +1,90 @@
+//! Vendor price files imported from real published data (GSA CALC,
+//! tests/fixtures/pricelists, public domain): header detection, money
+//! parsing, the instructions row, refused rows with reasons, preview then
+//! import, and a sync that leaves imported contracts alone.
+
+use crate::fixture::*;
+use coopdesk_core::import::prices::Field;
+use coopdesk_core::record::Scope;
+use coopdesk_core::search::SearchQuery;
+use coopdesk_core::Cents;
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/pricelists").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn a_gsa_price_list_is_previewed_then_imported_as_local_contracts() {
+    let mut t = store();
+    let csv = fixture("s70_sample.csv");
+    let preview = t.store.preview_price_file("s70_sample.csv", &csv, None).unwrap();
+    let m = &preview.mapping;
+    assert_eq!(m.header_row, 0);
+    assert_eq!(m.columns[&Field::Description], 1);
+    assert_eq!(m.columns[&Field::Unit], 4);
+    assert_eq!(m.columns[&Field::ContractPrice], 5);
+    assert_eq!(m.columns[&Field::ContractNumber], 6);
+    assert_eq!(m.columns[&Field::Vendor], 7);
+    assert_eq!(preview.instructions, vec![2], "the template's instructions row is recognised, not refused");
+    assert!(preview.refused.is_empty(), "{:?}", preview.refused);
+    let numbers: Vec<&str> = preview.contracts.iter().map(|c| c.contract_number.as_str()).collect();
+    assert_eq!(numbers, ["GS-35F-376CA", "GS-35F-309CA", "GS-35F-308CA"]);
+    assert_eq!(preview.added() + preview.duplicates.len(), 20);
+    let pink = &preview.contracts[0];
+    assert_eq!(pink.vendor, "Pink Frog Interactive, Inc.");
+    let pm = pink.added.iter().find(|r| r.description == "Product Manager").unwrap();
+    assert_eq!((pm.contract_price, pm.unit.as_str()), (Cents(12544), "Hour"));
+    assert_eq!(pm.effective.unwrap().to_string(), "2015-06-24");
+    assert_eq!(t.store.catalogue_status().unwrap().items, 0, "a preview changes nothing");
+
+    let done = t.store.import_price_file("s70_sample.csv", &csv, None, Some("GSA IT Schedule 70")).unwrap();
+    let status = t.store.catalogue_status().unwrap();
+    assert_eq!((status.contracts, status.items as usize), (3, done.added()));
+    let hits = t.store.search(&SearchQuery::text("interaction designer")).unwrap();
+    assert_eq!(hits.hits[0].contract_number, "GS-35F-376CA");
+    assert_eq!(hits.hits[0].cooperative, "GSA IT Schedule 70");
+
+    // The same file again: nothing to add or change.
+    let again = t.store.preview_price_file("s70_sample.csv", &csv, None).unwrap();
+    assert_eq!((again.added(), again.changed(), again.unchanged()), (0, 0, done.added()));
+
+    // A feed sync never touches the imported, local contracts.
+    t.store.apply_records("test", &file(&header("feed-a", 1, Scope::Snapshot, None), &base_ops())[..]).unwrap();
+    t.store.apply_records("test", &file(&header("feed-a", 2, Scope::Snapshot, None), &base_ops()[..4])[..]).unwrap();
+    assert_eq!(t.store.catalogue_status().unwrap().items as usize, done.added() + 1);
+}
+
+#[test]
+fn bad_rows_are_refused_with_reasons_and_the_rest_imported() {
+    let mut t = store();
+    let csv = fixture("s70_bad_sample.csv");
+    let preview = t.store.import_price_file("s70_bad_sample.csv", &csv, None, None).unwrap();
+    let reasons: Vec<(usize, &str)> = preview.refused.iter().map(|r| (r.line, r.reason.as_str())).collect();
+    assert_eq!(
+        reasons,
+        [(3, "the price 'BAD_PRICE_DATA' is not a number"), (13, "the start date 'BAD_DATE_DATA' is not a date")]
+    );
+    assert_eq!(t.store.catalogue_status().unwrap().items as usize, preview.added());
+    assert!(preview.added() >= 15);
+}
+
+#[test]
+fn the_gsa_excel_template_is_read_from_its_pricing_sheet() {
+    let t = store();
+    let xlsx = fixture("s70_example.xlsx");
+    let preview = t.store.preview_price_file("s70_example.xlsx", &xlsx, Some("GS-00F-EXAMPLE")).unwrap();
+    assert!(preview.mapping.columns.contains_key(&Field::Description), "{:?}", preview.mapping);
+    assert!(preview.added() >= 1, "{preview:?}");
+    let row = &preview.contracts[0].added[0];
+    assert!(row.contract_price.0 > 0 && !row.description.is_empty(), "{row:?}");
+}
+
+#[test]
+fn a_file_that_is_not_a_price_list_says_what_to_do() {
+    let t = store();
+    let err = t.store.preview_price_file("notes.csv", b"hello,world\n1,2\n", None).unwrap_err().to_string();
+    assert!(err.contains("No header row with a description and a price"), "{err}");
+    let err = t.store.preview_price_file("empty.csv", b"", None).unwrap_err().to_string();
+    assert!(err.contains("No header row"), "{err}");
+}
