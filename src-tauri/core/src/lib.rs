@@ -37,6 +37,7 @@ pub mod policy;
 pub mod record;
 pub mod sample;
 pub mod search;
+mod search_index;
 pub mod store;
 pub mod sync;
 

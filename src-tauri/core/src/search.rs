@@ -23,7 +23,7 @@ pub const MAX_PAGE: u32 = 200;
 pub const COUNT_CAP: u64 = 10_000;
 /// Longer input is cut here: nobody types more, and it bounds the query.
 const MAX_QUERY_CHARS: usize = 200;
-const MAX_TERMS: usize = 12;
+pub(crate) const MAX_TERMS: usize = 12;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SearchQuery {
@@ -153,33 +153,6 @@ pub struct SearchPage {
     pub suggestions: Vec<String>,
 }
 
-/// Builds the FTS5 MATCH expression for typed text, or `None` when the text
-/// has nothing searchable in it. Every term is a prefix, since the clerk is
-/// usually still typing. A term with punctuation ("APC-BR1500") matches
-/// either as the phrase of its parts or as one run in the compact part-number
-/// column ("apcbr1500"), so part numbers are found with or without dashes.
-pub fn fts_expression(text: &str) -> Option<String> {
-    let text: String = text.chars().take(MAX_QUERY_CHARS).collect();
-    let terms: Vec<String> = text
-        .split_whitespace()
-        .filter_map(|raw| {
-            let parts: Vec<String> =
-                raw.split(|c: char| !c.is_alphanumeric()).filter(|p| !p.is_empty()).map(|p| p.to_lowercase()).collect();
-            match parts.len() {
-                0 => None,
-                1 => Some(format!("\"{}\"*", parts[0])),
-                _ => Some(format!("(\"{}\"* OR parts_compact : \"{}\"*)", parts.join(" "), parts.concat())),
-            }
-        })
-        .take(MAX_TERMS)
-        .collect();
-    if terms.is_empty() {
-        None
-    } else {
-        Some(terms.join(" AND "))
-    }
-}
-
 const HIT_COLUMNS: &str = "i.id, i.description, i.supplier_sku, i.manufacturer_part,
     ifnull(s.legal_name, ''), ifnull(co.name, ''), i.contract_id, ifnull(c.number, ''), i.unit,
     i.list_cents, i.contract_cents, ifnull(c.term_end, '')";
@@ -212,31 +185,7 @@ fn hit_from_row(r: &rusqlite::Row, today: NaiveDate) -> rusqlite::Result<SearchH
     })
 }
 
-/// SQL conditions and their parameters, built up filter by filter.
-#[derive(Default)]
-struct Where {
-    conds: Vec<String>,
-    params: Vec<Value>,
-}
-
-impl Where {
-    fn add(&mut self, cond: &str, params: impl IntoIterator<Item = Value>) {
-        self.conds.push(cond.to_owned());
-        self.params.extend(params);
-    }
-
-    fn sql(&self) -> String {
-        if self.conds.is_empty() {
-            "1".to_owned()
-        } else {
-            self.conds.join(" AND ")
-        }
-    }
-}
-
-fn text_value(v: &str) -> Value {
-    Value::Text(v.to_owned())
-}
+use crate::search_index::{IndexQuery, IndexSort};
 
 impl Store {
     /// The contracts that pass the filters computed outside SQL (eligibility,
@@ -293,44 +242,6 @@ impl Store {
         Ok(Some(allowed))
     }
 
-    fn base_filters(&self, filters: &Filters, today: NaiveDate) -> Result<Where> {
-        let mut w = Where::default();
-        if let Some(id) = &filters.cooperative_id {
-            w.add("c.cooperative_id = ?", [text_value(id)]);
-        }
-        if let Some(id) = &filters.supplier_id {
-            w.add("c.supplier_id = ?", [text_value(id)]);
-        }
-        if let Some(class) = filters.classification.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-            w.add(
-                "EXISTS (SELECT 1 FROM json_each(i.classifications) j
-                         WHERE json_extract(j.value, '$.code') LIKE ? || '%'
-                            OR json_extract(j.value, '$.name') LIKE '%' || ? || '%')",
-                [text_value(class), text_value(class)],
-            );
-        }
-        if let Some(min) = filters.min_price {
-            w.add("i.contract_cents >= ?", [Value::Integer(min.0)]);
-        }
-        if let Some(max) = filters.max_price {
-            w.add("i.contract_cents <= ?", [Value::Integer(max.0)]);
-        }
-        for a in &filters.attributes {
-            w.add("EXISTS (SELECT 1 FROM json_each(i.attributes) j WHERE j.value = ?)", [text_value(a)]);
-        }
-        let day = |d: NaiveDate| Value::Text(d.to_string());
-        match filters.status {
-            None => {}
-            Some(StatusFilter::Active) => w.add("c.term_start <= ? AND c.term_end >= ?", [day(today), day(today)]),
-            Some(StatusFilter::ExpiringWithin { days }) => w.add(
-                "c.term_start <= ? AND c.term_end >= ? AND c.term_end <= ?",
-                [day(today), day(today), day(today + chrono::Days::new(days.into()))],
-            ),
-            Some(StatusFilter::Expired) => w.add("c.term_end < ?", [day(today)]),
-        }
-        Ok(w)
-    }
-
     /// One page of matching items. Empty text browses the catalogue.
     pub fn search(&self, query: &SearchQuery) -> Result<SearchPage> {
         self.search_on(query, chrono::Local::now().date_naive())
@@ -339,120 +250,92 @@ impl Store {
     /// `search` as of `today` (for contract status and eligibility).
     pub fn search_on(&self, query: &SearchQuery, today: NaiveDate) -> Result<SearchPage> {
         let limit = query.limit.clamp(1, MAX_PAGE);
-        let expr = fts_expression(&query.text);
-        if expr.is_none() && !query.text.trim().is_empty() {
-            return Ok(SearchPage {
-                text: query.text.clone(),
-                total: 0,
-                total_capped: false,
-                offset: query.offset,
-                hits: Vec::new(),
-                suggestions: Vec::new(),
-            });
-        }
-        let (w, array) = self.filter_parts(&query.filters, today)?;
-        let mut params: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
-        let from = match &expr {
-            Some(e) => {
-                params.push(Box::new(e.clone()));
-                "item_fts f JOIN items i ON i.rowid = f.rowid"
+        let text: String = query.text.chars().take(MAX_QUERY_CHARS).collect();
+        let empty = |text: String| SearchPage {
+            text,
+            total: 0,
+            total_capped: false,
+            offset: query.offset,
+            hits: Vec::new(),
+            suggestions: Vec::new(),
+        };
+        // Catches up with changes another connection made (a sync) and with
+        // anything a crash left unindexed.
+        self.refresh_search()?;
+        let f = &query.filters;
+        let allowed: Option<Vec<String>> = self
+            .allowed_contracts(f, today)?
+            .map(|ids| ids.into_iter().filter_map(|v| if let Value::Text(t) = v { Some(t) } else { None }).collect());
+        let (mut start_max, mut end_min, mut end_max) = (None, None, None);
+        match f.status {
+            None => {}
+            Some(StatusFilter::Active) => (start_max, end_min) = (Some(today), Some(today)),
+            Some(StatusFilter::ExpiringWithin { days }) => {
+                (start_max, end_min, end_max) = (Some(today), Some(today), Some(today + chrono::Days::new(days.into())))
             }
-            None => "items i",
-        };
-        let matching = if expr.is_some() { "item_fts MATCH ? AND " } else { "" };
-        for p in &w.params {
-            params.push(Box::new(p.clone()));
+            Some(StatusFilter::Expired) => end_max = today.pred_opt(),
         }
-        if let Some(a) = &array {
-            params.push(Box::new(a.clone()));
-        }
-        let conds = w.sql();
-        let counted: i64 = self.conn().query_row(
-            &format!(
-                "SELECT count(*) FROM (SELECT 1 FROM {from} {HIT_JOINS} WHERE {matching}{conds} LIMIT {})",
-                COUNT_CAP + 1
-            ),
-            rusqlite::params_from_iter(params.iter()),
-            |r| r.get(0),
-        )?;
-        let total_capped = counted as u64 > COUNT_CAP;
-        let total = (counted as u64).min(COUNT_CAP);
-        // Column weights: description, parts, parts_compact, supplier,
-        // contract, cooperative, classification.
-        let rank = "bm25(item_fts, 4.0, 6.0, 6.0, 2.0, 2.0, 1.0, 1.0)";
-        let order = match (query.sort, expr.is_some()) {
-            (Sort::Relevance, true) => format!("{rank}, i.description"),
-            (Sort::Relevance, false) => "i.description, i.id".to_owned(),
-            (Sort::ContractPrice, _) => "i.contract_cents, i.description".to_owned(),
-            (Sort::Saving, _) => {
-                "CASE WHEN i.list_cents > 0 THEN (i.list_cents - i.contract_cents) * 1.0 / i.list_cents END DESC, i.description".to_owned()
-            }
-            (Sort::Expiry, _) => "c.term_end, i.description".to_owned(),
+        let index_query = IndexQuery {
+            text: &text,
+            cooperative_id: f.cooperative_id.as_deref(),
+            supplier_id: f.supplier_id.as_deref(),
+            classification: f.classification.as_deref(),
+            min_price: f.min_price.map(|c| c.0),
+            max_price: f.max_price.map(|c| c.0),
+            attributes: &f.attributes,
+            term_start_max: start_max,
+            term_end_min: end_min,
+            term_end_max: end_max,
+            contracts: allowed.as_deref(),
         };
-        params.push(Box::new(limit));
-        params.push(Box::new(query.offset));
-        // With no filter on the joined tables, rank inside the index and join
-        // only the page: the joins then cost 50 rows, not every match.
-        let ranked_in_index = expr.is_some() && query.sort == Sort::Relevance && w.conds.is_empty() && array.is_none();
-        let sql = if ranked_in_index {
-            format!(
-                "SELECT {HIT_COLUMNS} FROM (
-                     SELECT rowid, {rank} AS score FROM item_fts WHERE item_fts MATCH ? ORDER BY score LIMIT ? OFFSET ?
-                 ) AS m JOIN items i ON i.rowid = m.rowid {HIT_JOINS} ORDER BY m.score, i.description"
-            )
-        } else {
-            format!("SELECT {HIT_COLUMNS} FROM {from} {HIT_JOINS} WHERE {matching}{conds} ORDER BY {order} LIMIT ? OFFSET ?")
+        let sort = match query.sort {
+            Sort::Relevance => IndexSort::Relevance,
+            Sort::ContractPrice => IndexSort::Price,
+            Sort::Saving => IndexSort::Saving,
+            Sort::Expiry => IndexSort::Expiry,
         };
-        let mut hits = self
+        let Some((rowids, matched)) =
+            self.search_index().search(&index_query, sort, limit as usize, query.offset as usize)?
+        else {
+            return Ok(empty(query.text.clone()));
+        };
+        let total_capped = matched as u64 > COUNT_CAP;
+        let total = (matched as u64).min(COUNT_CAP);
+        let ids = Rc::new(rowids.iter().map(|&r| Value::Integer(r)).collect::<Vec<_>>());
+        let mut by_rowid: HashMap<i64, SearchHit> = self
             .conn()
-            .prepare_cached(&sql)?
-            .query_map(rusqlite::params_from_iter(params.iter()), |r| hit_from_row(r, today))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .prepare_cached(&format!(
+                "SELECT {HIT_COLUMNS}, i.rowid FROM items i {HIT_JOINS} WHERE i.rowid IN rarray(?1)"
+            ))?
+            .query_map([ids], |r| Ok((r.get::<_, i64>(12)?, hit_from_row(r, today)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut hits: Vec<SearchHit> = rowids.iter().filter_map(|r| by_rowid.remove(r)).collect();
         self.judge_hits(&mut hits, today)?;
-        let suggestions = if total == 0 && expr.is_some() { self.suggest(&query.text)? } else { Vec::new() };
+        let suggestions = if total == 0 && !text.trim().is_empty() { self.suggest(&text)? } else { Vec::new() };
         Ok(SearchPage { text: query.text.clone(), total, total_capped, offset: query.offset, hits, suggestions })
     }
 
-    fn filter_parts(&self, filters: &Filters, today: NaiveDate) -> Result<(Where, Option<Rc<Vec<Value>>>)> {
-        let mut w = self.base_filters(filters, today)?;
-        let array = self.allowed_contracts(filters, today)?.map(Rc::new);
-        if array.is_some() {
-            w.conds.push("c.id IN rarray(?)".to_owned());
-        }
-        Ok((w, array))
-    }
-
-    /// Spelling suggestions: for each typed word the catalogue does not hold,
-    /// the nearest words it does (same first letter, within two edits), the
-    /// most common first.
+    /// Spelling suggestions: for each typed word no item description holds,
+    /// the nearest words that some do (same first letter, within two edits),
+    /// the most common first.
     pub fn suggest(&self, text: &str) -> Result<Vec<String>> {
         let words: Vec<String> = text.split_whitespace().map(str::to_lowercase).take(MAX_TERMS).collect();
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT term, doc FROM item_fts_vocab WHERE term >= ?1 AND term < ?2 AND length(term) BETWEEN ?3 AND ?4",
-        )?;
+        let index = self.search_index();
         let mut suggestions = Vec::new();
         for (i, word) in words.iter().enumerate() {
             let Some(first) = word.chars().next().filter(|c| c.is_alphanumeric()) else { continue };
-            if word.chars().count() < 3 {
-                continue;
-            }
-            let known: bool = self
-                .conn()
-                .query_row("SELECT 1 FROM item_fts_vocab WHERE term = ?1", [word], |_| Ok(true))
-                .unwrap_or(false);
-            if known {
+            let len = word.chars().count();
+            if len < 3 || index.knows(word)? {
                 continue;
             }
             let next = char::from_u32(first as u32 + 1).unwrap_or(first);
-            let len = word.chars().count() as i64;
-            let mut candidates: Vec<(usize, i64, String)> = stmt
-                .query_map(rusqlite::params![first.to_string(), next.to_string(), len - 2, len + 2], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-                })?
-                .filter_map(|r| r.ok())
+            let mut candidates: Vec<(usize, i64, String)> = index
+                .vocabulary(&first.to_string(), &next.to_string())?
+                .into_iter()
+                .filter(|(term, _)| term.chars().count().abs_diff(len) <= 2)
                 .filter_map(|(term, docs)| {
                     let d = strsim::damerau_levenshtein(word, &term);
-                    (d <= 2).then_some((d, -docs, term))
+                    (d <= 2).then_some((d, -(docs as i64), term))
                 })
                 .collect();
             candidates.sort();
@@ -489,34 +372,5 @@ impl Store {
             hit.eligibility_note = note;
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn typed_text_becomes_quoted_prefix_terms() {
-        let cases = [
-            ("", None),
-            ("   ", None),
-            ("--- ***", None),
-            ("ups", Some(r#""ups"*"#)),
-            ("UPS batt", Some(r#""ups"* AND "batt"*"#)),
-            ("APC-BR1500", Some(r#"("apc br1500"* OR parts_compact : "apcbr1500"*)"#)),
-            (r#"a"b OR (c"#, Some(r#"("a b"* OR parts_compact : "ab"*) AND "or"* AND "c"*"#)),
-            ("Café", Some(r#""café"*"#)),
-        ];
-        for (text, want) in cases {
-            assert_eq!(fts_expression(text).as_deref(), want, "{text:?}");
-        }
-    }
-
-    #[test]
-    fn input_is_bounded() {
-        let long = "word ".repeat(500);
-        let expr = fts_expression(&long).unwrap();
-        assert_eq!(expr.matches("AND").count(), MAX_TERMS - 1);
     }
 }

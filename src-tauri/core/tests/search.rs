@@ -79,3 +79,28 @@ fn empty_text_browses_and_pages() {
     assert_eq!(rest.hits.len(), 1);
     assert_eq!(first.hits[0].description, "LED high bay 200W");
 }
+
+/// The search index is a cache of the catalogue: changes committed behind
+/// its back (as a crash between the two commits leaves them) are found at
+/// the next start, and a lost index folder is rebuilt.
+#[test]
+fn the_index_catches_up_after_a_crash_and_rebuilds_when_lost() {
+    use coopdesk_core::Store;
+    let mut t = store();
+    t.store.apply_records("test", &file(&header("feed-a", 1, Scope::Snapshot, None), &base_ops())[..]).unwrap();
+    drop(t.store);
+    // Another program changes the catalogue; the index has not seen it.
+    let conn = rusqlite::Connection::open(&t.path).unwrap();
+    conn.execute("UPDATE items SET description = 'Hurricane shutter panel' WHERE id = 'i3'", []).unwrap();
+    drop(conn);
+    let s = Store::open(&t.path).unwrap();
+    assert_eq!(search_ids(&s, "shutter"), ["i3"]);
+    assert!(search_ids(&s, "high bay").is_empty());
+    drop(s);
+    let mut folder = t.path.file_name().unwrap().to_os_string();
+    folder.push(".search");
+    std::fs::remove_dir_all(t.path.with_file_name(folder)).unwrap();
+    let s = Store::open(&t.path).unwrap();
+    assert_eq!(search_ids(&s, "shutter"), ["i3"]);
+    assert_eq!(search_ids(&s, "ups").len(), 2);
+}

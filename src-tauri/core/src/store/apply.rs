@@ -73,7 +73,9 @@ impl Store {
         let name = path.display().to_string();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let summary = apply_one(&tx, &name, open_record_file(path)?, None, &ApplyControl::default())?;
-        finish(tx, &name, summary)
+        let summary = finish(tx, &name, summary)?;
+        self.refresh_search()?;
+        Ok(summary)
     }
 
     /// Applies one record file. `source_name` names it in error messages
@@ -81,7 +83,9 @@ impl Store {
     pub fn apply_records<R: BufRead>(&mut self, source_name: &str, input: R) -> Result<ApplySummary> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let summary = apply_one(&tx, source_name, input, None, &ApplyControl::default())?;
-        finish(tx, source_name, summary)
+        let summary = finish(tx, source_name, summary)?;
+        self.refresh_search()?;
+        Ok(summary)
     }
 
     /// Applies several record files (a snapshot, or a chain of deltas) in one
@@ -103,6 +107,7 @@ impl Store {
             return Err(Error::FeedRejected { source_name: source_name.to_owned(), reason });
         }
         tx.commit()?;
+        self.refresh_search()?;
         Ok(summaries)
     }
 }
@@ -253,34 +258,17 @@ fn write_feed_row(tx: &Transaction, header: &Header) -> Result<()> {
     Ok(())
 }
 
-/// The items whose index rows a snapshot of `feed_id` can change: its own,
-/// and any other feed's items sold on one of its contracts.
-const FEED_ITEM_ROWIDS: &str = "SELECT i.rowid FROM items i LEFT JOIN contracts c ON c.id = i.contract_id
-     WHERE i.feed_id = ?1 OR c.feed_id = ?1";
-
-/// A snapshot replaces a feed wholesale, so instead of maintaining the search
-/// index row by row it drops the feed's index rows, turns the per-row triggers
-/// off for this transaction, and rebuilds the rows in one statement at the end
-/// (`end_bulk`): the way the index is fastest to build.
-fn begin_bulk(tx: &Transaction, feed_id: &str) -> Result<()> {
-    tx.execute(&format!("DELETE FROM item_fts WHERE rowid IN ({FEED_ITEM_ROWIDS})"), [feed_id])?;
+/// A snapshot replaces a feed wholesale, so instead of marking items for the
+/// search index row by row it turns the per-row triggers off for this
+/// transaction and asks for the index to be rebuilt once it commits.
+fn begin_bulk(tx: &Transaction, _feed_id: &str) -> Result<()> {
     tx.execute("UPDATE fts_control SET bulk = 1", [])?;
+    tx.execute("UPDATE search_state SET rebuild = 1, generation = generation + 1 WHERE id = 1", [])?;
     Ok(())
 }
 
-fn end_bulk(tx: &Transaction, feed_id: &str) -> Result<()> {
+fn end_bulk(tx: &Transaction, _feed_id: &str) -> Result<()> {
     tx.execute("UPDATE fts_control SET bulk = 0", [])?;
-    tx.execute(
-        &format!(
-            "INSERT INTO item_fts(rowid, description, parts, parts_compact, supplier, contract, cooperative, classification)
-             SELECT item_rowid, description, parts, parts_compact, supplier, contract, cooperative, classification
-             FROM item_search_text WHERE item_rowid IN ({FEED_ITEM_ROWIDS})"
-        ),
-        [feed_id],
-    )?;
-    // One merged segment: later per-row changes and queries then work
-    // against a compact index instead of the many segments a bulk load leaves.
-    tx.execute("INSERT INTO item_fts(item_fts) VALUES ('optimize')", [])?;
     Ok(())
 }
 

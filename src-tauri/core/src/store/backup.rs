@@ -92,6 +92,9 @@ impl Store {
         }
         migrate(&mut self.conn, &self.path)?;
         self.conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        // The index described the database that was replaced.
+        self.request_search_rebuild()?;
+        self.refresh_search()?;
         summary(&self.conn, &self.path)
     }
 }

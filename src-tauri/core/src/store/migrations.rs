@@ -17,12 +17,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0007_packets.sql")),
         M::up(include_str!("migrations/0008_emergencies.sql")),
         M::up(include_str!("migrations/0009_document_cache.sql")),
+        M::up(include_str!("migrations/0010_search_index_outside.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {
-    9
+    10
 }
 
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
@@ -56,30 +57,32 @@ mod tests {
         assert_eq!(v, latest_version());
     }
 
-    /// A catalogue written before the index became contentless is still
-    /// found after the migration: the index is rebuilt from the tables.
+    /// A catalogue written before search moved out of SQLite is still found
+    /// after the migration: the index is built from the tables, and kept in
+    /// step with later changes.
     #[test]
-    fn search_index_survives_the_contentless_migration() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
-        migrations().to_version(&mut conn, 2).unwrap();
-        conn.execute_batch(
-            "INSERT INTO feeds VALUES ('f', 'F', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
-             INSERT INTO cooperatives VALUES ('co', 'f', 'Gulf Cooperative', NULL, 0, NULL);
-             INSERT INTO suppliers VALUES ('s', 'f', 'Pelican Supply', '[]', '', '', '', '', NULL, NULL, NULL);
-             INSERT INTO contracts VALUES ('c', 'f', 'co', 's', 'GC-1', 'Power', NULL, '2026-01-01', '2027-01-01', NULL, '{}', '[]');
-             INSERT INTO items (id, feed_id, contract_id, supplier_sku, description, unit, list_cents, contract_cents,
-                 classifications, price_tiers, attributes)
-             VALUES ('i', 'f', 'c', 'SKU-1', 'Portable generator', 'EA', 100, 90, '[]', '[]', '[]');",
-        )
-        .unwrap();
-        migrate(&mut conn, Path::new(":memory:")).unwrap();
-        let found = |q: &str| -> i64 {
-            conn.query_row("SELECT count(*) FROM item_fts WHERE item_fts MATCH ?1", [q], |r| r.get(0)).unwrap()
-        };
+    fn a_catalogue_from_before_the_search_index_is_found_after_migrating() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite3");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+            migrations().to_version(&mut conn, 2).unwrap();
+            conn.execute_batch(
+                "INSERT INTO feeds VALUES ('f', 'F', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+                 INSERT INTO cooperatives VALUES ('co', 'f', 'Gulf Cooperative', NULL, 0, NULL);
+                 INSERT INTO suppliers VALUES ('s', 'f', 'Pelican Supply', '[]', '', '', '', '', NULL, NULL, NULL);
+                 INSERT INTO contracts VALUES ('c', 'f', 'co', 's', 'GC-1', 'Power', NULL, '2026-01-01', '2027-01-01', NULL, '{}', '[]');
+                 INSERT INTO items (id, feed_id, contract_id, supplier_sku, description, unit, list_cents, contract_cents,
+                     classifications, price_tiers, attributes)
+                 VALUES ('i', 'f', 'c', 'SKU-1', 'Portable generator', 'EA', 100, 90, '[]', '[]', '[]');",
+            )
+            .unwrap();
+        }
+        let store = crate::store::Store::open(&path).unwrap();
+        let found = |q: &str| store.search(&crate::search::SearchQuery::text(q)).unwrap().total;
         assert_eq!((found("generator"), found("pelican"), found("gulf")), (1, 1, 1));
-        // The guarded triggers keep maintaining it afterwards.
-        conn.execute("UPDATE suppliers SET legal_name = 'Heron Supply' WHERE id = 's'", []).unwrap();
+        store.conn().execute("UPDATE suppliers SET legal_name = 'Heron Supply' WHERE id = 's'", []).unwrap();
         assert_eq!((found("pelican"), found("heron")), (0, 1));
     }
 

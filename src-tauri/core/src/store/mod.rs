@@ -25,6 +25,7 @@ use std::time::Duration;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    search: crate::search_index::SearchIndex,
 }
 
 impl Store {
@@ -46,7 +47,29 @@ impl Store {
         rusqlite::vtab::array::load_module(&conn)?;
         migrations::migrate(&mut conn, path)?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
-        Ok(Store { conn, path: path.to_owned() })
+        let (search, fresh) = crate::search_index::SearchIndex::open(path)?;
+        let store = Store { conn, path: path.to_owned(), search };
+        if fresh {
+            store.request_search_rebuild()?;
+        }
+        // Repairs what a crash between the catalogue's commit and the index's left behind.
+        store.refresh_search()?;
+        Ok(store)
+    }
+
+    pub(crate) fn search_index(&self) -> &crate::search_index::SearchIndex {
+        &self.search
+    }
+
+    /// Brings the search index up to date with the catalogue.
+    pub fn refresh_search(&self) -> Result<()> {
+        self.search.refresh(&self.conn)
+    }
+
+    /// Asks for the search index to be rebuilt from the catalogue.
+    pub(crate) fn request_search_rebuild(&self) -> Result<()> {
+        self.conn.execute("UPDATE search_state SET rebuild = 1, generation = generation + 1 WHERE id = 1", [])?;
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {

@@ -1,0 +1,518 @@
+//! The full-text search index: a tantivy index kept beside the database as a
+//! derived cache of it. SQLite stays the source of truth. Every change to the
+//! catalogue marks the items to refresh in `search_outbox` (by triggers, in
+//! the same transaction), or asks for a rebuild (`search_state`) when a
+//! snapshot replaces a feed; after the catalogue commits, `refresh` brings
+//! the index up to date and only then clears the marks. A crash between the
+//! two commits leaves the marks in place, and the next start repairs the
+//! index. Deleting the index folder is always safe: it is rebuilt.
+//!
+//! Why not SQLite FTS5: ranking every match of a common word over a million
+//! items cost about 90 ms; tantivy's block-max scoring answers in a few
+//! milliseconds. The figures are in `docs/performance.md`.
+
+use crate::error::{Error, Result};
+use crate::model::Classification;
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use std::collections::HashMap;
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery,
+    TermSetQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STRING};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+};
+use tantivy::{Index, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
+
+/// Bumped whenever the schema or the analysis changes: a folder written by
+/// another version is rebuilt.
+const SCHEMA_VERSION: &str = "coopdesk-search-1";
+const WRITER_HEAP: usize = 64 * 1024 * 1024;
+
+fn err(e: impl std::fmt::Display) -> Error {
+    Error::Database(format!("the search index failed ({e}); it is rebuilt from the catalogue at the next start"))
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    rowid: Field,
+    description: Field,
+    parts: Field,
+    compact: Field,
+    supplier: Field,
+    contract: Field,
+    cooperative: Field,
+    classification: Field,
+    contract_id: Field,
+    supplier_id: Field,
+    cooperative_id: Field,
+    class_code: Field,
+    class_name: Field,
+    attribute: Field,
+    price: Field,
+    term_start: Field,
+    term_end: Field,
+    saving_rank: Field,
+    name_key: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |positions: bool| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default().set_tokenizer("coop").set_index_option(if positions {
+                IndexRecordOption::WithFreqsAndPositions
+            } else {
+                IndexRecordOption::WithFreqs
+            }),
+        )
+    };
+    let compact = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default().set_tokenizer("compact").set_index_option(IndexRecordOption::Basic),
+    );
+    let fields = Fields {
+        rowid: b.add_u64_field("rowid", INDEXED | FAST),
+        description: b.add_text_field("description", text(true)),
+        parts: b.add_text_field("parts", text(true)),
+        compact: b.add_text_field("compact", compact.clone()),
+        supplier: b.add_text_field("supplier", text(false)),
+        contract: b.add_text_field("contract", text(false)),
+        cooperative: b.add_text_field("cooperative", text(false)),
+        classification: b.add_text_field("classification", text(false)),
+        contract_id: b.add_text_field("contract_id", STRING),
+        supplier_id: b.add_text_field("supplier_id", STRING),
+        cooperative_id: b.add_text_field("cooperative_id", STRING),
+        class_code: b.add_text_field("class_code", STRING),
+        class_name: b.add_text_field("class_name", compact),
+        attribute: b.add_text_field("attribute", STRING),
+        price: b.add_u64_field("price", INDEXED | FAST),
+        term_start: b.add_i64_field("term_start", INDEXED | FAST),
+        term_end: b.add_i64_field("term_end", INDEXED | FAST),
+        saving_rank: b.add_u64_field("saving_rank", FAST),
+        name_key: b.add_u64_field("name_key", FAST),
+    };
+    (b.build(), fields)
+}
+
+fn register_tokenizers(index: &Index) {
+    let words = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build();
+    let compact = TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).filter(AsciiFoldingFilter).build();
+    index.tokenizers().register("coop", words);
+    index.tokenizers().register("compact", compact);
+}
+
+/// Days since 1970-01-01, for date fields.
+fn days(d: NaiveDate) -> i64 {
+    (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date")).num_days()
+}
+
+/// The typed words of `text`, analysed as the index analyses them.
+fn words(index: &Index, text: &str) -> Vec<String> {
+    let mut analyzer = index.tokenizers().get("coop").expect("registered");
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}
+
+/// "APC-BR1500" as one run of letters and digits: "apcbr1500".
+pub(crate) fn compact(text: &str) -> String {
+    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// The first eight bytes of a lowercased description, big-endian: sorting
+/// by it lists items in (almost) alphabetical order without a text column.
+fn name_key(description: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    for (b, c) in bytes.iter_mut().zip(description.to_lowercase().bytes()) {
+        *b = c;
+    }
+    u64::from_be_bytes(bytes)
+}
+
+fn escape(text: &str) -> String {
+    text.chars().flat_map(|c| if c.is_alphanumeric() { vec![c] } else { vec!['\\', c] }).collect()
+}
+
+/// Everything the index needs of one item, read from SQLite.
+const DOC_SQL: &str = "SELECT i.rowid, i.description, i.supplier_sku, ifnull(i.manufacturer, ''), ifnull(i.manufacturer_part, ''),
+        ifnull(s.legal_name, ''), ifnull(c.number, ''), ifnull(c.title, ''), ifnull(co.name, ''), ifnull(co.lead_agency, ''),
+        i.classifications, i.attributes, i.contract_id, ifnull(c.supplier_id, ''), ifnull(c.cooperative_id, ''),
+        i.contract_cents, i.list_cents, ifnull(c.term_start, ''), ifnull(c.term_end, '')
+     FROM items i LEFT JOIN contracts c ON c.id = i.contract_id
+     LEFT JOIN suppliers s ON s.id = c.supplier_id LEFT JOIN cooperatives co ON co.id = c.cooperative_id";
+
+fn document(f: &Fields, r: &rusqlite::Row) -> rusqlite::Result<TantivyDocument> {
+    let mut d = TantivyDocument::new();
+    let rowid: i64 = r.get(0)?;
+    let description: String = r.get(1)?;
+    let (sku, maker, part): (String, String, String) = (r.get(2)?, r.get(3)?, r.get(4)?);
+    d.add_u64(f.rowid, rowid as u64);
+    d.add_text(f.description, &description);
+    d.add_u64(f.name_key, name_key(&description));
+    d.add_text(f.parts, format!("{sku} {maker} {part}"));
+    d.add_text(f.compact, compact(&sku));
+    if !part.is_empty() {
+        d.add_text(f.compact, compact(&part));
+    }
+    d.add_text(f.supplier, r.get::<_, String>(5)?);
+    d.add_text(f.contract, format!("{} {}", r.get::<_, String>(6)?, r.get::<_, String>(7)?));
+    d.add_text(f.cooperative, format!("{} {}", r.get::<_, String>(8)?, r.get::<_, String>(9)?));
+    let classes: Vec<Classification> = serde_json::from_str(&r.get::<_, String>(10)?).unwrap_or_default();
+    let attributes: Vec<String> = serde_json::from_str(&r.get::<_, String>(11)?).unwrap_or_default();
+    let mut class_text = String::new();
+    for c in &classes {
+        d.add_text(f.class_code, c.code.trim());
+        class_text += &format!("{} ", c.code);
+        if let Some(n) = &c.name {
+            d.add_text(f.class_name, n);
+            class_text += &format!("{n} ");
+        }
+    }
+    for a in &attributes {
+        d.add_text(f.attribute, a);
+        class_text += &format!("{a} ");
+    }
+    d.add_text(f.classification, class_text);
+    d.add_text(f.contract_id, r.get::<_, String>(12)?);
+    d.add_text(f.supplier_id, r.get::<_, String>(13)?);
+    d.add_text(f.cooperative_id, r.get::<_, String>(14)?);
+    let (price, list): (i64, i64) = (r.get(15)?, r.get(16)?);
+    d.add_u64(f.price, price.max(0) as u64);
+    // Largest saving first when sorted ascending.
+    let bps =
+        crate::money::Cents::saving_bps(crate::money::Cents(list), crate::money::Cents(price)).unwrap_or(-100_000);
+    d.add_u64(f.saving_rank, (1_000_000 - bps.clamp(-100_000, 100_000)) as u64);
+    let date = |t: String| t.parse::<NaiveDate>().map(days).unwrap_or(0);
+    d.add_i64(f.term_start, date(r.get(17)?));
+    d.add_i64(f.term_end, date(r.get(18)?));
+    Ok(d)
+}
+
+pub(crate) struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+/// Where the index lives: beside the database, named after it.
+pub(crate) fn folder_for(db_path: &Path) -> PathBuf {
+    let mut name = db_path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".search");
+    db_path.with_file_name(name)
+}
+
+/// What a search asks of the index.
+pub(crate) struct IndexQuery<'a> {
+    pub text: &'a str,
+    pub cooperative_id: Option<&'a str>,
+    pub supplier_id: Option<&'a str>,
+    pub classification: Option<&'a str>,
+    pub min_price: Option<i64>,
+    pub max_price: Option<i64>,
+    pub attributes: &'a [String],
+    /// Contract term bounds: (start on or before, end on or after, end on or before, end before).
+    pub term_start_max: Option<NaiveDate>,
+    pub term_end_min: Option<NaiveDate>,
+    pub term_end_max: Option<NaiveDate>,
+    /// Only these contracts (eligible, or with a dealer nearby).
+    pub contracts: Option<&'a [String]>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IndexSort {
+    Relevance,
+    Name,
+    Price,
+    Saving,
+    Expiry,
+}
+
+impl SearchIndex {
+    /// Opens (or creates) the index for the database at `db_path`. A folder
+    /// from another schema version, or one that cannot be read, is replaced
+    /// by an empty index and `true` is returned: it must be rebuilt.
+    pub(crate) fn open(db_path: &Path) -> Result<(SearchIndex, bool)> {
+        let dir = folder_for(db_path);
+        let (schema, fields) = schema();
+        let stamp = dir.join("coopdesk-schema");
+        let current = std::fs::read_to_string(&stamp).ok().as_deref() == Some(SCHEMA_VERSION);
+        let opened = if current { Index::open_in_dir(&dir).ok() } else { None };
+        let (index, fresh) = match opened {
+            Some(i) => (i, false),
+            None => {
+                let _ = std::fs::remove_dir_all(&dir);
+                std::fs::create_dir_all(&dir)
+                    .map_err(|e| Error::io(format!("the search index at {}", dir.display()), e))?;
+                let index = Index::create_in_dir(&dir, schema).map_err(err)?;
+                std::fs::write(&stamp, SCHEMA_VERSION).map_err(|e| Error::io("the search index", e))?;
+                (index, true)
+            }
+        };
+        register_tokenizers(&index);
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(err)?;
+        Ok((SearchIndex { index, reader, fields }, fresh))
+    }
+
+    /// Applies the marks SQLite holds: a rebuild, or the items to refresh.
+    /// Does nothing when another connection holds the index's writer (that
+    /// one is refreshing it).
+    pub(crate) fn refresh(&self, conn: &Connection) -> Result<()> {
+        let (rebuild, generation): (bool, i64) =
+            conn.query_row("SELECT rebuild, generation FROM search_state WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        let last_mark: Option<i64> = conn.query_row("SELECT max(id) FROM search_outbox", [], |r| r.get(0))?;
+        if !rebuild && last_mark.is_none() {
+            self.reader.reload().map_err(err)?;
+            return Ok(());
+        }
+        let mut writer: tantivy::IndexWriter<TantivyDocument> = match self.index.writer_with_num_threads(1, WRITER_HEAP)
+        {
+            Ok(w) => w,
+            Err(tantivy::TantivyError::LockFailure(..)) => return Ok(()),
+            Err(e) => return Err(err(e)),
+        };
+        let f = self.fields;
+        if rebuild {
+            writer.delete_all_documents().map_err(err)?;
+            let mut stmt = conn.prepare(DOC_SQL)?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                writer.add_document(document(&f, r)?).map_err(err)?;
+            }
+        } else if let Some(last) = last_mark {
+            let marked: Vec<i64> = conn
+                .prepare("SELECT DISTINCT item_rowid FROM search_outbox WHERE id <= ?1")?
+                .query_map([last], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for &rowid in &marked {
+                writer.delete_term(Term::from_field_u64(f.rowid, rowid as u64));
+            }
+            let ids: std::rc::Rc<Vec<rusqlite::types::Value>> =
+                std::rc::Rc::new(marked.iter().map(|&r| rusqlite::types::Value::Integer(r)).collect());
+            let mut stmt = conn.prepare(&format!("{DOC_SQL} WHERE i.rowid IN rarray(?1)"))?;
+            let mut rows = stmt.query([ids])?;
+            while let Some(r) = rows.next()? {
+                writer.add_document(document(&f, r)?).map_err(err)?;
+            }
+        }
+        writer.commit().map_err(err)?;
+        drop(writer);
+        // Only now that the index holds the changes are the marks cleared;
+        // marks made meanwhile (a later id, a newer generation) stay.
+        if let Some(last) = last_mark {
+            conn.execute("DELETE FROM search_outbox WHERE id <= ?1", [last])?;
+        }
+        if rebuild {
+            conn.execute("UPDATE search_state SET rebuild = 0 WHERE id = 1 AND generation = ?1", [generation])?;
+        }
+        self.reader.reload().map_err(err)?;
+        Ok(())
+    }
+
+    fn text_query(&self, text: &str) -> Option<Box<dyn Query>> {
+        let f = self.fields;
+        // Column weights, as the catalogue search has always had them.
+        let weighted = [
+            (f.description, 4.0),
+            (f.parts, 6.0),
+            (f.supplier, 2.0),
+            (f.contract, 2.0),
+            (f.cooperative, 1.0),
+            (f.classification, 1.0),
+        ];
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for raw in text.split_whitespace().take(crate::search::MAX_TERMS) {
+            let parts = words(&self.index, raw);
+            let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            match parts.len() {
+                0 => continue,
+                1 => {
+                    let w = &parts[0];
+                    for (field, weight) in weighted {
+                        let exact = TermQuery::new(Term::from_field_text(field, w), IndexRecordOption::WithFreqs);
+                        any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(exact), weight))));
+                        // The clerk is usually still typing: every word is also a prefix.
+                        if let Ok(prefix) = RegexQuery::from_pattern(&format!("{}.*", escape(w)), field) {
+                            any.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(prefix), 0.1 * weight))));
+                        }
+                    }
+                    if let Ok(prefix) = RegexQuery::from_pattern(&format!("{}.*", escape(w)), f.compact) {
+                        any.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(prefix), 6.0))));
+                    }
+                }
+                _ => {
+                    // A part or contract number with punctuation: its parts in
+                    // a row among the part numbers, all of them in any one
+                    // field, or the whole as one run in the compact part numbers.
+                    let terms: Vec<Term> = parts.iter().map(|p| Term::from_field_text(f.parts, p)).collect();
+                    any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(PhraseQuery::new(terms)), 6.0))));
+                    for (field, weight) in weighted {
+                        let all: Vec<(Occur, Box<dyn Query>)> = parts
+                            .iter()
+                            .map(|p| {
+                                let q = TermQuery::new(Term::from_field_text(field, p), IndexRecordOption::WithFreqs);
+                                (Occur::Must, Box::new(q) as Box<dyn Query>)
+                            })
+                            .collect();
+                        any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(BooleanQuery::new(all)), weight))));
+                    }
+                    if let Ok(prefix) = RegexQuery::from_pattern(&format!("{}.*", escape(&compact(raw))), f.compact) {
+                        any.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(prefix), 6.0))));
+                    }
+                }
+            }
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+    }
+
+    /// The rowids of one page of matching items, best first, and how many
+    /// items match in all. `None` when the text has nothing searchable.
+    pub(crate) fn search(
+        &self,
+        q: &IndexQuery,
+        sort: IndexSort,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Option<(Vec<i64>, usize)>> {
+        let f = self.fields;
+        let text = self.text_query(q.text);
+        if text.is_none() && !q.text.trim().is_empty() {
+            return Ok(None);
+        }
+        let filter =
+            |query: Box<dyn Query>| (Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0)) as Box<dyn Query>);
+        let term = |field: Field, value: &str| {
+            Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic)) as Box<dyn Query>
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(t) = text {
+            clauses.push((Occur::Must, t));
+        }
+        if let Some(id) = q.cooperative_id {
+            clauses.push(filter(term(f.cooperative_id, id)));
+        }
+        if let Some(id) = q.supplier_id {
+            clauses.push(filter(term(f.supplier_id, id)));
+        }
+        if let Some(class) = q.classification.map(str::trim).filter(|c| !c.is_empty()) {
+            let by_code = RegexQuery::from_pattern(&format!("{}.*", escape(class)), f.class_code).map_err(err)?;
+            let by_name = RegexQuery::from_pattern(&format!(".*{}.*", escape(&class.to_lowercase())), f.class_name)
+                .map_err(err)?;
+            clauses.push(filter(Box::new(BooleanQuery::new(vec![
+                (Occur::Should, Box::new(by_code) as Box<dyn Query>),
+                (Occur::Should, Box::new(by_name)),
+            ]))));
+        }
+        if q.min_price.is_some() || q.max_price.is_some() {
+            let lo = q
+                .min_price
+                .map_or(Bound::Unbounded, |p| Bound::Included(Term::from_field_u64(f.price, p.max(0) as u64)));
+            let hi = q
+                .max_price
+                .map_or(Bound::Unbounded, |p| Bound::Included(Term::from_field_u64(f.price, p.max(0) as u64)));
+            clauses.push(filter(Box::new(RangeQuery::new(lo, hi))));
+        }
+        for a in q.attributes {
+            clauses.push(filter(term(f.attribute, a)));
+        }
+        if let Some(d) = q.term_start_max {
+            clauses.push(filter(Box::new(RangeQuery::new(
+                Bound::Unbounded,
+                Bound::Included(Term::from_field_i64(f.term_start, days(d))),
+            ))));
+        }
+        if q.term_end_min.is_some() || q.term_end_max.is_some() {
+            let lo =
+                q.term_end_min.map_or(Bound::Unbounded, |d| Bound::Included(Term::from_field_i64(f.term_end, days(d))));
+            let hi =
+                q.term_end_max.map_or(Bound::Unbounded, |d| Bound::Included(Term::from_field_i64(f.term_end, days(d))));
+            clauses.push(filter(Box::new(RangeQuery::new(lo, hi))));
+        }
+        if let Some(ids) = q.contracts {
+            let terms = ids.iter().map(|id| Term::from_field_text(f.contract_id, id));
+            clauses.push(filter(Box::new(TermSetQuery::new(terms))));
+        }
+        let has_text = clauses.first().is_some_and(|(o, _)| *o == Occur::Must) && !q.text.trim().is_empty();
+        let query: Box<dyn Query> =
+            if clauses.is_empty() { Box::new(AllQuery) } else { Box::new(BooleanQuery::new(clauses)) };
+        let searcher = self.reader.searcher();
+        let page = TopDocs::with_limit(limit.max(1)).and_offset(offset);
+        let sort = if sort == IndexSort::Relevance && !has_text { IndexSort::Name } else { sort };
+        let (addresses, total) = match sort {
+            IndexSort::Relevance => {
+                let (docs, n) = searcher.search(&query, &(page.order_by_score(), Count)).map_err(err)?;
+                (docs.into_iter().map(|(_, a)| a).collect::<Vec<_>>(), n)
+            }
+            IndexSort::Expiry => {
+                let (docs, n) = searcher
+                    .search(&query, &(page.order_by_fast_field::<i64>("term_end", Order::Asc), Count))
+                    .map_err(err)?;
+                (docs.into_iter().map(|(_, a)| a).collect(), n)
+            }
+            s => {
+                let field = match s {
+                    IndexSort::Price => "price",
+                    IndexSort::Saving => "saving_rank",
+                    _ => "name_key",
+                };
+                let (docs, n) =
+                    searcher.search(&query, &(page.order_by_u64_field(field, Order::Asc), Count)).map_err(err)?;
+                (docs.into_iter().map(|(_, a)| a).collect(), n)
+            }
+        };
+        let mut rowids = Vec::with_capacity(addresses.len());
+        let mut columns: HashMap<u32, tantivy::columnar::Column<u64>> = HashMap::new();
+        for a in addresses {
+            let column = match columns.get(&a.segment_ord) {
+                Some(c) => c,
+                None => {
+                    let c = searcher.segment_reader(a.segment_ord).fast_fields().u64("rowid").map_err(err)?;
+                    columns.entry(a.segment_ord).or_insert(c)
+                }
+            };
+            if let Some(r) = column.first(a.doc_id) {
+                rowids.push(r as i64);
+            }
+        }
+        Ok(Some((rowids, total)))
+    }
+
+    /// Words of item descriptions between `from` (inclusive) and `to`, with
+    /// how many items hold each: the vocabulary spelling suggestions use.
+    pub(crate) fn vocabulary(&self, from: &str, to: &str) -> Result<Vec<(String, u64)>> {
+        let searcher = self.reader.searcher();
+        let mut counts: HashMap<String, u64> = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.fields.description).map_err(err)?;
+            let mut stream =
+                inverted.terms().range().ge(from.as_bytes()).lt(to.as_bytes()).into_stream().map_err(err)?;
+            while stream.advance() {
+                if let Ok(word) = std::str::from_utf8(stream.key()) {
+                    *counts.entry(word.to_owned()).or_default() += u64::from(stream.value().doc_freq);
+                }
+            }
+        }
+        Ok(counts.into_iter().collect())
+    }
+
+    /// Whether any item description holds `word` exactly.
+    pub(crate) fn knows(&self, word: &str) -> Result<bool> {
+        let searcher = self.reader.searcher();
+        let term = Term::from_field_text(self.fields.description, word);
+        Ok(searcher.doc_freq(&term).map_err(err)? > 0)
+    }
+}
