@@ -31,7 +31,10 @@ use tantivy::{Index, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
 
 /// Bumped whenever the schema or the analysis changes: a folder written by
 /// another version is rebuilt.
-const SCHEMA_VERSION: &str = "coopdesk-search-1";
+const SCHEMA_VERSION: &str = "coopdesk-search-2";
+/// Word beginnings indexed as terms of their own (see `prefixes`): typing
+/// "ge" then reads one posting list instead of expanding every word.
+const SHORT_PREFIX: usize = 5;
 const WRITER_HEAP: usize = 64 * 1024 * 1024;
 
 fn err(e: impl std::fmt::Display) -> Error {
@@ -59,6 +62,7 @@ struct Fields {
     term_end: Field,
     saving_rank: Field,
     name_key: Field,
+    prefixes: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -95,6 +99,12 @@ fn schema() -> (Schema, Fields) {
         term_end: b.add_i64_field("term_end", INDEXED | FAST),
         saving_rank: b.add_u64_field("saving_rank", FAST),
         name_key: b.add_u64_field("name_key", FAST),
+        prefixes: b.add_text_field(
+            "prefixes",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default().set_tokenizer("whitespace").set_index_option(IndexRecordOption::WithFreqs),
+            ),
+        ),
     };
     (b.build(), fields)
 }
@@ -108,6 +118,7 @@ fn register_tokenizers(index: &Index) {
     let compact = TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).filter(AsciiFoldingFilter).build();
     index.tokenizers().register("coop", words);
     index.tokenizers().register("compact", compact);
+    index.tokenizers().register("whitespace", TextAnalyzer::from(tantivy::tokenizer::WhitespaceTokenizer::default()));
 }
 
 /// Days since 1970-01-01, for date fields.
@@ -153,7 +164,21 @@ const DOC_SQL: &str = "SELECT i.rowid, i.description, i.supplier_sku, ifnull(i.m
      FROM items i LEFT JOIN contracts c ON c.id = i.contract_id
      LEFT JOIN suppliers s ON s.id = c.supplier_id LEFT JOIN cooperatives co ON co.id = c.cooperative_id";
 
-fn document(f: &Fields, r: &rusqlite::Row) -> rusqlite::Result<TantivyDocument> {
+/// The beginnings (2 to `SHORT_PREFIX` characters) of every word in `text`,
+/// analysed as the index analyses words, joined by spaces.
+fn prefixes(analyzer: &mut TextAnalyzer, text: &str, out: &mut String) {
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        let word = &stream.token().text;
+        let ends: Vec<usize> = word.char_indices().map(|(i, _)| i).skip(2).chain([word.len()]).collect();
+        for &end in ends.iter().take(SHORT_PREFIX - 1) {
+            out.push_str(&word[..end]);
+            out.push(' ');
+        }
+    }
+}
+
+fn document(f: &Fields, analyzer: &mut TextAnalyzer, r: &rusqlite::Row) -> rusqlite::Result<TantivyDocument> {
     let mut d = TantivyDocument::new();
     let rowid: i64 = r.get(0)?;
     let description: String = r.get(1)?;
@@ -184,6 +209,11 @@ fn document(f: &Fields, r: &rusqlite::Row) -> rusqlite::Result<TantivyDocument> 
         d.add_text(f.attribute, a);
         class_text += &format!("{a} ");
     }
+    let mut starts = String::new();
+    for text in [description.as_str(), &format!("{sku} {maker} {part}"), &r.get::<_, String>(5)?] {
+        prefixes(analyzer, text, &mut starts);
+    }
+    d.add_text(f.prefixes, starts);
     d.add_text(f.classification, class_text);
     d.add_text(f.contract_id, r.get::<_, String>(12)?);
     d.add_text(f.supplier_id, r.get::<_, String>(13)?);
@@ -285,12 +315,13 @@ impl SearchIndex {
             Err(e) => return Err(err(e)),
         };
         let f = self.fields;
+        let mut analyzer = self.index.tokenizers().get("coop").expect("registered");
         if rebuild {
             writer.delete_all_documents().map_err(err)?;
             let mut stmt = conn.prepare(DOC_SQL)?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
-                writer.add_document(document(&f, r)?).map_err(err)?;
+                writer.add_document(document(&f, &mut analyzer, r)?).map_err(err)?;
             }
         } else if let Some(last) = last_mark {
             let marked: Vec<i64> = conn
@@ -305,7 +336,7 @@ impl SearchIndex {
             let mut stmt = conn.prepare(&format!("{DOC_SQL} WHERE i.rowid IN rarray(?1)"))?;
             let mut rows = stmt.query([ids])?;
             while let Some(r) = rows.next()? {
-                writer.add_document(document(&f, r)?).map_err(err)?;
+                writer.add_document(document(&f, &mut analyzer, r)?).map_err(err)?;
             }
         }
         writer.commit().map_err(err)?;
@@ -344,13 +375,26 @@ impl SearchIndex {
                     for (field, weight) in weighted {
                         let exact = TermQuery::new(Term::from_field_text(field, w), IndexRecordOption::WithFreqs);
                         any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(exact), weight))));
-                        // The clerk is usually still typing: every word is also a prefix.
-                        if let Ok(prefix) = RegexQuery::from_pattern(&format!("{}.*", escape(w)), field) {
-                            any.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(prefix), 0.1 * weight))));
+                    }
+                    // The clerk is usually still typing: every word is also a
+                    // prefix. Short ones are terms of their own; longer ones
+                    // expand to the few words that begin with them.
+                    if w.chars().count() <= SHORT_PREFIX {
+                        let start = TermQuery::new(Term::from_field_text(f.prefixes, w), IndexRecordOption::WithFreqs);
+                        any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(start), 0.5))));
+                    } else {
+                        for field in [f.description, f.parts, f.supplier] {
+                            if let Ok(prefix) = RegexQuery::from_pattern(&format!("{}.*", escape(w)), field) {
+                                any.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(prefix), 0.5))));
+                            }
                         }
                     }
-                    if let Ok(prefix) = RegexQuery::from_pattern(&format!("{}.*", escape(w)), f.compact) {
-                        any.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(prefix), 6.0))));
+                    // A part number typed without its dashes. Every item has
+                    // its own, so a short prefix would expand to thousands.
+                    if w.len() >= 4 || w.chars().any(|c| c.is_ascii_digit()) {
+                        if let Ok(prefix) = RegexQuery::from_pattern(&format!("{}.*", escape(w)), f.compact) {
+                            any.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(prefix), 6.0))));
+                        }
                     }
                 }
                 _ => {
