@@ -1,7 +1,6 @@
 //! `coopdesk emergency ...`: declaring and running an incident headless, the
 //! vendor sheet and the FEMA reimbursement packet.
 
-use crate::req::write_whole_file;
 use crate::{print_json, stdout_error};
 use clap::{Args, Subcommand};
 use coopdesk_core::emergency::{fema, vendor_sheet, EmergencyRules, NewIncident, Project};
@@ -285,17 +284,20 @@ pub fn run(store: &mut Store, action: &EmergencyAction, by: &str, out: &mut dyn 
         EmergencyAction::VendorSheet { categories, near, out: file, csv } => {
             let sheet = store.vendor_sheet(categories, near.as_deref(), today())?;
             let agency = store.agency_profile()?.map(|a| a.name).unwrap_or_default();
-            write_whole_file(file, &vendor_sheet::vendor_sheet_pdf(&sheet, &agency, chrono::Utc::now())?)?;
+            coopdesk_core::paths::write_atomically(
+                file,
+                &vendor_sheet::vendor_sheet_pdf(&sheet, &agency, chrono::Utc::now())?,
+            )?;
             if let Some(csv) = csv {
-                write_whole_file(csv, vendor_sheet::vendor_sheet_csv(&sheet)?.as_bytes())?;
+                coopdesk_core::paths::write_atomically(csv, vendor_sheet::vendor_sheet_csv(&sheet)?.as_bytes())?;
             }
             say(out, format!("Wrote the vendor sheet ({} suppliers) to {}.", sheet.rows.len(), file.display()))
         }
         EmergencyAction::FemaPacket { id, out: file, ledger, paper } => {
             let packet = store.fema_packet(*id, *paper, chrono::Utc::now())?;
-            write_whole_file(file, &packet.pdf)?;
+            coopdesk_core::paths::write_atomically(file, &packet.pdf)?;
             if let Some(ledger) = ledger {
-                write_whole_file(ledger, fema::ledger_csv(&store.fema_ledger(*id)?)?.as_bytes())?;
+                coopdesk_core::paths::write_atomically(ledger, fema::ledger_csv(&store.fema_ledger(*id)?)?.as_bytes())?;
             }
             store.record_fema_packet(*id, &packet, &format!("saved to {}", file.display()), by)?;
             for n in &packet.notes {

@@ -269,7 +269,7 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
                 writeln!(out, "Kept '{}' ({} bytes) for offline use.", doc.title, doc.size).map_err(stdout_error)
             }
             DocumentAction::Save { sha256, out: file } => {
-                req::write_whole_file(file, &store.kept_document_or_explain(sha256)?)?;
+                coopdesk_core::paths::write_atomically(file, &store.kept_document_or_explain(sha256)?)?;
                 writeln!(out, "Wrote {}.", file.display()).map_err(stdout_error)
             }
         },
@@ -285,7 +285,7 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
         Command::Packet { number, out: file, paper, by, json } => {
             let by = actor(&store, by.as_deref())?;
             let packet = store.build_packet(number, *paper, chrono::Utc::now())?;
-            req::write_whole_file(file, &packet.pdf)?;
+            coopdesk_core::paths::write_atomically(file, &packet.pdf)?;
             store.record_packet(number, &packet, &format!("saved to {}", file.display()), &by)?;
             if *json {
                 return print_json(out, &packet);

@@ -613,7 +613,7 @@ pub fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn Write)
             };
             match file {
                 Some(path) => {
-                    write_whole_file(path, text.as_bytes())?;
+                    coopdesk_core::paths::write_atomically(path, text.as_bytes())?;
                     say(out, format!("Exported {} requisitions to {}.", reqs.len(), path.display()))
                 }
                 None => out.write_all(text.as_bytes()).map_err(stdout_error),
@@ -639,15 +639,6 @@ pub fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn Write)
             }
         }
     }
-}
-
-/// Writes beside the destination and renames, so a failed export never
-/// leaves a half-written file under the chosen name.
-pub(crate) fn write_whole_file(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    let io = |e: std::io::Error| Error::Io { what: path.display().to_string(), reason: e.to_string() };
-    let partial = path.with_extension("partial");
-    std::fs::write(&partial, bytes).map_err(io)?;
-    std::fs::rename(&partial, path).map_err(io)
 }
 
 #[derive(Subcommand, Debug)]

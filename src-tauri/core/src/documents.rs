@@ -4,12 +4,12 @@
 //! contract can be opened when the network is down. A copy that does not
 //! match is refused: the published hash is what a packet cites.
 
+use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
 use crate::model::ContractDocument;
 use crate::store::Store;
 use chrono::Utc;
 use rusqlite::OptionalExtension;
-use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -17,10 +17,6 @@ use std::time::Duration;
 
 /// The largest document kept: contracts with their exhibits run to a few MB.
 pub const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// Checks downloaded (or offered) bytes against what the feed published.
 pub fn verify(doc: &ContractDocument, bytes: &[u8]) -> Result<()> {
@@ -32,7 +28,7 @@ pub fn verify(doc: &ContractDocument, bytes: &[u8]) -> Result<()> {
             doc.size
         )));
     }
-    if hex(&Sha256::digest(bytes)) != doc.sha256 {
+    if sha256_hex(bytes) != doc.sha256 {
         return Err(Error::InvalidInput(format!(
             "The copy of '{}' does not match the SHA-256 the feed published; it was not kept. Ask the cooperative for the published version.",
             doc.title
@@ -91,7 +87,7 @@ impl Store {
             .query_row("SELECT content FROM document_cache WHERE sha256 = ?1", [sha256], |r| r.get(0))
             .optional()?;
         match bytes {
-            Some(b) if hex(&Sha256::digest(&b)) != sha256 => Err(Error::Tampered {
+            Some(b) if sha256_hex(&b) != sha256 => Err(Error::Tampered {
                 problems: vec![format!("the kept copy of document {sha256} no longer matches its hash")],
             }),
             other => Ok(other),

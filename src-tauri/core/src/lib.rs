@@ -1,6 +1,7 @@
 //! coopdesk's domain core: everything the app does, with no GUI in it.
 //!
 //! - [`agency`]: the agency's profile, memberships and addenda.
+//! - [`digest`]: SHA-256 as hex, how content is named.
 //! - [`documents`]: contract documents kept for offline use.
 //! - [`eligibility`]: may this agency use this contract, and why (pure).
 //! - [`emergency`]: incidents, emergency purchasing, vendor sheet, FEMA packet.
@@ -21,6 +22,7 @@
 //! The Tauri shell and the command line are thin layers over this crate.
 
 pub mod agency;
+pub mod digest;
 pub mod documents;
 pub mod eligibility;
 pub mod emergency;

@@ -3,7 +3,7 @@
 //! application-data folder.
 
 use crate::error::{Error, Result};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub const DB_ENV: &str = "COOPDESK_DB";
 pub const DB_FILE: &str = "coopdesk.sqlite3";
@@ -24,6 +24,15 @@ pub fn resolve_db_path(explicit: Option<PathBuf>) -> Result<PathBuf> {
 pub fn default_db_path() -> Result<PathBuf> {
     let dirs = directories::ProjectDirs::from("org", "coopdesk", "coopdesk").ok_or(Error::NoDataDir)?;
     Ok(dirs.data_dir().join(DB_FILE))
+}
+
+/// Writes `bytes` beside `path` and renames the file into place, so a
+/// failed export or save never leaves half a file under the chosen name.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let io = |e: std::io::Error| Error::io(path.display().to_string(), e);
+    let partial = path.with_extension("partial");
+    std::fs::write(&partial, bytes).map_err(io)?;
+    std::fs::rename(&partial, path).map_err(io)
 }
 
 #[cfg(test)]

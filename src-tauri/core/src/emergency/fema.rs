@@ -124,7 +124,7 @@ impl Store {
         for p in &packets {
             hasher.update(p.content_hash.as_bytes());
         }
-        let content_hash = crate::packet::hex(&hasher.finalize());
+        let content_hash = crate::digest::hex(&hasher.finalize());
         data.packet_hash = content_hash[..12].to_owned();
         data.generated = generated_at.format("%Y-%m-%d %H:%M UTC").to_string();
         let files = vec![("data.json".to_owned(), serde_json::to_vec(&data).expect("serialises"))];

@@ -3,6 +3,7 @@
 //! known, and the thresholds and approvers that apply while it lasts. One
 //! incident at most is active; every change is in the tamper-evident history.
 
+use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
 use crate::money::Cents;
 use crate::orders::history::{self, Subject};
@@ -12,7 +13,6 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Project {
@@ -146,10 +146,7 @@ pub fn incident_by_id(conn: &Connection, id: i64) -> Result<Incident> {
 
 /// Hash of an incident's state as stored, for the history.
 pub fn incident_state_hash(incident: &Incident) -> String {
-    Sha256::digest(serde_json::to_vec(incident).expect("an incident serialises"))
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    sha256_hex(&serde_json::to_vec(incident).expect("an incident serialises"))
 }
 
 fn require(text: &str, what: &str) -> Result<String> {

@@ -14,18 +14,10 @@ pub mod incidents;
 pub mod tally;
 pub mod vendor_sheet;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::packet::{Packet, Paper};
 use crate::store::Store;
-use std::path::{Path, PathBuf};
-
-/// Writes beside `path` and renames, so a failure leaves no half file.
-pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let io = |e: std::io::Error| Error::io(path.display().to_string(), e);
-    let partial = path.with_extension("partial");
-    std::fs::write(&partial, bytes).map_err(io)?;
-    std::fs::rename(&partial, path).map_err(io)
-}
+use std::path::PathBuf;
 
 impl Store {
     /// The vendor sheet as a PDF, for printing.
@@ -51,7 +43,7 @@ impl Store {
         } else {
             self.vendor_sheet_pdf(categories, near_zip)?
         };
-        write_file(&path, &bytes)?;
+        crate::paths::write_atomically(&path, &bytes)?;
         Ok(path)
     }
 
@@ -77,10 +69,10 @@ impl Store {
             incident.name.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
         let path = self.save_path(path, &format!("fema-{slug}.{}", if ledger { "csv" } else { "pdf" }))?;
         if ledger {
-            write_file(&path, fema::ledger_csv(&self.fema_ledger(id)?)?.as_bytes())?;
+            crate::paths::write_atomically(&path, fema::ledger_csv(&self.fema_ledger(id)?)?.as_bytes())?;
         } else {
             let packet = self.fema_packet(id, paper, chrono::Utc::now())?;
-            write_file(&path, &packet.pdf)?;
+            crate::paths::write_atomically(&path, &packet.pdf)?;
             self.record_fema_packet(id, &packet, &format!("saved to {}", path.display()), actor)?;
         }
         Ok(path)

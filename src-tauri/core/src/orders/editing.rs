@@ -4,6 +4,7 @@
 
 use super::model::*;
 use super::{history, now, numbering, read, require_actor};
+use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
 use crate::money::Cents;
 use crate::store::Store;
@@ -11,7 +12,6 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 /// The largest attachment accepted: a scanned quote is a few MB.
 pub const MAX_ATTACHMENT_BYTES: usize = 50 * 1024 * 1024;
@@ -75,10 +75,6 @@ fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn quantity(q: u32) -> Result<u32> {
     if q == 0 || q > 1_000_000 {
         return Err(Error::InvalidInput("A quantity must be a whole number from 1 to 1,000,000.".into()));
@@ -120,7 +116,7 @@ impl Store {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
         let contract_json = serde_json::to_vec(&contract).expect("serialises");
-        let contract_version = hex(&Sha256::digest(contract_json))[..16].to_owned();
+        let contract_version = sha256_hex(&contract_json)[..16].to_owned();
         let document_sha256 = contract
             .documents
             .iter()
@@ -168,22 +164,11 @@ impl Store {
         };
         let scope = numbering::scope(&settings.number_pattern, &ctx)?;
         let tx = self.conn_mut().transaction()?;
-        let seq: i64 = tx.query_row(
-            "INSERT INTO requisition_sequences (scope, last) VALUES (?1, 1)
-             ON CONFLICT(scope) DO UPDATE SET last = last + 1 RETURNING last",
-            [&scope],
-            |r| r.get(0),
-        )?;
-        let mut number = numbering::render(&settings.number_pattern, &ctx, seq as u64)?;
+        let mut number = numbering::render(&settings.number_pattern, &ctx, next_in_sequence(&tx, &scope)?)?;
         // A number typed into an imported or restored database may already exist.
         while tx.query_row("SELECT 1 FROM requisitions WHERE number = ?1", [&number], |_| Ok(())).optional()?.is_some()
         {
-            let seq: i64 = tx.query_row(
-                "UPDATE requisition_sequences SET last = last + 1 WHERE scope = ?1 RETURNING last",
-                [&scope],
-                |r| r.get(0),
-            )?;
-            number = numbering::render(&settings.number_pattern, &ctx, seq as u64)?;
+            number = numbering::render(&settings.number_pattern, &ctx, next_in_sequence(&tx, &scope)?)?;
         }
         let stamp = now();
         tx.execute(
@@ -206,16 +191,11 @@ impl Store {
         let id = tx.last_insert_rowid();
         if let Some(incident) = &incident {
             let scope = numbering::scope(&settings.emergency_number_pattern, &ctx)?;
-            let seq: i64 = tx.query_row(
-                "INSERT INTO requisition_sequences (scope, last) VALUES (?1, 1)
-                 ON CONFLICT(scope) DO UPDATE SET last = last + 1 RETURNING last",
-                [&scope],
-                |r| r.get(0),
-            )?;
+            let seq = next_in_sequence(&tx, &scope)?;
             let info = EmergencyInfo {
                 incident_id: incident.id,
                 incident_name: incident.name.clone(),
-                authorization: numbering::render(&settings.emergency_number_pattern, &ctx, seq as u64)?,
+                authorization: numbering::render(&settings.emergency_number_pattern, &ctx, seq)?,
                 project: None,
                 docs: EmergencyDocs::default(),
             };
@@ -624,7 +604,7 @@ impl Store {
         if new.quote.amount.is_some_and(|a| a.0 < 0) {
             return Err(Error::InvalidInput("A quoted amount cannot be negative.".into()));
         }
-        let sha = hex(&Sha256::digest(bytes));
+        let sha = sha256_hex(bytes);
         let media = media_type(&name, bytes);
         let allowed = [
             Status::Draft,
@@ -688,7 +668,7 @@ impl Store {
         let bytes: Vec<u8> =
             self.conn()
                 .query_row("SELECT content FROM attachment_blobs WHERE sha256 = ?1", [&a.sha256], |r| r.get(0))?;
-        if hex(&Sha256::digest(&bytes)) != a.sha256 {
+        if sha256_hex(&bytes) != a.sha256 {
             return Err(Error::Tampered {
                 problems: vec![format!("attachment '{}' no longer matches its hash", a.file_name)],
             });
@@ -707,6 +687,17 @@ impl Store {
         })?;
         self.requisition(number)
     }
+}
+
+/// The next number in a numbering scope (one the first time).
+fn next_in_sequence(tx: &Transaction, scope: &str) -> Result<u64> {
+    let seq: i64 = tx.query_row(
+        "INSERT INTO requisition_sequences (scope, last) VALUES (?1, 1)
+         ON CONFLICT(scope) DO UPDATE SET last = last + 1 RETURNING last",
+        [scope],
+        |r| r.get(0),
+    )?;
+    Ok(seq as u64)
 }
 
 pub(crate) fn record_acknowledgement(

@@ -6,11 +6,11 @@
 
 use super::model::Requisition;
 use super::read;
+use crate::digest::sha256_hex;
 use crate::error::Result;
 use chrono::Utc;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -52,13 +52,9 @@ pub struct HistoryReport {
     pub problems: Vec<String>,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Hash of a requisition's state as stored.
 pub fn state_hash(req: &Requisition) -> String {
-    hex(&Sha256::digest(serde_json::to_vec(req).expect("a requisition serialises")))
+    sha256_hex(&serde_json::to_vec(req).expect("a requisition serialises"))
 }
 
 fn subject_state(conn: &Connection, subject: Subject) -> Result<String> {
@@ -84,7 +80,7 @@ fn entry_hash(
         Subject::Requisition(id) => serde_json::to_vec(&(seq, id, at, actor, action, detail, state, prev)),
         Subject::Incident(id) => serde_json::to_vec(&("incident", seq, id, at, actor, action, detail, state, prev)),
     };
-    hex(&Sha256::digest(canonical.expect("serialises")))
+    sha256_hex(&canonical.expect("serialises"))
 }
 
 /// Records a change to `subject`, after it was made, in the same transaction.

@@ -18,13 +18,13 @@ pub(crate) mod merge;
 pub(crate) mod world;
 
 use crate::agency::{AgencyProfile, Logo};
+use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
 use crate::orders::{Attachment, PurchasingSettings, RequisitionView};
 use crate::store::Store;
 use chrono::{DateTime, NaiveDate, Utc};
 use data::Placement;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -78,10 +78,6 @@ pub struct Packet {
     pub pages: u32,
     /// Attachments that could not be included, and why.
     pub notes: Vec<String>,
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn qr_svg(text: &str) -> Vec<u8> {
@@ -143,7 +139,7 @@ pub fn render(input: &PacketInput, paper: Paper, generated_at: DateTime<Utc>) ->
     }
     // The content hash covers everything printed except the generation time.
     let content = serde_json::to_vec(&data).expect("packet data serialises");
-    let content_hash = hex(&Sha256::digest(&content));
+    let content_hash = sha256_hex(&content);
     data.packet_hash = content_hash[..12].to_owned();
     let generated = generated_at.format("%Y-%m-%d %H:%M UTC").to_string();
     data.generated = generated.clone();
@@ -240,7 +236,7 @@ impl Store {
     ) -> Result<SavedPacket> {
         let path = self.save_path(path, &format!("requisition-{number}.pdf"))?;
         let packet = self.build_packet(number, paper, Utc::now())?;
-        crate::emergency::write_file(&path, &packet.pdf)?;
+        crate::paths::write_atomically(&path, &packet.pdf)?;
         self.record_packet(number, &packet, &format!("saved to {}", path.display()), actor)?;
         Ok(SavedPacket { packet, path })
     }

@@ -240,7 +240,7 @@ impl Fetcher {
                 entry.path, entry.size
             )));
         }
-        let digest: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let digest = crate::digest::hex(&hasher.finalize());
         if digest != entry.sha256 {
             let _ = std::fs::remove_file(part);
             return Err(FetchError::Permanent(format!(
