@@ -91,4 +91,10 @@ impl From<rusqlite::Error> for Error {
     }
 }
 
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Error::InvalidInput(format!("The data is not valid JSON ({e})."))
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -176,6 +176,47 @@ pub struct Contract {
     pub eligibility: Eligibility,
     #[serde(default)]
     pub documents: Vec<ContractDocument>,
+    /// Where the contract came from when it was not written for coopdesk:
+    /// an OCDS publication's process and file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+    /// Changes made to the contract since award, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amendments: Vec<Amendment>,
+}
+
+/// An imported contract's provenance, so a citation can point to the public
+/// record it was read from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Origin {
+    /// The Open Contracting ID of the contracting process.
+    pub ocid: String,
+    /// The file or address it was read from.
+    pub source: String,
+    /// "framework agreement", "call-off", "contract" or "award".
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// The publisher's status for it (active, pending, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Its total value as published, e.g. "44341.25 GBP".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// One change to a contract, as published.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Amendment {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// ISO date or date-time, as published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rationale: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -222,6 +263,9 @@ pub struct Supplier {
     /// Who answers after hours when a storm hits.
     #[serde(default)]
     pub emergency_contact: Option<Contact>,
+    /// The person to ask about the contract in office hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
 }
 
 /// A supplier's local store, branch or franchise, where a clerk can pick up.
@@ -274,6 +318,21 @@ pub struct CatalogueItem {
     /// Flags such as `energy-efficient`.
     #[serde(default)]
     pub attributes: Vec<String>,
+    /// ISO 4217 code of the prices. Feeds price in US dollars; a public
+    /// buyer's OCDS publication may price in its own currency.
+    #[serde(default = "usd", skip_serializing_if = "is_usd")]
+    pub currency: String,
+}
+
+/// The currency coopdesk keeps requisitions in.
+pub const USD: &str = "USD";
+
+fn usd() -> String {
+    USD.to_owned()
+}
+
+fn is_usd(c: &String) -> bool {
+    c == USD
 }
 
 impl CatalogueItem {
@@ -389,9 +448,27 @@ impl Contract {
         for d in &self.documents {
             check_text("documents.title", &d.title, limits::SHORT_TEXT, true)?;
             check_text("documents.url", &d.url, limits::LONG_TEXT, true)?;
-            if d.sha256.len() != 64 || !d.sha256.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c)) {
+            // A public record may list a document without its hash; coopdesk
+            // then pins the hash of the copy it keeps.
+            let hex = d.sha256.len() == 64 && d.sha256.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c));
+            if !(hex || d.sha256.is_empty() && d.size == 0) {
                 return Err(invalid("documents.sha256", "must be 64 lower-case hex digits"));
             }
+        }
+        if let Some(o) = &self.origin {
+            check_text("origin.ocid", &o.ocid, limits::SHORT_TEXT, true)?;
+            check_text("origin.source", &o.source, limits::LONG_TEXT, true)?;
+            check_text("origin.kind", &o.kind, 40, true)?;
+            check_opt("origin.publisher", &o.publisher, limits::SHORT_TEXT)?;
+            check_opt("origin.status", &o.status, 40)?;
+            check_opt("origin.value", &o.value, 60)?;
+        }
+        check_list("amendments", &self.amendments)?;
+        for a in &self.amendments {
+            check_opt("amendments.id", &a.id, limits::SHORT_TEXT)?;
+            check_opt("amendments.date", &a.date, 40)?;
+            check_opt("amendments.description", &a.description, limits::LONG_TEXT)?;
+            check_opt("amendments.rationale", &a.rationale, limits::LONG_TEXT)?;
         }
         Ok(())
     }
@@ -413,6 +490,11 @@ impl Supplier {
             check_text("emergency_contact.name", &c.name, limits::SHORT_TEXT, true)?;
             check_opt("emergency_contact.phone", &c.phone, 40)?;
             check_opt("emergency_contact.email", &c.email, limits::SHORT_TEXT)?;
+        }
+        if let Some(c) = &self.contact {
+            check_text("contact.name", &c.name, limits::SHORT_TEXT, true)?;
+            check_opt("contact.phone", &c.phone, 40)?;
+            check_opt("contact.email", &c.email, limits::SHORT_TEXT)?;
         }
         Ok(())
     }
@@ -463,6 +545,9 @@ impl CatalogueItem {
         for a in &self.attributes {
             check_text("attributes", a, 60, true)?;
         }
+        if self.currency.len() != 3 || !self.currency.chars().all(|c| c.is_ascii_uppercase()) {
+            return Err(invalid("currency", format!("'{}' is not a three-letter currency code", self.currency)));
+        }
         Ok(())
     }
 }
@@ -488,6 +573,7 @@ pub(crate) mod tests {
                 PriceTier { min_quantity: 50, unit_price: Cents(6_000) },
             ],
             attributes: vec![],
+            currency: USD.into(),
         }
     }
 

@@ -490,6 +490,8 @@ mod tests {
             max_extension_end: None,
             eligibility: Eligibility::default(),
             documents: vec![],
+            origin: None,
+            amendments: vec![],
         };
         (contract, coop)
     }
@@ -509,6 +511,7 @@ mod tests {
             contract_price: Cents(price),
             price_tiers: vec![],
             attributes: vec![],
+            currency: crate::model::USD.into(),
         };
         Line {
             position,

@@ -9,6 +9,8 @@ mod documents;
 mod emergency;
 // Vendor price files (CSV, XLSX) imported as local contracts.
 mod imports;
+// OCDS merging against the reference fixtures and real data.
+mod ocds_merge;
 // Search filters, sorts, eligibility on hits, and contract detail.
 mod filters;
 // Shared builders for record files and stores.

@@ -64,6 +64,7 @@ pub fn supplier(id: &str, name: &str) -> Entity {
         phone: Some("(251) 555-0101".into()),
         email: None,
         emergency_contact: None,
+        contact: None,
     })
 }
 
@@ -80,6 +81,8 @@ pub fn contract(id: &str, number: &str, coop: &str, supplier: &str) -> Entity {
         max_extension_end: None,
         eligibility: Eligibility::default(),
         documents: vec![],
+        origin: None,
+        amendments: vec![],
     })
 }
 
@@ -97,6 +100,7 @@ pub fn item(id: &str, contract: &str, description: &str, part: &str, list: i64, 
         contract_price: Cents(price),
         price_tiers: vec![],
         attributes: vec!["energy-efficient".into()],
+        currency: "USD".into(),
     })
 }
 

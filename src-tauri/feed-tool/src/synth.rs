@@ -394,6 +394,7 @@ pub fn catalogue(spec: &Spec) -> Catalogue {
                 phone: Some(phone(&mut rng, area_code(city.1))),
                 email: Some(format!("emergency@{domain}")),
             }),
+            contact: None,
         });
     }
 
@@ -459,6 +460,8 @@ pub fn catalogue(spec: &Spec) -> Catalogue {
                     url: format!("{doc_url}/prices.pdf"),
                 },
             ],
+            origin: None,
+            amendments: vec![],
         });
     }
 
@@ -534,6 +537,7 @@ pub fn item(spec: &Spec, cat: &Catalogue, n: usize) -> CatalogueItem {
         contract_price: Cents(contract_cents),
         price_tiers,
         attributes,
+        currency: coopdesk_core::model::USD.into(),
     }
 }
 

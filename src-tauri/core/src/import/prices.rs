@@ -6,7 +6,7 @@
 //! import itself into a local contract, in one transaction.
 
 use super::table::{self, Sheet};
-use super::LOCAL_FEED;
+use super::{slug, LOCAL_FEED};
 use crate::error::{Error, Result};
 use crate::money::Cents;
 use crate::store::Store;
@@ -207,10 +207,6 @@ fn date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(t, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(t, us)).ok()
 }
 
-fn slug(text: &str) -> String {
-    let s: String = text.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
-    s.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-").chars().take(48).collect()
-}
 
 /// Parses every row below the header.
 pub fn parse(sheets: &[Sheet], mapping: &Mapping) -> Result<Parsed> {

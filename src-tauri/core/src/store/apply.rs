@@ -283,7 +283,7 @@ pub(super) fn clear_feed(tx: &Transaction, feed_id: &str) -> Result<()> {
 
 /// Inserts or updates one entity owned by `feed_id`. Returns 0 when the id is
 /// taken by another feed (the `WHERE` of the upsert refuses the update).
-fn upsert(tx: &Transaction, feed_id: &str, entity: &Entity) -> Result<usize> {
+pub(crate) fn upsert(tx: &Transaction, feed_id: &str, entity: &Entity) -> Result<usize> {
     let n = match entity {
         Entity::Cooperative(c) => upsert_cooperative(tx, feed_id, c)?,
         Entity::Supplier(s) => upsert_supplier(tx, feed_id, s)?,
@@ -307,11 +307,13 @@ fn upsert_cooperative(tx: &Transaction, feed: &str, c: &Cooperative) -> rusqlite
 
 fn upsert_supplier(tx: &Transaction, feed: &str, s: &Supplier) -> rusqlite::Result<usize> {
     tx.prepare_cached(
-        "INSERT INTO suppliers (id, feed_id, legal_name, identifiers, street, city, state, zip, phone, email, emergency_contact)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+        "INSERT INTO suppliers (id, feed_id, legal_name, identifiers, street, city, state, zip, phone, email, emergency_contact,
+             contact)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
          ON CONFLICT(id) DO UPDATE SET legal_name = excluded.legal_name, identifiers = excluded.identifiers,
              street = excluded.street, city = excluded.city, state = excluded.state, zip = excluded.zip,
-             phone = excluded.phone, email = excluded.email, emergency_contact = excluded.emergency_contact
+             phone = excluded.phone, email = excluded.email, emergency_contact = excluded.emergency_contact,
+             contact = excluded.contact
          WHERE suppliers.feed_id = excluded.feed_id",
     )?
     .execute(params![
@@ -326,19 +328,20 @@ fn upsert_supplier(tx: &Transaction, feed: &str, s: &Supplier) -> rusqlite::Resu
         s.phone,
         s.email,
         s.emergency_contact.as_ref().map(json),
+        s.contact.as_ref().map(json),
     ])
 }
 
 fn upsert_contract(tx: &Transaction, feed: &str, c: &Contract) -> rusqlite::Result<usize> {
     tx.prepare_cached(
         "INSERT INTO contracts (id, feed_id, cooperative_id, supplier_id, number, title, lead_agency,
-             term_start, term_end, max_extension_end, eligibility, documents)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+             term_start, term_end, max_extension_end, eligibility, documents, origin, amendments)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
          ON CONFLICT(id) DO UPDATE SET cooperative_id = excluded.cooperative_id, supplier_id = excluded.supplier_id,
              number = excluded.number, title = excluded.title, lead_agency = excluded.lead_agency,
              term_start = excluded.term_start, term_end = excluded.term_end,
              max_extension_end = excluded.max_extension_end, eligibility = excluded.eligibility,
-             documents = excluded.documents
+             documents = excluded.documents, origin = excluded.origin, amendments = excluded.amendments
          WHERE contracts.feed_id = excluded.feed_id",
     )?
     .execute(params![
@@ -354,6 +357,8 @@ fn upsert_contract(tx: &Transaction, feed: &str, c: &Contract) -> rusqlite::Resu
         c.max_extension_end.map(|d| d.to_string()),
         json(&c.eligibility),
         json(&c.documents),
+        c.origin.as_ref().map(json),
+        json(&c.amendments),
     ])
 }
 
@@ -384,13 +389,13 @@ fn upsert_dealer(tx: &Transaction, feed: &str, d: &DealerLocation) -> rusqlite::
 fn upsert_item(tx: &Transaction, feed: &str, i: &CatalogueItem) -> rusqlite::Result<usize> {
     tx.prepare_cached(
         "INSERT INTO items (id, feed_id, contract_id, supplier_sku, manufacturer, manufacturer_part, description,
-             unit, list_cents, contract_cents, classifications, price_tiers, attributes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+             unit, list_cents, contract_cents, classifications, price_tiers, attributes, currency)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
          ON CONFLICT(id) DO UPDATE SET contract_id = excluded.contract_id, supplier_sku = excluded.supplier_sku,
              manufacturer = excluded.manufacturer, manufacturer_part = excluded.manufacturer_part,
              description = excluded.description, unit = excluded.unit, list_cents = excluded.list_cents,
              contract_cents = excluded.contract_cents, classifications = excluded.classifications,
-             price_tiers = excluded.price_tiers, attributes = excluded.attributes
+             price_tiers = excluded.price_tiers, attributes = excluded.attributes, currency = excluded.currency
          WHERE items.feed_id = excluded.feed_id",
     )?
     .execute(params![
@@ -407,12 +412,13 @@ fn upsert_item(tx: &Transaction, feed: &str, i: &CatalogueItem) -> rusqlite::Res
         json(&i.classifications),
         json(&i.price_tiers),
         json(&i.attributes),
+        i.currency,
     ])
 }
 
 /// Names the first record that points at something absent, in words, so the
 /// refusal says which record to fix rather than "FOREIGN KEY constraint failed".
-pub(super) fn first_dangling_reference(tx: &Transaction) -> Result<Option<String>> {
+pub(crate) fn first_dangling_reference(tx: &Transaction) -> Result<Option<String>> {
     let row = tx
         .query_row("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check LIMIT 1", [], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))

@@ -79,7 +79,7 @@ fn date_col(r: &Row, i: usize) -> rusqlite::Result<NaiveDate> {
 }
 
 pub(crate) const CONTRACT_COLUMNS: &str = "id, cooperative_id, supplier_id, number, title, lead_agency, term_start,
-    term_end, max_extension_end, eligibility, documents";
+    term_end, max_extension_end, eligibility, documents, origin, amendments";
 
 pub(crate) fn contract_from_row(r: &Row) -> rusqlite::Result<Contract> {
     let ext: Option<String> = r.get(8)?;
@@ -95,6 +95,8 @@ pub(crate) fn contract_from_row(r: &Row) -> rusqlite::Result<Contract> {
         max_extension_end: ext.and_then(|d| d.parse().ok()),
         eligibility: json_col(r, 9)?,
         documents: json_col(r, 10)?,
+        origin: r.get::<_, Option<String>>(11)?.and_then(|o| serde_json::from_str(&o).ok()),
+        amendments: json_col(r, 12)?,
     })
 }
 
@@ -118,6 +120,7 @@ fn supplier_from_row(r: &Row) -> rusqlite::Result<Supplier> {
         phone: r.get(7)?,
         email: r.get(8)?,
         emergency_contact: emergency.and_then(|e| serde_json::from_str(&e).ok()),
+        contact: r.get::<_, Option<String>>(10)?.and_then(|c| serde_json::from_str(&c).ok()),
     })
 }
 
@@ -173,7 +176,7 @@ impl Store {
         Ok(self
             .conn()
             .query_row(
-                "SELECT id, legal_name, identifiers, street, city, state, zip, phone, email, emergency_contact
+                "SELECT id, legal_name, identifiers, street, city, state, zip, phone, email, emergency_contact, contact
                  FROM suppliers WHERE id = ?1",
                 [id],
                 supplier_from_row,
@@ -236,7 +239,7 @@ impl Store {
             .query_row(
                 "SELECT i.id, i.contract_id, i.supplier_sku, i.manufacturer, i.manufacturer_part, i.description,
                         i.classifications, i.unit, i.list_cents, i.contract_cents, i.price_tiers, i.attributes,
-                        c.number, c.title, c.term_end, co.name, s.legal_name
+                        c.number, c.title, c.term_end, co.name, s.legal_name, i.currency
                  FROM items i JOIN contracts c ON c.id = i.contract_id
                  JOIN cooperatives co ON co.id = c.cooperative_id JOIN suppliers s ON s.id = c.supplier_id
                  WHERE i.id = ?1",
@@ -255,6 +258,7 @@ impl Store {
                         contract_price: Cents(r.get(9)?),
                         price_tiers: json_col(r, 10)?,
                         attributes: json_col(r, 11)?,
+                        currency: r.get(17)?,
                     };
                     Ok(ItemDetail {
                         saving_bps: Cents::saving_bps(item.list_price, item.contract_price),

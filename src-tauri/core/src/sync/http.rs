@@ -131,6 +131,62 @@ impl Fetcher {
         .await
     }
 
+    /// GETs a file of unknown size and hash (an import's source) into
+    /// `dest`, refusing more than `limit` bytes. Each attempt starts over.
+    pub async fn get_to_file(
+        &self,
+        url: &Url,
+        dest: &mut std::fs::File,
+        limit: u64,
+        cancel: &AtomicBool,
+    ) -> Result<u64, FetchError> {
+        let mut attempt = 0;
+        loop {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(FetchError::Cancelled);
+            }
+            match self.get_to_file_once(url, dest, limit, cancel).await {
+                Err(FetchError::Transient(_)) if attempt < self.retries => {
+                    tokio::time::sleep(self.backoff * 2u32.pow(attempt)).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn get_to_file_once(
+        &self,
+        url: &Url,
+        dest: &mut std::fs::File,
+        limit: u64,
+        cancel: &AtomicBool,
+    ) -> Result<u64, FetchError> {
+        use std::io::Seek;
+        dest.set_len(0).and_then(|_| dest.rewind()).map_err(|e| FetchError::Permanent(e.to_string()))?;
+        let mut resp = self.client.get(url.clone()).send().await.map_err(|e| describe(&e, url))?;
+        if !resp.status().is_success() {
+            return Err(status_error(resp.status(), url));
+        }
+        let mut written = 0u64;
+        while let Some(chunk) = resp.chunk().await.map_err(|e| describe(&e, url))? {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(FetchError::Cancelled);
+            }
+            written += chunk.len() as u64;
+            if written > limit {
+                return Err(FetchError::Permanent(format!(
+                    "{} is larger than the {} MB coopdesk imports",
+                    url.path(),
+                    limit >> 20
+                )));
+            }
+            dest.write_all(&chunk)
+                .map_err(|e| FetchError::Permanent(format!("the download could not be saved ({e})")))?;
+        }
+        Ok(written)
+    }
+
     /// Downloads `entry` to `dest`, resuming from `dest`'s `.part` file if an
     /// earlier attempt left one, and checks its size and SHA-256 before the
     /// file takes its final name.
