@@ -7,6 +7,7 @@
 mod agency;
 mod emergency;
 mod feeds;
+mod import;
 mod req;
 mod search_args;
 mod table;
@@ -88,21 +89,10 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Import a vendor price file (CSV or XLSX) as local contracts: shows
-    /// what it adds, reprices and refuses (with reasons); --dry-run stops there.
-    Import {
-        file: PathBuf,
-        /// Put every row on this contract number, whatever the file says.
-        #[arg(long)]
-        contract: Option<String>,
-        /// The cooperative or schedule the contracts belong to.
-        #[arg(long)]
-        cooperative: Option<String>,
-        #[arg(long)]
-        dry_run: bool,
-        #[arg(long)]
-        json: bool,
-    },
+    /// Import an OCDS publication or a vendor price file (CSV, XLSX), from a
+    /// file or an https address, as local contracts: reports what came in and
+    /// what was skipped, with reasons; --dry-run changes nothing.
+    Import(import::ImportArgs),
     /// Show which feeds the catalogue came from and what it holds.
     Status {
         #[arg(long)]
@@ -415,45 +405,7 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
             )
             .map_err(stdout_error)
         }
-        Command::Import { file, contract, cooperative, dry_run, json } => {
-            let bytes = std::fs::read(file)
-                .map_err(|e| coopdesk_core::Error::Io { what: file.display().to_string(), reason: e.to_string() })?;
-            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let preview = if *dry_run {
-                store.preview_price_file(&name, &bytes, contract.as_deref())?
-            } else {
-                store.import_price_file(&name, &bytes, contract.as_deref(), cooperative.as_deref())?
-            };
-            if *json {
-                return print_json(out, &preview);
-            }
-            let mut text = format!(
-                "{} {name}: header on row {} of sheet '{}'.\n",
-                if *dry_run { "Would import" } else { "Imported" },
-                preview.mapping.header_row + 1,
-                preview.mapping.sheet
-            );
-            for c in &preview.contracts {
-                text += &format!(
-                    "  Contract {} ({}): {} added, {} repriced, {} unchanged\n",
-                    c.contract_number,
-                    c.vendor,
-                    c.added.len(),
-                    c.changed.len(),
-                    c.unchanged
-                );
-            }
-            for line in &preview.instructions {
-                text += &format!("  Row {line}: instructions, skipped\n");
-            }
-            for r in &preview.refused {
-                text += &format!("  Row {}: refused: {}\n", r.line, r.reason);
-            }
-            for line in &preview.duplicates {
-                text += &format!("  Row {line}: the same item again further down; the later row counts\n");
-            }
-            out.write_all(text.as_bytes()).map_err(stdout_error)
-        }
+        Command::Import(args) => import::run(&mut store, args, out),
         Command::Status { json } => {
             let status = store.catalogue_status()?;
             if *json {

@@ -129,6 +129,8 @@ pub struct SearchHit {
     pub unit: String,
     pub list_price: Cents,
     pub contract_price: Cents,
+    /// ISO 4217 code of the prices (USD unless imported from abroad).
+    pub currency: String,
     /// Saving of contract against list price in basis points (3125 = 31.25%).
     pub saving_bps: Option<i64>,
     pub term_end: String,
@@ -155,7 +157,7 @@ pub struct SearchPage {
 
 const HIT_COLUMNS: &str = "i.id, i.description, i.supplier_sku, i.manufacturer_part,
     ifnull(s.legal_name, ''), ifnull(co.name, ''), i.contract_id, ifnull(c.number, ''), i.unit,
-    i.list_cents, i.contract_cents, ifnull(c.term_end, '')";
+    i.list_cents, i.contract_cents, ifnull(c.term_end, ''), i.currency";
 const HIT_JOINS: &str = "LEFT JOIN contracts c ON c.id = i.contract_id
     LEFT JOIN suppliers s ON s.id = c.supplier_id
     LEFT JOIN cooperatives co ON co.id = c.cooperative_id";
@@ -177,6 +179,7 @@ fn hit_from_row(r: &rusqlite::Row, today: NaiveDate) -> rusqlite::Result<SearchH
         unit: r.get(8)?,
         list_price,
         contract_price,
+        currency: r.get(12)?,
         saving_bps: Cents::saving_bps(list_price, contract_price),
         term_end,
         days_left,
@@ -307,7 +310,7 @@ impl Store {
             .prepare_cached(&format!(
                 "SELECT {HIT_COLUMNS}, i.rowid FROM items i {HIT_JOINS} WHERE i.rowid IN rarray(?1)"
             ))?
-            .query_map([ids], |r| Ok((r.get::<_, i64>(12)?, hit_from_row(r, today)?)))?
+            .query_map([ids], |r| Ok((r.get::<_, i64>(13)?, hit_from_row(r, today)?)))?
             .collect::<rusqlite::Result<_>>()?;
         let mut hits: Vec<SearchHit> = rowids.iter().filter_map(|r| by_rowid.remove(r)).collect();
         self.judge_hits(&mut hits, today)?;

@@ -11,6 +11,8 @@ mod emergency;
 mod imports;
 // OCDS merging against the reference fixtures and real data.
 mod ocds_merge;
+// OCDS publications imported: mapping, messy input, one transaction.
+mod ocds_import;
 // Search filters, sorts, eligibility on hits, and contract detail.
 mod filters;
 // Shared builders for record files and stores.

@@ -4,7 +4,7 @@
 //! import, and a sync that leaves imported contracts alone.
 
 use crate::fixture::*;
-use coopdesk_core::import::prices::Field;
+use coopdesk_core::import::prices::{Field, MappingSource, PriceOptions};
 use coopdesk_core::record::Scope;
 use coopdesk_core::search::SearchQuery;
 use coopdesk_core::Cents;
@@ -18,7 +18,7 @@ fn fixture(name: &str) -> Vec<u8> {
 fn a_gsa_price_list_is_previewed_then_imported_as_local_contracts() {
     let mut t = store();
     let csv = fixture("s70_sample.csv");
-    let preview = t.store.preview_price_file("s70_sample.csv", &csv, None).unwrap();
+    let preview = t.store.preview_price_file("s70_sample.csv", &csv, &PriceOptions::default()).unwrap();
     let m = &preview.mapping;
     assert_eq!(m.header_row, 0);
     assert_eq!(m.columns[&Field::Description], 1);
@@ -38,7 +38,7 @@ fn a_gsa_price_list_is_previewed_then_imported_as_local_contracts() {
     assert_eq!(pm.effective.unwrap().to_string(), "2015-06-24");
     assert_eq!(t.store.catalogue_status().unwrap().items, 0, "a preview changes nothing");
 
-    let done = t.store.import_price_file("s70_sample.csv", &csv, None, Some("GSA IT Schedule 70")).unwrap();
+    let done = t.store.import_price_file("s70_sample.csv", &csv, &PriceOptions { cooperative: Some("GSA IT Schedule 70".into()), ..Default::default() }).unwrap();
     let status = t.store.catalogue_status().unwrap();
     assert_eq!((status.contracts, status.items as usize), (3, done.added()));
     let hits = t.store.search(&SearchQuery::text("interaction designer")).unwrap();
@@ -46,7 +46,7 @@ fn a_gsa_price_list_is_previewed_then_imported_as_local_contracts() {
     assert_eq!(hits.hits[0].cooperative, "GSA IT Schedule 70");
 
     // The same file again: nothing to add or change.
-    let again = t.store.preview_price_file("s70_sample.csv", &csv, None).unwrap();
+    let again = t.store.preview_price_file("s70_sample.csv", &csv, &PriceOptions::default()).unwrap();
     assert_eq!((again.added(), again.changed(), again.unchanged()), (0, 0, done.added()));
 
     // A feed sync never touches the imported, local contracts.
@@ -59,7 +59,7 @@ fn a_gsa_price_list_is_previewed_then_imported_as_local_contracts() {
 fn bad_rows_are_refused_with_reasons_and_the_rest_imported() {
     let mut t = store();
     let csv = fixture("s70_bad_sample.csv");
-    let preview = t.store.import_price_file("s70_bad_sample.csv", &csv, None, None).unwrap();
+    let preview = t.store.import_price_file("s70_bad_sample.csv", &csv, &PriceOptions::default()).unwrap();
     let reasons: Vec<(usize, &str)> = preview.refused.iter().map(|r| (r.line, r.reason.as_str())).collect();
     assert_eq!(
         reasons,
@@ -73,7 +73,7 @@ fn bad_rows_are_refused_with_reasons_and_the_rest_imported() {
 fn the_gsa_excel_template_is_read_from_its_pricing_sheet() {
     let t = store();
     let xlsx = fixture("s70_example.xlsx");
-    let preview = t.store.preview_price_file("s70_example.xlsx", &xlsx, Some("GS-00F-EXAMPLE")).unwrap();
+    let preview = t.store.preview_price_file("s70_example.xlsx", &xlsx, &PriceOptions { contract: Some("GS-00F-EXAMPLE".into()), ..Default::default() }).unwrap();
     assert!(preview.mapping.columns.contains_key(&Field::Description), "{:?}", preview.mapping);
     assert!(preview.added() >= 1, "{preview:?}");
     let row = &preview.contracts[0].added[0];
@@ -83,8 +83,57 @@ fn the_gsa_excel_template_is_read_from_its_pricing_sheet() {
 #[test]
 fn a_file_that_is_not_a_price_list_says_what_to_do() {
     let t = store();
-    let err = t.store.preview_price_file("notes.csv", b"hello,world\n1,2\n", None).unwrap_err().to_string();
+    let err = t.store.preview_price_file("notes.csv", b"hello,world\n1,2\n", &PriceOptions::default()).unwrap_err().to_string();
     assert!(err.contains("No header row with a description and a price"), "{err}");
-    let err = t.store.preview_price_file("empty.csv", b"", None).unwrap_err().to_string();
+    let err = t.store.preview_price_file("empty.csv", b"", &PriceOptions::default()).unwrap_err().to_string();
     assert!(err.contains("No header row"), "{err}");
+}
+
+/// A supplier's file whose headers no rule recognises: the clerk chooses the
+/// columns once, saves them for the supplier, and the next file maps alone.
+#[test]
+fn chosen_columns_are_saved_per_supplier_and_reused() {
+    let mut t = store();
+    let first = b"Acme Supply price sheet,,,\nItem,What it is,Cost each,Pack\nA-100,Copier toner black,64.50,EA\nA-200,Copier toner cyan,71.25,EA\n";
+    let err = t.store.preview_price_file("acme.csv", first, &PriceOptions::default()).unwrap_err().to_string();
+    assert!(err.contains("choose them"), "{err}");
+
+    let mut columns = std::collections::BTreeMap::new();
+    columns.insert(Field::Sku, "Item".to_owned());
+    columns.insert(Field::Description, "what it is".to_owned());
+    columns.insert(Field::ContractPrice, "C".to_owned());
+    columns.insert(Field::Unit, "4".to_owned());
+    let options = PriceOptions {
+        contract: Some("ACME-2026".into()),
+        supplier: Some("Acme Supply".into()),
+        columns,
+        save_mapping: true,
+        ..Default::default()
+    };
+    let preview = t.store.preview_price_file("acme.csv", first, &options).unwrap();
+    assert_eq!(preview.mapping_source, MappingSource::Chosen);
+    assert_eq!(preview.mapping.header_row, 1);
+    assert_eq!(preview.headers, ["Item", "What it is", "Cost each", "Pack"]);
+    let done = t.store.import_price_file("acme.csv", first, &options).unwrap();
+    assert_eq!(done.added(), 2);
+    assert_eq!(done.contracts[0].vendor, "Acme Supply");
+    let saved = t.store.saved_price_mapping("ACME supply").unwrap().unwrap();
+    assert_eq!(saved[&Field::ContractPrice], "Cost each", "saved by header text, not position");
+
+    // The next file from Acme has another column first; the saved names still find theirs.
+    let second = b"Notes,Item,What it is,Cost each,Pack\n,A-100,Copier toner black,62.00,EA\n,A-300,Copier toner magenta,71.25,EA\n";
+    let next = PriceOptions { contract: Some("ACME-2026".into()), supplier: Some("Acme Supply".into()), ..Default::default() };
+    let preview = t.store.preview_price_file("acme-2.csv", second, &next).unwrap();
+    assert_eq!(preview.mapping_source, MappingSource::Saved);
+    assert_eq!((preview.added(), preview.changed()), (1, 1), "{preview:?}");
+    assert_eq!(preview.contracts[0].changed[0].1, Cents(6450), "the price it had");
+
+    // A column that is not there is named, with the ones that are.
+    let mut wrong = next.clone();
+    wrong.columns.insert(Field::ListPrice, "MSRP".into());
+    let err = t.store.preview_price_file("acme-2.csv", second, &wrong).unwrap_err().to_string();
+    assert!(err.contains("no column 'MSRP' for list price") && err.contains("What it is"), "{err}");
+
+    assert!(t.store.forget_price_mapping("Acme Supply").unwrap());
+    assert!(t.store.saved_price_mapping("Acme Supply").unwrap().is_none());
 }

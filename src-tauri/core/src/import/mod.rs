@@ -14,9 +14,10 @@ pub mod source;
 pub mod table;
 
 use crate::error::Result;
+use crate::store::Store;
 use chrono::Utc;
 use rusqlite::{params, Transaction};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The feed that owns what a clerk imports.
 pub const LOCAL_FEED: &str = "local";
@@ -44,4 +45,108 @@ pub(crate) fn log_import(tx: &Transaction, kind: &str, source: &str, sha256: &st
         params![kind, source, sha256, Utc::now().to_rfc3339(), serde_json::to_string(summary)?],
     )?;
     Ok(())
+}
+
+/// An import as the clerk asks for it, from the app or the command line.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ImportRequest {
+    /// A file path or an https address.
+    pub location: String,
+    /// What it holds; without it, told from the name or the first bytes.
+    pub kind: Option<source::Kind>,
+    /// For price files: contract, cooperative, supplier and columns.
+    pub prices: prices::PriceOptions,
+    /// Say what would happen, and change nothing.
+    pub dry_run: bool,
+}
+
+/// What an import did (or, with `dry_run`, would do).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ImportOutcome {
+    Ocds(ocds::OcdsSummary),
+    Prices(prices::Preview),
+}
+
+/// The last part of a path or address, for a price file's reports.
+fn file_name(location: &str) -> String {
+    let trimmed = location.trim().trim_end_matches('/');
+    let path = trimmed.split(['?', '#']).next().unwrap_or(trimmed);
+    path.rsplit(['/', '\\']).next().filter(|n| !n.is_empty()).unwrap_or(trimmed).to_owned()
+}
+
+impl Store {
+    /// Imports a file or address of either kind, all or nothing.
+    pub fn import(&mut self, request: &ImportRequest, progress: impl FnMut(ocds::Progress)) -> Result<ImportOutcome> {
+        let mut opened = source::open(&request.location)?;
+        let kind = match request.kind {
+            Some(k) => k,
+            None => opened.kind()?,
+        };
+        match kind {
+            source::Kind::Ocds => {
+                if request.prices.contract.is_some() || !request.prices.columns.is_empty() {
+                    return Err(crate::error::Error::InvalidInput(
+                        "A contract number and chosen columns are for price files; an OCDS publication names its own contracts.".into(),
+                    ));
+                }
+                let name = opened.name.clone();
+                let file = std::io::BufReader::new(opened.file);
+                Ok(ImportOutcome::Ocds(self.import_ocds(&name, file, request.dry_run, progress)?))
+            }
+            source::Kind::Prices => {
+                let bytes = opened.bytes()?;
+                let name = file_name(&opened.name);
+                let preview = if request.dry_run {
+                    self.preview_price_file(&name, &bytes, &request.prices)?
+                } else {
+                    self.import_price_file(&name, &bytes, &request.prices)?
+                };
+                Ok(ImportOutcome::Prices(preview))
+            }
+        }
+    }
+}
+
+/// One import in the log.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ImportRecord {
+    pub id: i64,
+    pub kind: String,
+    pub source: String,
+    pub sha256: String,
+    pub imported_at: String,
+    pub summary: serde_json::Value,
+}
+
+impl Store {
+    /// Every import, newest first.
+    pub fn imports(&self) -> Result<Vec<ImportRecord>> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT id, kind, source, sha256, imported_at, summary FROM imports ORDER BY id DESC")?;
+        let rows = stmt.query_map([], |r| {
+            let summary: String = r.get(5)?;
+            Ok(ImportRecord {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                source: r.get(2)?,
+                sha256: r.get(3)?,
+                imported_at: r.get(4)?,
+                summary: serde_json::from_str(&summary).unwrap_or(serde_json::Value::Null),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The contracts imported from one OCDS contracting process.
+    pub fn contracts_with_ocid(&self, ocid: &str) -> Result<Vec<crate::model::Contract>> {
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {} FROM contracts WHERE json_extract(origin, '$.ocid') = ?1 ORDER BY id",
+            crate::store::CONTRACT_COLUMNS
+        ))?;
+        let rows = stmt.query_map([ocid], crate::store::contract_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
 }

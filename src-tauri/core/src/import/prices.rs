@@ -107,6 +107,167 @@ pub struct Mapping {
     pub columns: BTreeMap<Field, usize>,
 }
 
+/// What the clerk decided about a price file before importing it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PriceOptions {
+    /// Put every row on this contract number, whatever the file says.
+    pub contract: Option<String>,
+    /// The cooperative or schedule the contracts belong to.
+    pub cooperative: Option<String>,
+    /// The supplier the file comes from: its saved column mapping applies,
+    /// and `save_mapping` saves under it. Without it, the vendor named in
+    /// the file is used.
+    pub supplier: Option<String>,
+    /// Columns chosen by the clerk, by header text, column letter (C) or
+    /// number (3); an empty text leaves the field unmapped.
+    pub columns: BTreeMap<Field, String>,
+    /// Remember the resulting mapping for this supplier's next file.
+    pub save_mapping: bool,
+}
+
+/// How the columns were mapped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MappingSource {
+    /// From the header names alone.
+    Detected,
+    /// From the mapping saved for the supplier.
+    Saved,
+    /// As the clerk chose for this file.
+    Chosen,
+}
+
+/// A column named by header text, letter or one-based number.
+fn resolve_column(headers: &[String], spec: &str) -> Option<usize> {
+    let spec = spec.trim();
+    let wanted = normalise(spec);
+    if let Some(i) = headers.iter().position(|h| !wanted.is_empty() && normalise(h) == wanted) {
+        return Some(i);
+    }
+    if let Ok(n) = spec.parse::<usize>() {
+        return (1..=headers.len().max(1)).contains(&n).then(|| n - 1);
+    }
+    if !spec.is_empty() && spec.len() <= 2 && spec.chars().all(|c| c.is_ascii_alphabetic()) {
+        let n = spec.to_ascii_uppercase().bytes().fold(0usize, |n, b| n * 26 + (b - b'A' + 1) as usize);
+        return Some(n - 1);
+    }
+    None
+}
+
+/// The header row holding every named column, for files whose header the
+/// names vendors use do not give away.
+fn find_header(sheets: &[Sheet], names: &[&String]) -> Option<Mapping> {
+    // Letters and numbers name a position, not a header.
+    let texts: Vec<String> =
+        names.iter().map(|n| n.trim()).filter(|n| n.parse::<usize>().is_err() && n.len() > 2).map(normalise).collect();
+    if texts.is_empty() {
+        return None;
+    }
+    // The row naming the most of them; a name on no row is reported when
+    // the columns are applied.
+    let mut best: Option<(usize, Mapping)> = None;
+    for sheet in sheets {
+        for (row, cells) in sheet.rows.iter().take(30).enumerate() {
+            let norm: Vec<String> = cells.iter().map(|c| normalise(c)).collect();
+            let found = texts.iter().filter(|t| norm.contains(t)).count();
+            if found > 0 && best.as_ref().is_none_or(|(n, _)| found > *n) {
+                best = Some((found, Mapping { sheet: sheet.name.clone(), header_row: row, columns: map_header(cells) }));
+            }
+        }
+    }
+    best.map(|(_, m)| m)
+}
+
+/// Applies chosen columns on top of a mapping.
+fn apply_columns(sheets: &[Sheet], mapping: &mut Mapping, columns: &BTreeMap<Field, String>) -> Result<()> {
+    let headers = header_cells(sheets, mapping);
+    for (field, spec) in columns {
+        mapping.columns.remove(field);
+        if spec.trim().is_empty() {
+            continue;
+        }
+        let i = resolve_column(&headers, spec).ok_or_else(|| {
+            Error::InvalidInput(format!(
+                "The file has no column '{spec}' for {}. Its columns are: {}.",
+                field.label(),
+                headers.iter().filter(|h| !h.is_empty()).cloned().collect::<Vec<_>>().join(", ")
+            ))
+        })?;
+        // A column holds one field: the clerk's choice wins over detection.
+        mapping.columns.retain(|_, c| *c != i);
+        mapping.columns.insert(*field, i);
+    }
+    Ok(())
+}
+
+fn header_cells(sheets: &[Sheet], mapping: &Mapping) -> Vec<String> {
+    sheets
+        .iter()
+        .find(|s| s.name == mapping.sheet)
+        .and_then(|s| s.rows.get(mapping.header_row))
+        .cloned()
+        .unwrap_or_default()
+}
+
+impl Field {
+    pub const ALL: [Field; 13] = [
+        Field::Sku,
+        Field::Manufacturer,
+        Field::ManufacturerPart,
+        Field::Description,
+        Field::Unit,
+        Field::ListPrice,
+        Field::ContractPrice,
+        Field::Discount,
+        Field::Classification,
+        Field::ContractNumber,
+        Field::Vendor,
+        Field::Effective,
+        Field::Expiration,
+    ];
+
+    /// The field's name as the clerk reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::ManufacturerPart => "manufacturer part number",
+            Field::Sku => "SKU or catalog number",
+            Field::Manufacturer => "manufacturer",
+            Field::Description => "description",
+            Field::Unit => "unit of measure",
+            Field::ContractPrice => "contract price",
+            Field::ListPrice => "list price",
+            Field::Discount => "discount %",
+            Field::Classification => "commodity code",
+            Field::ContractNumber => "contract number",
+            Field::Vendor => "vendor",
+            Field::Effective => "effective date",
+            Field::Expiration => "expiration date",
+        }
+    }
+}
+
+impl std::str::FromStr for Field {
+    type Err = String;
+    /// The snake_case name (`contract_price`) or the label.
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        let want = normalise(s);
+        Field::ALL
+            .into_iter()
+            .find(|f| {
+                let snake = serde_json::to_value(f).ok().and_then(|v| v.as_str().map(normalise)).unwrap_or_default();
+                snake == want || normalise(f.label()) == want
+            })
+            .ok_or_else(|| {
+                let names: Vec<String> = Field::ALL
+                    .iter()
+                    .filter_map(|f| serde_json::to_value(f).ok().and_then(|v| v.as_str().map(str::to_owned)))
+                    .collect();
+                format!("'{s}' is not a price-file field; use one of {}", names.join(", "))
+            })
+    }
+}
+
 fn map_header(cells: &[String]) -> BTreeMap<Field, usize> {
     let norm: Vec<String> = cells.iter().map(|c| normalise(c)).collect();
     let mut taken = vec![false; cells.len()];
@@ -330,6 +491,13 @@ pub struct ContractChanges {
 pub struct Preview {
     pub file: String,
     pub mapping: Mapping,
+    /// The header row's cells, for choosing columns.
+    pub headers: Vec<String>,
+    pub mapping_source: MappingSource,
+    /// The supplier whose saved mapping applies (or would be saved).
+    pub supplier: Option<String>,
+    /// True until the import is done: a preview changes nothing.
+    pub dry_run: bool,
     /// One entry per contract the file prices, in the order they appear.
     pub contracts: Vec<ContractChanges>,
     pub refused: Vec<Refused>,
@@ -359,15 +527,51 @@ fn local_contract_id(contract: &str) -> String {
 }
 
 impl Store {
-    /// Reads a price file and says what importing it would do. `contract`
-    /// puts every row on that contract number, whatever the file says.
-    pub fn preview_price_file(&self, file: &str, bytes: &[u8], contract: Option<&str>) -> Result<Preview> {
+    /// Reads a price file and says what importing it would do, with the
+    /// supplier's saved mapping and the clerk's chosen columns applied.
+    pub fn preview_price_file(&self, file: &str, bytes: &[u8], options: &PriceOptions) -> Result<Preview> {
+        let contract = options.contract.as_deref().map(str::trim).filter(|c| !c.is_empty());
         let sheets = table::read(file, bytes)?;
-        let mapping = detect(&sheets).ok_or_else(|| {
-            Error::InvalidInput(format!(
-                "No header row with a description and a price was found in {file}. Name the columns (e.g. Description, Unit of issue, Contract price) and try again."
-            ))
-        })?;
+        let detected = detect(&sheets);
+        // The supplier is the one named, else the vendor the file names.
+        let supplier = options.supplier.clone().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).or_else(|| {
+            let m = detected.as_ref()?;
+            let col = *m.columns.get(&Field::Vendor)?;
+            let sheet = sheets.iter().find(|s| s.name == m.sheet)?;
+            sheet.rows.iter().skip(m.header_row + 1).filter_map(|r| r.get(col)).find(|v| !v.trim().is_empty() && v.len() < 200).cloned()
+        });
+        let saved = match &supplier {
+            Some(s) => self.saved_price_mapping(s)?,
+            None => None,
+        };
+        let mut columns = saved.clone().unwrap_or_default();
+        columns.extend(options.columns.iter().map(|(f, c)| (*f, c.clone())));
+        let mapping_source = if !options.columns.is_empty() {
+            MappingSource::Chosen
+        } else if saved.is_some() {
+            MappingSource::Saved
+        } else {
+            MappingSource::Detected
+        };
+        let names: Vec<&String> = columns.values().collect();
+        let mut mapping = match detected {
+            // Chosen names that are not on the detected row point elsewhere.
+            Some(m) if names.iter().all(|n| n.trim().is_empty() || resolve_column(&header_cells(&sheets, &m), n).is_some()) => m,
+            other => find_header(&sheets, &names).or(other).ok_or_else(|| {
+                Error::InvalidInput(format!(
+                    "No header row with a description and a price was found in {file}. Name the columns (e.g. Description, Unit of issue, Contract price), or choose them, and try again."
+                ))
+            })?,
+        };
+        apply_columns(&sheets, &mut mapping, &columns)?;
+        if !mapping.columns.contains_key(&Field::Description)
+            || !(mapping.columns.contains_key(&Field::ContractPrice) || mapping.columns.contains_key(&Field::ListPrice))
+        {
+            return Err(Error::InvalidInput(format!(
+                "{file} needs a description column and a price column; choose them and try again."
+            )));
+        }
+        let headers = header_cells(&sheets, &mapping);
         let parsed = parse(&sheets, &mapping)?;
         let mut refused = parsed.refused;
         let mut groups: Vec<ContractChanges> = Vec::new();
@@ -386,7 +590,11 @@ impl Store {
                 None => {
                     groups.push(ContractChanges {
                         contract_id: local_contract_id(&number),
-                        vendor: r.vendor.clone().unwrap_or_else(|| "Unnamed vendor".into()),
+                        vendor: r
+                            .vendor
+                            .clone()
+                            .or_else(|| options.supplier.clone().filter(|s| !s.trim().is_empty()))
+                            .unwrap_or_else(|| "Unnamed vendor".into()),
                         contract_number: number.clone(),
                         added: vec![],
                         changed: vec![],
@@ -414,6 +622,10 @@ impl Store {
         Ok(Preview {
             file: file.to_owned(),
             mapping,
+            headers,
+            mapping_source,
+            supplier,
+            dry_run: true,
             contracts: groups,
             refused,
             instructions: parsed.instructions,
@@ -424,23 +636,19 @@ impl Store {
     /// Imports a price file: each contract it prices becomes (or updates) a
     /// local contract; its items are added or repriced, and items it does not
     /// list are left as they are. One transaction for the whole file.
-    pub fn import_price_file(
-        &mut self,
-        file: &str,
-        bytes: &[u8],
-        contract: Option<&str>,
-        cooperative: Option<&str>,
-    ) -> Result<Preview> {
-        let preview = self.preview_price_file(file, bytes, contract)?;
-        let now = Utc::now().to_rfc3339();
+    pub fn import_price_file(&mut self, file: &str, bytes: &[u8], options: &PriceOptions) -> Result<Preview> {
+        let mut preview = self.preview_price_file(file, bytes, options)?;
+        preview.dry_run = false;
+        let cooperative = options.cooperative.as_deref();
+        if options.save_mapping && preview.supplier.is_none() {
+            return Err(Error::InvalidInput(
+                "Name the supplier to save the column mapping for (the file names no vendor). Nothing was imported.".into(),
+            ));
+        }
         let coop_name = cooperative.map(str::trim).filter(|c| !c.is_empty()).unwrap_or("Imported price lists");
         let coop_id = format!("local-{}", slug(coop_name));
         let tx = self.conn_mut().transaction()?;
-        tx.execute(
-            "INSERT INTO feeds (id, name, sequence, generated_at, applied_at) VALUES (?1, 'Imported locally', 0, ?2, ?2)
-             ON CONFLICT(id) DO UPDATE SET applied_at = excluded.applied_at",
-            params![LOCAL_FEED, now],
-        )?;
+        super::ensure_local_feed(&tx)?;
         tx.execute(
             "INSERT INTO cooperatives (id, feed_id, name, lead_agency, membership_required, website) VALUES (?1, ?2, ?3, NULL, 0, NULL)
              ON CONFLICT(id) DO NOTHING",
@@ -510,7 +718,64 @@ impl Store {
                 )?;
             }
         }
+        if options.save_mapping {
+            if let Some(supplier) = &preview.supplier {
+                let named: BTreeMap<Field, String> = preview
+                    .mapping
+                    .columns
+                    .iter()
+                    .map(|(f, &i)| (*f, preview.headers.get(i).filter(|h| !h.trim().is_empty()).cloned().unwrap_or_else(|| (i + 1).to_string())))
+                    .collect();
+                save_mapping(&tx, supplier, &named)?;
+            }
+        }
+        super::log_import(&tx, "prices", file, &crate::digest::sha256_hex(bytes), &ImportLog::of(&preview))?;
         tx.commit()?;
         Ok(preview)
+    }
+
+    /// The column mapping saved for a supplier, by header text.
+    pub fn saved_price_mapping(&self, supplier: &str) -> Result<Option<BTreeMap<Field, String>>> {
+        let json: Option<String> = self
+            .conn()
+            .query_row("SELECT mapping FROM price_mappings WHERE supplier = ?1", [normalise(supplier)], |r| r.get(0))
+            .optional()?;
+        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+    }
+
+    /// Forgets a supplier's saved mapping.
+    pub fn forget_price_mapping(&mut self, supplier: &str) -> Result<bool> {
+        Ok(self.conn().execute("DELETE FROM price_mappings WHERE supplier = ?1", [normalise(supplier)])? > 0)
+    }
+}
+
+fn save_mapping(tx: &rusqlite::Transaction, supplier: &str, mapping: &BTreeMap<Field, String>) -> Result<()> {
+    tx.execute(
+        "INSERT INTO price_mappings (supplier, mapping, saved_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT(supplier) DO UPDATE SET mapping = excluded.mapping, saved_at = excluded.saved_at",
+        params![normalise(supplier), serde_json::to_string(mapping)?, Utc::now().to_rfc3339()],
+    )?;
+    Ok(())
+}
+
+/// What the import log keeps of a price-file import.
+#[derive(Serialize)]
+struct ImportLog {
+    contracts: Vec<String>,
+    added: usize,
+    changed: usize,
+    unchanged: usize,
+    refused: usize,
+}
+
+impl ImportLog {
+    fn of(p: &Preview) -> Self {
+        ImportLog {
+            contracts: p.contracts.iter().map(|c| c.contract_number.clone()).collect(),
+            added: p.added(),
+            changed: p.changed(),
+            unchanged: p.unchanged(),
+            refused: p.refused.len(),
+        }
     }
 }

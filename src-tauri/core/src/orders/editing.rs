@@ -349,6 +349,12 @@ impl Store {
     ) -> Result<Requisition> {
         let qty = quantity(qty)?;
         let evidence = self.capture_evidence(item_id)?;
+        if evidence.item.currency != crate::model::USD {
+            return Err(Error::InvalidInput(format!(
+                "'{}' is priced in {}, as its publisher listed it; requisitions are in US dollars. Ask the supplier for a dollar quote and enter it as a line of your own.",
+                evidence.item.description, evidence.item.currency
+            )));
+        }
         let supplier = self.supplier(&evidence.contract.supplier_id)?;
         self.change_requisition(number, actor, "line_added", &[Status::Draft], |tx, req| {
             if let Some(existing) = req.lines.iter().find(|l| l.item_id.as_deref() == Some(item_id)) {

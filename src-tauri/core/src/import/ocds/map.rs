@@ -10,7 +10,6 @@
 //! field and reason instead of stopping the import.
 
 use super::read::Skip;
-use crate::import::slug;
 use crate::model::{
     limits, Address, Amendment, CatalogueItem, Classification, Contact, Contract, ContractDocument, Cooperative,
     DocumentKind, Eligibility, Identifier, Origin, Supplier,
@@ -30,6 +29,8 @@ pub struct Mapped {
     pub skipped: Vec<Skip>,
     /// Items published without a unit price: not catalogue items.
     pub unpriced_items: u64,
+    /// The process has no award or contract yet (a plan or an open tender).
+    pub not_awarded: bool,
 }
 
 /// Where the compiled release came from.
@@ -104,6 +105,10 @@ fn date(v: Option<&Value>) -> Option<NaiveDate> {
 
 /// A record id that fits coopdesk's: readable when short, hashed when long.
 fn record_id(parts: &[&str]) -> String {
+    let slug = |text: &str| -> String {
+        let s: String = text.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+        s.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-")
+    };
     let joined = std::iter::once("ocds").chain(parts.iter().copied()).map(slug).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
     if joined.len() <= limits::ID {
         return joined;
@@ -358,6 +363,7 @@ pub fn map(release: &Value, cx: &Context) -> Mapped {
         });
     }
 
+    out.not_awarded = agreements.is_empty();
     let mut suppliers: BTreeMap<String, Supplier> = BTreeMap::new();
     // Parties with the supplier role are suppliers even before a contract
     // names them (a framework's suppliers, say).

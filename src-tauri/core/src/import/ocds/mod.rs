@@ -16,7 +16,8 @@ pub mod read;
 
 use super::LOCAL_FEED;
 use crate::error::{Error, Result};
-use crate::record::Entity;
+use crate::record::{Entity, Kind};
+use std::collections::HashSet;
 use crate::store::Store;
 use read::{ReadStats, Skip};
 use rusqlite::{OptionalExtension, Transaction};
@@ -46,6 +47,8 @@ pub struct OcdsSummary {
     pub items: Counts,
     /// Items published without a unit price, which are not catalogue items.
     pub unpriced_items: u64,
+    /// Processes with no award or contract yet (plans, open tenders).
+    pub not_awarded: u64,
     pub skipped: Vec<Skip>,
     /// True when nothing was written (a preview).
     pub dry_run: bool,
@@ -79,6 +82,7 @@ pub struct Converted {
     pub read: ReadStats,
     pub processes: u64,
     pub unpriced_items: u64,
+    pub not_awarded: u64,
     pub skipped: Vec<Skip>,
 }
 
@@ -100,6 +104,7 @@ pub fn convert(
         read: publication.stats.clone(),
         processes: publication.process_count()?,
         unpriced_items: 0,
+        not_awarded: 0,
         skipped: publication.skipped.clone(),
     };
     let total = out.processes;
@@ -125,6 +130,7 @@ pub fn convert(
             let cx = map::Context { ocid: &process.ocid, source, publisher: process.publisher.as_deref() };
             let mut mapped = map::map(&compiled, &cx);
             out.unpriced_items += mapped.unpriced_items;
+            out.not_awarded += u64::from(mapped.not_awarded);
             out.skipped.append(&mut mapped.skipped);
             each(mapped)?;
         }
@@ -135,8 +141,33 @@ pub fn convert(
     Ok(out)
 }
 
-/// Writes one record as a local one, counting it; a record whose id a feed
-/// owns is skipped, so a sync never finds its records changed underneath it.
+/// Writes records as local ones, counting each once per import.
+struct Writer<'t> {
+    tx: &'t Transaction<'t>,
+    source: &'t str,
+    /// Records already written by this import: a process published twice
+    /// (as a record and as releases, say) is not counted as an update.
+    seen: HashSet<(Kind, String)>,
+    skipped: Vec<Skip>,
+}
+
+impl Writer<'_> {
+    /// A record whose id a feed owns is skipped, so a sync never finds its
+    /// records changed underneath it. False when skipped.
+    fn write(&mut self, entity: Entity, counts: &mut Counts) -> Result<bool> {
+        let key = (entity.kind(), entity.id().to_owned());
+        if self.seen.contains(&key) {
+            crate::store::upsert(self.tx, LOCAL_FEED, &entity)?;
+            return Ok(true);
+        }
+        let written = write(self.tx, entity, counts, &mut self.skipped, self.source)?;
+        if written {
+            self.seen.insert(key);
+        }
+        Ok(written)
+    }
+}
+
 fn write(tx: &Transaction, entity: Entity, counts: &mut Counts, skipped: &mut Vec<Skip>, source: &str) -> Result<bool> {
     let table = match &entity {
         Entity::Cooperative(_) => "cooperatives",
@@ -179,28 +210,39 @@ impl Store {
         let mut summary = OcdsSummary { source: source.to_owned(), dry_run, ..Default::default() };
         let tx = self.conn_mut().transaction()?;
         super::ensure_local_feed(&tx)?;
-        let mut extra_skips = Vec::new();
+        let mut writer = Writer { tx: &tx, source, seen: HashSet::new(), skipped: Vec::new() };
         let converted = convert(source, input, progress, |mapped| {
             if let Some(c) = mapped.cooperative {
-                write(&tx, Entity::Cooperative(c), &mut summary.cooperatives, &mut extra_skips, source)?;
+                writer.write(Entity::Cooperative(c), &mut summary.cooperatives)?;
             }
+            let mut refused_suppliers = Vec::new();
             for s in mapped.suppliers {
-                write(&tx, Entity::Supplier(s), &mut summary.suppliers, &mut extra_skips, source)?;
+                let id = s.id.clone();
+                if !writer.write(Entity::Supplier(s), &mut summary.suppliers)? {
+                    refused_suppliers.push(id);
+                }
             }
             let mut refused_contracts = Vec::new();
             for c in mapped.contracts {
                 let id = c.id.clone();
-                if !write(&tx, Entity::Contract(c), &mut summary.contracts, &mut extra_skips, source)? {
+                // A local contract must not hang on a feed's supplier, which
+                // a later sync may remove.
+                if refused_suppliers.contains(&c.supplier_id) {
+                    refused_contracts.push(id);
+                    continue;
+                }
+                if !writer.write(Entity::Contract(c), &mut summary.contracts)? {
                     refused_contracts.push(id);
                 }
             }
             for i in mapped.items {
                 if !refused_contracts.contains(&i.contract_id) {
-                    write(&tx, Entity::Item(i), &mut summary.items, &mut extra_skips, source)?;
+                    writer.write(Entity::Item(i), &mut summary.items)?;
                 }
             }
             Ok(())
         })?;
+        let mut extra_skips = writer.skipped;
         // Suppliers skipped above would leave contracts pointing nowhere.
         if let Some(problem) = crate::store::first_dangling_reference(&tx)? {
             return Err(Error::InvalidInput(format!(
@@ -211,6 +253,7 @@ impl Store {
         summary.read = converted.read;
         summary.processes = converted.processes;
         summary.unpriced_items = converted.unpriced_items;
+        summary.not_awarded = converted.not_awarded;
         summary.skipped = converted.skipped;
         summary.skipped.append(&mut extra_skips);
         if dry_run {

@@ -80,7 +80,7 @@ const SCRATCH_SCHEMA: &str = "
 pub fn read(source: &str, input: impl Read) -> Result<Publication> {
     let scratch = Connection::open("")?;
     scratch.execute_batch(SCRATCH_SCHEMA)?;
-    let (reader, encoding) = decode(input)?;
+    let (reader, encoding) = decode(source, input)?;
     let mut reader = BufReader::with_capacity(256 * 1024, reader);
     let mut publication = Publication {
         scratch,
@@ -101,6 +101,11 @@ pub fn read(source: &str, input: impl Read) -> Result<Publication> {
             Err(e) => {
                 if let Some(failure) = state.borrow_mut().failure.take() {
                     return Err(failure);
+                }
+                if e.is_io() {
+                    return Err(Error::InvalidInput(format!(
+                        "{source} could not be read to the end ({e}). Nothing was imported."
+                    )));
                 }
                 // What was read before the fault stays read; the rest of the
                 // input cannot be found again after broken JSON.
@@ -144,7 +149,7 @@ fn skip_whitespace(r: &mut impl BufRead) -> std::io::Result<bool> {
 
 /// Picks the encoding from a byte-order mark, else from whether the start of
 /// the input is UTF-8, else Windows-1252 (what older systems export).
-fn decode<'r>(mut input: impl Read + 'r) -> Result<(Box<dyn Read + 'r>, &'static str)> {
+fn decode<'r>(source: &str, mut input: impl Read + 'r) -> Result<(Box<dyn Read + 'r>, &'static str)> {
     let mut head = vec![0u8; 64 * 1024];
     let mut filled = 0;
     while filled < head.len() {
@@ -152,7 +157,9 @@ fn decode<'r>(mut input: impl Read + 'r) -> Result<(Box<dyn Read + 'r>, &'static
             Ok(0) => break,
             Ok(n) => filled += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(Error::InvalidInput(format!("The publication could not be read ({e})."))),
+            Err(e) => {
+                return Err(Error::InvalidInput(format!("{source} could not be read to the end ({e}). Nothing was imported.")))
+            }
         }
     }
     head.truncate(filled);
