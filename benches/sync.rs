@@ -85,6 +85,7 @@ fn build(dir: &Path, name: &str, source: PathBuf, key: &Path, previous: Option<&
         valid_for: chrono::Duration::days(7),
         endorse_with: None,
         now: chrono::Utc::now(),
+        import: Default::default(),
     })
     .unwrap();
     out

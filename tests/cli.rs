@@ -254,3 +254,58 @@ fn a_vendor_price_file_is_previewed_then_imported() {
     let found = stdout(&coopdesk(&s.db(), &["search", "interaction designer"]));
     assert!(found.contains("GSA IT Schedule 70") && found.contains("$125.44"), "{found}");
 }
+
+/// An OCDS publication fetched from a web server (on this machine) and
+/// imported: the report, then the contract as the clerk sees it.
+#[test]
+fn an_ocds_publication_is_imported_from_an_address_with_a_report() {
+    let s = Scratch::new();
+    let dir = s.path("published");
+    std::fs::create_dir_all(&dir).unwrap();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocds");
+    let mut stream = std::fs::read(fixtures.join("fictional/record/ocds-213czf-000-00001.json")).unwrap();
+    stream.extend(std::fs::read(fixtures.join("paraguay/records/284437.json")).unwrap());
+    std::fs::write(dir.join("contracts.json"), stream).unwrap();
+    let server = coopdesk_feed::serve::start(dir, "127.0.0.1:0").unwrap();
+    let url = format!("http://{}/contracts.json", server.addr);
+
+    let dry = coopdesk(&s.db(), &["import", &url, "--dry-run"]);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    let text = stdout(&dry);
+    assert!(text.starts_with(&format!("Would import {url} (OCDS, UTF-8): 0 release packages, 2 record packages")), "{text}");
+    assert!(text.contains("Contracts: 1 new, 0 updated") && text.contains("Items: 1 new"), "{text}");
+    assert!(text.contains("ocid ocds-03ad3f-284437 [releases]: the record links to its releases"), "{text}");
+
+    let done = coopdesk(&s.db(), &["import", &url, "--kind", "ocds", "--json"]);
+    let json: Value = serde_json::from_slice(&done.stdout).unwrap_or_else(|_| panic!("{}", stderr(&done)));
+    assert_eq!((json["kind"].as_str(), json["contracts"]["created"].as_u64()), (Some("ocds"), Some(1)));
+    let found = stdout(&coopdesk(&s.db(), &["search", "cycle lane"]));
+    assert!(found.contains("137,000.00 GBP") && !found.contains("$137,000.00"), "{found}");
+    let contract = stdout(&coopdesk(&s.db(), &["contract", "ocds-ocds-213czf-000-00001-ocds-213czf-000-00001-contract-01"]));
+    assert!(contract.contains("Imported from OCDS: contract active, ocid ocds-213czf-000-00001"), "{contract}");
+    assert!(contract.contains("Contact: Contracts Team, 11111 111 111"), "{contract}");
+
+    let refused = coopdesk(&s.db(), &["import", "https://127.0.0.1:1/none.json"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("could not be downloaded") && stderr(&refused).contains("Nothing was imported"));
+}
+
+#[test]
+fn a_price_files_columns_are_chosen_and_saved_for_the_supplier() {
+    let s = Scratch::new();
+    let file = s.path("acme.csv");
+    std::fs::write(&file, "Item,What it is,Cost each,Pack\nA-100,Copier toner black,64.50,EA\n").unwrap();
+    let f = file.to_str().unwrap();
+    let unmapped = coopdesk(&s.db(), &["import", f, "--contract", "ACME-1"]);
+    assert_eq!(unmapped.status.code(), Some(1));
+    assert!(stderr(&unmapped).contains("choose them"), "{}", stderr(&unmapped));
+    let args = ["import", f, "--contract", "ACME-1", "--supplier", "Acme Supply", "--column", "description=What it is",
+        "--column", "contract_price=Cost each", "--column", "sku=A", "--save-mapping"];
+    let done = coopdesk(&s.db(), &args);
+    assert!(done.status.success(), "{}", stderr(&done));
+    assert!(stdout(&done).contains("columns as chosen") && stdout(&done).contains("1 added"), "{}", stdout(&done));
+    let again = coopdesk(&s.db(), &["import", f, "--contract", "ACME-1", "--supplier", "Acme Supply", "--dry-run"]);
+    assert!(stdout(&again).contains("columns as saved for Acme Supply") && stdout(&again).contains("1 unchanged"), "{}", stdout(&again));
+    let bad = coopdesk(&s.db(), &["import", f, "--column", "price=C"]);
+    assert!(stderr(&bad).contains("'price' is not a price-file field"), "{}", stderr(&bad));
+}

@@ -71,6 +71,7 @@ impl Publisher {
             valid_for: Duration::days(7),
             endorse_with: endorse.map(Path::to_owned),
             now,
+            import: Default::default(),
         })
         .unwrap();
         out
@@ -554,6 +555,7 @@ fn several_feeds_sync_independently_and_one_failure_does_not_stop_the_others() {
         valid_for: Duration::days(7),
         endorse_with: None,
         now: Utc::now(),
+        import: Default::default(),
     })
     .unwrap();
     let first = p.build("first", 20, None, &p.key, None);
@@ -579,4 +581,56 @@ fn several_feeds_sync_independently_and_one_failure_does_not_stop_the_others() {
     let subs = Store::open(&client.db()).unwrap().subscriptions().unwrap();
     assert!(subs.iter().any(|s| s.id == "atlantic-market" && s.last_error.is_some()));
     assert!(subs.iter().any(|s| s.id == FEED && s.last_error.is_none()));
+}
+
+/// A state that publishes OCDS, and a vendor's price file, become a signed
+/// feed through the publisher tool; an agency syncs it like any other.
+#[test]
+fn a_feed_built_from_ocds_and_a_price_file_syncs_into_a_client() {
+    let p = Publisher::new();
+    let source = p.scratch.path("state-sources");
+    std::fs::create_dir_all(&source).unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for (from, to) in [
+        ("ocds/fictional/record/ocds-213czf-000-00001.json", "barnet.json"),
+        ("ocds/uk/cf-search-limit1-2022-10-18.json", "cabinet-office.json"),
+        ("pricelists/s70_sample.csv", "gsa.csv"),
+    ] {
+        std::fs::copy(fixtures.join(from), source.join(to)).unwrap();
+    }
+    let out = p.scratch.path("state-feed");
+    let (manifest, converted) = publish::build_with_report(&publish::BuildOptions {
+        source,
+        key: p.key.clone(),
+        out: out.clone(),
+        previous: None,
+        feed_id: Some(FEED.into()),
+        feed_name: Some("State contracts".into()),
+        valid_for: Duration::days(7),
+        endorse_with: None,
+        now: Utc::now(),
+        import: coopdesk_feed::convert::ImportOptions {
+            prices: coopdesk_core::import::prices::PriceOptions {
+                cooperative: Some("GSA IT Schedule 70".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    })
+    .unwrap();
+    let report = coopdesk_feed::convert::report(&converted.unwrap());
+    assert!(report.contains("barnet.json: OCDS, 1 processes: 1 contracts, 1 suppliers, 1 items"), "{report}");
+    assert!(report.contains("gsa.csv: price file, 3 contracts"), "{report}");
+    assert!(manifest.snapshot.records > 20);
+
+    let server = serve::start(out, "127.0.0.1:0").unwrap();
+    let client = Client::new(&url_of(&server), &p.pubkey_b64());
+    client.sync().unwrap();
+    let store = Store::open(&client.db()).unwrap();
+    let contract = store.contracts_with_ocid("ocds-213czf-000-00001").unwrap().pop().unwrap();
+    assert_eq!(contract.origin.unwrap().source, "barnet.json", "the publisher's folders stay private");
+    let hits = store.search(&SearchQuery { text: "cycle lane".into(), limit: 5, ..Default::default() }).unwrap().hits;
+    assert_eq!((hits.len(), hits[0].currency.as_str()), (1, "GBP"));
+    let gsa = store.search(&SearchQuery { text: "product manager".into(), limit: 5, ..Default::default() }).unwrap();
+    assert!(gsa.hits.iter().any(|h| h.cooperative == "GSA IT Schedule 70" && h.currency == "USD"), "{:?}", gsa.hits);
 }

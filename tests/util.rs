@@ -72,6 +72,7 @@ pub fn signed_feed(scratch: &Scratch, feed_id: &str, feed_name: &str, items: usi
         valid_for: chrono::Duration::days(7),
         endorse_with: None,
         now: chrono::Utc::now(),
+        import: Default::default(),
     })
     .unwrap();
     (out, public)

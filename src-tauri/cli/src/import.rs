@@ -67,6 +67,7 @@ pub fn run(store: &mut Store, args: &ImportArgs, out: &mut dyn Write) -> coopdes
             save_mapping: args.save_mapping,
         },
         dry_run: args.dry_run,
+        name: None,
     };
     let outcome = store.import(&request, |_| {})?;
     if args.json {

@@ -144,13 +144,34 @@ pub fn contract(store: &Store, id: &str, near: Option<&str>, json: bool, out: &m
         s.phone.as_deref().unwrap_or("-"),
         s.email.as_deref().unwrap_or("-")
     );
+    if let Some(e) = &s.contact {
+        text += &format!("Contact: {}, {}\n", e.name, e.phone.as_deref().or(e.email.as_deref()).unwrap_or("-"));
+    }
     if let Some(e) = &s.emergency_contact {
         text += &format!("Emergency contact: {}, {}\n", e.name, e.phone.as_deref().unwrap_or("-"));
+    }
+    if let Some(o) = &c.origin {
+        text += &format!("Imported from OCDS: {} {}, ocid {}, from {}", o.kind, o.status.as_deref().unwrap_or(""), o.ocid, o.source);
+        if let Some(v) = &o.value {
+            text += &format!("; value {v}");
+        }
+        text += "\n";
+    }
+    if !c.amendments.is_empty() {
+        text += "Amendments:\n";
+        for a in &c.amendments {
+            let what = a.rationale.as_deref().or(a.description.as_deref()).unwrap_or("");
+            text += &format!("  {} {what}\n", a.date.as_deref().unwrap_or("(undated)"));
+        }
     }
     text += "Documents:\n";
     for doc in &c.documents {
         let kept = if d.documents_kept.contains(&doc.sha256) { " [kept offline]" } else { "" };
-        text += &format!("  {} ({:?}, {} bytes) sha256 {}{kept}\n", doc.title, doc.kind, doc.size, doc.sha256);
+        if doc.sha256.is_empty() {
+            text += &format!("  {} ({:?}) {} (no published hash)\n", doc.title, doc.kind, doc.url);
+        } else {
+            text += &format!("  {} ({:?}, {} bytes) sha256 {}{kept}\n", doc.title, doc.kind, doc.size, doc.sha256);
+        }
     }
     match &d.distance_from {
         Some(zip) => text += &format!("Dealers nearest {zip}:\n"),
@@ -189,12 +210,12 @@ pub fn item(store: &Store, id: &str, json: bool, out: &mut dyn Write) -> Result<
     text += &format!(
         "Unit {}: list {}, contract {}, saving {}\n",
         i.unit,
-        i.list_price,
-        i.contract_price,
+        i.list_price.in_currency(&i.currency),
+        i.contract_price.in_currency(&i.currency),
         d.saving_bps.map(format_bps).unwrap_or_else(|| "-".into())
     );
     for t in &i.price_tiers {
-        text += &format!("  from {} {}: {}\n", t.min_quantity, i.unit, t.unit_price);
+        text += &format!("  from {} {}: {}\n", t.min_quantity, i.unit, t.unit_price.in_currency(&i.currency));
     }
     for c in &i.classifications {
         text += &format!("{} {} {}\n", c.scheme, c.code, c.name.as_deref().unwrap_or(""));

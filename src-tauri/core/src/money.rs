@@ -73,6 +73,17 @@ impl Cents {
     }
 }
 
+impl Cents {
+    /// "$1,234.56" in US dollars, "1,234.56 GBP" in any other currency.
+    pub fn in_currency(self, currency: &str) -> String {
+        if currency == crate::model::USD {
+            return self.to_string();
+        }
+        let text = self.to_string().replacen('$', "", 1);
+        format!("{text} {currency}")
+    }
+}
+
 impl fmt::Display for Cents {
     /// "$1,234.56", the way a price appears on a requisition.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -1,7 +1,9 @@
 //! The publisher's side of coopdesk feeds: signing keys, building a signed
-//! feed directory, verifying one, serving one over HTTP, and the synthetic
+//! feed directory (from record files, OCDS publications or price files),
+//! verifying one, serving one over HTTP, and the synthetic
 //! catalogue behind the bundled sample and the benchmarks.
 
+pub mod convert;
 pub mod keys;
 pub mod publish;
 pub mod serve;

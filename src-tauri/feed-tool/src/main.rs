@@ -1,6 +1,9 @@
 //! `coopdesk-feed`: the publisher's command-line tool.
 
 use clap::{Parser, Subcommand};
+use coopdesk_core::import::prices::PriceOptions;
+use coopdesk_core::import::source::Kind;
+use coopdesk_feed::convert::{self, ImportOptions};
 use coopdesk_feed::{keys, publish, serve, synth};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,6 +13,37 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+/// How to read OCDS publications and price files.
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// What the sources hold (ocds or prices), when their names do not say.
+    #[arg(long)]
+    kind: Option<Kind>,
+    /// Price files: put every row on this contract number.
+    #[arg(long)]
+    contract: Option<String>,
+    /// Price files: the cooperative or schedule the contracts belong to.
+    #[arg(long)]
+    cooperative: Option<String>,
+    /// Price files: the supplier they come from.
+    #[arg(long)]
+    supplier: Option<String>,
+}
+
+impl ImportArgs {
+    fn options(self) -> ImportOptions {
+        ImportOptions {
+            kind: self.kind,
+            prices: PriceOptions {
+                contract: self.contract,
+                cooperative: self.cooperative,
+                supplier: self.supplier,
+                ..Default::default()
+            },
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -23,9 +57,11 @@ enum Command {
         #[arg(long, default_value = "feed.pub")]
         public: PathBuf,
     },
-    /// Build a signed feed directory from source record files.
+    /// Build a signed feed directory from source files: record files, OCDS
+    /// publications and vendor price files.
     Build {
-        /// Folder of .ndjson / .ndjson.gz files of upsert records.
+        /// Folder of sources: .ndjson / .ndjson.gz files of upsert records,
+        /// OCDS publications (.json, .jsonl) and price files (.csv, .xlsx).
         #[arg(long)]
         source: PathBuf,
         /// Secret key that signs the manifest.
@@ -49,6 +85,20 @@ enum Command {
         /// The previous secret key, when rotating to --key: it endorses the new key.
         #[arg(long)]
         endorse_with: Option<PathBuf>,
+        #[command(flatten)]
+        import: ImportArgs,
+    },
+    /// Convert OCDS publications or price files into one record file, and
+    /// report what was converted and what was skipped.
+    Convert {
+        /// OCDS publications (.json, .jsonl) or price files (.csv, .xlsx), or https addresses.
+        #[arg(required = true)]
+        sources: Vec<String>,
+        /// The record file to write (.ndjson.gz).
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        import: ImportArgs,
     },
     /// Check a feed directory as a client would.
     Verify {
@@ -85,7 +135,7 @@ fn run(command: Command) -> Result<String, String> {
                 public.display()
             ))
         }
-        Command::Build { source, key, out, previous, feed_id, feed_name, valid_days, endorse_with } => {
+        Command::Build { source, key, out, previous, feed_id, feed_name, valid_days, endorse_with, import } => {
             let opts = publish::BuildOptions {
                 source,
                 key,
@@ -96,10 +146,12 @@ fn run(command: Command) -> Result<String, String> {
                 valid_for: chrono::Duration::days(valid_days),
                 endorse_with,
                 now: chrono::Utc::now(),
+                import: import.options(),
             };
-            let m = publish::build(&opts).map_err(|e| e.to_string())?;
+            let (m, converted) = publish::build_with_report(&opts).map_err(|e| e.to_string())?;
+            let report = converted.as_ref().map(convert::report).unwrap_or_default();
             Ok(format!(
-                "Built feed '{}' sequence {} in {}: snapshot of {} records, {} delta(s); expires {}.",
+                "{report}Built feed '{}' sequence {} in {}: snapshot of {} records, {} delta(s); expires {}.",
                 m.feed_id,
                 m.sequence,
                 out.display(),
@@ -107,6 +159,13 @@ fn run(command: Command) -> Result<String, String> {
                 m.deltas.len(),
                 m.expires_at.to_rfc3339()
             ))
+        }
+        Command::Convert { sources, out, import } => {
+            let work = tempfile::tempdir().map_err(|e| format!("no temporary folder: {e}"))?;
+            let paths: Vec<PathBuf> = sources.iter().map(PathBuf::from).collect();
+            let converted =
+                convert::convert(&paths, &import.options(), work.path(), &out).map_err(|e| e.to_string())?;
+            Ok(format!("{}Wrote {} records to {}.", convert::report(&converted), converted.records, out.display()))
         }
         Command::Verify { dir, pubkey } => {
             let v = publish::verify(&dir, &pubkey).map_err(|e| e.to_string())?;

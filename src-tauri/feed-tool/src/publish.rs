@@ -1,8 +1,10 @@
-//! Building a feed directory: validate the source records, write the
-//! snapshot, a delta from the previous sequence, and the signed manifest.
+//! Building a feed directory: validate the source records (and convert
+//! OCDS publications and price files among them), write the snapshot, a
+//! delta from the previous sequence, and the signed manifest.
 //! Sources are read twice (once for the snapshot, once for the delta) and
 //! never held whole: a million-item catalogue builds in bounded memory.
 
+use crate::convert::{convert, is_import_source, Converted, ImportOptions};
 use crate::keys::{self, KeyError};
 use chrono::{DateTime, Duration, Utc};
 use coopdesk_core::feed::{
@@ -52,6 +54,8 @@ pub struct BuildOptions {
     /// The previous signing key, to endorse `key` when rotating.
     pub endorse_with: Option<PathBuf>,
     pub now: DateTime<Utc>,
+    /// How to read OCDS publications and price files among the sources.
+    pub import: ImportOptions,
 }
 
 type EntityKey = (Kind, String);
@@ -64,20 +68,28 @@ fn digest16(bytes: &[u8]) -> Digest16 {
     d
 }
 
-fn source_files(dir: &Path) -> Result<Vec<PathBuf>, PublishError> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(io(dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
+/// The record files in `dir`, and the OCDS publications and price files
+/// to convert.
+fn source_files(dir: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>), PublishError> {
+    let mut all: Vec<PathBuf> =
+        std::fs::read_dir(dir).map_err(io(dir.display()))?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    all.sort();
+    let records: Vec<PathBuf> = all
+        .iter()
         .filter(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
             name.ends_with(".ndjson") || name.ends_with(".ndjson.gz")
         })
+        .cloned()
         .collect();
-    files.sort();
-    if files.is_empty() {
-        return Err(PublishError::Invalid(format!("{} holds no .ndjson or .ndjson.gz files", dir.display())));
+    let imports: Vec<PathBuf> = all.into_iter().filter(|p| is_import_source(p)).collect();
+    if records.is_empty() && imports.is_empty() {
+        return Err(PublishError::Invalid(format!(
+            "{} holds no record files (.ndjson, .ndjson.gz), OCDS publications (.json, .jsonl) or price files (.csv, .xlsx)",
+            dir.display()
+        )));
     }
-    Ok(files)
+    Ok((records, imports))
 }
 
 /// Calls `each` with every canonical upsert line of the sources.
@@ -202,8 +214,23 @@ fn read_previous(dir: &Path) -> Result<(Manifest, HashMap<EntityKey, Digest16>),
 
 /// Builds a feed directory and returns its manifest.
 pub fn build(opts: &BuildOptions) -> Result<Manifest, PublishError> {
+    build_with_report(opts).map(|(m, _)| m)
+}
+
+/// Builds a feed directory; also says what converting the OCDS
+/// publications and price files among the sources did, if there were any.
+pub fn build_with_report(opts: &BuildOptions) -> Result<(Manifest, Option<Converted>), PublishError> {
     let sk = keys::load_secret(&opts.key)?;
-    let files = source_files(&opts.source)?;
+    let (mut files, imports) = source_files(&opts.source)?;
+    let work = tempfile::tempdir().map_err(io("a temporary folder"))?;
+    let converted = if imports.is_empty() {
+        None
+    } else {
+        let out = work.path().join("converted.ndjson.gz");
+        let converted = convert(&imports, &opts.import, work.path(), &out)?;
+        files.push(out);
+        Some(converted)
+    };
     let previous = opts.previous.as_deref().map(read_previous).transpose()?;
     let feed_id = opts
         .feed_id
@@ -291,7 +318,7 @@ pub fn build(opts: &BuildOptions) -> Result<Manifest, PublishError> {
         key_endorsement,
     };
     write_signed_manifest(&opts.out, &manifest, &sk)?;
-    Ok(manifest)
+    Ok((manifest, converted))
 }
 
 fn kind_rank(kind: Kind) -> u8 {

@@ -59,6 +59,9 @@ pub struct ImportRequest {
     pub prices: prices::PriceOptions,
     /// Say what would happen, and change nothing.
     pub dry_run: bool,
+    /// How reports and imported records name the source (default: the
+    /// location as given).
+    pub name: Option<String>,
 }
 
 /// What an import did (or, with `dry_run`, would do).
@@ -80,6 +83,9 @@ impl Store {
     /// Imports a file or address of either kind, all or nothing.
     pub fn import(&mut self, request: &ImportRequest, progress: impl FnMut(ocds::Progress)) -> Result<ImportOutcome> {
         let mut opened = source::open(&request.location)?;
+        if let Some(name) = request.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+            opened.name = name.to_owned();
+        }
         let kind = match request.kind {
             Some(k) => k,
             None => opened.kind()?,

@@ -100,6 +100,32 @@ pub(crate) fn contract_from_row(r: &Row) -> rusqlite::Result<Contract> {
     })
 }
 
+pub(crate) const COOPERATIVE_COLUMNS: &str = "id, name, lead_agency, membership_required, website";
+pub(crate) const SUPPLIER_COLUMNS: &str =
+    "id, legal_name, identifiers, street, city, state, zip, phone, email, emergency_contact, contact";
+pub(crate) const DEALER_COLUMNS: &str = "id, supplier_id, name, street, city, state, zip, phone, latitude, longitude";
+/// Item columns, for a query that names the items table `i`.
+pub(crate) const ITEM_COLUMNS: &str = "i.id, i.contract_id, i.supplier_sku, i.manufacturer, i.manufacturer_part,
+    i.description, i.classifications, i.unit, i.list_cents, i.contract_cents, i.price_tiers, i.attributes, i.currency";
+
+pub(crate) fn item_from_row(r: &Row) -> rusqlite::Result<CatalogueItem> {
+    Ok(CatalogueItem {
+        id: r.get(0)?,
+        contract_id: r.get(1)?,
+        supplier_sku: r.get(2)?,
+        manufacturer: r.get(3)?,
+        manufacturer_part: r.get(4)?,
+        description: r.get(5)?,
+        classifications: json_col(r, 6)?,
+        unit: r.get(7)?,
+        list_price: Cents(r.get(8)?),
+        contract_price: Cents(r.get(9)?),
+        price_tiers: json_col(r, 10)?,
+        attributes: json_col(r, 11)?,
+        currency: r.get(12)?,
+    })
+}
+
 pub(crate) fn cooperative_from_row(r: &Row) -> rusqlite::Result<Cooperative> {
     Ok(Cooperative {
         id: r.get(0)?,
@@ -110,7 +136,7 @@ pub(crate) fn cooperative_from_row(r: &Row) -> rusqlite::Result<Cooperative> {
     })
 }
 
-fn supplier_from_row(r: &Row) -> rusqlite::Result<Supplier> {
+pub(crate) fn supplier_from_row(r: &Row) -> rusqlite::Result<Supplier> {
     let emergency: Option<String> = r.get(9)?;
     Ok(Supplier {
         id: r.get(0)?,
@@ -124,7 +150,7 @@ fn supplier_from_row(r: &Row) -> rusqlite::Result<Supplier> {
     })
 }
 
-fn dealer_from_row(r: &Row) -> rusqlite::Result<DealerLocation> {
+pub(crate) fn dealer_from_row(r: &Row) -> rusqlite::Result<DealerLocation> {
     Ok(DealerLocation {
         id: r.get(0)?,
         supplier_id: r.get(1)?,
@@ -158,7 +184,7 @@ impl Store {
         Ok(self
             .conn()
             .query_row(
-                "SELECT id, name, lead_agency, membership_required, website FROM cooperatives WHERE id = ?1",
+                &format!("SELECT {COOPERATIVE_COLUMNS} FROM cooperatives WHERE id = ?1"),
                 [id],
                 cooperative_from_row,
             )
@@ -176,8 +202,7 @@ impl Store {
         Ok(self
             .conn()
             .query_row(
-                "SELECT id, legal_name, identifiers, street, city, state, zip, phone, email, emergency_contact, contact
-                 FROM suppliers WHERE id = ?1",
+                &format!("SELECT {SUPPLIER_COLUMNS} FROM suppliers WHERE id = ?1"),
                 [id],
                 supplier_from_row,
             )
@@ -185,10 +210,8 @@ impl Store {
     }
 
     pub fn dealers_of(&self, supplier_id: &str) -> Result<Vec<DealerLocation>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT id, supplier_id, name, street, city, state, zip, phone, latitude, longitude
-             FROM dealers WHERE supplier_id = ?1 ORDER BY name",
-        )?;
+        let mut stmt =
+            self.conn().prepare(&format!("SELECT {DEALER_COLUMNS} FROM dealers WHERE supplier_id = ?1 ORDER BY name"))?;
         let rows = stmt.query_map([supplier_id], dealer_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
@@ -237,37 +260,23 @@ impl Store {
     pub fn item_detail(&self, id: &str) -> Result<ItemDetail> {
         self.conn()
             .query_row(
-                "SELECT i.id, i.contract_id, i.supplier_sku, i.manufacturer, i.manufacturer_part, i.description,
-                        i.classifications, i.unit, i.list_cents, i.contract_cents, i.price_tiers, i.attributes,
-                        c.number, c.title, c.term_end, co.name, s.legal_name, i.currency
-                 FROM items i JOIN contracts c ON c.id = i.contract_id
-                 JOIN cooperatives co ON co.id = c.cooperative_id JOIN suppliers s ON s.id = c.supplier_id
-                 WHERE i.id = ?1",
+                &format!(
+                    "SELECT {ITEM_COLUMNS}, c.number, c.title, c.term_end, co.name, s.legal_name
+                     FROM items i JOIN contracts c ON c.id = i.contract_id
+                     JOIN cooperatives co ON co.id = c.cooperative_id JOIN suppliers s ON s.id = c.supplier_id
+                     WHERE i.id = ?1"
+                ),
                 [id],
                 |r| {
-                    let item = CatalogueItem {
-                        id: r.get(0)?,
-                        contract_id: r.get(1)?,
-                        supplier_sku: r.get(2)?,
-                        manufacturer: r.get(3)?,
-                        manufacturer_part: r.get(4)?,
-                        description: r.get(5)?,
-                        classifications: json_col(r, 6)?,
-                        unit: r.get(7)?,
-                        list_price: Cents(r.get(8)?),
-                        contract_price: Cents(r.get(9)?),
-                        price_tiers: json_col(r, 10)?,
-                        attributes: json_col(r, 11)?,
-                        currency: r.get(17)?,
-                    };
+                    let item = item_from_row(r)?;
                     Ok(ItemDetail {
                         saving_bps: Cents::saving_bps(item.list_price, item.contract_price),
                         item,
-                        contract_number: r.get(12)?,
-                        contract_title: r.get(13)?,
-                        term_end: date_col(r, 14)?,
-                        cooperative: r.get(15)?,
-                        supplier: r.get(16)?,
+                        contract_number: r.get(13)?,
+                        contract_title: r.get(14)?,
+                        term_end: date_col(r, 15)?,
+                        cooperative: r.get(16)?,
+                        supplier: r.get(17)?,
                     })
                 },
             )

@@ -7,6 +7,7 @@ mod apply;
 mod backup;
 mod catalogue;
 mod detail;
+mod export;
 mod migrations;
 mod subscriptions;
 
