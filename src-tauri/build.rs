@@ -2,6 +2,8 @@
 // name; a command not listed here cannot be called from the window.
 const COMMANDS: &[&str] = &[
     "app_info",
+    "import_run",
+    "import_log",
     "catalogue_status",
     "search",
     "facets",

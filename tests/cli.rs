@@ -272,7 +272,10 @@ fn an_ocds_publication_is_imported_from_an_address_with_a_report() {
     let dry = coopdesk(&s.db(), &["import", &url, "--dry-run"]);
     assert!(dry.status.success(), "{}", stderr(&dry));
     let text = stdout(&dry);
-    assert!(text.starts_with(&format!("Would import {url} (OCDS, UTF-8): 0 release packages, 2 record packages")), "{text}");
+    assert!(
+        text.starts_with(&format!("Would import {url} (OCDS, UTF-8): 0 release packages, 2 record packages")),
+        "{text}"
+    );
     assert!(text.contains("Contracts: 1 new, 0 updated") && text.contains("Items: 1 new"), "{text}");
     assert!(text.contains("ocid ocds-03ad3f-284437 [releases]: the record links to its releases"), "{text}");
 
@@ -281,7 +284,8 @@ fn an_ocds_publication_is_imported_from_an_address_with_a_report() {
     assert_eq!((json["kind"].as_str(), json["contracts"]["created"].as_u64()), (Some("ocds"), Some(1)));
     let found = stdout(&coopdesk(&s.db(), &["search", "cycle lane"]));
     assert!(found.contains("137,000.00 GBP") && !found.contains("$137,000.00"), "{found}");
-    let contract = stdout(&coopdesk(&s.db(), &["contract", "ocds-ocds-213czf-000-00001-ocds-213czf-000-00001-contract-01"]));
+    let contract =
+        stdout(&coopdesk(&s.db(), &["contract", "ocds-ocds-213czf-000-00001-ocds-213czf-000-00001-contract-01"]));
     assert!(contract.contains("Imported from OCDS: contract active, ocid ocds-213czf-000-00001"), "{contract}");
     assert!(contract.contains("Contact: Contracts Team, 11111 111 111"), "{contract}");
 
@@ -298,14 +302,31 @@ fn a_price_files_columns_are_chosen_and_saved_for_the_supplier() {
     let f = file.to_str().unwrap();
     let unmapped = coopdesk(&s.db(), &["import", f, "--contract", "ACME-1"]);
     assert_eq!(unmapped.status.code(), Some(1));
-    assert!(stderr(&unmapped).contains("choose them"), "{}", stderr(&unmapped));
-    let args = ["import", f, "--contract", "ACME-1", "--supplier", "Acme Supply", "--column", "description=What it is",
-        "--column", "contract_price=Cost each", "--column", "sku=A", "--save-mapping"];
+    assert!(stderr(&unmapped).contains("choose the columns"), "{}", stderr(&unmapped));
+    let args = [
+        "import",
+        f,
+        "--contract",
+        "ACME-1",
+        "--supplier",
+        "Acme Supply",
+        "--column",
+        "description=What it is",
+        "--column",
+        "contract_price=Cost each",
+        "--column",
+        "sku=A",
+        "--save-mapping",
+    ];
     let done = coopdesk(&s.db(), &args);
     assert!(done.status.success(), "{}", stderr(&done));
     assert!(stdout(&done).contains("columns as chosen") && stdout(&done).contains("1 added"), "{}", stdout(&done));
     let again = coopdesk(&s.db(), &["import", f, "--contract", "ACME-1", "--supplier", "Acme Supply", "--dry-run"]);
-    assert!(stdout(&again).contains("columns as saved for Acme Supply") && stdout(&again).contains("1 unchanged"), "{}", stdout(&again));
+    assert!(
+        stdout(&again).contains("columns as saved for Acme Supply") && stdout(&again).contains("1 unchanged"),
+        "{}",
+        stdout(&again)
+    );
     let bad = coopdesk(&s.db(), &["import", f, "--column", "price=C"]);
     assert!(stderr(&bad).contains("'price' is not a price-file field"), "{}", stderr(&bad));
 }

@@ -598,3 +598,88 @@ async fn an_emergency_runs_offline_from_declaration_to_the_reimbursement_packet(
     let store = coopdesk_core::Store::open(&scratch.db()).unwrap();
     assert!(store.verify_history().unwrap().problems.is_empty());
 }
+
+/// Chooses `value` in the select `id` and waits for the panel to say so.
+async fn choose(c: &Client, id: &str, value: &str) {
+    by_test_id(c, id).await.select_by_value(value).await.unwrap_or_else(|e| panic!("{id} = {value}: {e}"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_clerk_imports_a_vendor_price_file_and_an_ocds_publication() {
+    let scratch = Scratch::new();
+    // A vendor's price list whose headers no rule recognises.
+    let csv = scratch.path("acme.csv");
+    std::fs::write(
+        &csv,
+        "Acme Supply price sheet,,,\nItem,What it is,Cost each,Pack\nA-100,Copier toner black,64.50,EA\nA-200,Copier toner cyan,call,EA\n",
+    )
+    .unwrap();
+    // A public buyer's OCDS publication, on a web server (on this machine).
+    let published = scratch.path("published");
+    std::fs::create_dir_all(&published).unwrap();
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/ocds/fictional/record/ocds-213czf-000-00001.json");
+    std::fs::copy(fixture, published.join("barnet.json")).unwrap();
+    let server = coopdesk_feed::serve::start(published, "127.0.0.1:0").unwrap();
+
+    let driver = Driver::start();
+    let c = driver.open_app(&scratch.db()).await;
+    wait_text(&c, "result-count", |t| t.contains("items in the catalogue")).await;
+
+    // The price file: previewed, its columns chosen by hand, then imported.
+    click(&c, "import-toggle").await;
+    by_test_id(&c, "import-location").await.send_keys(csv.to_str().unwrap()).await.unwrap();
+    by_test_id(&c, "import-contract").await.send_keys("ACME-2026").await.unwrap();
+    by_test_id(&c, "import-supplier").await.send_keys("Acme Supply").await.unwrap();
+    click(&c, "import-preview").await;
+    let missing = wait_text(&c, "import-missing", |t| !t.is_empty()).await;
+    assert!(missing.contains("Description") && missing.contains("Contract price"), "{missing}");
+    choose(&c, "column-description", "What it is").await;
+    wait_text(&c, "import-summary", |t| t.contains("columns as chosen")).await;
+    choose(&c, "column-contract_price", "Cost each").await;
+    let row = wait_text(&c, "import-contract-row", |t| t.contains("ACME-2026")).await;
+    assert!(row.contains("Acme Supply"), "{row}");
+    let refused = by_test_id(&c, "import-refused").await.text().await.unwrap();
+    assert!(refused.contains("Row 4: the price 'call' is not a number"), "{refused}");
+    screenshot(&c, "11-import-price-preview.png").await;
+    click(&c, "import-save-mapping").await;
+    click(&c, "import-run").await;
+    wait_text(&c, "import-summary", |t| t.starts_with("Imported acme.csv")).await;
+
+    // The OCDS publication, from its address.
+    let location = by_test_id(&c, "import-location").await;
+    location.clear().await.unwrap();
+    location.send_keys(&format!("http://{}/barnet.json", server.addr)).await.unwrap();
+    click(&c, "import-preview").await;
+    let summary = wait_text(&c, "import-summary", |t| t.starts_with("Would import")).await;
+    assert!(summary.contains("OCDS (UTF-8), 1 contracting process"), "{summary}");
+    assert_eq!(by_test_id(&c, "created-contracts").await.text().await.unwrap(), "1");
+    click(&c, "import-run").await;
+    wait_text(&c, "import-summary", |t| t.starts_with("Imported")).await;
+    let log = wait_text(&c, "import-log", |t| t.contains("barnet.json")).await;
+    assert!(log.contains("price file") && log.contains("OCDS"), "{log}");
+    screenshot(&c, "12-import-ocds-summary.png").await;
+    click(&c, "import-toggle").await;
+
+    // Both are in the catalogue, each price in its own currency.
+    open_first_result_for(&c, "cycle lane").await;
+    let rows = c.find_all(Locator::Css("[data-testid='result-row']")).await.unwrap();
+    assert!(rows[0].text().await.unwrap().contains("137,000.00 GBP"));
+    let origin = by_test_id(&c, "contract-origin").await.text().await.unwrap();
+    assert!(origin.contains("OCDS contract (active)") && origin.contains("ocid ocds-213czf-000-00001"), "{origin}");
+    let note = by_test_id(&c, "foreign-currency").await.text().await.unwrap();
+    assert!(note.contains("Priced in GBP"), "a pound price is not added up as dollars: {note}");
+    screenshot(&c, "13-imported-ocds-contract.png").await;
+    let input = by_test_id(&c, "search-input").await;
+    input.send_keys("\u{E00C}").await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys("copier toner").await.unwrap();
+    let row = wait_text(&c, "result-row", |t| t.contains("Copier toner black")).await;
+    assert!(row.contains("$64.50") && row.contains("ACME-2026"), "{row}");
+    c.close().await.unwrap();
+    drop(driver);
+
+    let store = coopdesk_core::Store::open(&scratch.db()).unwrap();
+    let saved = store.saved_price_mapping("Acme Supply").unwrap().expect("the columns were saved for the supplier");
+    assert_eq!(saved[&coopdesk_core::import::prices::Field::ContractPrice], "Cost each");
+}

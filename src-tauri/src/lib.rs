@@ -4,7 +4,9 @@
 
 mod commands;
 mod emergency_commands;
+mod import_commands;
 mod ipc_error;
+mod menu;
 mod requisition_commands;
 mod state;
 
@@ -19,8 +21,10 @@ pub fn run(db_path: coopdesk_core::Result<PathBuf>) {
         .setup(|app| {
             use tauri::Manager;
             app.state::<AppState>().start();
+            app.set_menu(menu::build(app.handle())?)?;
             Ok(())
         })
+        .on_menu_event(menu::on_event)
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
@@ -74,6 +78,8 @@ pub fn run(db_path: coopdesk_core::Result<PathBuf>) {
             requisition_commands::packet_print,
             requisition_commands::packet_save,
             requisition_commands::print_window,
+            import_commands::import_run,
+            import_commands::import_log,
         ])
         .run(tauri::generate_context!("tauri.conf.json"))
         .expect("the coopdesk window could not be started");

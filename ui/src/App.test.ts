@@ -15,6 +15,7 @@ const battery: SearchHit = {
   unit: "EA",
   list_price: 10000,
   contract_price: 7000,
+  currency: "USD",
   saving_bps: 3000,
   term_end: "2027-06-30",
   days_left: 220,

@@ -47,7 +47,9 @@ fn columns(specs: &[String]) -> coopdesk_core::Result<BTreeMap<Field, String>> {
     let mut out = BTreeMap::new();
     for spec in specs {
         let (field, column) = spec.split_once('=').ok_or_else(|| {
-            Error::InvalidInput(format!("--column {spec}: write it as FIELD=COLUMN, e.g. contract_price=\"Net price\"."))
+            Error::InvalidInput(format!(
+                "--column {spec}: write it as FIELD=COLUMN, e.g. contract_price=\"Net price\"."
+            ))
         })?;
         let field: Field = field.parse().map_err(|e: String| Error::InvalidInput(format!("--column {spec}: {e}.")))?;
         out.insert(field, column.to_owned());
@@ -133,6 +135,14 @@ fn prices_report(p: &Preview) -> String {
         p.mapping.header_row + 1,
         p.mapping.sheet
     );
+    if !p.missing.is_empty() {
+        let names: Vec<&str> = p.missing.iter().map(|f| f.label()).collect();
+        text += &format!(
+            "  No column found for: {}. Choose with --column FIELD=COLUMN; the columns are: {}\n",
+            names.join(", "),
+            p.headers.iter().filter(|h| !h.trim().is_empty()).cloned().collect::<Vec<_>>().join(", ")
+        );
+    }
     for (field, &col) in &p.mapping.columns {
         let header = p.headers.get(col).map(String::as_str).unwrap_or("");
         text += &format!("  {:<26} column {} {header}\n", field.label(), col + 1);

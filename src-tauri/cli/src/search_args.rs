@@ -151,7 +151,13 @@ pub fn contract(store: &Store, id: &str, near: Option<&str>, json: bool, out: &m
         text += &format!("Emergency contact: {}, {}\n", e.name, e.phone.as_deref().unwrap_or("-"));
     }
     if let Some(o) = &c.origin {
-        text += &format!("Imported from OCDS: {} {}, ocid {}, from {}", o.kind, o.status.as_deref().unwrap_or(""), o.ocid, o.source);
+        text += &format!(
+            "Imported from OCDS: {} {}, ocid {}, from {}",
+            o.kind,
+            o.status.as_deref().unwrap_or(""),
+            o.ocid,
+            o.source
+        );
         if let Some(v) = &o.value {
             text += &format!("; value {v}");
         }

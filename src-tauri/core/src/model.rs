@@ -200,7 +200,7 @@ pub struct Origin {
     /// The publisher's status for it (active, pending, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// Its total value as published, e.g. "44341.25 GBP".
+    /// Its total value as published, e.g. "44,341.25 GBP".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }

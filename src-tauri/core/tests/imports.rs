@@ -38,7 +38,14 @@ fn a_gsa_price_list_is_previewed_then_imported_as_local_contracts() {
     assert_eq!(pm.effective.unwrap().to_string(), "2015-06-24");
     assert_eq!(t.store.catalogue_status().unwrap().items, 0, "a preview changes nothing");
 
-    let done = t.store.import_price_file("s70_sample.csv", &csv, &PriceOptions { cooperative: Some("GSA IT Schedule 70".into()), ..Default::default() }).unwrap();
+    let done = t
+        .store
+        .import_price_file(
+            "s70_sample.csv",
+            &csv,
+            &PriceOptions { cooperative: Some("GSA IT Schedule 70".into()), ..Default::default() },
+        )
+        .unwrap();
     let status = t.store.catalogue_status().unwrap();
     assert_eq!((status.contracts, status.items as usize), (3, done.added()));
     let hits = t.store.search(&SearchQuery::text("interaction designer")).unwrap();
@@ -73,7 +80,14 @@ fn bad_rows_are_refused_with_reasons_and_the_rest_imported() {
 fn the_gsa_excel_template_is_read_from_its_pricing_sheet() {
     let t = store();
     let xlsx = fixture("s70_example.xlsx");
-    let preview = t.store.preview_price_file("s70_example.xlsx", &xlsx, &PriceOptions { contract: Some("GS-00F-EXAMPLE".into()), ..Default::default() }).unwrap();
+    let preview = t
+        .store
+        .preview_price_file(
+            "s70_example.xlsx",
+            &xlsx,
+            &PriceOptions { contract: Some("GS-00F-EXAMPLE".into()), ..Default::default() },
+        )
+        .unwrap();
     assert!(preview.mapping.columns.contains_key(&Field::Description), "{:?}", preview.mapping);
     assert!(preview.added() >= 1, "{preview:?}");
     let row = &preview.contracts[0].added[0];
@@ -82,11 +96,21 @@ fn the_gsa_excel_template_is_read_from_its_pricing_sheet() {
 
 #[test]
 fn a_file_that_is_not_a_price_list_says_what_to_do() {
-    let t = store();
-    let err = t.store.preview_price_file("notes.csv", b"hello,world\n1,2\n", &PriceOptions::default()).unwrap_err().to_string();
-    assert!(err.contains("No header row with a description and a price"), "{err}");
+    let mut t = store();
+    let preview = t.store.preview_price_file("notes.csv", b"hello,world\n1,2\n", &PriceOptions::default()).unwrap();
+    assert_eq!(preview.missing, [Field::Description, Field::ContractPrice]);
+    assert_eq!(preview.headers, ["hello", "world"], "offered for the clerk to map");
+    let err = t
+        .store
+        .import_price_file("notes.csv", b"hello,world\n1,2\n", &PriceOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("no column for the description or the contract price") && err.contains("Nothing was imported"),
+        "{err}"
+    );
     let err = t.store.preview_price_file("empty.csv", b"", &PriceOptions::default()).unwrap_err().to_string();
-    assert!(err.contains("No header row"), "{err}");
+    assert!(err.contains("not a price list"), "{err}");
 }
 
 /// A supplier's file whose headers no rule recognises: the clerk chooses the
@@ -95,8 +119,12 @@ fn a_file_that_is_not_a_price_list_says_what_to_do() {
 fn chosen_columns_are_saved_per_supplier_and_reused() {
     let mut t = store();
     let first = b"Acme Supply price sheet,,,\nItem,What it is,Cost each,Pack\nA-100,Copier toner black,64.50,EA\nA-200,Copier toner cyan,71.25,EA\n";
-    let err = t.store.preview_price_file("acme.csv", first, &PriceOptions::default()).unwrap_err().to_string();
-    assert!(err.contains("choose them"), "{err}");
+    let unmapped = t.store.preview_price_file("acme.csv", first, &PriceOptions::default()).unwrap();
+    assert_eq!(
+        (unmapped.mapping.header_row, unmapped.missing.len()),
+        (1, 2),
+        "the title row is not taken for the header"
+    );
 
     let mut columns = std::collections::BTreeMap::new();
     columns.insert(Field::Sku, "Item".to_owned());
@@ -122,7 +150,8 @@ fn chosen_columns_are_saved_per_supplier_and_reused() {
 
     // The next file from Acme has another column first; the saved names still find theirs.
     let second = b"Notes,Item,What it is,Cost each,Pack\n,A-100,Copier toner black,62.00,EA\n,A-300,Copier toner magenta,71.25,EA\n";
-    let next = PriceOptions { contract: Some("ACME-2026".into()), supplier: Some("Acme Supply".into()), ..Default::default() };
+    let next =
+        PriceOptions { contract: Some("ACME-2026".into()), supplier: Some("Acme Supply".into()), ..Default::default() };
     let preview = t.store.preview_price_file("acme-2.csv", second, &next).unwrap();
     assert_eq!(preview.mapping_source, MappingSource::Saved);
     assert_eq!((preview.added(), preview.changed()), (1, 1), "{preview:?}");

@@ -43,7 +43,7 @@ fn the_fictional_record_becomes_a_contract_with_its_supplier_and_priced_item() {
     assert_eq!(d.cooperative.name, "London Borough of Barnet");
     let origin = c.origin.as_ref().unwrap();
     assert_eq!((origin.ocid.as_str(), origin.kind.as_str()), ("ocds-213czf-000-00001", "contract"));
-    assert_eq!(origin.value.as_deref(), Some("11000000 GBP"));
+    assert_eq!(origin.value.as_deref(), Some("11,000,000.00 GBP"));
     assert_eq!(origin.source, "fictional.json");
     let docs: Vec<&str> = c.documents.iter().map(|d| d.title.as_str()).collect();
     assert_eq!(docs, ["Signed Contract", "Award notice"]);
@@ -90,7 +90,10 @@ fn importing_again_updates_instead_of_duplicating_and_a_sync_leaves_it_alone() {
     assert_eq!(dump(&t.store), before);
     t.store.apply_records("test", &file_of(&base_ops())[..]).unwrap();
     t.store.apply_records("test", &file(&header("feed-a", 2, Scope::Snapshot, None), &base_ops()[..4])[..]).unwrap();
-    assert!(t.store.contract(FICTIONAL_CONTRACT).unwrap().is_some(), "a feed snapshot does not remove imported contracts");
+    assert!(
+        t.store.contract(FICTIONAL_CONTRACT).unwrap().is_some(),
+        "a feed snapshot does not remove imported contracts"
+    );
 }
 
 fn file_of(ops: &[Op]) -> Vec<u8> {
@@ -107,12 +110,18 @@ fn a_uk_call_off_from_a_framework_is_imported_as_a_call_off() {
     let d = t.store.contract_detail(&found[0].id, None, today()).unwrap();
     let origin = d.contract.origin.clone().unwrap();
     assert_eq!(origin.kind, "call-off");
-    assert_eq!(origin.value.as_deref(), Some("44341.25 GBP"));
+    assert_eq!(origin.value.as_deref(), Some("44,341.25 GBP"));
     assert_eq!(origin.publisher.as_deref(), Some("Cabinet Office"));
     assert_eq!(d.supplier.legal_name, "BYTES SOFTWARE SERVICES LIMITED");
     assert_eq!(d.cooperative.name, "THE FINANCIAL CONDUCT AUTHORITY");
-    assert_eq!((d.contract.term_start.to_string(), d.contract.term_end.to_string()), ("2022-11-17".into(), "2024-03-31".into()));
-    assert_eq!(d.contract.documents[0].url, "https://www.contractsfinder.service.gov.uk/Notice/0dbd2a57-18f9-4b60-b195-928dda88f4dd");
+    assert_eq!(
+        (d.contract.term_start.to_string(), d.contract.term_end.to_string()),
+        ("2022-11-17".into(), "2024-03-31".into())
+    );
+    assert_eq!(
+        d.contract.documents[0].url,
+        "https://www.contractsfinder.service.gov.uk/Notice/0dbd2a57-18f9-4b60-b195-928dda88f4dd"
+    );
 }
 
 /// The fictional compiled release, changed the way other publishers publish.
@@ -190,9 +199,30 @@ fn messy_values_are_read_leniently_and_bad_ones_skipped_with_reasons() {
     let reasons: Vec<(String, Option<String>, String)> =
         s.skipped.iter().map(|k| (k.record.clone(), k.field.clone(), k.reason.clone())).collect();
     let contract = "ocid ocds-213czf-000-00001, contract ocds-213czf-000-00001-contract-01";
-    assert!(reasons.contains(&(format!("{contract}, item 3"), Some("unit.value.amount".into()), "the unit price is 0, not above zero".into())), "{reasons:?}");
-    assert!(reasons.contains(&(format!("{contract}, item 4"), Some("unit.value.amount".into()), "the unit price is not a number".into())), "{reasons:?}");
-    assert!(reasons.contains(&("ocid ocds-213czf-000-00001, contract c-2".into(), Some("status".into()), "not imported: it was cancelled".into())), "{reasons:?}");
+    assert!(
+        reasons.contains(&(
+            format!("{contract}, item 3"),
+            Some("unit.value.amount".into()),
+            "the unit price is 0, not above zero".into()
+        )),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.contains(&(
+            format!("{contract}, item 4"),
+            Some("unit.value.amount".into()),
+            "the unit price is not a number".into()
+        )),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.contains(&(
+            "ocid ocds-213czf-000-00001, contract c-2".into(),
+            Some("status".into()),
+            "not imported: it was cancelled".into()
+        )),
+        "{reasons:?}"
+    );
     assert!(reasons.iter().any(|r| r.0.ends_with("contract c-3") && r.1.as_deref() == Some("period")), "{reasons:?}");
     let id = search_ids(&t.store, "cycle lane").into_iter().find(|i| i.ends_with("-2")).unwrap();
     let item = t.store.item_detail(&id).unwrap().item;
@@ -265,7 +295,10 @@ fn new_south_wales_tenders_are_counted_as_not_yet_awarded() {
     assert_eq!((s.contracts.created, s.items.created), (1, 1), "{s:?}");
     let hit = search_ids(&u.store, "architectural").pop().unwrap();
     let item = u.store.item_detail(&hit).unwrap().item;
-    assert_eq!((item.classifications[0].scheme.as_str(), item.classifications[0].code.as_str()), ("UNSPSC", "81101508"));
+    assert_eq!(
+        (item.classifications[0].scheme.as_str(), item.classifications[0].code.as_str()),
+        ("UNSPSC", "81101508")
+    );
     assert_eq!(item.currency, "AUD");
 }
 
@@ -302,7 +335,11 @@ fn other_encodings_and_broken_json_are_handled() {
     let s = import(&mut v.store, "cut.jsonl", &cut);
     assert_eq!(s.contracts.created, 1);
     assert_eq!(s.skipped.len(), 1);
-    assert!(s.skipped[0].reason.starts_with("it is not valid JSON") && s.skipped[0].record == "document 2", "{:?}", s.skipped);
+    assert!(
+        s.skipped[0].reason.starts_with("it is not valid JSON") && s.skipped[0].record == "document 2",
+        "{:?}",
+        s.skipped
+    );
 }
 
 /// A reader that fails partway, as a disk or network does.
@@ -351,6 +388,18 @@ fn the_import_request_tells_ocds_from_price_files_and_logs_each_import() {
     let log = t.store.imports().unwrap();
     assert_eq!((log[0].kind.as_str(), log[0].source.as_str()), ("ocds", request.location.as_str()));
 
-    let err = t.store.import(&ImportRequest { location: "http://example.com/feed.json".into(), ..Default::default() }, |_| {});
+    // Price-file settings left over from an earlier file are ignored for a
+    // file that turns out to be OCDS, and refused when OCDS was asked for.
+    let mut leftover = request.clone();
+    leftover.prices.contract = Some("ACME-1".into());
+    leftover.dry_run = true;
+    assert!(t.store.import(&leftover, |_| {}).is_ok());
+    leftover.kind = Some(coopdesk_core::import::source::Kind::Ocds);
+    let err = t.store.import(&leftover, |_| {}).unwrap_err().to_string();
+    assert!(err.contains("are for price files"), "{err}");
+
+    let err = t
+        .store
+        .import(&ImportRequest { location: "http://example.com/feed.json".into(), ..Default::default() }, |_| {});
     assert!(err.unwrap_err().to_string().contains("not an https address"));
 }

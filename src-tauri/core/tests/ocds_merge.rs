@@ -17,9 +17,13 @@ fn load(path: &Path) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
+/// A fixture: its name, its releases, and the compiled and versioned
+/// releases expected of them.
+type Case = (String, Vec<Value>, Option<Value>, Option<Value>);
+
 /// Every `X.json` in `dir` with an `X-compiled.json` or `X-versioned.json`
-/// beside it: (name, releases, compiled, versioned).
-fn cases(dir: &Path) -> Vec<(String, Vec<Value>, Option<Value>, Option<Value>)> {
+/// beside it.
+fn cases(dir: &Path) -> Vec<Case> {
     let mut out = Vec::new();
     let mut names: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
     names.sort();
@@ -117,5 +121,8 @@ fn real_release_packages_compile_as_ocdskit_does() {
         })
         .unwrap();
     assert_eq!(compiled, vec![load(&dir.join("compiled-release-1.json")), load(&dir.join("compiled-release-2.json"))]);
-    assert_eq!(versions, vec![load(&dir.join("versioned-release-1.json")), load(&dir.join("versioned-release-2.json"))]);
+    assert_eq!(
+        versions,
+        vec![load(&dir.join("versioned-release-1.json")), load(&dir.join("versioned-release-2.json"))]
+    );
 }

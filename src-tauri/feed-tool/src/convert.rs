@@ -38,7 +38,12 @@ pub struct Converted {
 
 /// Imports `sources` into a scratch catalogue in `work` and writes its
 /// records to `out` (gzip NDJSON with a header).
-pub fn convert(sources: &[PathBuf], options: &ImportOptions, work: &Path, out: &Path) -> Result<Converted, PublishError> {
+pub fn convert(
+    sources: &[PathBuf],
+    options: &ImportOptions,
+    work: &Path,
+    out: &Path,
+) -> Result<Converted, PublishError> {
     let source_err = |path: &Path, e: coopdesk_core::Error| PublishError::Source {
         path: path.display().to_string(),
         reason: e.to_string(),
@@ -69,13 +74,15 @@ pub fn convert(sources: &[PathBuf], options: &ImportOptions, work: &Path, out: &
         base_sequence: None,
         generated_at: chrono::Utc::now(),
     };
-    let mut writer = RecordWriter::new(GzEncoder::new(BufWriter::new(file), flate2::Compression::default()), &header)
-        .map_err(io)?;
+    let mut writer =
+        RecordWriter::new(GzEncoder::new(BufWriter::new(file), flate2::Compression::default()), &header).map_err(io)?;
     let mut records = 0;
     store
         .for_each_record_of(LOCAL_FEED, |entity| {
             records += 1;
-            writer.upsert(&entity).map_err(|e| coopdesk_core::Error::Io { what: out.display().to_string(), reason: e.to_string() })
+            writer
+                .upsert(&entity)
+                .map_err(|e| coopdesk_core::Error::Io { what: out.display().to_string(), reason: e.to_string() })
         })
         .map_err(|e| PublishError::Io(e.to_string()))?;
     writer.finish().finish().and_then(|mut w| w.flush()).map_err(io)?;

@@ -3,7 +3,8 @@
 // backend of their own through `setInvoker`.
 
 import { Channel, invoke } from "@tauri-apps/api/core";
-import { save } from "@tauri-apps/plugin-dialog";
+import { listen } from "@tauri-apps/api/event";
+import { open, save } from "@tauri-apps/plugin-dialog";
 
 /** Money in integer cents, as the core stores it. */
 export type Cents = number;
@@ -46,6 +47,8 @@ export interface SearchHit {
   unit: string;
   list_price: Cents;
   contract_price: Cents;
+  /** ISO 4217 code of the prices: USD unless imported from abroad. */
+  currency: string;
   /** Saving in basis points: 3125 is 31.25 %. */
   saving_bps: number | null;
   term_end: string;
@@ -92,6 +95,24 @@ export interface ContractDocument {
   url: string;
 }
 
+export interface ContractOrigin {
+  ocid: string;
+  source: string;
+  /** "framework agreement", "call-off", "contract" or "award". */
+  kind: string;
+  publisher?: string;
+  status?: string;
+  /** Total value as published, e.g. "44,341.25 GBP". */
+  value?: string;
+}
+
+export interface Amendment {
+  id?: string;
+  date?: string;
+  description?: string;
+  rationale?: string;
+}
+
 export interface ContractDetail {
   contract: {
     id: string;
@@ -109,6 +130,9 @@ export interface ContractDetail {
       single_award: boolean;
     };
     documents: ContractDocument[];
+    /** Where an imported contract came from. */
+    origin?: ContractOrigin;
+    amendments?: Amendment[];
   };
   cooperative: { id: string; name: string; lead_agency: string | null; membership_required: boolean };
   supplier: {
@@ -118,6 +142,7 @@ export interface ContractDetail {
     phone: string | null;
     email: string | null;
     emergency_contact: { name: string; phone: string | null; email: string | null } | null;
+    contact?: { name: string; phone: string | null; email: string | null };
   };
   status: "not_started" | "active" | "expired";
   days_left: number;
@@ -143,6 +168,8 @@ export interface ItemDetail {
     contract_price: Cents;
     price_tiers: { min_quantity: number; unit_price: Cents }[];
     attributes: string[];
+    /** Absent means US dollars. */
+    currency?: string;
   };
   saving_bps: number | null;
   contract_number: string;
@@ -578,6 +605,125 @@ export function toApiError(e: unknown): ApiError {
   return new ApiError("internal", "coopdesk could not reach its catalogue. Restart coopdesk and try again.");
 }
 
+// ---- Import (File > Import) ----
+
+export type ImportKind = "ocds" | "prices";
+
+/** A price-file column a field can be mapped to. */
+export type PriceField =
+  | "sku"
+  | "manufacturer"
+  | "manufacturer_part"
+  | "description"
+  | "unit"
+  | "list_price"
+  | "contract_price"
+  | "discount"
+  | "classification"
+  | "contract_number"
+  | "vendor"
+  | "effective"
+  | "expiration";
+
+export interface PriceOptions {
+  contract?: string | null;
+  cooperative?: string | null;
+  supplier?: string | null;
+  /** Field -> header text (or column letter/number); "" leaves it out. */
+  columns?: Partial<Record<PriceField, string>>;
+  save_mapping?: boolean;
+}
+
+export interface ImportRequest {
+  location: string;
+  kind?: ImportKind | null;
+  prices?: PriceOptions;
+  dry_run: boolean;
+}
+
+export interface ImportProgress {
+  done: number;
+  total: number;
+}
+
+export interface Skip {
+  source: string;
+  record: string;
+  field: string | null;
+  reason: string;
+}
+
+export interface Counts {
+  created: number;
+  updated: number;
+}
+
+export interface OcdsSummary {
+  kind: "ocds";
+  source: string;
+  sha256: string;
+  read: {
+    documents: number;
+    release_packages: number;
+    record_packages: number;
+    releases: number;
+    records: number;
+    encoding: string;
+  };
+  processes: number;
+  cooperatives: Counts;
+  suppliers: Counts;
+  contracts: Counts;
+  items: Counts;
+  unpriced_items: number;
+  not_awarded: number;
+  skipped: Skip[];
+  dry_run: boolean;
+}
+
+export interface PriceRow {
+  line: number;
+  sku: string;
+  description: string;
+  unit: string;
+  list_price: Cents;
+  contract_price: Cents;
+}
+
+export interface PricePreview {
+  kind: "prices";
+  file: string;
+  mapping: { sheet: string; header_row: number; columns: Partial<Record<PriceField, number>> };
+  headers: string[];
+  mapping_source: "detected" | "saved" | "chosen";
+  supplier: string | null;
+  dry_run: boolean;
+  /** Fields no column gives yet: nothing can be imported until chosen. */
+  missing: PriceField[];
+  contracts: {
+    contract_number: string;
+    vendor: string;
+    contract_id: string;
+    added: PriceRow[];
+    /** Each with the price the item has now. */
+    changed: [PriceRow, Cents][];
+    unchanged: number;
+  }[];
+  refused: { line: number; reason: string }[];
+  instructions: number[];
+  duplicates: number[];
+}
+
+export type ImportOutcome = OcdsSummary | PricePreview;
+
+export interface ImportRecord {
+  id: number;
+  kind: ImportKind;
+  source: string;
+  sha256: string;
+  imported_at: string;
+}
+
 type Invoker = <T>(cmd: string, args?: Record<string, unknown>) => Promise<T>;
 /** Makes the object that carries streamed messages (progress) to `onMessage`. */
 type ChannelFactory = <T>(onMessage: (message: T) => void) => unknown;
@@ -681,6 +827,35 @@ export const api = {
     call<string>("fema_packet_save", { id, paper, ledger, path }),
   /** Opens the system print dialog for the window. */
   printWindow: () => call<void>("print_window"),
+  /** Previews (`dry_run`) or runs an import. */
+  importRun: (request: ImportRequest, onProgress: (p: ImportProgress) => void) =>
+    call<ImportOutcome>("import_run", { request, onProgress: makeChannel(onProgress) }),
+  importLog: () => call<ImportRecord[]>("import_log"),
+  /** Asks for a file to import; null when the clerk cancels. */
+  chooseImportFile: async (): Promise<string | null> => {
+    try {
+      const chosen = await open({
+        multiple: false,
+        directory: false,
+        filters: [
+          { name: "OCDS or price file", extensions: ["json", "jsonl", "csv", "xlsx"] },
+          { name: "All files", extensions: ["*"] },
+        ],
+      });
+      return typeof chosen === "string" ? chosen : null;
+    } catch (e) {
+      throw toApiError(e);
+    }
+  },
+  /** Calls `handler` when File > Import is chosen; returns the unsubscribe. */
+  onMenuImport: async (handler: () => void): Promise<() => void> => {
+    try {
+      return await listen("menu-import", handler);
+    } catch {
+      // Outside the app window (tests) there is no menu.
+      return () => {};
+    }
+  },
   /** Asks where to save a file; null when the clerk cancels. */
   chooseSavePath: async (defaultName: string): Promise<string | null> => {
     const ext = defaultName.endsWith(".csv") ? "csv" : "pdf";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { centsInput, formatCents, formatSaving, parseCents, plural, statusLabel } from "./format";
+import { centsInput, formatCents, formatPrice, formatSaving, parseCents, plural, statusLabel } from "./format";
 
 describe("formatCents", () => {
   it.each([
@@ -10,6 +10,14 @@ describe("formatCents", () => {
     [-250, "-$2.50"],
   ])("%i cents is %s", (cents, text) => {
     expect(formatCents(cents)).toBe(text);
+  });
+});
+
+describe("formatPrice", () => {
+  it("prints dollars with a sign and other currencies with their code", () => {
+    expect(formatPrice(123456, "USD")).toBe("$1,234.56");
+    expect(formatPrice(123456, undefined)).toBe("$1,234.56");
+    expect(formatPrice(13_700_000, "GBP")).toBe("137,000.00 GBP");
   });
 });
 

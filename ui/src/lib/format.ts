@@ -12,6 +12,12 @@ export function formatCents(cents: number): string {
   return `${sign}$${dollars.format(whole)}.${frac}`;
 }
 
+/** Cents in US dollars as "$1,234.56"; any other currency as "1,234.56 GBP". */
+export function formatPrice(cents: number, currency: string | undefined | null): string {
+  if (!currency || currency === "USD") return formatCents(cents);
+  return `${formatCents(cents).replace("$", "")} ${currency}`;
+}
+
 /** 3125 basis points -> "31.3%"; null (no list price) -> "—" */
 export function formatSaving(bps: number | null): string {
   if (bps === null) return "—";

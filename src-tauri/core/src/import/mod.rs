@@ -39,7 +39,13 @@ pub(crate) fn ensure_local_feed(tx: &Transaction) -> Result<()> {
 }
 
 /// Records an import and its summary in the import log.
-pub(crate) fn log_import(tx: &Transaction, kind: &str, source: &str, sha256: &str, summary: &impl Serialize) -> Result<()> {
+pub(crate) fn log_import(
+    tx: &Transaction,
+    kind: &str,
+    source: &str,
+    sha256: &str,
+    summary: &impl Serialize,
+) -> Result<()> {
     tx.execute(
         "INSERT INTO imports (kind, source, sha256, imported_at, summary) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![kind, source, sha256, Utc::now().to_rfc3339(), serde_json::to_string(summary)?],
@@ -92,7 +98,11 @@ impl Store {
         };
         match kind {
             source::Kind::Ocds => {
-                if request.prices.contract.is_some() || !request.prices.columns.is_empty() {
+                // Price-file settings left filled in from an earlier file do
+                // not matter when the file turns out to be OCDS; asked for
+                // OCDS by name, they are a mistake worth saying.
+                let price_settings = request.prices.contract.is_some() || !request.prices.columns.is_empty();
+                if request.kind == Some(source::Kind::Ocds) && price_settings {
                     return Err(crate::error::Error::InvalidInput(
                         "A contract number and chosen columns are for price files; an OCDS publication names its own contracts.".into(),
                     ));

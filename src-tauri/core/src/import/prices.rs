@@ -172,11 +172,22 @@ fn find_header(sheets: &[Sheet], names: &[&String]) -> Option<Mapping> {
             let norm: Vec<String> = cells.iter().map(|c| normalise(c)).collect();
             let found = texts.iter().filter(|t| norm.contains(t)).count();
             if found > 0 && best.as_ref().is_none_or(|(n, _)| found > *n) {
-                best = Some((found, Mapping { sheet: sheet.name.clone(), header_row: row, columns: map_header(cells) }));
+                best =
+                    Some((found, Mapping { sheet: sheet.name.clone(), header_row: row, columns: map_header(cells) }));
             }
         }
     }
     best.map(|(_, m)| m)
+}
+
+/// The first row with two or more cells of text, as a header to map by hand.
+fn first_text_row(sheets: &[Sheet]) -> Option<Mapping> {
+    sheets.iter().find_map(|sheet| {
+        let row = sheet.rows.iter().take(30).position(|r| {
+            r.iter().filter(|c| c.chars().any(char::is_alphabetic) && c.parse::<f64>().is_err()).count() >= 2
+        })?;
+        Some(Mapping { sheet: sheet.name.clone(), header_row: row, columns: map_header(&sheet.rows[row]) })
+    })
 }
 
 /// Applies chosen columns on top of a mapping.
@@ -368,7 +379,6 @@ fn date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(t, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(t, us)).ok()
 }
 
-
 /// Parses every row below the header.
 pub fn parse(sheets: &[Sheet], mapping: &Mapping) -> Result<Parsed> {
     let sheet = sheets
@@ -498,6 +508,9 @@ pub struct Preview {
     pub supplier: Option<String>,
     /// True until the import is done: a preview changes nothing.
     pub dry_run: bool,
+    /// Fields no column gives yet, without which nothing can be imported
+    /// (a description and a price): the clerk chooses their columns.
+    pub missing: Vec<Field>,
     /// One entry per contract the file prices, in the order they appear.
     pub contracts: Vec<ContractChanges>,
     pub refused: Vec<Refused>,
@@ -538,7 +551,13 @@ impl Store {
             let m = detected.as_ref()?;
             let col = *m.columns.get(&Field::Vendor)?;
             let sheet = sheets.iter().find(|s| s.name == m.sheet)?;
-            sheet.rows.iter().skip(m.header_row + 1).filter_map(|r| r.get(col)).find(|v| !v.trim().is_empty() && v.len() < 200).cloned()
+            sheet
+                .rows
+                .iter()
+                .skip(m.header_row + 1)
+                .filter_map(|r| r.get(col))
+                .find(|v| !v.trim().is_empty() && v.len() < 200)
+                .cloned()
         });
         let saved = match &supplier {
             Some(s) => self.saved_price_mapping(s)?,
@@ -556,22 +575,43 @@ impl Store {
         let names: Vec<&String> = columns.values().collect();
         let mut mapping = match detected {
             // Chosen names that are not on the detected row point elsewhere.
-            Some(m) if names.iter().all(|n| n.trim().is_empty() || resolve_column(&header_cells(&sheets, &m), n).is_some()) => m,
-            other => find_header(&sheets, &names).or(other).ok_or_else(|| {
-                Error::InvalidInput(format!(
-                    "No header row with a description and a price was found in {file}. Name the columns (e.g. Description, Unit of issue, Contract price), or choose them, and try again."
-                ))
+            Some(m)
+                if names
+                    .iter()
+                    .all(|n| n.trim().is_empty() || resolve_column(&header_cells(&sheets, &m), n).is_some()) =>
+            {
+                m
+            }
+            // With no header recognised, the first row of text is offered
+            // as the header for the clerk to map by hand.
+            other => find_header(&sheets, &names).or(other).or_else(|| first_text_row(&sheets)).ok_or_else(|| {
+                Error::InvalidInput(format!("{file} holds no rows of text, so it is not a price list."))
             })?,
         };
         apply_columns(&sheets, &mut mapping, &columns)?;
-        if !mapping.columns.contains_key(&Field::Description)
-            || !(mapping.columns.contains_key(&Field::ContractPrice) || mapping.columns.contains_key(&Field::ListPrice))
-        {
-            return Err(Error::InvalidInput(format!(
-                "{file} needs a description column and a price column; choose them and try again."
-            )));
-        }
         let headers = header_cells(&sheets, &mapping);
+        let mut missing = Vec::new();
+        if !mapping.columns.contains_key(&Field::Description) {
+            missing.push(Field::Description);
+        }
+        if !(mapping.columns.contains_key(&Field::ContractPrice) || mapping.columns.contains_key(&Field::ListPrice)) {
+            missing.push(Field::ContractPrice);
+        }
+        if !missing.is_empty() {
+            return Ok(Preview {
+                file: file.to_owned(),
+                mapping,
+                headers,
+                mapping_source,
+                supplier,
+                dry_run: true,
+                missing,
+                contracts: vec![],
+                refused: vec![],
+                instructions: vec![],
+                duplicates: vec![],
+            });
+        }
         let parsed = parse(&sheets, &mapping)?;
         let mut refused = parsed.refused;
         let mut groups: Vec<ContractChanges> = Vec::new();
@@ -626,6 +666,7 @@ impl Store {
             mapping_source,
             supplier,
             dry_run: true,
+            missing,
             contracts: groups,
             refused,
             instructions: parsed.instructions,
@@ -638,11 +679,19 @@ impl Store {
     /// list are left as they are. One transaction for the whole file.
     pub fn import_price_file(&mut self, file: &str, bytes: &[u8], options: &PriceOptions) -> Result<Preview> {
         let mut preview = self.preview_price_file(file, bytes, options)?;
+        if !preview.missing.is_empty() {
+            let names: Vec<&str> = preview.missing.iter().map(|f| f.label()).collect();
+            return Err(Error::InvalidInput(format!(
+                "{file} has no column for the {} that coopdesk recognises; choose the columns and try again. Nothing was imported.",
+                names.join(" or the ")
+            )));
+        }
         preview.dry_run = false;
         let cooperative = options.cooperative.as_deref();
         if options.save_mapping && preview.supplier.is_none() {
             return Err(Error::InvalidInput(
-                "Name the supplier to save the column mapping for (the file names no vendor). Nothing was imported.".into(),
+                "Name the supplier to save the column mapping for (the file names no vendor). Nothing was imported."
+                    .into(),
             ));
         }
         let coop_name = cooperative.map(str::trim).filter(|c| !c.is_empty()).unwrap_or("Imported price lists");
@@ -724,7 +773,17 @@ impl Store {
                     .mapping
                     .columns
                     .iter()
-                    .map(|(f, &i)| (*f, preview.headers.get(i).filter(|h| !h.trim().is_empty()).cloned().unwrap_or_else(|| (i + 1).to_string())))
+                    .map(|(f, &i)| {
+                        (
+                            *f,
+                            preview
+                                .headers
+                                .get(i)
+                                .filter(|h| !h.trim().is_empty())
+                                .cloned()
+                                .unwrap_or_else(|| (i + 1).to_string()),
+                        )
+                    })
                     .collect();
                 save_mapping(&tx, supplier, &named)?;
             }

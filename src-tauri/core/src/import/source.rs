@@ -101,8 +101,13 @@ pub fn open(location: &str) -> Result<Opened> {
             "'{location}' is not an https address. coopdesk downloads imports only over https."
         )));
     }
-    let fetcher = crate::sync::http::Fetcher::new(Duration::from_secs(20), Duration::from_secs(60), 2, Duration::from_millis(500))
-        .map_err(|reason| Error::Io { what: "the network".into(), reason })?;
+    let fetcher = crate::sync::http::Fetcher::new(
+        Duration::from_secs(20),
+        Duration::from_secs(60),
+        2,
+        Duration::from_millis(500),
+    )
+    .map_err(|reason| Error::Io { what: "the network".into(), reason })?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -201,17 +201,14 @@ impl Store {
     pub fn supplier(&self, id: &str) -> Result<Option<Supplier>> {
         Ok(self
             .conn()
-            .query_row(
-                &format!("SELECT {SUPPLIER_COLUMNS} FROM suppliers WHERE id = ?1"),
-                [id],
-                supplier_from_row,
-            )
+            .query_row(&format!("SELECT {SUPPLIER_COLUMNS} FROM suppliers WHERE id = ?1"), [id], supplier_from_row)
             .optional()?)
     }
 
     pub fn dealers_of(&self, supplier_id: &str) -> Result<Vec<DealerLocation>> {
-        let mut stmt =
-            self.conn().prepare(&format!("SELECT {DEALER_COLUMNS} FROM dealers WHERE supplier_id = ?1 ORDER BY name"))?;
+        let mut stmt = self
+            .conn()
+            .prepare(&format!("SELECT {DEALER_COLUMNS} FROM dealers WHERE supplier_id = ?1 ORDER BY name"))?;
         let rows = stmt.query_map([supplier_id], dealer_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }

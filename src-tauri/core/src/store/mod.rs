@@ -11,8 +11,8 @@ mod export;
 mod migrations;
 mod subscriptions;
 
-pub use apply::{open_record_file, ApplyControl, ApplySummary, Expect};
 pub(crate) use apply::{first_dangling_reference, upsert};
+pub use apply::{open_record_file, ApplyControl, ApplySummary, Expect};
 pub use backup::{BackupSummary, APPLICATION_ID};
 pub use catalogue::{CatalogueStatus, Choice, Facets, FeedInfo};
 pub(crate) use detail::{contract_from_row, cooperative_from_row, origin, zip_point, CONTRACT_COLUMNS};

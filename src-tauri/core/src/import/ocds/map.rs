@@ -66,7 +66,8 @@ pub fn clean(text: &str, max: usize) -> String {
         }
     }
     let decoded = html_escape::decode_html_entities(&plain);
-    let words: Vec<&str> = decoded.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> =
+        decoded.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect();
     let joined = words.join(" ");
     if joined.chars().count() > max {
         let cut: String = joined.chars().take(max.saturating_sub(1)).collect();
@@ -109,7 +110,12 @@ fn record_id(parts: &[&str]) -> String {
         let s: String = text.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
         s.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-")
     };
-    let joined = std::iter::once("ocds").chain(parts.iter().copied()).map(slug).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
+    let joined = std::iter::once("ocds")
+        .chain(parts.iter().copied())
+        .map(slug)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
     if joined.len() <= limits::ID {
         return joined;
     }
@@ -122,12 +128,13 @@ fn currency(v: Option<&Value>) -> Option<String> {
     (c.len() == 3 && c.chars().all(|c| c.is_ascii_uppercase())).then_some(c)
 }
 
+/// A published value as "11,000,000.00 GBP".
 fn format_value(v: Option<&Value>) -> Option<String> {
     let v = v?;
-    let amount = number(v.get("amount"))?;
+    let cents = Cents((number(v.get("amount"))? * 100.0).round() as i64);
     Some(match currency(v.get("currency")) {
-        Some(c) => format!("{amount} {c}"),
-        None => amount.to_string(),
+        Some(c) => cents.in_currency(&c),
+        None => cents.to_string().replacen('$', "", 1),
     })
 }
 
@@ -136,7 +143,9 @@ fn document_kind(kind: &str) -> DocumentKind {
         "contractSigned" | "contractText" | "contractSchedule" | "contractAnnexe" => DocumentKind::Contract,
         "contractAmendment" | "amendment" | "amendments" => DocumentKind::Amendment,
         "awardNotice" | "evaluationReports" | "winningBid" => DocumentKind::Award,
-        "tenderNotice" | "biddingDocuments" | "technicalSpecifications" | "eligibilityCriteria" => DocumentKind::Solicitation,
+        "tenderNotice" | "biddingDocuments" | "technicalSpecifications" | "eligibilityCriteria" => {
+            DocumentKind::Solicitation
+        }
         "billOfQuantity" | "priceList" => DocumentKind::PriceList,
         _ => DocumentKind::Other,
     }
@@ -189,7 +198,8 @@ fn amendments(v: &Value) -> Vec<Amendment> {
 }
 
 fn supplier_from(party: &Value, ocid: &str) -> Option<Supplier> {
-    let name = text(get(party, &["identifier", "legalName"]), limits::SHORT_TEXT).or_else(|| text(party.get("name"), limits::SHORT_TEXT))?;
+    let name = text(get(party, &["identifier", "legalName"]), limits::SHORT_TEXT)
+        .or_else(|| text(party.get("name"), limits::SHORT_TEXT))?;
     let mut identifiers = Vec::new();
     for i in std::iter::once(party.get("identifier")).flatten().chain(list(party, "additionalIdentifiers")) {
         if let (Some(scheme), Some(value)) = (text(i.get("scheme"), 40), text(i.get("id"), limits::SHORT_TEXT)) {
@@ -205,18 +215,31 @@ fn supplier_from(party: &Value, ocid: &str) -> Option<Supplier> {
     };
     let address = party.get("address").cloned().unwrap_or(Value::Null);
     let country = text(address.get("countryName"), 60);
-    let us = country.as_deref().is_none_or(|c| matches!(c.to_lowercase().as_str(), "us" | "usa" | "united states" | "united states of america"));
+    let us = country.as_deref().is_none_or(|c| {
+        matches!(c.to_lowercase().as_str(), "us" | "usa" | "united states" | "united states of america")
+    });
     let region = text(address.get("region"), 60).unwrap_or_default();
-    let state = if us && region.len() == 2 && region.chars().all(|c| c.is_ascii_alphabetic()) { region.to_uppercase() } else { String::new() };
+    let state = if us && region.len() == 2 && region.chars().all(|c| c.is_ascii_alphabetic()) {
+        region.to_uppercase()
+    } else {
+        String::new()
+    };
     let mut city = text(address.get("locality"), 120).unwrap_or_default();
-    for extra in [(!us && !region.is_empty() && state.is_empty()).then_some(region), country.filter(|_| !us)].into_iter().flatten() {
+    for extra in [(!us && !region.is_empty() && state.is_empty()).then_some(region), country.filter(|_| !us)]
+        .into_iter()
+        .flatten()
+    {
         city = if city.is_empty() { extra } else { format!("{city}, {extra}") };
     }
     let zip = text(address.get("postalCode"), 40).unwrap_or_default();
     let contact_point = party.get("contactPoint").cloned().unwrap_or(Value::Null);
     let phone = text(contact_point.get("telephone"), 40);
     let email = text(contact_point.get("email"), limits::SHORT_TEXT);
-    let contact = text(contact_point.get("name"), limits::SHORT_TEXT).map(|name| Contact { name, phone: phone.clone(), email: email.clone() });
+    let contact = text(contact_point.get("name"), limits::SHORT_TEXT).map(|name| Contact {
+        name,
+        phone: phone.clone(),
+        email: email.clone(),
+    });
     Some(Supplier {
         id,
         legal_name: name,
@@ -247,12 +270,13 @@ fn process_kind(release: &Value) -> Option<&'static str> {
     if framework {
         return Some("framework agreement");
     }
-    let from_framework = list(release, "relatedProcesses").iter().any(|p| {
-        list(p, "relationship").iter().any(|r| r.as_str().is_some_and(|r| r.trim() == "framework"))
-    }) || tender
-        .get("procurementMethodDetails")
-        .and_then(Value::as_str)
-        .is_some_and(|d| d.to_lowercase().contains("framework"));
+    let from_framework = list(release, "relatedProcesses")
+        .iter()
+        .any(|p| list(p, "relationship").iter().any(|r| r.as_str().is_some_and(|r| r.trim() == "framework")))
+        || tender
+            .get("procurementMethodDetails")
+            .and_then(Value::as_str)
+            .is_some_and(|d| d.to_lowercase().contains("framework"));
     from_framework.then_some("call-off")
 }
 
@@ -295,7 +319,10 @@ pub fn map(release: &Value, cx: &Context) -> Mapped {
     };
 
     // The buyer is the agency whose contract others would piggyback on.
-    let buyer_party = parties.iter().find(|p| has_role(p, "buyer")).or_else(|| parties.iter().find(|p| has_role(p, "procuringEntity")));
+    let buyer_party = parties
+        .iter()
+        .find(|p| has_role(p, "buyer"))
+        .or_else(|| parties.iter().find(|p| has_role(p, "procuringEntity")));
     let buyer_name = text(get(release, &["buyer", "name"]), limits::SHORT_TEXT)
         .or_else(|| text(get(release, &["tender", "procuringEntity", "name"]), limits::SHORT_TEXT))
         .or_else(|| buyer_party.and_then(|p| text(p.get("name"), limits::SHORT_TEXT)))
@@ -319,7 +346,9 @@ pub fn map(release: &Value, cx: &Context) -> Mapped {
     let mut awards_with_contracts = Vec::new();
     for c in contracts {
         let award_id = c.get("awardID").and_then(|a| text(Some(a), limits::SHORT_TEXT));
-        let award = award_id.as_deref().and_then(|a| awards.iter().find(|w| text(w.get("id"), limits::SHORT_TEXT).as_deref() == Some(a)));
+        let award = award_id
+            .as_deref()
+            .and_then(|a| awards.iter().find(|w| text(w.get("id"), limits::SHORT_TEXT).as_deref() == Some(a)));
         if let Some(a) = &award_id {
             awards_with_contracts.push(a.clone());
         }
@@ -329,15 +358,26 @@ pub fn map(release: &Value, cx: &Context) -> Mapped {
             label: format!("ocid {}, contract {id}", cx.ocid),
             kind: kind.unwrap_or("contract"),
             status: text(c.get("status"), 40),
-            title: text(c.get("title"), limits::SHORT_TEXT).or_else(|| award.and_then(|a| text(a.get("title"), limits::SHORT_TEXT))).or_else(|| tender_title.clone()),
-            period: c.get("period").filter(|p| p.is_object()).or_else(|| award.and_then(|a| a.get("contractPeriod"))).or(tender_period),
+            title: text(c.get("title"), limits::SHORT_TEXT)
+                .or_else(|| award.and_then(|a| text(a.get("title"), limits::SHORT_TEXT)))
+                .or_else(|| tender_title.clone()),
+            period: c
+                .get("period")
+                .filter(|p| p.is_object())
+                .or_else(|| award.and_then(|a| a.get("contractPeriod")))
+                .or(tender_period),
             fallback_start: date(c.get("dateSigned")).or_else(|| award.and_then(|a| date(a.get("date")))),
             value: format_value(c.get("value")).or_else(|| format_value(award_value)),
             supplier_refs: award.map(|a| list(a, "suppliers").iter().collect()).unwrap_or_default(),
-            items: if list(c, "items").is_empty() { award.map(|a| list(a, "items")).unwrap_or(&[]) } else { list(c, "items") },
+            items: if list(c, "items").is_empty() {
+                award.map(|a| list(a, "items")).unwrap_or(&[])
+            } else {
+                list(c, "items")
+            },
             documents: vec![list(c, "documents"), award.map(|a| list(a, "documents")).unwrap_or(&[])],
             amendments: amendments(c),
-            currency: currency(get(c, &["value", "currency"])).or_else(|| award_value.and_then(|v| currency(v.get("currency")))),
+            currency: currency(get(c, &["value", "currency"]))
+                .or_else(|| award_value.and_then(|v| currency(v.get("currency")))),
             id,
         });
     }
@@ -379,7 +419,12 @@ pub fn map(release: &Value, cx: &Context) -> Mapped {
             continue;
         }
         let Some(period) = ag.period else {
-            skip(&mut out, ag.label.clone(), Some("period"), "no contract period is published, so its term is unknown".into());
+            skip(
+                &mut out,
+                ag.label.clone(),
+                Some("period"),
+                "no contract period is published, so its term is unknown".into(),
+            );
             continue;
         };
         let start = date(period.get("startDate")).or(ag.fallback_start);
@@ -393,10 +438,15 @@ pub fn map(release: &Value, cx: &Context) -> Mapped {
         let max_extension = date(period.get("maxExtentDate")).filter(|d| *d > end);
         let mut refs: Vec<(String, Option<Supplier>)> = Vec::new();
         for r in &ag.supplier_refs {
-            let resolved = r.get("id").and_then(&party).and_then(|p| supplier_from(p, cx.ocid))
+            let resolved = r
+                .get("id")
+                .and_then(&party)
+                .and_then(|p| supplier_from(p, cx.ocid))
                 // OCDS 1.0 gives the whole organisation in the award.
                 .or_else(|| supplier_from(r, cx.ocid));
-            let key = text(r.get("id"), limits::SHORT_TEXT).or_else(|| text(r.get("name"), limits::SHORT_TEXT)).unwrap_or_default();
+            let key = text(r.get("id"), limits::SHORT_TEXT)
+                .or_else(|| text(r.get("name"), limits::SHORT_TEXT))
+                .unwrap_or_default();
             refs.push((key, resolved));
         }
         if refs.is_empty() {
@@ -452,7 +502,12 @@ pub fn map(release: &Value, cx: &Context) -> Mapped {
                     continue;
                 };
                 if amount <= 0.0 {
-                    skip(&mut out, label, Some("unit.value.amount"), format!("the unit price is {amount}, not above zero"));
+                    skip(
+                        &mut out,
+                        label,
+                        Some("unit.value.amount"),
+                        format!("the unit price is {amount}, not above zero"),
+                    );
                     continue;
                 }
                 let Some(currency) = currency(value.get("currency")).or_else(|| ag.currency.clone()) else {
@@ -462,14 +517,20 @@ pub fn map(release: &Value, cx: &Context) -> Mapped {
                 let mut classifications = Vec::new();
                 for c in item.get("classification").into_iter().chain(list(item, "additionalClassifications")) {
                     if let (Some(scheme), Some(code)) = (text(c.get("scheme"), 40), text(c.get("id"), 40)) {
-                        classifications.push(Classification { scheme: scheme.to_uppercase(), code, name: text(c.get("description"), limits::SHORT_TEXT) });
+                        classifications.push(Classification {
+                            scheme: scheme.to_uppercase(),
+                            code,
+                            name: text(c.get("description"), limits::SHORT_TEXT),
+                        });
                     }
                 }
                 classifications.truncate(limits::LIST);
                 let description = text(item.get("description"), limits::LONG_TEXT)
                     .or_else(|| classifications.first().and_then(|c| c.name.clone()))
                     .unwrap_or_else(|| format!("Item {item_id}"));
-                let unit = text(get(item, &["unit", "name"]), 20).or_else(|| text(get(item, &["unit", "id"]), 20)).unwrap_or_else(|| "EA".into());
+                let unit = text(get(item, &["unit", "name"]), 20)
+                    .or_else(|| text(get(item, &["unit", "id"]), 20))
+                    .unwrap_or_else(|| "EA".into());
                 let price = Cents((amount * 100.0).round() as i64);
                 let entity = CatalogueItem {
                     id: record_id(&[&id, &item_id]),

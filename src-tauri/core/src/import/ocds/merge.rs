@@ -127,7 +127,12 @@ impl MergeRules {
     }
 }
 
-fn collect(root: &Value, properties: &Map<String, Value>, path: &mut Vec<String>, out: &mut HashMap<Vec<String>, Rule>) {
+fn collect(
+    root: &Value,
+    properties: &Map<String, Value>,
+    path: &mut Vec<String>,
+    out: &mut HashMap<Vec<String>, Rule>,
+) {
     // A schema deeper than this is cyclic, not OCDS.
     if path.len() > 24 {
         return;
@@ -307,7 +312,12 @@ fn unflatten(flat: &Flat) -> Result<Value> {
                             let n = arena.len() - 1;
                             match &mut arena[current] {
                                 Node::Array(items) => items.push(n),
-                                _ => return Err(inconsistent(format!("/{} (an object, then an array)", path_text(&key[..end - 1])))),
+                                _ => {
+                                    return Err(inconsistent(format!(
+                                        "/{} (an object, then an array)",
+                                        path_text(&key[..end - 1])
+                                    )))
+                                }
                             }
                             identities.insert(id_key, n);
                             n
@@ -328,7 +338,11 @@ fn unflatten(flat: &Flat) -> Result<Value> {
                     if let Some(n) = existing {
                         current = n;
                     } else if end < key.len() {
-                        let child = if matches!(key[end], Step::Id { .. }) { Node::Array(vec![]) } else { Node::Object(vec![]) };
+                        let child = if matches!(key[end], Step::Id { .. }) {
+                            Node::Array(vec![])
+                        } else {
+                            Node::Object(vec![])
+                        };
                         arena.push(child);
                         let n = arena.len() - 1;
                         if let Node::Object(fields) = &mut arena[current] {
@@ -373,7 +387,9 @@ fn sorted(releases: &[Value]) -> Result<Vec<&Value>> {
     }
     for r in &list {
         match r.get("date") {
-            None => return Err(Error::InvalidInput("a release has no date, so the releases cannot be put in order".into())),
+            None => {
+                return Err(Error::InvalidInput("a release has no date, so the releases cannot be put in order".into()))
+            }
             Some(Value::String(_)) => {}
             Some(Value::Null) => return Err(Error::InvalidInput("a release's date is null".into())),
             Some(_) => return Err(Error::InvalidInput("a release's date is not text".into())),

@@ -17,12 +17,12 @@ pub mod read;
 use super::LOCAL_FEED;
 use crate::error::{Error, Result};
 use crate::record::{Entity, Kind};
-use std::collections::HashSet;
 use crate::store::Store;
 use read::{ReadStats, Skip};
 use rusqlite::{OptionalExtension, Transaction};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::collections::HashSet;
 use std::io::Read;
 
 /// Created and updated counts for one kind of record.
@@ -245,9 +245,7 @@ impl Store {
         let mut extra_skips = writer.skipped;
         // Suppliers skipped above would leave contracts pointing nowhere.
         if let Some(problem) = crate::store::first_dangling_reference(&tx)? {
-            return Err(Error::InvalidInput(format!(
-                "{source} was not imported: {problem}. Nothing was changed."
-            )));
+            return Err(Error::InvalidInput(format!("{source} was not imported: {problem}. Nothing was changed.")));
         }
         summary.sha256 = converted.sha256;
         summary.read = converted.read;

@@ -158,7 +158,9 @@ fn decode<'r>(source: &str, mut input: impl Read + 'r) -> Result<(Box<dyn Read +
             Ok(n) => filled += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => {
-                return Err(Error::InvalidInput(format!("{source} could not be read to the end ({e}). Nothing was imported.")))
+                return Err(Error::InvalidInput(format!(
+                    "{source} could not be read to the end ({e}). Nothing was imported."
+                )))
             }
         }
     }
@@ -174,7 +176,8 @@ fn decode<'r>(source: &str, mut input: impl Read + 'r) -> Result<(Box<dyn Read +
         }
     };
     let chained = std::io::Cursor::new(head).chain(input);
-    let reader = encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(Some(encoding)).bom_sniffing(true).build(chained);
+    let reader =
+        encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(Some(encoding)).bom_sniffing(true).build(chained);
     let name = if encoding == encoding_rs::UTF_8 { "UTF-8" } else { encoding.name() };
     Ok((Box::new(reader), name))
 }
@@ -235,7 +238,10 @@ impl<'de> Visitor<'de> for DocSeed<'_, '_> {
         let state = self.state.borrow();
         state
             .tx
-            .execute("INSERT INTO docs (doc, container, meta) VALUES (?1, ?2, ?3)", params![self.doc as i64, container, meta])
+            .execute(
+                "INSERT INTO docs (doc, container, meta) VALUES (?1, ?2, ?3)",
+                params![self.doc as i64, container, meta],
+            )
             .map_err(|e| {
                 drop(state);
                 ours(self.state, e)
@@ -397,7 +403,9 @@ impl Filer<'_> {
         let tx = scratch.unchecked_transaction()?;
         let mut units: Vec<Unit> = Vec::new();
         let flush = |tx: &rusqlite::Transaction, units: &mut Vec<Unit>| -> Result<()> {
-            let mut stmt = tx.prepare_cached("INSERT INTO units (ocid, version, kind, publisher, json) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO units (ocid, version, kind, publisher, json) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
             for (ocid, version, kind, publisher, json) in units.drain(..) {
                 stmt.execute(params![ocid, version.as_str(), kind, publisher, json])?;
             }
@@ -419,7 +427,9 @@ impl Filer<'_> {
             };
             match container.as_deref() {
                 Some("array") => {}
-                Some("scalar") => self.skip(name, None, "it is not a JSON object, so not an OCDS package, release or record"),
+                Some("scalar") => {
+                    self.skip(name, None, "it is not a JSON object, so not an OCDS package, release or record")
+                }
                 Some("releases") if !meta.contains_key("ocid") => {
                     self.stats.release_packages += 1;
                     let version = match OcdsVersion::from_package(meta.get("version").and_then(Value::as_str)) {
@@ -510,7 +520,11 @@ impl Filer<'_> {
         };
         let size = serde_json::to_string(release).map(|s| s.len()).unwrap_or(0);
         if size > MAX_RELEASE_BYTES {
-            self.skip(format!("ocid {ocid}"), None, format!("the release is {} MB, more than coopdesk reads", size >> 20));
+            self.skip(
+                format!("ocid {ocid}"),
+                None,
+                format!("the release is {} MB, more than coopdesk reads", size >> 20),
+            );
             return None;
         }
         Some(ocid)
@@ -528,8 +542,11 @@ impl Filer<'_> {
             self.skip(place.to_owned(), Some("ocid"), "the record has no ocid");
             return Ok(());
         };
-        let full: Vec<&Value> =
-            record.get("releases").and_then(Value::as_array).map(|a| a.iter().filter(|r| is_full_release(r)).collect()).unwrap_or_default();
+        let full: Vec<&Value> = record
+            .get("releases")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter(|r| is_full_release(r)).collect())
+            .unwrap_or_default();
         if !full.is_empty() {
             for release in full {
                 let mut release = release.clone();
@@ -553,7 +570,6 @@ impl Filer<'_> {
         }
         Ok(())
     }
-
 }
 
 impl Publication {
@@ -566,12 +582,24 @@ impl Publication {
     pub fn for_each_process(&self, mut each: impl FnMut(Process) -> Result<()>) -> Result<()> {
         let mut ocids = self.scratch.prepare("SELECT DISTINCT ocid FROM units ORDER BY ocid")?;
         let ocids: Vec<String> = ocids.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        let mut units = self.scratch.prepare("SELECT version, kind, publisher, json FROM units WHERE ocid = ?1 ORDER BY ord")?;
+        let mut units =
+            self.scratch.prepare("SELECT version, kind, publisher, json FROM units WHERE ocid = ?1 ORDER BY ord")?;
         for ocid in ocids {
-            let mut process = Process { ocid: ocid.clone(), version: OcdsVersion::V1_0, releases: vec![], compiled: None, publisher: None };
+            let mut process = Process {
+                ocid: ocid.clone(),
+                version: OcdsVersion::V1_0,
+                releases: vec![],
+                compiled: None,
+                publisher: None,
+            };
             let mut first = true;
             let rows = units.query_map([&ocid], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, String>(3)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
             })?;
             for row in rows {
                 let (version, kind, publisher, json) = row?;
