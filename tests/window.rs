@@ -414,6 +414,11 @@ async fn a_clerk_builds_a_requisition_and_submits_it() {
     let pages: u32 = shown.split_whitespace().next().unwrap().parse().unwrap();
     let canvases = c.find_all(Locator::Css("[data-testid='packet-pages'] canvas")).await.unwrap();
     assert!(pages >= 3 && canvases.len() as u32 == pages, "{shown}: {} canvases", canvases.len());
+    // Into the middle of the view, clear of the status bar (the menu bar
+    // leaves the page less height than the window).
+    c.execute("document.querySelector(\"[data-testid='packet-pages']\").scrollIntoView({ block: 'center' })", vec![])
+        .await
+        .unwrap();
     by_test_id(&c, "packet-pages").await.click().await.unwrap();
     screenshot(&c, "08-packet-preview.png").await;
     c.close().await.unwrap();
