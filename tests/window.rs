@@ -681,6 +681,8 @@ async fn a_clerk_imports_a_vendor_price_file_and_an_ocds_publication() {
     input.send_keys("copier toner").await.unwrap();
     let row = wait_text(&c, "result-row", |t| t.contains("Copier toner black")).await;
     assert!(row.contains("$64.50") && row.contains("ACME-2026"), "{row}");
+    input.send_keys("\u{E007}").await.unwrap();
+    wait_text(&c, "contract-local", |t| t.contains("Imported locally from a price file")).await;
     c.close().await.unwrap();
     drop(driver);
 

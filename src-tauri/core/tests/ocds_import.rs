@@ -403,3 +403,24 @@ fn the_import_request_tells_ocds_from_price_files_and_logs_each_import() {
         .import(&ImportRequest { location: "http://example.com/feed.json".into(), ..Default::default() }, |_| {});
     assert!(err.unwrap_err().to_string().contains("not an https address"));
 }
+
+/// Importing again writes the same buyer and supplier again; unchanged, they
+/// mark nothing for the search index (every item under a buyer used to be).
+#[test]
+fn an_unchanged_buyer_or_supplier_marks_nothing_for_the_search_index() {
+    let mut t = store();
+    let publication = bytes("fictional/record/ocds-213czf-000-00001.json");
+    import(&mut t.store, "fictional.json", &publication);
+    search_ids(&t.store, "cycle lane"); // brings the index up to date
+    let marks = |t: &TestStore| -> i64 {
+        let conn = rusqlite::Connection::open(&t.path).unwrap();
+        conn.query_row("SELECT count(*) FROM search_outbox", [], |r| r.get(0)).unwrap()
+    };
+    assert_eq!(marks(&t), 0);
+    import(&mut t.store, "fictional.json", &publication);
+    assert_eq!(marks(&t), 1, "only the item itself, rewritten");
+    let mut renamed = fictional_compiled();
+    renamed["buyer"]["name"] = json!("Barnet Council");
+    import(&mut t.store, "renamed.json", serde_json::to_string(&renamed).unwrap().as_bytes());
+    assert_eq!(search_ids(&t.store, "barnet council").len(), 1, "a renamed buyer is found by its new name");
+}

@@ -152,6 +152,8 @@ export interface ContractDetail {
   items: number;
   /** Hashes of the documents with a copy kept on this machine. */
   documents_kept: string[];
+  /** Imported by the clerk, not delivered by a feed. */
+  local: boolean;
 }
 
 export interface ItemDetail {

@@ -54,6 +54,9 @@ pub struct ContractDetail {
     pub items: u64,
     /// Hashes of the contract's documents that have a copy kept offline.
     pub documents_kept: Vec<String>,
+    /// True when the clerk imported it (a price file or an OCDS
+    /// publication) rather than a feed delivering it.
+    pub local: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -240,8 +243,10 @@ impl Store {
         let hashes: Vec<String> = contract.documents.iter().map(|d| d.sha256.clone()).collect();
         let mut documents_kept: Vec<String> = self.cached_documents(&hashes)?.into_iter().collect();
         documents_kept.sort();
+        let feed: String = self.conn().query_row("SELECT feed_id FROM contracts WHERE id = ?1", [id], |r| r.get(0))?;
         Ok(ContractDetail {
             documents_kept,
+            local: feed == crate::import::LOCAL_FEED,
             status: ContractStatus::of(contract.term_start, contract.term_end, today),
             days_left: (contract.term_end - today).num_days(),
             contract,

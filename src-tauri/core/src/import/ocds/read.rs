@@ -121,6 +121,8 @@ pub fn read(source: &str, input: impl Read) -> Result<Publication> {
     }
     let documents = state.borrow().next_doc;
     drop(state);
+    // Built once all are in: each document's elements are then read back.
+    tx.execute_batch("CREATE INDEX elements_by_doc ON elements (doc, seq)")?;
     tx.commit()?;
     publication.stats.documents = documents as u64;
     publication.classify()?;
@@ -502,6 +504,8 @@ impl Filer<'_> {
             }
         }
         flush(&tx, &mut units)?;
+        // Built once all are in: processes are then read back by ocid.
+        tx.execute_batch("CREATE INDEX units_by_ocid ON units (ocid, ord)")?;
         tx.commit()?;
         if self.stats.documents == 0 {
             self.skip("the input".into(), None, "it is empty");
