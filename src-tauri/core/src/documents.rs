@@ -8,11 +8,11 @@ use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
 use crate::model::ContractDocument;
 use crate::store::Store;
+use crate::sync::http;
 use chrono::Utc;
 use rusqlite::OptionalExtension;
 use std::collections::HashSet;
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 /// The largest document kept: contracts with their exhibits run to a few MB.
@@ -114,27 +114,13 @@ pub fn download(db_path: &Path, contract_id: &str, sha256: &str) -> Result<Contr
         reqwest::Url::parse(&doc.url).ok().filter(|u| matches!(u.scheme(), "https" | "http")).ok_or_else(|| {
             Error::InvalidInput(format!("The feed gave '{}' an address that cannot be downloaded.", doc.title))
         })?;
-    let fetcher = crate::sync::http::Fetcher::new(
-        Duration::from_secs(10),
-        Duration::from_secs(30),
-        1,
-        Duration::from_millis(500),
-    )
-    .map_err(|reason| Error::Io { what: "the network".into(), reason })?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Io { what: "the network runtime".into(), reason: e.to_string() })?;
-    let cancel = AtomicBool::new(false);
-    let fetched = runtime.block_on(fetcher.get_small(&url, None, doc.size.min(MAX_DOCUMENT_BYTES), &cancel));
+    let limit = doc.size.min(MAX_DOCUMENT_BYTES);
+    let fetched =
+        http::fetch_now(1, Duration::from_secs(30), async |f, cancel| f.get_small(&url, None, limit, cancel).await)?;
     let bytes = match fetched {
-        Ok(crate::sync::http::Small::Body { bytes, .. }) => bytes,
-        Ok(crate::sync::http::Small::NotModified) => unreachable!("no ETag was sent"),
-        Err(e) => {
-            let why = match e {
-                crate::sync::http::FetchError::Transient(w) | crate::sync::http::FetchError::Permanent(w) => w,
-                crate::sync::http::FetchError::Cancelled => "cancelled".into(),
-            };
+        Ok(http::Small::Body { bytes, .. }) => bytes,
+        Ok(http::Small::NotModified) => unreachable!("no ETag was sent"),
+        Err(why) => {
             return Err(Error::InvalidInput(format!(
                 "'{}' could not be downloaded: {why}. It can be kept for offline use once the machine is online.",
                 doc.title

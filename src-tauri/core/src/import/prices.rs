@@ -597,22 +597,37 @@ impl Store {
         if !(mapping.columns.contains_key(&Field::ContractPrice) || mapping.columns.contains_key(&Field::ListPrice)) {
             missing.push(Field::ContractPrice);
         }
-        if !missing.is_empty() {
-            return Ok(Preview {
-                file: file.to_owned(),
-                mapping,
-                headers,
-                mapping_source,
-                supplier,
-                dry_run: true,
-                missing,
-                contracts: vec![],
-                refused: vec![],
-                instructions: vec![],
-                duplicates: vec![],
-            });
+        let mut preview = Preview {
+            file: file.to_owned(),
+            mapping,
+            headers,
+            mapping_source,
+            supplier,
+            dry_run: true,
+            missing,
+            contracts: vec![],
+            refused: vec![],
+            instructions: vec![],
+            duplicates: vec![],
+        };
+        // Without a description and a price, the columns are all there is
+        // to show: the clerk chooses them first.
+        if preview.missing.is_empty() {
+            self.sort_rows(&sheets, contract, options, &mut preview)?;
         }
-        let parsed = parse(&sheets, &mapping)?;
+        Ok(preview)
+    }
+
+    /// Parses the rows under the preview's mapping and sorts them into
+    /// contracts: added, repriced or unchanged against the catalogue.
+    fn sort_rows(
+        &self,
+        sheets: &[Sheet],
+        contract: Option<&str>,
+        options: &PriceOptions,
+        preview: &mut Preview,
+    ) -> Result<()> {
+        let parsed = parse(sheets, &preview.mapping)?;
         let mut refused = parsed.refused;
         let mut groups: Vec<ContractChanges> = Vec::new();
         let mut rows_by_item: BTreeMap<String, (usize, PriceRow)> = BTreeMap::new();
@@ -659,19 +674,11 @@ impl Store {
             }
         }
         refused.sort_by_key(|r| r.line);
-        Ok(Preview {
-            file: file.to_owned(),
-            mapping,
-            headers,
-            mapping_source,
-            supplier,
-            dry_run: true,
-            missing,
-            contracts: groups,
-            refused,
-            instructions: parsed.instructions,
-            duplicates,
-        })
+        preview.contracts = groups;
+        preview.refused = refused;
+        preview.instructions = parsed.instructions;
+        preview.duplicates = duplicates;
+        Ok(())
     }
 
     /// Imports a price file: each contract it prices becomes (or updates) a

@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::{Read, Seek};
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 /// The largest source coopdesk downloads to import.
@@ -101,26 +100,11 @@ pub fn open(location: &str) -> Result<Opened> {
             "'{location}' is not an https address. coopdesk downloads imports only over https."
         )));
     }
-    let fetcher = crate::sync::http::Fetcher::new(
-        Duration::from_secs(20),
-        Duration::from_secs(60),
-        2,
-        Duration::from_millis(500),
-    )
-    .map_err(|reason| Error::Io { what: "the network".into(), reason })?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Io { what: "the network runtime".into(), reason: e.to_string() })?;
     let mut file = tempfile::tempfile().map_err(|e| Error::io("a temporary file", e))?;
-    let cancel = AtomicBool::new(false);
-    let size = runtime.block_on(fetcher.get_to_file(&url, &mut file, MAX_DOWNLOAD_BYTES, &cancel)).map_err(|e| {
-        let why = match e {
-            crate::sync::http::FetchError::Transient(w) | crate::sync::http::FetchError::Permanent(w) => w,
-            crate::sync::http::FetchError::Cancelled => "cancelled".into(),
-        };
-        Error::InvalidInput(format!("{location} could not be downloaded: {why}. Nothing was imported."))
-    })?;
+    let size = crate::sync::http::fetch_now(2, Duration::from_secs(60), async |f, cancel| {
+        f.get_to_file(&url, &mut file, MAX_DOWNLOAD_BYTES, cancel).await
+    })?
+    .map_err(|why| Error::InvalidInput(format!("{location} could not be downloaded: {why}. Nothing was imported.")))?;
     file.rewind().map_err(|e| Error::io("the download", e))?;
     Ok(Opened { name: location.trim().to_owned(), file, size })
 }

@@ -19,6 +19,35 @@ pub enum FetchError {
     Cancelled,
 }
 
+impl FetchError {
+    /// What went wrong, in words.
+    pub fn reason(self) -> String {
+        match self {
+            FetchError::Transient(why) | FetchError::Permanent(why) => why,
+            FetchError::Cancelled => "cancelled".into(),
+        }
+    }
+}
+
+/// Runs one fetch to its end from code that is not async (a command on the
+/// blocking pool, the command line): a fetcher and a single-threaded runtime
+/// of its own. The outer error is the machine's; the inner one, the fetch's.
+pub fn fetch_now<T>(
+    retries: u32,
+    read_timeout: Duration,
+    fetch: impl AsyncFnOnce(&Fetcher, &AtomicBool) -> Result<T, FetchError>,
+) -> crate::error::Result<Result<T, String>> {
+    use crate::error::Error;
+    let fetcher = Fetcher::new(Duration::from_secs(15), read_timeout, retries, Duration::from_millis(500))
+        .map_err(|reason| Error::Io { what: "the network".into(), reason })?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Io { what: "the network runtime".into(), reason: e.to_string() })?;
+    let cancel = AtomicBool::new(false);
+    Ok(runtime.block_on(fetch(&fetcher, &cancel)).map_err(FetchError::reason))
+}
+
 pub enum Small {
     NotModified,
     Body { bytes: Vec<u8>, etag: Option<String> },
@@ -140,19 +169,13 @@ impl Fetcher {
         limit: u64,
         cancel: &AtomicBool,
     ) -> Result<u64, FetchError> {
-        let mut attempt = 0;
-        loop {
-            if cancel.load(Ordering::Relaxed) {
-                return Err(FetchError::Cancelled);
-            }
-            match self.get_to_file_once(url, dest, limit, cancel).await {
-                Err(FetchError::Transient(_)) if attempt < self.retries => {
-                    tokio::time::sleep(self.backoff * 2u32.pow(attempt)).await;
-                    attempt += 1;
-                }
-                other => return other,
-            }
-        }
+        // Each attempt borrows the file in turn.
+        let dest = tokio::sync::Mutex::new(dest);
+        self.with_retries(cancel, || async {
+            let mut file = dest.lock().await;
+            self.get_to_file_once(url, &mut file, limit, cancel).await
+        })
+        .await
     }
 
     async fn get_to_file_once(
