@@ -423,4 +423,6 @@ fn an_unchanged_buyer_or_supplier_marks_nothing_for_the_search_index() {
     renamed["buyer"]["name"] = json!("Barnet Council");
     import(&mut t.store, "renamed.json", serde_json::to_string(&renamed).unwrap().as_bytes());
     assert_eq!(search_ids(&t.store, "barnet council").len(), 1, "a renamed buyer is found by its new name");
+    let status = t.store.catalogue_status().unwrap();
+    assert_eq!(status.cooperatives, 1, "identified by its registry, the buyer is the same cooperative renamed");
 }

@@ -328,8 +328,19 @@ pub fn map(release: &Value, cx: &Context) -> Mapped {
         .or_else(|| buyer_party.and_then(|p| text(p.get("name"), limits::SHORT_TEXT)))
         .or_else(|| cx.publisher.map(|p| clean(p, limits::SHORT_TEXT)))
         .unwrap_or_else(|| "Unnamed public buyer".into());
+    // A buyer identified by a registry stays one cooperative when it renames.
+    let buyer_registry = release
+        .get("buyer")
+        .and_then(|b| b.get("id"))
+        .and_then(&party)
+        .or(buyer_party)
+        .and_then(|p| p.get("identifier"))
+        .and_then(|i| Some((text(i.get("scheme"), 40)?, text(i.get("id"), limits::SHORT_TEXT)?)));
     let cooperative = Cooperative {
-        id: record_id(&["buyer", &buyer_name]),
+        id: match &buyer_registry {
+            Some((scheme, id)) => record_id(&["buyer", scheme, id]),
+            None => record_id(&["buyer", &buyer_name]),
+        },
         name: buyer_name.clone(),
         lead_agency: Some(buyer_name.clone()),
         membership_required: false,
