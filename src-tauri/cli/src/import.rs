@@ -149,13 +149,17 @@ fn prices_report(p: &Preview) -> String {
     }
     for c in &p.contracts {
         text += &format!(
-            "  Contract {} ({}): {} added, {} repriced, {} unchanged\n",
+            "  Contract {} ({}){}: {} added, {} repriced, {} unchanged\n",
             c.contract_number,
             c.vendor,
+            if c.existing { ", already in the catalogue" } else { "" },
             c.added.len(),
             c.changed.len(),
             c.unchanged
         );
+        if let Some(note) = &c.note {
+            text += &format!("    {note}\n");
+        }
     }
     for line in &p.instructions {
         text += &format!("  Row {line}: instructions, skipped\n");

@@ -166,3 +166,48 @@ fn chosen_columns_are_saved_per_supplier_and_reused() {
     assert!(t.store.forget_price_mapping("Acme Supply").unwrap());
     assert!(t.store.saved_price_mapping("Acme Supply").unwrap().is_none());
 }
+
+/// A public buyer's OCDS publication gives the contract but no unit prices;
+/// the vendor's price list for it goes on that same contract.
+#[test]
+fn a_price_list_attaches_to_a_contract_imported_from_ocds() {
+    let mut t = store();
+    let ocds = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/ocds/uk/cf-search-limit1-2022-10-18.json");
+    t.store.import_ocds("cf.json", std::fs::read(ocds).unwrap().as_slice(), false, |_| {}).unwrap();
+    let contract = t.store.contracts_with_ocid("ocds-b5fd17-18de5078-9cf3-479b-9e38-8b9d3f7a0e39").unwrap().remove(0);
+
+    let prices = b"SKU,Description,UNSPSC,Unit,Contract price\nRSW-1,RStudio Workbench Enterprise licence,43232300,Each,4995.00\n";
+    let options = PriceOptions { contract: Some(contract.number.clone()), ..Default::default() };
+    let preview = t.store.preview_price_file("bytes.csv", prices, &options).unwrap();
+    let group = &preview.contracts[0];
+    assert!(group.existing && group.contract_id == contract.id, "{group:?}");
+    assert_eq!(group.vendor, "BYTES SOFTWARE SERVICES LIMITED", "the contract's supplier");
+    t.store.import_price_file("bytes.csv", prices, &options).unwrap();
+
+    let after = t.store.contract(&contract.id).unwrap().unwrap();
+    assert_eq!(
+        (after.term_start, after.term_end),
+        (contract.term_start, contract.term_end),
+        "the published term stands"
+    );
+    let hit = search_ids(&t.store, "rstudio workbench").pop().unwrap();
+    let item = t.store.item_detail(&hit).unwrap().item;
+    assert_eq!((item.contract_id.as_str(), item.contract_price), (contract.id.as_str(), Cents(499_500)));
+    assert_eq!(item.classifications[0].scheme, "UNSPSC", "named by the column's header");
+}
+
+/// A feed's contract with the same number is not touched: the prices go on a
+/// local contract, and the preview says so.
+#[test]
+fn prices_for_a_feed_contracts_number_go_on_a_local_contract_with_a_note() {
+    let mut t = store();
+    t.store.apply_records("test", &file(&header("feed-a", 1, Scope::Snapshot, None), &base_ops())[..]).unwrap();
+    let prices = b"SKU,Description,Contract price\nX-1,Surge protector,19.99\n";
+    let options = PriceOptions { contract: Some("GSP-2501-001".into()), ..Default::default() };
+    let done = t.store.import_price_file("pelican.csv", prices, &options).unwrap();
+    let group = &done.contracts[0];
+    assert!(!group.existing && group.contract_id.starts_with("local-"), "{group:?}");
+    assert!(group.note.as_deref().unwrap().contains("Feed 'feed-a' has a contract numbered GSP-2501-001 too"));
+    assert_eq!(t.store.item_detail("i1").unwrap().item.contract_id, "ctr-a");
+}

@@ -18,7 +18,9 @@ const preview = (request: ImportRequest): PricePreview => ({
   supplier: "Acme Supply",
   dry_run: request.dry_run,
   missing: request.prices?.columns?.contract_price ? [] : ["contract_price"],
-  contracts: [{ contract_number: "ACME-1", vendor: "Acme Supply", contract_id: "local-acme-1", added: [], changed: [], unchanged: 0 }],
+  contracts: [
+    { contract_number: "ACME-1", vendor: "Acme Supply", contract_id: "local-acme-1", existing: false, note: null, added: [], changed: [], unchanged: 0 },
+  ],
   refused: [{ line: 3, reason: "the price 'call' is not a number" }],
   instructions: [],
   duplicates: [],

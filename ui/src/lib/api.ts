@@ -706,6 +706,9 @@ export interface PricePreview {
     contract_number: string;
     vendor: string;
     contract_id: string;
+    /** The rows go on a contract already in the catalogue. */
+    existing: boolean;
+    note: string | null;
     added: PriceRow[];
     /** Each with the price the item has now. */
     changed: [PriceRow, Cents][];

@@ -490,6 +490,11 @@ pub struct ContractChanges {
     pub vendor: String,
     /// The local contract's id (existing or to be created).
     pub contract_id: String,
+    /// The rows go on a contract already in the catalogue (imported from an
+    /// OCDS publication, or an earlier price file).
+    pub existing: bool,
+    /// What the clerk should know about where the rows go.
+    pub note: Option<String>,
     pub added: Vec<PriceRow>,
     /// Rows whose item exists with another price: (row, price now).
     pub changed: Vec<(PriceRow, Cents)>,
@@ -643,13 +648,29 @@ impl Store {
             let g = match groups.iter().position(|g| g.contract_number == number) {
                 Some(g) => g,
                 None => {
+                    let existing = self.local_contract_for(&number)?;
+                    let vendor = r
+                        .vendor
+                        .clone()
+                        .or_else(|| options.supplier.clone().filter(|s| !s.trim().is_empty()))
+                        .or_else(|| existing.as_ref().map(|(_, supplier)| supplier.clone()))
+                        .unwrap_or_else(|| "Unnamed vendor".into());
+                    let note = match &existing {
+                        Some(_) => None,
+                        None => self.feed_contract_with_number(&number)?.map(|feed| {
+                            format!(
+                                "Feed '{feed}' has a contract numbered {number} too; these prices go on a local contract of their own, which syncs never change."
+                            )
+                        }),
+                    };
                     groups.push(ContractChanges {
-                        contract_id: local_contract_id(&number),
-                        vendor: r
-                            .vendor
-                            .clone()
-                            .or_else(|| options.supplier.clone().filter(|s| !s.trim().is_empty()))
-                            .unwrap_or_else(|| "Unnamed vendor".into()),
+                        contract_id: existing
+                            .as_ref()
+                            .map(|(id, _)| id.clone())
+                            .unwrap_or_else(|| local_contract_id(&number)),
+                        existing: existing.is_some(),
+                        note,
+                        vendor,
                         contract_number: number.clone(),
                         added: vec![],
                         changed: vec![],
@@ -681,6 +702,34 @@ impl Store {
         Ok(())
     }
 
+    /// A local contract the rows of `number` can go on: one with that id,
+    /// else with that number (an OCDS contract the vendor's prices are for),
+    /// with its supplier's name.
+    fn local_contract_for(&self, number: &str) -> Result<Option<(String, String)>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT c.id, s.legal_name FROM contracts c JOIN suppliers s ON s.id = c.supplier_id
+                 WHERE c.feed_id = ?1 AND (c.id = ?2 OR c.number = ?2 OR c.id = ?3)
+                 ORDER BY c.id = ?2 DESC, c.id = ?3 DESC, c.id LIMIT 1",
+                params![LOCAL_FEED, number, local_contract_id(number)],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// The feed whose contract has this number, if one has.
+    fn feed_contract_with_number(&self, number: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT feed_id FROM contracts WHERE feed_id != ?1 AND number = ?2 LIMIT 1",
+                params![LOCAL_FEED, number],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// Imports a price file: each contract it prices becomes (or updates) a
     /// local contract; its items are added or repriced, and items it does not
     /// list are left as they are. One transaction for the whole file.
@@ -710,22 +759,16 @@ impl Store {
              ON CONFLICT(id) DO NOTHING",
             params![coop_id, LOCAL_FEED, coop_name],
         )?;
+        let scheme = classification_scheme(&preview);
         for group in &preview.contracts {
-            let owner: Option<String> = tx
-                .query_row("SELECT feed_id FROM contracts WHERE id = ?1", [&group.contract_id], |r| r.get(0))
-                .optional()?;
-            if owner.as_deref().is_some_and(|f| f != LOCAL_FEED) {
-                return Err(Error::InvalidInput(format!(
-                    "Contract {} comes from a feed; imported prices go on a local contract. Nothing was imported.",
-                    group.contract_number
-                )));
-            }
             let supplier_id = format!("local-{}", slug(&group.vendor));
-            tx.execute(
-                "INSERT INTO suppliers (id, feed_id, legal_name, identifiers, street, city, state, zip) VALUES (?1, ?2, ?3, '[]', '', '', '', '')
-                 ON CONFLICT(id) DO NOTHING",
-                params![supplier_id, LOCAL_FEED, group.vendor],
-            )?;
+            if !group.existing {
+                tx.execute(
+                    "INSERT INTO suppliers (id, feed_id, legal_name, identifiers, street, city, state, zip) VALUES (?1, ?2, ?3, '[]', '', '', '', '')
+                     ON CONFLICT(id) DO NOTHING",
+                    params![supplier_id, LOCAL_FEED, group.vendor],
+                )?;
+            }
             let rows: Vec<&PriceRow> = group.added.iter().chain(group.changed.iter().map(|(r, _)| r)).collect();
             let start = rows.iter().filter_map(|r| r.effective).min().unwrap_or_else(|| Utc::now().date_naive());
             let end = rows.iter().filter_map(|r| r.expiration).max().unwrap_or(start + chrono::Duration::days(365));
@@ -733,7 +776,9 @@ impl Store {
                 "INSERT INTO contracts (id, feed_id, cooperative_id, supplier_id, number, title, lead_agency, term_start, term_end,
                      max_extension_end, eligibility, documents)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?8, NULL, '{}', '[]')
-                 ON CONFLICT(id) DO UPDATE SET term_start = min(term_start, excluded.term_start), term_end = max(term_end, excluded.term_end)",
+                 ON CONFLICT(id) DO UPDATE SET term_start = min(term_start, excluded.term_start), term_end = max(term_end, excluded.term_end)
+                 -- A published contract's term is the publisher's, not the price list's.
+                 WHERE contracts.origin IS NULL",
                 params![
                     group.contract_id,
                     LOCAL_FEED,
@@ -747,7 +792,7 @@ impl Store {
             )?;
             for r in rows {
                 let classes = match &r.classification {
-                    Some(c) => serde_json::json!([{ "scheme": "SIN", "code": c.trim() }]).to_string(),
+                    Some(c) => serde_json::json!([{ "scheme": scheme, "code": c.trim() }]).to_string(),
                     None => "[]".into(),
                 };
                 tx.execute(
@@ -822,6 +867,26 @@ fn save_mapping(tx: &rusqlite::Transaction, supplier: &str, mapping: &BTreeMap<F
         params![normalise(supplier), serde_json::to_string(mapping)?, Utc::now().to_rfc3339()],
     )?;
     Ok(())
+}
+
+/// The classification scheme a commodity-code column's header names.
+fn classification_scheme(preview: &Preview) -> &'static str {
+    let header = preview
+        .mapping
+        .columns
+        .get(&Field::Classification)
+        .and_then(|&i| preview.headers.get(i))
+        .map(|h| normalise(h))
+        .unwrap_or_default();
+    if header.starts_with("unspsc") {
+        "UNSPSC"
+    } else if header.starts_with("nigp") {
+        "NIGP"
+    } else if header.starts_with("sin") {
+        "SIN"
+    } else {
+        "Commodity code"
+    }
 }
 
 /// What the import log keeps of a price-file import.
