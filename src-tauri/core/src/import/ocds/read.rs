@@ -367,6 +367,8 @@ fn text(v: Option<&Value>) -> Option<String> {
     v.and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
+/// What is filed under an ocid: (ocid, version, "release" or "compiled",
+/// publisher, the JSON).
 type Unit = (String, OcdsVersion, &'static str, Option<String>, String);
 
 /// Files documents' contents as units, noting what it cannot use.
