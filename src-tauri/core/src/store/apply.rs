@@ -32,7 +32,8 @@ pub struct ApplySummary {
     pub deleted: u64,
 }
 
-fn table(kind: Kind) -> &'static str {
+/// The table that holds records of `kind`.
+pub(crate) fn table(kind: Kind) -> &'static str {
     match kind {
         Kind::Cooperative => "cooperatives",
         Kind::Supplier => "suppliers",

@@ -11,7 +11,7 @@ mod export;
 mod migrations;
 mod subscriptions;
 
-pub(crate) use apply::{first_dangling_reference, upsert};
+pub(crate) use apply::{first_dangling_reference, table, upsert};
 pub use apply::{open_record_file, ApplyControl, ApplySummary, Expect};
 pub use backup::{BackupSummary, APPLICATION_ID};
 pub use catalogue::{CatalogueStatus, Choice, Facets, FeedInfo};

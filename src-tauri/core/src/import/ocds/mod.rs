@@ -156,45 +156,30 @@ impl Writer<'_> {
     /// records changed underneath it. False when skipped.
     fn write(&mut self, entity: Entity, counts: &mut Counts) -> Result<bool> {
         let key = (entity.kind(), entity.id().to_owned());
-        if self.seen.contains(&key) {
-            crate::store::upsert(self.tx, LOCAL_FEED, &entity)?;
-            return Ok(true);
-        }
-        let written = write(self.tx, entity, counts, &mut self.skipped, self.source)?;
-        if written {
+        if !self.seen.contains(&key) {
+            let owner: Option<String> = self
+                .tx
+                .prepare_cached(&format!("SELECT feed_id FROM {} WHERE id = ?1", crate::store::table(entity.kind())))?
+                .query_row([entity.id()], |r| r.get(0))
+                .optional()?;
+            match owner.as_deref() {
+                Some(feed) if feed != LOCAL_FEED => {
+                    self.skipped.push(Skip {
+                        source: self.source.to_owned(),
+                        record: format!("{} {}", entity.kind().as_str(), entity.id()),
+                        field: None,
+                        reason: format!("feed '{feed}' already holds a record with this id"),
+                    });
+                    return Ok(false);
+                }
+                Some(_) => counts.updated += 1,
+                None => counts.created += 1,
+            }
             self.seen.insert(key);
         }
-        Ok(written)
+        crate::store::upsert(self.tx, LOCAL_FEED, &entity)?;
+        Ok(true)
     }
-}
-
-fn write(tx: &Transaction, entity: Entity, counts: &mut Counts, skipped: &mut Vec<Skip>, source: &str) -> Result<bool> {
-    let table = match &entity {
-        Entity::Cooperative(_) => "cooperatives",
-        Entity::Supplier(_) => "suppliers",
-        Entity::Contract(_) => "contracts",
-        Entity::Item(_) => "items",
-        Entity::Dealer(_) => "dealers",
-    };
-    let owner: Option<String> = tx
-        .prepare_cached(&format!("SELECT feed_id FROM {table} WHERE id = ?1"))?
-        .query_row([entity.id()], |r| r.get(0))
-        .optional()?;
-    match owner.as_deref() {
-        Some(feed) if feed != LOCAL_FEED => {
-            skipped.push(Skip {
-                source: source.to_owned(),
-                record: format!("{} {}", entity.kind().as_str(), entity.id()),
-                field: None,
-                reason: format!("feed '{feed}' already holds a record with this id"),
-            });
-            return Ok(false);
-        }
-        Some(_) => counts.updated += 1,
-        None => counts.created += 1,
-    }
-    crate::store::upsert(tx, LOCAL_FEED, &entity)?;
-    Ok(true)
 }
 
 impl Store {
