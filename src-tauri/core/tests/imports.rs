@@ -211,3 +211,15 @@ fn prices_for_a_feed_contracts_number_go_on_a_local_contract_with_a_note() {
     assert!(group.note.as_deref().unwrap().contains("Feed 'feed-a' has a contract numbered GSP-2501-001 too"));
     assert_eq!(t.store.item_detail("i1").unwrap().item.contract_id, "ctr-a");
 }
+
+/// "Text (tab delimited)" from a spreadsheet reads like CSV, commas in the
+/// descriptions and all.
+#[test]
+fn a_tab_delimited_price_list_is_read_by_its_tabs() {
+    let t = store();
+    let tsv = b"SKU\tDescription\tUnit\tContract price\nT-1\tTarp, 10 x 12 ft, blue\tEA\t12.40\n";
+    let options = PriceOptions { contract: Some("TARP-1".into()), ..Default::default() };
+    let preview = t.store.preview_price_file("tarps.txt", tsv, &options).unwrap();
+    let row = &preview.contracts[0].added[0];
+    assert_eq!((row.description.as_str(), row.contract_price), ("Tarp, 10 x 12 ft, blue", Cents(1240)));
+}

@@ -10,6 +10,9 @@ use std::time::Duration;
 
 /// The largest source coopdesk downloads to import.
 pub const MAX_DOWNLOAD_BYTES: u64 = 4 << 30;
+/// The largest price file read: it is read whole (an OCDS publication is
+/// streamed instead), and no price list comes near this.
+pub const MAX_PRICE_FILE_BYTES: u64 = 256 << 20;
 
 /// What a source holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,7 +20,7 @@ pub const MAX_DOWNLOAD_BYTES: u64 = 4 << 30;
 pub enum Kind {
     /// An OCDS publication (JSON).
     Ocds,
-    /// A vendor price file (CSV or XLSX).
+    /// A vendor price file (CSV, tab-delimited text or XLSX).
     Prices,
 }
 
@@ -44,6 +47,14 @@ pub struct Opened {
 impl Opened {
     /// Reads it whole (price files are small; OCDS is streamed instead).
     pub fn bytes(&mut self) -> Result<Vec<u8>> {
+        if self.size > MAX_PRICE_FILE_BYTES {
+            return Err(Error::InvalidInput(format!(
+                "{} is {} MB, larger than any price list coopdesk reads ({} MB); split it into smaller files.",
+                self.name,
+                self.size >> 20,
+                MAX_PRICE_FILE_BYTES >> 20
+            )));
+        }
         let mut out = Vec::with_capacity(self.size as usize);
         self.file.rewind().and_then(|_| self.file.read_to_end(&mut out)).map_err(|e| Error::io(&self.name, e))?;
         Ok(out)
@@ -86,11 +97,11 @@ pub fn open(location: &str) -> Result<Opened> {
     if !is_address(location) {
         let path = Path::new(location);
         let file = File::open(path).map_err(|e| Error::io(location, e))?;
-        let size = file.metadata().map_err(|e| Error::io(location, e))?.len();
-        if !file.metadata().map(|m| m.is_file()).unwrap_or(false) {
+        let meta = file.metadata().map_err(|e| Error::io(location, e))?;
+        if !meta.is_file() {
             return Err(Error::InvalidInput(format!("{location} is not a file.")));
         }
-        return Ok(Opened { name: location.to_owned(), file, size });
+        return Ok(Opened { name: location.to_owned(), file, size: meta.len() });
     }
     let url = reqwest::Url::parse(location.trim())
         .map_err(|e| Error::InvalidInput(format!("'{location}' is not a web address ({e}).")))?;

@@ -17,8 +17,8 @@ fn too_big(name: &str) -> Error {
     Error::InvalidInput(format!("{name} has more than {MAX_ROWS} rows; split it into smaller files."))
 }
 
-/// Reads `bytes` as XLSX when they are a ZIP file, else as CSV (UTF-8, or
-/// Windows-1252 as spreadsheets often save it).
+/// Reads `bytes` as XLSX when they are a ZIP file, else as CSV or tab-
+/// delimited text (UTF-8, or Windows-1252 as spreadsheets often save it).
 pub fn read(name: &str, bytes: &[u8]) -> Result<Vec<Sheet>> {
     if bytes.starts_with(b"PK\x03\x04") {
         read_xlsx(name, bytes)
@@ -34,7 +34,11 @@ fn read_csv(name: &str, bytes: &[u8]) -> Result<Sheet> {
         // accented letters, and the few others become replacement marks.
         Err(_) => bytes.iter().map(|&b| b as char).collect(),
     };
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    // Spreadsheets also save "Text (tab delimited)": the first line says which.
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = if first.matches('\t').count() > first.matches(',').count() { b'\t' } else { b',' };
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| Error::InvalidInput(format!("{name} is not a readable CSV file ({e}).")))?;
