@@ -11,17 +11,6 @@ use serde::Serialize;
 use tauri::ipc::{Channel, Response};
 use tauri::State;
 
-#[derive(Serialize)]
-pub struct AppInfo {
-    version: &'static str,
-    db_path: Option<String>,
-}
-
-#[tauri::command]
-pub fn app_info(state: State<'_, AppState>) -> AppInfo {
-    AppInfo { version: env!("CARGO_PKG_VERSION"), db_path: state.db_path.as_ref().map(|p| p.display().to_string()) }
-}
-
 #[tauri::command]
 pub async fn catalogue_status(state: State<'_, AppState>) -> Result<CatalogueStatus, IpcError> {
     state.with_store(|store| store.catalogue_status()).await

@@ -16,7 +16,7 @@ use tauri::State;
 fn decode(content: &str) -> Result<Vec<u8>, IpcError> {
     base64::engine::general_purpose::STANDARD
         .decode(content)
-        .map_err(|_| IpcError::from(Error::InvalidInput("The file could not be read; choose it again.".into())))
+        .map_err(|_| IpcError::from(Error::Invalid("The file could not be read; choose it again.".into())))
 }
 
 fn today() -> chrono::NaiveDate {
@@ -218,10 +218,5 @@ pub async fn packet_save(
 /// pages when printing).
 #[tauri::command]
 pub fn print_window(window: tauri::WebviewWindow) -> Result<(), IpcError> {
-    window.print().map_err(|_| IpcError::from(Error::InvalidInput("The print dialog could not be opened.".into())))
-}
-
-#[tauri::command]
-pub async fn req_verify_history(state: State<'_, AppState>) -> Result<HistoryReport, IpcError> {
-    state.with_store(|store| store.verify_history()).await
+    window.print().map_err(|_| IpcError::from(Error::Invalid("The print dialog could not be opened.".into())))
 }

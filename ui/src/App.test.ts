@@ -122,7 +122,10 @@ describe("App", () => {
     backend(true);
     render(App);
     const alert = await screen.findByRole("alert");
-    expect(alert.textContent).toBe("The database was written by a newer version of coopdesk.");
+    // The core's message, then the window's own way forward for that code.
+    expect(alert.textContent).toBe(
+      "The database was written by a newer version of coopdesk. Start coopdesk with another database file (COOPDESK_DB).",
+    );
   });
 
   it("always shows when each feed last synced, and warns when it is stale", async () => {

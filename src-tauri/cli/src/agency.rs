@@ -63,13 +63,11 @@ pub enum AgencyAction {
 }
 
 fn date(flag: &str, text: &str) -> Result<chrono::NaiveDate> {
-    text.parse().map_err(|_| Error::InvalidInput(format!("--{flag} '{text}' is not a date like 2026-01-31.")))
+    text.parse().map_err(|_| Error::Invalid(format!("--{flag} '{text}' is not a date like 2026-01-31.")))
 }
 
 fn existing(store: &Store) -> Result<AgencyProfile> {
-    store
-        .agency_profile()?
-        .ok_or_else(|| Error::InvalidInput("Set up the agency first with `coopdesk agency set`.".into()))
+    store.agency_profile()?.ok_or_else(|| Error::Invalid("Set up the agency first with `coopdesk agency set`.".into()))
 }
 
 pub fn run(store: &mut Store, action: &AgencyAction, out: &mut dyn Write) -> Result<()> {
@@ -120,7 +118,7 @@ pub fn run(store: &mut Store, action: &AgencyAction, out: &mut dyn Write) -> Res
             }
             let path = file.as_ref().expect("checked above");
             let bytes = std::fs::read(path)
-                .map_err(|e| Error::Io { what: path.display().to_string(), reason: e.to_string() })?;
+                .map_err(|e| Error::io(path.display().to_string(), std::io::Error::other(e.to_string())))?;
             store.set_agency_logo(Some(&coopdesk_core::agency::Logo::from_bytes(bytes)?))?;
             writeln!(out, "Saved the logo from {}.", path.display()).map_err(stdout_error)
         }

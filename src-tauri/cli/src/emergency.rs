@@ -121,11 +121,11 @@ pub struct DeclareArgs {
 }
 
 fn date(flag: &str, text: &str) -> Result<chrono::NaiveDate> {
-    text.trim().parse().map_err(|_| Error::InvalidInput(format!("--{flag} '{text}' is not a date like 2026-12-31.")))
+    text.trim().parse().map_err(|_| Error::Invalid(format!("--{flag} '{text}' is not a date like 2026-12-31.")))
 }
 
 fn money(flag: &str, text: &str) -> Result<Cents> {
-    Cents::parse(text).ok_or_else(|| Error::InvalidInput(format!("--{flag} '{text}' is not an amount like 50000.")))
+    Cents::parse(text).ok_or_else(|| Error::Invalid(format!("--{flag} '{text}' is not an amount like 50000.")))
 }
 
 fn today() -> chrono::NaiveDate {

@@ -93,7 +93,7 @@ pub fn sync(db_path: &Path, feed: Option<&str>, json: bool, out: &mut dyn Write)
         None => sync_all(db_path, &options, &progress, &cancel)?,
     };
     if outcomes.is_empty() {
-        return Err(Error::InvalidInput(
+        return Err(Error::Invalid(
             "This catalogue follows no feeds yet. Add one with `coopdesk feeds add ID URL --pubkey KEY`.".into(),
         ));
     }
@@ -116,6 +116,6 @@ pub fn sync(db_path: &Path, feed: Option<&str>, json: bool, out: &mut dyn Write)
     match failures.len() {
         0 => Ok(()),
         1 => Err(failures.remove(0)),
-        _ => Err(Error::InvalidInput(failures.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\ncoopdesk: "))),
+        _ => Err(Error::Invalid(failures.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\ncoopdesk: "))),
     }
 }

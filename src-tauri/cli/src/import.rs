@@ -47,11 +47,9 @@ fn columns(specs: &[String]) -> coopdesk_core::Result<BTreeMap<Field, String>> {
     let mut out = BTreeMap::new();
     for spec in specs {
         let (field, column) = spec.split_once('=').ok_or_else(|| {
-            Error::InvalidInput(format!(
-                "--column {spec}: write it as FIELD=COLUMN, e.g. contract_price=\"Net price\"."
-            ))
+            Error::Invalid(format!("--column {spec}: write it as FIELD=COLUMN, e.g. contract_price=\"Net price\"."))
         })?;
-        let field: Field = field.parse().map_err(|e: String| Error::InvalidInput(format!("--column {spec}: {e}.")))?;
+        let field: Field = field.parse().map_err(|e: String| Error::Invalid(format!("--column {spec}: {e}.")))?;
         out.insert(field, column.to_owned());
     }
     Ok(out)

@@ -210,9 +210,27 @@ pub fn run(args: Args) -> ExitCode {
         Err(e) => {
             let _ = out.flush();
             eprintln!("coopdesk: {e}");
+            if let Some(hint) = hint(&e) {
+                eprintln!("{hint}");
+            }
             ExitCode::FAILURE
         }
     }
+}
+
+/// What to do next on the command line, for errors whose way forward the
+/// core cannot name (it knows no flags). The window adds its own.
+fn hint(e: &coopdesk_core::Error) -> Option<&'static str> {
+    use coopdesk_core::Error::*;
+    Some(match e {
+        NotFound { what: "requisition", .. } => "`coopdesk req list` shows the requisitions.",
+        NotFound { what: "incident", .. } => "`coopdesk emergency list` shows the incidents.",
+        NotFound { what: "feed", .. } => "`coopdesk feeds list` shows the feeds this catalogue follows.",
+        NoActor => "Pass --by NAME, or set your name once with `coopdesk purchasing operator NAME`.",
+        NoAgencyProfile => "Set it up with `coopdesk agency set`.",
+        Open { .. } | DatabaseTooNew { .. } | NoDataDir => "Choose the database file with --db PATH (or COOPDESK_DB).",
+        _ => return None,
+    })
 }
 
 pub(crate) fn print_json<T: Serialize>(out: &mut dyn Write, value: &T) -> coopdesk_core::Result<()> {
@@ -221,7 +239,7 @@ pub(crate) fn print_json<T: Serialize>(out: &mut dyn Write, value: &T) -> coopde
 }
 
 pub(crate) fn stdout_error(e: std::io::Error) -> coopdesk_core::Error {
-    coopdesk_core::Error::Io { what: "standard output".into(), reason: e.to_string() }
+    coopdesk_core::Error::io("standard output", e)
 }
 
 /// Who changes are recorded under: `--by`, else the operator in the
@@ -239,7 +257,7 @@ fn actor(store: &Store, by: Option<&str>) -> coopdesk_core::Result<String> {
 
 fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
     let Some(command) = &args.command else {
-        return Err(coopdesk_core::Error::InvalidInput("no command given".into()));
+        return Err(coopdesk_core::Error::Invalid("no command given".into()));
     };
     let db_path = args.db_path()?;
     let mut store = Store::open(&db_path)?;

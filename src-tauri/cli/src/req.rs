@@ -242,11 +242,11 @@ pub struct ListArgs {
 }
 
 fn date(flag: &str, text: &str) -> Result<chrono::NaiveDate> {
-    text.trim().parse().map_err(|_| Error::InvalidInput(format!("--{flag} '{text}' is not a date like 2026-12-31.")))
+    text.trim().parse().map_err(|_| Error::Invalid(format!("--{flag} '{text}' is not a date like 2026-12-31.")))
 }
 
 fn money(flag: &str, text: &str) -> Result<Cents> {
-    Cents::parse(text).ok_or_else(|| Error::InvalidInput(format!("--{flag} '{text}' is not an amount like 1234.50.")))
+    Cents::parse(text).ok_or_else(|| Error::Invalid(format!("--{flag} '{text}' is not an amount like 1234.50.")))
 }
 
 fn today() -> chrono::NaiveDate {
@@ -397,7 +397,7 @@ pub fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn Write)
                 (None, true) => Some(
                     store
                         .active_incident()?
-                        .ok_or_else(|| Error::InvalidInput("No incident is active: declare one with `coopdesk emergency declare`, or pass --incident ID.".into()))?
+                        .ok_or_else(|| Error::Invalid("No incident is active: declare one with `coopdesk emergency declare`, or pass --incident ID.".into()))?
                         .id,
                 ),
                 (None, false) => None,
@@ -503,7 +503,7 @@ pub fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn Write)
         }
         ReqAction::Attach { number, file, kind, vendor, amount, date: quoted, note } => {
             let bytes = std::fs::read(file)
-                .map_err(|e| Error::Io { what: file.display().to_string(), reason: e.to_string() })?;
+                .map_err(|e| Error::io(file.display().to_string(), std::io::Error::other(e.to_string())))?;
             let new = NewAttachment {
                 file_name: file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
                 kind: *kind,
@@ -554,7 +554,7 @@ pub fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn Write)
             for r in receipts {
                 let parsed =
                     r.split_once(':').and_then(|(l, q)| Some((l.trim().parse().ok()?, q.trim().parse().ok()?)));
-                pairs.push(parsed.ok_or_else(|| Error::InvalidInput(format!("'{r}' is not LINE:QTY, such as 2:10.")))?);
+                pairs.push(parsed.ok_or_else(|| Error::Invalid(format!("'{r}' is not LINE:QTY, such as 2:10.")))?);
             }
             let req = store.receive(number, &pairs, by)?;
             say(out, format!("{number} is now {}.", req.status.label().to_lowercase()))
@@ -704,10 +704,9 @@ pub fn purchasing(store: &mut Store, action: &PurchasingAction, out: &mut dyn Wr
         }
         PurchasingAction::Set { file } => {
             let text = std::fs::read_to_string(file)
-                .map_err(|e| Error::Io { what: file.display().to_string(), reason: e.to_string() })?;
-            let settings: PurchasingSettings = serde_json::from_str(&text).map_err(|e| {
-                Error::InvalidInput(format!("{} is not valid purchasing settings: {e}.", file.display()))
-            })?;
+                .map_err(|e| Error::io(file.display().to_string(), std::io::Error::other(e.to_string())))?;
+            let settings: PurchasingSettings = serde_json::from_str(&text)
+                .map_err(|e| Error::Invalid(format!("{} is not valid purchasing settings: {e}.", file.display())))?;
             store.set_purchasing_settings(&settings)?;
             writeln!(out, "Saved the purchasing settings.").map_err(stdout_error)
         }

@@ -55,9 +55,7 @@ enum SortArg {
 
 fn dollars(flag: &str, text: &Option<String>) -> Result<Option<Cents>> {
     text.as_deref()
-        .map(|t| {
-            Cents::parse(t).ok_or_else(|| Error::InvalidInput(format!("--{flag} '{t}' is not an amount in dollars.")))
-        })
+        .map(|t| Cents::parse(t).ok_or_else(|| Error::Invalid(format!("--{flag} '{t}' is not an amount in dollars."))))
         .transpose()
 }
 
@@ -70,9 +68,7 @@ impl FilterArgs {
             Some(other) => match other.strip_prefix("expiring:").and_then(|d| d.parse().ok()) {
                 Some(days) => Some(StatusFilter::ExpiringWithin { days }),
                 None => {
-                    return Err(Error::InvalidInput(format!(
-                        "--status '{other}' is not active, expired or expiring:DAYS."
-                    )))
+                    return Err(Error::Invalid(format!("--status '{other}' is not active, expired or expiring:DAYS.")))
                 }
             },
         };

@@ -51,7 +51,7 @@ pub(crate) fn in_force(signed_on: NaiveDate, expires_on: Option<NaiveDate>, day:
 
 impl AgencyProfile {
     pub fn validate(&self) -> Result<()> {
-        let bad = |m: &str| Err(Error::InvalidInput(m.to_owned()));
+        let bad = |m: &str| Err(Error::Invalid(m.to_owned()));
         if self.name.trim().is_empty() {
             return bad("The agency needs a name.");
         }
@@ -99,10 +99,10 @@ impl Logo {
         } else if bytes.starts_with(b"\xff\xd8\xff") {
             "image/jpeg"
         } else {
-            return Err(Error::InvalidInput("The logo must be a PNG or JPEG image.".into()));
+            return Err(Error::Invalid("The logo must be a PNG or JPEG image.".into()));
         };
         if bytes.len() > MAX_LOGO_BYTES {
-            return Err(Error::InvalidInput("The logo is larger than 2 MB; use a smaller image.".into()));
+            return Err(Error::Invalid("The logo is larger than 2 MB; use a smaller image.".into()));
         }
         Ok(Logo { media_type, bytes })
     }
@@ -136,7 +136,7 @@ impl Store {
             None => Ok(None),
             Some(t) => serde_json::from_str(&t)
                 .map(Some)
-                .map_err(|e| Error::Database(format!("the stored agency profile is unreadable ({e})"))),
+                .map_err(|e| Error::database(format!("the stored agency profile is unreadable ({e})"))),
         }
     }
 

@@ -21,7 +21,7 @@ pub const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
 /// Checks downloaded (or offered) bytes against what the feed published.
 pub fn verify(doc: &ContractDocument, bytes: &[u8]) -> Result<()> {
     if bytes.len() as u64 != doc.size {
-        return Err(Error::InvalidInput(format!(
+        return Err(Error::Invalid(format!(
             "The copy of '{}' is {} bytes, not the {} the feed published; it was not kept.",
             doc.title,
             bytes.len(),
@@ -29,7 +29,7 @@ pub fn verify(doc: &ContractDocument, bytes: &[u8]) -> Result<()> {
         )));
     }
     if sha256_hex(bytes) != doc.sha256 {
-        return Err(Error::InvalidInput(format!(
+        return Err(Error::Invalid(format!(
             "The copy of '{}' does not match the SHA-256 the feed published; it was not kept. Ask the cooperative for the published version.",
             doc.title
         )));
@@ -40,12 +40,12 @@ pub fn verify(doc: &ContractDocument, bytes: &[u8]) -> Result<()> {
 impl Store {
     /// A contract's document by its hash.
     pub fn contract_document(&self, contract_id: &str, sha256: &str) -> Result<ContractDocument> {
-        let contract = self
-            .contract(contract_id)?
-            .ok_or_else(|| Error::InvalidInput(format!("There is no contract '{contract_id}' in the catalogue.")))?;
-        contract.documents.into_iter().find(|d| d.sha256 == sha256).ok_or_else(|| {
-            Error::InvalidInput(format!("Contract {} has no document with hash {sha256}.", contract.number))
-        })
+        let contract = self.contract(contract_id)?.ok_or_else(|| Error::not_found("contract", contract_id))?;
+        contract
+            .documents
+            .into_iter()
+            .find(|d| d.sha256 == sha256)
+            .ok_or_else(|| Error::not_found_on("document with hash", sha256, format!("contract {}", contract.number)))
     }
 
     /// Which of these hashes have a copy kept.
@@ -74,7 +74,7 @@ impl Store {
     /// The kept copy, or an error saying it has not been kept yet.
     pub fn kept_document_or_explain(&self, sha256: &str) -> Result<Vec<u8>> {
         self.kept_document(sha256)?.ok_or_else(|| {
-            Error::InvalidInput(
+            Error::Invalid(
                 "No copy of this document is kept on this machine: keep it for offline use while online.".into(),
             )
         })
@@ -104,7 +104,7 @@ pub fn download(db_path: &Path, contract_id: &str, sha256: &str) -> Result<Contr
         return Ok(doc);
     }
     if doc.size > MAX_DOCUMENT_BYTES {
-        return Err(Error::InvalidInput(format!(
+        return Err(Error::Invalid(format!(
             "'{}' is larger than coopdesk keeps offline ({} MB).",
             doc.title,
             MAX_DOCUMENT_BYTES >> 20
@@ -112,7 +112,7 @@ pub fn download(db_path: &Path, contract_id: &str, sha256: &str) -> Result<Contr
     }
     let url =
         reqwest::Url::parse(&doc.url).ok().filter(|u| matches!(u.scheme(), "https" | "http")).ok_or_else(|| {
-            Error::InvalidInput(format!("The feed gave '{}' an address that cannot be downloaded.", doc.title))
+            Error::Invalid(format!("The feed gave '{}' an address that cannot be downloaded.", doc.title))
         })?;
     let limit = doc.size.min(MAX_DOCUMENT_BYTES);
     let fetched =
@@ -121,7 +121,7 @@ pub fn download(db_path: &Path, contract_id: &str, sha256: &str) -> Result<Contr
         Ok(http::Small::Body { bytes, .. }) => bytes,
         Ok(http::Small::NotModified) => unreachable!("no ETag was sent"),
         Err(why) => {
-            return Err(Error::InvalidInput(format!(
+            return Err(Error::Invalid(format!(
                 "'{}' could not be downloaded: {why}. It can be kept for offline use once the machine is online.",
                 doc.title
             )));

@@ -1,23 +1,32 @@
 //! The one error type of the core. Every message says what went wrong in the
 //! clerk's terms and what to do next; `code()` gives a stable identifier the
-//! UI and scripts can branch on.
+//! UI and scripts can branch on, and code can branch on the variant itself
+//! (a missing record is `NotFound`, never a message to parse).
+//!
+//! Messages speak of the product, not of a front end: no command-line flags
+//! and no menu paths that only the window has. Each front end adds its own
+//! hint for a code (the command line's `hint`, the window's `errorHint`).
 
 use crate::record::RecordError;
 use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("The catalogue database at {path} could not be opened ({reason}). Check that the folder exists and is writable, or start coopdesk with --db pointing to another file.")]
+    #[error("The catalogue database at {path} could not be opened ({reason}). Check that the folder exists and is writable, or open another database file.")]
     Open { path: PathBuf, reason: String },
 
-    #[error("The database at {path} was written by a newer version of coopdesk (schema version {found}; this version understands up to {supported}). Install the newer coopdesk, or open another database with --db.")]
+    #[error("The database at {path} was written by a newer version of coopdesk (schema version {found}; this version understands up to {supported}). Install the newer coopdesk, or open another database file.")]
     DatabaseTooNew { path: PathBuf, found: i64, supported: i64 },
 
     #[error("The database is in use by another coopdesk window or program. Close the other one and try again.")]
     Busy,
 
-    #[error("The database reported a problem: {0}. If it persists, restore from a backup or start with a new database file.")]
-    Database(String),
+    #[error("The database reported a problem: {detail}. If it persists, restore from a backup or start with a new database file.")]
+    Database {
+        detail: String,
+        #[source]
+        source: Option<rusqlite::Error>,
+    },
 
     #[error("The feed '{source_name}' was refused and nothing was changed: {error}. Ask the feed's publisher for a corrected file.")]
     FeedInvalid { source_name: String, error: RecordError },
@@ -25,14 +34,33 @@ pub enum Error {
     #[error("The feed '{source_name}' was refused and nothing was changed: {reason}.")]
     FeedRejected { source_name: String, reason: String },
 
-    #[error("No folder for coopdesk's data could be found on this machine. Start coopdesk with --db PATH or set COOPDESK_DB.")]
+    #[error("No folder for coopdesk's data could be found on this machine. Choose a database file, or set COOPDESK_DB to one.")]
     NoDataDir,
 
-    #[error("{what} could not be read or written ({reason}). Check the path and its permissions.")]
-    Io { what: String, reason: String },
+    #[error("{what} could not be read or written ({source}). Check the path and its permissions.")]
+    Io {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
 
+    /// A record that is not there: branch on this, not on a message.
+    #[error("There is no {what} '{id}'{}.", .within.as_ref().map(|w| format!(" on {w}")).unwrap_or_default())]
+    NotFound { what: &'static str, id: String, within: Option<String> },
+
+    /// Input that is malformed or out of bounds; the message says which and how to fix it.
     #[error("{0}")]
-    InvalidInput(String),
+    Invalid(String),
+
+    /// Well-formed, but not something this person may do (an approver's
+    /// limit, an error acknowledged as if it were a warning).
+    #[error("{0}")]
+    NotAllowed(String),
+
+    /// Clashes with what is already there (a feed followed twice, a file
+    /// attached twice, a project added twice).
+    #[error("{0}")]
+    Conflict(String),
 
     #[error("The sync was cancelled. The catalogue is exactly as it was before.")]
     Cancelled,
@@ -40,8 +68,16 @@ pub enum Error {
     #[error("Feed '{feed_id}' could not be synced: {reason}. The catalogue is unchanged and still usable.")]
     Sync { feed_id: String, reason: String, retryable: bool },
 
-    #[error("There is no feed '{0}'. `coopdesk feeds list` shows the feeds this catalogue follows.")]
-    UnknownFeed(String),
+    /// A fault in coopdesk itself, not in what the user gave it.
+    #[error("coopdesk met an internal fault ({0}). Nothing was changed; please report it to the coopdesk team.")]
+    Internal(String),
+
+    /// No name to record a change under.
+    #[error("Say who is making the change: every change is recorded under a person's name.")]
+    NoActor,
+
+    #[error("The agency profile is not set up yet, so eligibility cannot be judged: enter the agency's name, type and state first.")]
+    NoAgencyProfile,
 
     /// An action the requisition's status does not allow; the message says
     /// which status it needs.
@@ -62,23 +98,47 @@ impl Error {
             Error::Open { .. } => "db_open",
             Error::DatabaseTooNew { .. } => "db_too_new",
             Error::Busy => "db_busy",
-            Error::Database(_) => "db_error",
+            Error::Database { .. } => "db_error",
             Error::FeedInvalid { .. } => "feed_invalid",
             Error::FeedRejected { .. } => "feed_rejected",
             Error::NoDataDir => "no_data_dir",
             Error::Io { .. } => "io",
-            Error::InvalidInput(_) => "invalid_input",
+            Error::NotFound { .. } => "not_found",
+            Error::Invalid(_) => "invalid_input",
+            Error::NotAllowed(_) => "not_allowed",
+            Error::Conflict(_) => "conflict",
             Error::Cancelled => "cancelled",
             Error::Sync { .. } => "sync_failed",
-            Error::UnknownFeed(_) => "unknown_feed",
             Error::InvalidState(_) => "invalid_state",
+            Error::NoActor => "no_actor",
+            Error::Internal(_) => "internal",
+            Error::NoAgencyProfile => "no_agency_profile",
             Error::PolicyBlocked { .. } => "policy_blocked",
             Error::Tampered { .. } => "history_tampered",
         }
     }
 
-    pub(crate) fn io(what: impl Into<String>, err: std::io::Error) -> Error {
-        Error::Io { what: what.into(), reason: err.to_string() }
+    pub fn io(what: impl Into<String>, err: std::io::Error) -> Error {
+        Error::Io { what: what.into(), source: err }
+    }
+
+    pub fn not_found(what: &'static str, id: impl ToString) -> Error {
+        Error::NotFound { what, id: id.to_string(), within: None }
+    }
+
+    /// Something missing from a larger record: a line on a requisition.
+    pub fn not_found_on(what: &'static str, id: impl ToString, within: impl Into<String>) -> Error {
+        Error::NotFound { what, id: id.to_string(), within: Some(within.into()) }
+    }
+
+    /// A fault of coopdesk's own (a value of ours that would not serialise).
+    pub fn internal(e: impl std::fmt::Display) -> Error {
+        Error::Internal(e.to_string())
+    }
+
+    /// A database problem found by a check rather than raised by SQLite.
+    pub fn database(detail: impl Into<String>) -> Error {
+        Error::Database { detail: detail.into(), source: None }
     }
 }
 
@@ -86,14 +146,8 @@ impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => Error::Busy,
-            _ => Error::Database(e.to_string()),
+            _ => Error::Database { detail: e.to_string(), source: Some(e) },
         }
-    }
-}
-
-impl From<serde_json::Error> for Error {
-    fn from(e: serde_json::Error) -> Self {
-        Error::InvalidInput(format!("The data is not valid JSON ({e})."))
     }
 }
 

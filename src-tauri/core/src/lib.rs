@@ -1,6 +1,8 @@
 //! coopdesk's domain core: everything the app does, with no GUI in it.
 //!
 //! - [`agency`]: the agency's profile, memberships and addenda.
+//! - [`audit`]: the tamper-evident history of every audited change (a leaf).
+//! - [`clock`]: the one clock the store reads.
 //! - [`digest`]: SHA-256 as hex, how content is named.
 //! - [`documents`]: contract documents kept for offline use.
 //! - [`eligibility`]: may this agency use this contract, and why (pure).
@@ -17,11 +19,14 @@
 //! - [`policy`]: the purchasing policy checked against a requisition (pure).
 //! - [`sample`]: the bundled sample catalogue.
 //! - [`geo`]: ZIP code centroids and distances, offline.
+//! - [`history`]: the kinds of subject the audit trail covers, verified together.
 //! - [`paths`]: where the database lives.
 //!
 //! The Tauri shell and the command line are thin layers over this crate.
 
 pub mod agency;
+pub mod audit;
+pub mod clock;
 pub mod digest;
 pub mod documents;
 pub mod eligibility;
@@ -29,6 +34,7 @@ pub mod emergency;
 pub mod error;
 pub mod feed;
 pub mod geo;
+pub mod history;
 pub mod import;
 pub mod model;
 pub mod money;

@@ -6,7 +6,6 @@
 
 use crate::agency::{in_force, AgencyProfile};
 use crate::eligibility::{evaluate, Verdict};
-use crate::emergency::Incident;
 use crate::model::{Contract, Cooperative};
 use crate::money::Cents;
 use crate::orders::{Acknowledgement, Approver, PurchasingSettings, Requisition};
@@ -63,8 +62,31 @@ pub struct PolicyInput<'a> {
     pub related: &'a [RelatedPurchase],
     pub created_on: NaiveDate,
     pub today: NaiveDate,
-    /// The incident an emergency requisition is bought under.
-    pub incident: Option<&'a Incident>,
+    /// The incident's terms when the requisition is an emergency purchase.
+    pub emergency: Option<&'a EmergencyTerms>,
+}
+
+/// An incident's terms as the policy applies them to an emergency purchase:
+/// the waiver's window and the relaxed rules. The policy sees no incident,
+/// only these.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmergencyTerms {
+    /// The incident's name, as findings mention it.
+    pub incident: String,
+    pub waiver_start: NaiveDate,
+    pub waiver_end: NaiveDate,
+    pub micro_purchase: Cents,
+    pub quotes_above: Cents,
+    pub quotes_required: u32,
+    pub formal_bid: Cents,
+    /// Empty: the everyday approvers apply.
+    pub approvers: Vec<Approver>,
+}
+
+impl EmergencyTerms {
+    pub fn waiver_covers(&self, day: NaiveDate) -> bool {
+        self.waiver_start <= day && day <= self.waiver_end
+    }
 }
 
 /// Whether findings allow the requisition to go forward: no errors, and
@@ -95,11 +117,10 @@ impl Findings<'_> {
 /// information, each in the order of the requisition.
 pub fn check(input: &PolicyInput) -> Vec<Finding> {
     let req = input.requisition;
-    let emergency = req.emergency.as_ref().zip(input.incident);
+    let emergency = req.emergency.as_ref().zip(input.emergency);
     // Under an incident its relaxed thresholds apply.
     let mut t = input.settings.thresholds.clone();
-    if let Some((_, incident)) = emergency {
-        let r = &incident.rules;
+    if let Some((_, r)) = emergency {
         t.micro_purchase = r.micro_purchase;
         t.quotes_above = r.quotes_above;
         t.quotes_required = r.quotes_required;
@@ -318,7 +339,7 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
     }
 
     if !req.lines.is_empty() {
-        let approvers = approvers_for(input.settings, input.incident.filter(|_| emergency.is_some()));
+        let approvers = approvers_for(input.settings, input.emergency.filter(|_| emergency.is_some()));
         let able: Vec<&str> =
             approvers.iter().filter(|a| a.limit.is_none_or(|l| l >= total)).map(|a| a.name.as_str()).collect();
         if able.is_empty() {
@@ -344,16 +365,21 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
 
 /// Who may approve: the incident's approvers for an emergency purchase when
 /// it names any, else the everyday ones.
-pub fn approvers_for<'a>(settings: &'a PurchasingSettings, incident: Option<&'a Incident>) -> &'a [Approver] {
-    match incident {
-        Some(i) if !i.rules.approvers.is_empty() => &i.rules.approvers,
+pub fn approvers_for<'a>(settings: &'a PurchasingSettings, emergency: Option<&'a EmergencyTerms>) -> &'a [Approver] {
+    match emergency {
+        Some(e) if !e.approvers.is_empty() => &e.approvers,
         _ => &settings.approvers,
     }
 }
 
 /// The emergency rules: the documentation federal rules ask for, the
 /// waiver's window, and whether each contract covers the order.
-fn emergency_findings(input: &PolicyInput, info: &crate::orders::EmergencyInfo, incident: &Incident, f: &mut Findings) {
+fn emergency_findings(
+    input: &PolicyInput,
+    info: &crate::orders::EmergencyInfo,
+    incident: &EmergencyTerms,
+    f: &mut Findings,
+) {
     let req = input.requisition;
     for (field, asks) in info.docs.missing() {
         f.push(
@@ -378,7 +404,7 @@ fn emergency_findings(input: &PolicyInput, info: &crate::orders::EmergencyInfo, 
             None,
             format!(
                 "Bought on {} outside the procurement waiver of {} ({} to {}): the everyday rules apply to it.",
-                input.created_on, incident.name, incident.waiver_start, incident.waiver_end
+                input.created_on, incident.incident, incident.waiver_start, incident.waiver_end
             ),
         );
     }
@@ -756,7 +782,7 @@ mod tests {
                 agency: c.agency.as_ref(),
                 related: &c.related,
                 created_on: d("2026-11-20"),
-                incident: None,
+                emergency: None,
                 today: d(c.today),
             };
             let got: Vec<String> =
@@ -794,7 +820,7 @@ mod tests {
                 agency: Some(&a),
                 related: &[],
                 created_on: d("2026-11-20"),
-                incident: None,
+                emergency: None,
                 today: d("2026-11-22"),
             })
         };
@@ -829,7 +855,7 @@ mod tests {
             agency: Some(&a),
             related: &[],
             created_on: d("2026-11-20"),
-            incident: None,
+            emergency: None,
             today: d("2026-11-22"),
         });
         let f = findings.iter().find(|f| f.key.starts_with("price_changed")).unwrap();

@@ -1,9 +1,12 @@
-//! Catalogue search: turns what the clerk types into an FTS5 query, ranks
-//! matches with bm25 (part numbers and descriptions weigh most), and returns
-//! one page of items with the prices a clerk compares.
+//! Catalogue search: what the clerk types, with filters, asked of the
+//! tantivy index ([`crate::search_index`], BM25 with part numbers and
+//! descriptions weighing most), then one page of items read back from SQLite
+//! with the prices a clerk compares. Eligibility and distance are judged here
+//! in Rust and handed to the index as a set of contract ids.
 //!
-//! Typed text is never passed to FTS5 as syntax: every word is quoted, so
-//! quotes, `AND`, `*` or a stray parenthesis in the box cannot break a query.
+//! Typed text is never query syntax: it is split into words the index looks
+//! up, so quotes, `AND`, `*` or a stray parenthesis in the box cannot break
+//! a query.
 
 use crate::eligibility::{evaluate, Verdict};
 use crate::error::{Error, Result};
@@ -199,9 +202,7 @@ impl Store {
         }
         let agency = self.agency_profile()?;
         if filters.eligible_only && agency.is_none() {
-            return Err(Error::InvalidInput(
-                "Set up the agency profile (Settings, or `coopdesk agency set`) to filter by eligibility.".into(),
-            ));
+            return Err(Error::NoAgencyProfile);
         }
         let near_suppliers: Option<HashSet<String>> = match &filters.near {
             None => None,

@@ -25,3 +25,5 @@ mod requisitions;
 mod sample;
 // Full-text search over the catalogue.
 mod search;
+// A database written by an earlier release opens, migrates and verifies.
+mod upgrade;

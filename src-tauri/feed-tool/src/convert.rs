@@ -82,7 +82,7 @@ pub fn convert(
             records += 1;
             writer
                 .upsert(&entity)
-                .map_err(|e| coopdesk_core::Error::Io { what: out.display().to_string(), reason: e.to_string() })
+                .map_err(|e| coopdesk_core::Error::io(out.display().to_string(), std::io::Error::other(e.to_string())))
         })
         .map_err(|e| PublishError::Io(e.to_string()))?;
     writer.finish().finish().and_then(|mut w| w.flush()).map_err(io)?;

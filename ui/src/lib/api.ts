@@ -217,11 +217,6 @@ export interface CatalogueStatus {
   items: number;
 }
 
-export interface AppInfo {
-  version: string;
-  db_path: string | null;
-}
-
 export type FeedHealth = "new" | "current" | "stale" | "expired";
 
 /** A marketplace feed the agency follows. */
@@ -419,6 +414,10 @@ export interface RequisitionView {
   saving: Cents;
   findings: Finding[];
   ready: boolean;
+  /** Findings that stand in the way (errors, unacknowledged warnings). */
+  blocking: number;
+  /** Who may approve it under the rules in force, with a limit that covers the total. */
+  approvers: Approver[];
   history: HistoryEntry[];
 }
 
@@ -577,13 +576,6 @@ export interface SavedPacket extends Packet {
   path: string;
 }
 
-export interface HistoryReport {
-  entries: number;
-  requisitions: number;
-  head: string;
-  problems: string[];
-}
-
 /** An error from the backend: a stable code and a message for the clerk. */
 export class ApiError extends Error {
   readonly code: string;
@@ -595,6 +587,25 @@ export class ApiError extends Error {
 }
 
 /**
+ * The window's way forward for errors whose message cannot name it (the core
+ * knows no screens; the command line adds its own flags instead).
+ */
+export function errorHint(code: string): string | null {
+  switch (code) {
+    case "no_actor":
+      return "Set your name in Settings > Purchasing.";
+    case "no_agency_profile":
+      return "Fill in Settings > Agency.";
+    case "db_open":
+    case "db_too_new":
+    case "no_data_dir":
+      return "Start coopdesk with another database file (COOPDESK_DB).";
+    default:
+      return null;
+  }
+}
+
+/**
  * Turns whatever a failed call threw into an ApiError. Only messages the
  * backend wrote for people are shown; anything else becomes a plain sentence.
  */
@@ -602,7 +613,10 @@ export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
   if (typeof e === "object" && e !== null && "code" in e && "message" in e) {
     const { code, message } = e as { code: unknown; message: unknown };
-    if (typeof code === "string" && typeof message === "string") return new ApiError(code, message);
+    if (typeof code === "string" && typeof message === "string") {
+      const hint = errorHint(code);
+      return new ApiError(code, hint ? `${message} ${hint}` : message);
+    }
   }
   return new ApiError("internal", "coopdesk could not reach its catalogue. Restart coopdesk and try again.");
 }
@@ -758,7 +772,6 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 }
 
 export const api = {
-  appInfo: () => call<AppInfo>("app_info"),
   catalogueStatus: () => call<CatalogueStatus>("catalogue_status"),
   search: (query: SearchQuery) => call<SearchPage>("search", { query }),
   facets: () => call<Facets>("facets"),
@@ -804,7 +817,6 @@ export const api = {
   reqAcknowledge: (number: string, key: string, note: string) =>
     call<RequisitionView>("req_acknowledge", { number, key, note }),
   reqTransition: (number: string, step: Transition) => call<RequisitionView>("req_transition", { number, step }),
-  reqVerifyHistory: () => call<HistoryReport>("req_verify_history"),
 
   /** The packet's PDF, for the preview. */
   packetPreview: (number: string, paper: Paper) => call<ArrayBuffer>("packet_preview", { number, paper }),

@@ -139,7 +139,7 @@ impl Store {
             .iter()
             .map(|p| merge::load(&p.pdf).map(|(d, _)| d))
             .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(|e| Error::Database(format!("a purchase packet could not be read back ({e})")))?;
+            .map_err(|e| Error::database(format!("a purchase packet could not be read back ({e})")))?;
         let name = incident.name.clone();
         let pdf = if docs.is_empty() {
             summary
@@ -147,7 +147,7 @@ impl Store {
             merge::append(&summary, docs, merge::Corner::Top, |n| {
                 format!("FEMA reimbursement packet - {name} - page {n} of {total}")
             })
-            .map_err(|e| Error::Database(format!("the purchase packets could not be bound together ({e})")))?
+            .map_err(|e| Error::database(format!("the purchase packets could not be bound together ({e})")))?
         };
         Ok(Packet { pdf, short_hash: content_hash[..12].to_owned(), content_hash, pages: total, notes })
     }
@@ -168,7 +168,7 @@ impl Store {
 
 /// The ledger as CSV, spreadsheet-friendly.
 pub fn ledger_csv(rows: &[LedgerRow]) -> Result<String> {
-    let err = |e: csv::Error| Error::Io { what: "the FEMA ledger".into(), reason: e.to_string() };
+    let err = |e: csv::Error| Error::io("the FEMA ledger", std::io::Error::other(e.to_string()));
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "date",
@@ -196,7 +196,7 @@ pub fn ledger_csv(rows: &[LedgerRow]) -> Result<String> {
         ])
         .map_err(err)?;
     }
-    let bytes = w.into_inner().map_err(|e| Error::Io { what: "the FEMA ledger".into(), reason: e.to_string() })?;
+    let bytes = w.into_inner().map_err(|e| Error::io("the FEMA ledger", std::io::Error::other(e.to_string())))?;
     Ok(format!("\u{feff}{}", String::from_utf8(bytes).expect("UTF-8")))
 }
 

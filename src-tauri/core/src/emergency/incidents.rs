@@ -3,13 +3,13 @@
 //! known, and the thresholds and approvers that apply while it lasts. One
 //! incident at most is active; every change is in the tamper-evident history.
 
+use crate::audit::{self, Audited, NewEntry, Subject};
 use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
 use crate::money::Cents;
-use crate::orders::history::{self, Subject};
-use crate::orders::{now, Approver};
+use crate::orders::Approver;
 use crate::store::Store;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -78,6 +78,21 @@ impl Incident {
     pub fn waiver_covers(&self, day: NaiveDate) -> bool {
         self.waiver_start <= day && day <= self.waiver_end
     }
+
+    /// What the purchasing policy applies to a purchase made under it.
+    pub fn terms(&self) -> crate::policy::EmergencyTerms {
+        let r = &self.rules;
+        crate::policy::EmergencyTerms {
+            incident: self.name.clone(),
+            waiver_start: self.waiver_start,
+            waiver_end: self.waiver_end,
+            micro_purchase: r.micro_purchase,
+            quotes_above: r.quotes_above,
+            quotes_required: r.quotes_required,
+            formal_bid: r.formal_bid,
+            approvers: r.approvers.clone(),
+        }
+    }
 }
 
 /// What a clerk fills in to declare an incident.
@@ -141,7 +156,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Incident> {
 pub fn incident_by_id(conn: &Connection, id: i64) -> Result<Incident> {
     conn.query_row(&format!("SELECT {COLUMNS} FROM incidents WHERE id = ?1"), [id], from_row)
         .optional()?
-        .ok_or_else(|| Error::InvalidInput(format!("There is no incident {id}. `coopdesk emergency list` shows them.")))
+        .ok_or_else(|| Error::not_found("incident", id))
 }
 
 /// Hash of an incident's state as stored, for the history.
@@ -149,10 +164,45 @@ pub fn incident_state_hash(incident: &Incident) -> String {
     sha256_hex(&serde_json::to_vec(incident).expect("an incident serialises"))
 }
 
+/// The audit trail's name for incidents.
+pub const KIND: &str = "incident";
+
+/// Records a change to incident `id`, after it was made, in the same transaction.
+fn record(
+    conn: &Connection,
+    id: i64,
+    at: DateTime<Utc>,
+    actor: &str,
+    action: &str,
+    detail: serde_json::Value,
+) -> Result<()> {
+    let state_hash = incident_state_hash(&incident_by_id(conn, id)?);
+    audit::append(conn, NewEntry { subject: Subject::new(KIND, id), at, actor, action, detail, state_hash })
+}
+
+/// Incidents as the audit trail's verification walks them.
+pub struct Incidents;
+
+impl Audited for Incidents {
+    fn kind(&self) -> &'static str {
+        KIND
+    }
+
+    fn subjects(&self, conn: &Connection) -> Result<Vec<(i64, String)>> {
+        let mut stmt = conn.prepare("SELECT id, name FROM incidents")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn state_hash(&self, conn: &Connection, id: i64) -> Result<String> {
+        Ok(incident_state_hash(&incident_by_id(conn, id)?))
+    }
+}
+
 fn require(text: &str, what: &str) -> Result<String> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(Error::InvalidInput(format!("An incident needs {what}.")));
+        return Err(Error::Invalid(format!("An incident needs {what}.")));
     }
     Ok(t.to_owned())
 }
@@ -170,6 +220,11 @@ impl Store {
         incident_by_id(self.conn(), id)
     }
 
+    /// The terms the policy applies under incident `id`, if any.
+    pub(crate) fn emergency_terms(&self, id: Option<i64>) -> Result<Option<crate::policy::EmergencyTerms>> {
+        id.map(|id| self.incident(id).map(|i| i.terms())).transpose()
+    }
+
     pub fn active_incident(&self) -> Result<Option<Incident>> {
         Ok(self
             .conn()
@@ -179,20 +234,24 @@ impl Store {
 
     /// Declares an incident; with `activate`, it becomes the active one.
     pub fn declare_incident(&mut self, new: &NewIncident, actor: &str) -> Result<Incident> {
-        let actor = require(actor, "the name of who declares it (Settings > Your name, or --by)")?;
+        if actor.trim().is_empty() {
+            return Err(Error::NoActor);
+        }
+        let actor = actor.trim().to_owned();
         let name = require(&new.name, "a name, such as Hurricane Delia")?;
         let kind = require(&new.kind, "a type, such as hurricane or flood")?;
         let declaration = require(&new.declaration_number, "the declaration's number")?;
         let authority = require(&new.authority, "the declaring authority")?;
         if new.waiver_end < new.waiver_start {
-            return Err(Error::InvalidInput("The procurement waiver cannot end before it starts.".into()));
+            return Err(Error::Invalid("The procurement waiver cannot end before it starts.".into()));
         }
         let rules = new.rules.clone().unwrap_or_default();
+        let at = self.clock().now();
+        let stamp = audit::stamp(at);
         let tx = self.conn_mut().transaction()?;
         if new.activate {
-            deactivate_all(&tx, &actor)?;
+            deactivate_all(&tx, at, &actor)?;
         }
-        let stamp = now();
         tx.execute(
             "INSERT INTO incidents (name, kind, declaration_number, declared_on, authority, waiver_start, waiver_end,
                  fema_disaster, projects, rules, active, created_at, updated_at)
@@ -212,7 +271,7 @@ impl Store {
             ],
         )?;
         let id = tx.last_insert_rowid();
-        history::append(&tx, Subject::Incident(id), &actor, "incident_declared", json!(new))?;
+        record(&tx, id, at, &actor, "incident_declared", json!(new))?;
         let incident = incident_by_id(&tx, id)?;
         tx.commit()?;
         Ok(incident)
@@ -224,14 +283,18 @@ impl Store {
         id: i64,
         actor: &str,
         action: &str,
-        change: impl FnOnce(&rusqlite::Transaction, &Incident) -> Result<serde_json::Value>,
+        change: impl FnOnce(&rusqlite::Transaction, &Incident, DateTime<Utc>) -> Result<serde_json::Value>,
     ) -> Result<Incident> {
-        let actor = require(actor, "the name of who makes the change")?;
+        if actor.trim().is_empty() {
+            return Err(Error::NoActor);
+        }
+        let actor = actor.trim().to_owned();
+        let at = self.clock().now();
         let tx = self.conn_mut().transaction()?;
         let incident = incident_by_id(&tx, id)?;
-        let detail = change(&tx, &incident)?;
-        tx.execute("UPDATE incidents SET updated_at = ?1 WHERE id = ?2", params![now(), id])?;
-        history::append(&tx, Subject::Incident(id), &actor, action, detail)?;
+        let detail = change(&tx, &incident, at)?;
+        tx.execute("UPDATE incidents SET updated_at = ?1 WHERE id = ?2", params![audit::stamp(at), id])?;
+        record(&tx, id, at, &actor, action, detail)?;
         let incident = incident_by_id(&tx, id)?;
         tx.commit()?;
         Ok(incident)
@@ -245,22 +308,22 @@ impl Store {
         detail: serde_json::Value,
         actor: &str,
     ) -> Result<Incident> {
-        self.change_incident(id, actor, action, |_, _| Ok(detail))
+        self.change_incident(id, actor, action, |_, _, _| Ok(detail))
     }
 
     /// The incident's history, oldest first.
-    pub fn incident_history(&self, id: i64) -> Result<Vec<crate::orders::HistoryEntry>> {
-        history::of(self.conn(), Subject::Incident(id))
+    pub fn incident_history(&self, id: i64) -> Result<Vec<audit::HistoryEntry>> {
+        audit::of(self.conn(), Subject::new(KIND, id))
     }
 
     /// Makes `id` the active incident (and no other).
     pub fn activate_incident(&mut self, id: i64, actor: &str) -> Result<Incident> {
         let by = actor.to_owned();
-        self.change_incident(id, actor, "incident_activated", |tx, i| {
+        self.change_incident(id, actor, "incident_activated", |tx, i, at| {
             if i.closed_on.is_some() {
                 return Err(Error::InvalidState(format!("{} is closed; declare a new incident instead.", i.name)));
             }
-            deactivate_all(tx, &by)?;
+            deactivate_all(tx, at, &by)?;
             tx.execute("UPDATE incidents SET active = 1 WHERE id = ?1", [i.id])?;
             Ok(json!({}))
         })
@@ -268,9 +331,9 @@ impl Store {
 
     /// Extends (renews) the procurement waiver to `until`.
     pub fn extend_waiver(&mut self, id: i64, until: NaiveDate, reason: &str, actor: &str) -> Result<Incident> {
-        self.change_incident(id, actor, "waiver_extended", |tx, i| {
+        self.change_incident(id, actor, "waiver_extended", |tx, i, _| {
             if until <= i.waiver_end {
-                return Err(Error::InvalidInput(format!(
+                return Err(Error::Invalid(format!(
                     "The waiver already runs to {}; an extension must go past it.",
                     i.waiver_end
                 )));
@@ -283,7 +346,7 @@ impl Store {
     /// Records FEMA's disaster number once known.
     pub fn set_fema_disaster(&mut self, id: i64, number: &str, actor: &str) -> Result<Incident> {
         let number = require(number, "a FEMA disaster number such as DR-4999-FL")?;
-        self.change_incident(id, actor, "fema_disaster_set", |tx, i| {
+        self.change_incident(id, actor, "fema_disaster_set", |tx, i, _| {
             tx.execute("UPDATE incidents SET fema_disaster = ?1 WHERE id = ?2", params![number, i.id])?;
             Ok(json!({ "was": i.fema_disaster, "now": number }))
         })
@@ -292,9 +355,9 @@ impl Store {
     /// Adds a FEMA project (worksheet) number purchases can be charged to.
     pub fn add_project(&mut self, id: i64, project: &Project, actor: &str) -> Result<Incident> {
         let number = require(&project.number, "a project number")?;
-        self.change_incident(id, actor, "project_added", |tx, i| {
+        self.change_incident(id, actor, "project_added", |tx, i, _| {
             if i.projects.iter().any(|p| p.number == number) {
-                return Err(Error::InvalidInput(format!("Project {number} is already on {}.", i.name)));
+                return Err(Error::Conflict(format!("Project {number} is already on {}.", i.name)));
             }
             let mut projects = i.projects.clone();
             projects.push(Project { number: number.clone(), title: project.title.trim().to_owned() });
@@ -306,19 +369,9 @@ impl Store {
         })
     }
 
-    pub fn set_emergency_rules(&mut self, id: i64, rules: &EmergencyRules, actor: &str) -> Result<Incident> {
-        self.change_incident(id, actor, "rules_changed", |tx, i| {
-            tx.execute(
-                "UPDATE incidents SET rules = ?1 WHERE id = ?2",
-                params![serde_json::to_string(rules).expect("serialises"), i.id],
-            )?;
-            Ok(json!({ "was": i.rules, "now": rules }))
-        })
-    }
-
     /// Closes an incident: it is no longer active; its records stay.
     pub fn close_incident(&mut self, id: i64, on: NaiveDate, actor: &str) -> Result<Incident> {
-        self.change_incident(id, actor, "incident_closed", |tx, i| {
+        self.change_incident(id, actor, "incident_closed", |tx, i, _| {
             if i.closed_on.is_some() {
                 return Err(Error::InvalidState(format!("{} is already closed.", i.name)));
             }
@@ -329,11 +382,11 @@ impl Store {
 }
 
 /// Deactivates whichever incident is active, recording it.
-fn deactivate_all(tx: &rusqlite::Transaction, actor: &str) -> Result<()> {
+fn deactivate_all(tx: &rusqlite::Transaction, at: DateTime<Utc>, actor: &str) -> Result<()> {
     let active: Option<i64> = tx.query_row("SELECT id FROM incidents WHERE active = 1", [], |r| r.get(0)).optional()?;
     if let Some(id) = active {
-        tx.execute("UPDATE incidents SET active = 0, updated_at = ?1 WHERE id = ?2", params![now(), id])?;
-        history::append(tx, Subject::Incident(id), actor, "incident_deactivated", json!({}))?;
+        tx.execute("UPDATE incidents SET active = 0, updated_at = ?1 WHERE id = ?2", params![audit::stamp(at), id])?;
+        record(tx, id, at, actor, "incident_deactivated", json!({}))?;
     }
     Ok(())
 }

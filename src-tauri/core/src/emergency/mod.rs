@@ -22,9 +22,9 @@ use std::path::PathBuf;
 impl Store {
     /// The vendor sheet as a PDF, for printing.
     pub fn vendor_sheet_pdf(&self, categories: &[String], near_zip: Option<&str>) -> Result<Vec<u8>> {
-        let sheet = self.vendor_sheet(categories, near_zip, chrono::Local::now().date_naive())?;
+        let sheet = self.vendor_sheet(categories, near_zip, self.clock().today())?;
         let agency = self.agency_profile()?.map(|a| a.name).unwrap_or_default();
-        vendor_sheet::vendor_sheet_pdf(&sheet, &agency, chrono::Utc::now())
+        vendor_sheet::vendor_sheet_pdf(&sheet, &agency, self.clock().now())
     }
 
     /// Saves the vendor sheet as PDF (or CSV when `csv`) to `path`, or to the
@@ -36,7 +36,7 @@ impl Store {
         csv: bool,
         path: Option<PathBuf>,
     ) -> Result<PathBuf> {
-        let today = chrono::Local::now().date_naive();
+        let today = self.clock().today();
         let path = self.save_path(path, &format!("vendor-sheet-{today}.{}", if csv { "csv" } else { "pdf" }))?;
         let bytes = if csv {
             vendor_sheet::vendor_sheet_csv(&self.vendor_sheet(categories, near_zip, today)?)?.into_bytes()
@@ -49,7 +49,7 @@ impl Store {
 
     /// The reimbursement packet for printing; the printing is recorded.
     pub fn print_fema_packet(&mut self, id: i64, paper: Paper, actor: &str) -> Result<Packet> {
-        let packet = self.fema_packet(id, paper, chrono::Utc::now())?;
+        let packet = self.fema_packet(id, paper, self.clock().now())?;
         self.record_fema_packet(id, &packet, "sent to the print dialog", actor)?;
         Ok(packet)
     }
@@ -71,7 +71,7 @@ impl Store {
         if ledger {
             crate::paths::write_atomically(&path, fema::ledger_csv(&self.fema_ledger(id)?)?.as_bytes())?;
         } else {
-            let packet = self.fema_packet(id, paper, chrono::Utc::now())?;
+            let packet = self.fema_packet(id, paper, self.clock().now())?;
             crate::paths::write_atomically(&path, &packet.pdf)?;
             self.record_fema_packet(id, &packet, &format!("saved to {}", path.display()), actor)?;
         }

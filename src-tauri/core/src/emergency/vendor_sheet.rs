@@ -199,7 +199,7 @@ pub fn vendor_sheet_pdf(sheet: &VendorSheet, agency: &str, generated_at: DateTim
 
 /// The sheet as CSV, one row per dealer (or per supplier without dealers).
 pub fn vendor_sheet_csv(sheet: &VendorSheet) -> Result<String> {
-    let err = |e: csv::Error| Error::Io { what: "the vendor sheet CSV".into(), reason: e.to_string() };
+    let err = |e: csv::Error| Error::io("the vendor sheet CSV", std::io::Error::other(e.to_string()));
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "supplier",
@@ -235,6 +235,6 @@ pub fn vendor_sheet_csv(sheet: &VendorSheet) -> Result<String> {
             w.write_record(base.iter().cloned().chain(extra)).map_err(err)?;
         }
     }
-    let bytes = w.into_inner().map_err(|e| Error::Io { what: "the vendor sheet CSV".into(), reason: e.to_string() })?;
+    let bytes = w.into_inner().map_err(|e| Error::io("the vendor sheet CSV", std::io::Error::other(e.to_string())))?;
     Ok(format!("\u{feff}{}", String::from_utf8(bytes).expect("UTF-8")))
 }

@@ -13,7 +13,7 @@ pub mod prices;
 pub mod source;
 pub mod table;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::Store;
 use chrono::Utc;
 use rusqlite::{params, Transaction};
@@ -48,7 +48,13 @@ pub(crate) fn log_import(
 ) -> Result<()> {
     tx.execute(
         "INSERT INTO imports (kind, source, sha256, imported_at, summary) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![kind, source, sha256, Utc::now().to_rfc3339(), serde_json::to_string(summary)?],
+        params![
+            kind,
+            source,
+            sha256,
+            Utc::now().to_rfc3339(),
+            serde_json::to_string(summary).map_err(Error::internal)?
+        ],
     )?;
     Ok(())
 }
@@ -103,7 +109,7 @@ impl Store {
                 // OCDS by name, they are a mistake worth saying.
                 let price_settings = request.prices.contract.is_some() || !request.prices.columns.is_empty();
                 if request.kind == Some(source::Kind::Ocds) && price_settings {
-                    return Err(crate::error::Error::InvalidInput(
+                    return Err(crate::error::Error::Invalid(
                         "A contract number and chosen columns are for price files; an OCDS publication names its own contracts.".into(),
                     ));
                 }

@@ -199,7 +199,7 @@ fn apply_columns(sheets: &[Sheet], mapping: &mut Mapping, columns: &BTreeMap<Fie
             continue;
         }
         let i = resolve_column(&headers, spec).ok_or_else(|| {
-            Error::InvalidInput(format!(
+            Error::Invalid(format!(
                 "The file has no column '{spec}' for {}. Its columns are: {}.",
                 field.label(),
                 headers.iter().filter(|h| !h.is_empty()).cloned().collect::<Vec<_>>().join(", ")
@@ -384,7 +384,7 @@ pub fn parse(sheets: &[Sheet], mapping: &Mapping) -> Result<Parsed> {
     let sheet = sheets
         .iter()
         .find(|s| s.name == mapping.sheet)
-        .ok_or_else(|| Error::InvalidInput(format!("The file has no sheet '{}'.", mapping.sheet)))?;
+        .ok_or_else(|| Error::not_found_on("sheet", &mapping.sheet, "the file"))?;
     fn cell<'r>(mapping: &Mapping, row: &'r [String], f: Field) -> &'r str {
         mapping.columns.get(&f).and_then(|&i| row.get(i)).map(|s| s.trim()).unwrap_or("")
     }
@@ -589,9 +589,10 @@ impl Store {
             }
             // With no header recognised, the first row of text is offered
             // as the header for the clerk to map by hand.
-            other => find_header(&sheets, &names).or(other).or_else(|| first_text_row(&sheets)).ok_or_else(|| {
-                Error::InvalidInput(format!("{file} holds no rows of text, so it is not a price list."))
-            })?,
+            other => find_header(&sheets, &names)
+                .or(other)
+                .or_else(|| first_text_row(&sheets))
+                .ok_or_else(|| Error::Invalid(format!("{file} holds no rows of text, so it is not a price list.")))?,
         };
         apply_columns(&sheets, &mut mapping, &columns)?;
         let headers = header_cells(&sheets, &mapping);
@@ -737,7 +738,7 @@ impl Store {
         let mut preview = self.preview_price_file(file, bytes, options)?;
         if !preview.missing.is_empty() {
             let names: Vec<&str> = preview.missing.iter().map(|f| f.label()).collect();
-            return Err(Error::InvalidInput(format!(
+            return Err(Error::Invalid(format!(
                 "{file} has no column for the {} that coopdesk recognises; choose the columns and try again. Nothing was imported.",
                 names.join(" or the ")
             )));
@@ -745,7 +746,7 @@ impl Store {
         preview.dry_run = false;
         let cooperative = options.cooperative.as_deref();
         if options.save_mapping && preview.supplier.is_none() {
-            return Err(Error::InvalidInput(
+            return Err(Error::Invalid(
                 "Name the supplier to save the column mapping for (the file names no vendor). Nothing was imported."
                     .into(),
             ));
@@ -864,7 +865,7 @@ fn save_mapping(tx: &rusqlite::Transaction, supplier: &str, mapping: &BTreeMap<F
     tx.execute(
         "INSERT INTO price_mappings (supplier, mapping, saved_at) VALUES (?1, ?2, ?3)
          ON CONFLICT(supplier) DO UPDATE SET mapping = excluded.mapping, saved_at = excluded.saved_at",
-        params![normalise(supplier), serde_json::to_string(mapping)?, Utc::now().to_rfc3339()],
+        params![normalise(supplier), serde_json::to_string(mapping).map_err(Error::internal)?, Utc::now().to_rfc3339()],
     )?;
     Ok(())
 }

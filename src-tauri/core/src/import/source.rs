@@ -48,7 +48,7 @@ impl Opened {
     /// Reads it whole (price files are small; OCDS is streamed instead).
     pub fn bytes(&mut self) -> Result<Vec<u8>> {
         if self.size > MAX_PRICE_FILE_BYTES {
-            return Err(Error::InvalidInput(format!(
+            return Err(Error::Invalid(format!(
                 "{} is {} MB, larger than any price list coopdesk reads ({} MB); split it into smaller files.",
                 self.name,
                 self.size >> 20,
@@ -99,15 +99,15 @@ pub fn open(location: &str) -> Result<Opened> {
         let file = File::open(path).map_err(|e| Error::io(location, e))?;
         let meta = file.metadata().map_err(|e| Error::io(location, e))?;
         if !meta.is_file() {
-            return Err(Error::InvalidInput(format!("{location} is not a file.")));
+            return Err(Error::Invalid(format!("{location} is not a file.")));
         }
         return Ok(Opened { name: location.to_owned(), file, size: meta.len() });
     }
     let url = reqwest::Url::parse(location.trim())
-        .map_err(|e| Error::InvalidInput(format!("'{location}' is not a web address ({e}).")))?;
+        .map_err(|e| Error::Invalid(format!("'{location}' is not a web address ({e}).")))?;
     let local = matches!(url.host_str(), Some("127.0.0.1") | Some("localhost") | Some("[::1]"));
     if url.scheme() != "https" && !local {
-        return Err(Error::InvalidInput(format!(
+        return Err(Error::Invalid(format!(
             "'{location}' is not an https address. coopdesk downloads imports only over https."
         )));
     }
@@ -115,7 +115,7 @@ pub fn open(location: &str) -> Result<Opened> {
     let size = crate::sync::http::fetch_now(2, Duration::from_secs(60), async |f, cancel| {
         f.get_to_file(&url, &mut file, MAX_DOWNLOAD_BYTES, cancel).await
     })?
-    .map_err(|why| Error::InvalidInput(format!("{location} could not be downloaded: {why}. Nothing was imported.")))?;
+    .map_err(|why| Error::Invalid(format!("{location} could not be downloaded: {why}. Nothing was imported.")))?;
     file.rewind().map_err(|e| Error::io("the download", e))?;
     Ok(Opened { name: location.trim().to_owned(), file, size })
 }

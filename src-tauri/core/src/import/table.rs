@@ -14,7 +14,7 @@ pub struct Sheet {
 }
 
 fn too_big(name: &str) -> Error {
-    Error::InvalidInput(format!("{name} has more than {MAX_ROWS} rows; split it into smaller files."))
+    Error::Invalid(format!("{name} has more than {MAX_ROWS} rows; split it into smaller files."))
 }
 
 /// Reads `bytes` as XLSX when they are a ZIP file, else as CSV or tab-
@@ -41,7 +41,7 @@ fn read_csv(name: &str, bytes: &[u8]) -> Result<Sheet> {
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| Error::InvalidInput(format!("{name} is not a readable CSV file ({e}).")))?;
+        let record = record.map_err(|e| Error::Invalid(format!("{name} is not a readable CSV file ({e}).")))?;
         rows.push(record.iter().map(|c| c.trim().to_owned()).collect());
         if rows.len() > MAX_ROWS {
             return Err(too_big(name));
@@ -67,7 +67,7 @@ fn cell_text(d: &calamine::Data) -> String {
 
 fn read_xlsx(name: &str, bytes: &[u8]) -> Result<Vec<Sheet>> {
     use calamine::Reader;
-    let bad = |e: String| Error::InvalidInput(format!("{name} is not a readable Excel workbook ({e})."));
+    let bad = |e: String| Error::Invalid(format!("{name} is not a readable Excel workbook ({e})."));
     let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e: calamine::XlsxError| bad(e.to_string()))?;
     let mut sheets = Vec::new();

@@ -3,12 +3,11 @@
 //! acknowledging policy warnings. Only drafts are edited.
 
 use super::model::*;
-use super::{history, now, numbering, read, require_actor};
+use super::{history, numbering, read, require_actor};
 use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
 use crate::money::Cents;
 use crate::store::Store;
-use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -71,13 +70,9 @@ pub struct AttachOutcome {
     pub also_on: Vec<String>,
 }
 
-fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
 fn quantity(q: u32) -> Result<u32> {
     if q == 0 || q > 1_000_000 {
-        return Err(Error::InvalidInput("A quantity must be a whole number from 1 to 1,000,000.".into()));
+        return Err(Error::Invalid("A quantity must be a whole number from 1 to 1,000,000.".into()));
     }
     Ok(q)
 }
@@ -107,7 +102,7 @@ impl Store {
     /// Captures what the catalogue says about `item_id` now.
     pub(crate) fn capture_evidence(&self, item_id: &str) -> Result<Evidence> {
         let detail = self.item_detail(item_id)?;
-        let gone = || Error::Database(format!("item '{item_id}' refers to a contract that is missing"));
+        let gone = || Error::database(format!("item '{item_id}' refers to a contract that is missing"));
         let contract = self.contract(&detail.item.contract_id)?.ok_or_else(gone)?;
         let cooperative = self.cooperative(&contract.cooperative_id)?.ok_or_else(gone)?;
         let (feed_id, feed_sequence, feed_applied_at): (String, i64, String) = self.conn().query_row(
@@ -133,7 +128,7 @@ impl Store {
             feed_id,
             feed_sequence,
             feed_applied_at,
-            captured_at: now(),
+            captured_at: self.clock().stamp(),
         })
     }
 
@@ -156,7 +151,8 @@ impl Store {
         if let Some(i) = incident.as_ref().filter(|i| i.closed_on.is_some()) {
             return Err(Error::InvalidState(format!("{} is closed: new purchases cannot be made under it.", i.name)));
         }
-        let date = today();
+        let date = self.clock().today();
+        let at = self.clock().now();
         let ctx = numbering::NumberContext {
             date,
             fiscal_year_start_month: settings.fiscal_year_start_month,
@@ -170,7 +166,7 @@ impl Store {
         {
             number = numbering::render(&settings.number_pattern, &ctx, next_in_sequence(&tx, &scope)?)?;
         }
-        let stamp = now();
+        let stamp = crate::audit::stamp(at);
         tx.execute(
             "INSERT INTO requisitions (number, status, fiscal_year, department, requester, requester_phone, deliver_to,
                  date_needed, purpose, notes, created_at, updated_at)
@@ -210,13 +206,7 @@ impl Store {
                 params![serde_json::to_string(j).expect("serialises"), id],
             )?;
         }
-        history::append(
-            &tx,
-            history::Subject::Requisition(id),
-            &actor,
-            "created",
-            json!({ "number": number, "header": header }),
-        )?;
+        history::append(&tx, id, at, &actor, "created", json!({ "number": number, "header": header }))?;
         let req = read::by_id(&tx, id)?;
         tx.commit()?;
         Ok(req)
@@ -247,7 +237,7 @@ impl Store {
             if let Some(info) = &req.emergency {
                 let incident = self.incident(info.incident_id)?;
                 if !incident.projects.iter().any(|x| &x.number == p) {
-                    return Err(Error::InvalidInput(format!(
+                    return Err(Error::Invalid(format!(
                         "{} has no project {p}: add it to the incident first.",
                         incident.name
                     )));
@@ -256,7 +246,7 @@ impl Store {
         }
         self.change_requisition(number, actor, "emergency_docs_changed", &open, |tx, req| {
             let Some(mut info) = req.emergency.clone() else {
-                return Err(Error::InvalidInput(format!("{} is not an emergency purchase.", req.number)));
+                return Err(Error::Invalid(format!("{} is not an emergency purchase.", req.number)));
             };
             let trimmed = EmergencyDocs {
                 need: docs.need.trim().to_owned(),
@@ -350,7 +340,7 @@ impl Store {
         let qty = quantity(qty)?;
         let evidence = self.capture_evidence(item_id)?;
         if evidence.item.currency != crate::model::USD {
-            return Err(Error::InvalidInput(format!(
+            return Err(Error::Invalid(format!(
                 "'{}' is priced in {}, as its publisher listed it; requisitions are in US dollars. Ask the supplier for a dollar quote and enter it as a line of your own.",
                 evidence.item.description, evidence.item.currency
             )));
@@ -371,7 +361,7 @@ impl Store {
             match &req.supplier_id {
                 Some(s) if *s != evidence.contract.supplier_id => {
                     let vendor = req.vendor.as_ref().map(|v| v.name.as_str()).unwrap_or(s);
-                    return Err(Error::InvalidInput(format!(
+                    return Err(Error::Invalid(format!(
                         "Requisition {} is for {vendor}; items from {} go on a requisition of their own.",
                         req.number, evidence.supplier_name
                     )));
@@ -426,7 +416,7 @@ impl Store {
     /// Adds an off-contract line, bought on the vendor's quote.
     pub fn add_manual_line(&mut self, number: &str, line: &ManualLine, actor: &str) -> Result<Requisition> {
         let qty = quantity(line.quantity)?;
-        let bad = |m: &str| Err(Error::InvalidInput(m.into()));
+        let bad = |m: &str| Err(Error::Invalid(m.into()));
         if line.description.trim().is_empty() {
             return bad("An off-contract line needs a description.");
         }
@@ -486,7 +476,7 @@ impl Store {
             match &line.evidence {
                 Some(ev) => {
                     if edit.description.is_some() || edit.unit_price.is_some() {
-                        return Err(Error::InvalidInput(format!(
+                        return Err(Error::Invalid(format!(
                             "Line {position} is on contract: its description and price come from the catalogue."
                         )));
                     }
@@ -495,7 +485,7 @@ impl Store {
                 None => {
                     if let Some(p) = edit.unit_price {
                         if p.0 < 0 {
-                            return Err(Error::InvalidInput("A unit price cannot be negative.".into()));
+                            return Err(Error::Invalid("A unit price cannot be negative.".into()));
                         }
                         price = p;
                     }
@@ -517,7 +507,7 @@ impl Store {
             }
             let description = edit.description.as_deref().map(str::trim).unwrap_or(&line.description).to_owned();
             if description.is_empty() {
-                return Err(Error::InvalidInput("A line needs a description.".into()));
+                return Err(Error::Invalid("A line needs a description.".into()));
             }
             if description != line.description {
                 changed.insert("description".into(), json!({ "was": line.description, "now": description }));
@@ -560,10 +550,10 @@ impl Store {
         let req = self.requisition(number)?;
         let line = req.line(position).ok_or_else(|| no_line(&req, position))?;
         let item_id = line.item_id.clone().ok_or_else(|| {
-            Error::InvalidInput(format!("Line {position} is off contract: change its price by editing the line."))
+            Error::Invalid(format!("Line {position} is off contract: change its price by editing the line."))
         })?;
         let evidence = self.capture_evidence(&item_id).map_err(|_| {
-            Error::InvalidInput(format!(
+            Error::Invalid(format!(
                 "Line {position}'s item is no longer in the catalogue, so there is no new price to accept. Keep the captured price or remove the line."
             ))
         })?;
@@ -595,20 +585,20 @@ impl Store {
         let name = new.file_name.trim();
         let name = name.rsplit(['/', '\\']).next().unwrap_or(name).to_owned();
         if name.is_empty() {
-            return Err(Error::InvalidInput("An attachment needs a file name.".into()));
+            return Err(Error::Invalid("An attachment needs a file name.".into()));
         }
         if bytes.is_empty() {
-            return Err(Error::InvalidInput(format!("'{name}' is empty: attach the file that holds the document.")));
+            return Err(Error::Invalid(format!("'{name}' is empty: attach the file that holds the document.")));
         }
         if bytes.len() > MAX_ATTACHMENT_BYTES {
-            return Err(Error::InvalidInput(format!(
+            return Err(Error::Invalid(format!(
                 "'{name}' is {} MB; attachments are limited to {} MB. Scan it at a lower resolution.",
                 bytes.len() / (1024 * 1024),
                 MAX_ATTACHMENT_BYTES / (1024 * 1024)
             )));
         }
         if new.quote.amount.is_some_and(|a| a.0 < 0) {
-            return Err(Error::InvalidInput("A quoted amount cannot be negative.".into()));
+            return Err(Error::Invalid("A quoted amount cannot be negative.".into()));
         }
         let sha = sha256_hex(bytes);
         let media = media_type(&name, bytes);
@@ -622,7 +612,7 @@ impl Store {
         ];
         let (id, also_on) = self.change_requisition(number, actor, "attachment_added", &allowed, |tx, req| {
             if let Some(a) = req.attachments.iter().find(|a| a.sha256 == sha) {
-                return Err(Error::InvalidInput(format!(
+                return Err(Error::Conflict(format!(
                     "This file is already attached to {} as '{}' (same content).",
                     req.number, a.file_name
                 )));
@@ -652,7 +642,7 @@ impl Store {
                     new.quote.amount.map(|a| a.0),
                     new.quote.quoted_on.map(|d| d.to_string()),
                     new.note.trim(),
-                    now(),
+                    tx.at,
                 ],
             )?;
             let id = tx.last_insert_rowid();
@@ -667,10 +657,11 @@ impl Store {
     /// The bytes of an attachment, checked against its hash.
     pub fn attachment_bytes(&self, number: &str, attachment_id: i64) -> Result<(Attachment, Vec<u8>)> {
         let req = self.requisition(number)?;
-        let a =
-            req.attachments.into_iter().find(|a| a.id == attachment_id).ok_or_else(|| {
-                Error::InvalidInput(format!("Requisition {number} has no attachment {attachment_id}."))
-            })?;
+        let a = req
+            .attachments
+            .into_iter()
+            .find(|a| a.id == attachment_id)
+            .ok_or_else(|| Error::not_found_on("attachment", attachment_id, format!("requisition {number}")))?;
         let bytes: Vec<u8> =
             self.conn()
                 .query_row("SELECT content FROM attachment_blobs WHERE sha256 = ?1", [&a.sha256], |r| r.get(0))?;
@@ -685,7 +676,7 @@ impl Store {
     pub fn remove_attachment(&mut self, number: &str, attachment_id: i64, actor: &str) -> Result<Requisition> {
         self.change_requisition(number, actor, "attachment_removed", &[Status::Draft], |tx, req| {
             let a = req.attachments.iter().find(|a| a.id == attachment_id).ok_or_else(|| {
-                Error::InvalidInput(format!("Requisition {} has no attachment {attachment_id}.", req.number))
+                Error::not_found_on("attachment", attachment_id, format!("requisition {}", req.number))
             })?;
             tx.execute("DELETE FROM requisition_attachments WHERE id = ?1", [attachment_id])?;
             // The bytes stay while the history mentions them; an auditor may ask.
@@ -707,7 +698,7 @@ fn next_in_sequence(tx: &Transaction, scope: &str) -> Result<u64> {
 }
 
 pub(crate) fn record_acknowledgement(
-    tx: &Transaction,
+    tx: &super::Change,
     req: &Requisition,
     key: &str,
     message: &str,
@@ -718,11 +709,11 @@ pub(crate) fn record_acknowledgement(
         "INSERT INTO requisition_acks (requisition_id, finding_key, message, by, note, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT(requisition_id, finding_key) DO UPDATE SET message = excluded.message, by = excluded.by,
              note = excluded.note, at = excluded.at",
-        params![req.id, key, message, by.trim(), note.trim(), now()],
+        params![req.id, key, message, by.trim(), note.trim(), tx.at],
     )?;
     Ok(())
 }
 
 fn no_line(req: &Requisition, position: u32) -> Error {
-    Error::InvalidInput(format!("Requisition {} has no line {position}.", req.number))
+    Error::not_found_on("line", position, format!("requisition {}", req.number))
 }

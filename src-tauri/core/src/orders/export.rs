@@ -17,12 +17,12 @@ fn cell(text: &str) -> String {
 }
 
 fn finish(writer: csv::Writer<Vec<u8>>) -> Result<String> {
-    let bytes = writer.into_inner().map_err(|e| Error::Io { what: "the CSV export".into(), reason: e.to_string() })?;
+    let bytes = writer.into_inner().map_err(|e| Error::io("the CSV export", std::io::Error::other(e.to_string())))?;
     Ok(format!("{BOM}{}", String::from_utf8(bytes).expect("CSV of UTF-8 text is UTF-8")))
 }
 
 fn csv_error(e: csv::Error) -> Error {
-    Error::Io { what: "the CSV export".into(), reason: e.to_string() }
+    Error::io("the CSV export", std::io::Error::other(e.to_string()))
 }
 
 /// One row per line, with the requisition's header repeated so that rows of

@@ -3,9 +3,9 @@
 //! Each step checks what it must and is recorded in the history.
 
 use super::editing::record_acknowledgement;
-use super::history::HistoryEntry;
+use super::history::{self, HistoryEntry};
 use super::model::*;
-use super::{history, now};
+use super::settings::{Approver, PurchasingSettings};
 use crate::error::{Error, Result};
 use crate::money::Cents;
 use crate::policy::{self, Finding, LineFacts, PolicyInput, RelatedPurchase, Severity};
@@ -54,7 +54,49 @@ pub struct RequisitionView {
     pub findings: Vec<Finding>,
     /// No errors and every warning acknowledged.
     pub ready: bool,
+    /// How many findings stand in the way: errors, and warnings not yet
+    /// acknowledged (missing emergency documentation never does).
+    pub blocking: u32,
+    /// Who may approve it under the rules in force (an incident's approvers
+    /// for an emergency purchase when it names any), with a limit that
+    /// covers the total. The screens offer these and decide nothing.
+    pub approvers: Vec<Approver>,
     pub history: Vec<HistoryEntry>,
+}
+
+/// Everything the policy needs besides the requisition, read once per request.
+struct PolicyFacts {
+    lines: Vec<LineFacts>,
+    settings: PurchasingSettings,
+    agency: Option<crate::agency::AgencyProfile>,
+    related: Vec<RelatedPurchase>,
+    emergency: Option<policy::EmergencyTerms>,
+}
+
+impl PolicyFacts {
+    fn check(&self, req: &Requisition, today: NaiveDate) -> Vec<Finding> {
+        policy::check(&PolicyInput {
+            requisition: req,
+            lines: &self.lines,
+            settings: &self.settings,
+            agency: self.agency.as_ref(),
+            related: &self.related,
+            created_on: created_on(req),
+            today,
+            emergency: self.emergency.as_ref(),
+        })
+    }
+
+    /// The approvers in force whose limit covers `total`.
+    fn able_approvers(&self, req: &Requisition) -> Vec<Approver> {
+        let terms = self.emergency.as_ref().filter(|_| req.emergency.is_some());
+        let total = req.total();
+        policy::approvers_for(&self.settings, terms)
+            .iter()
+            .filter(|a| a.limit.is_none_or(|l| l >= total))
+            .cloned()
+            .collect()
+    }
 }
 
 fn created_on(req: &Requisition) -> NaiveDate {
@@ -71,7 +113,7 @@ impl Store {
             };
             let current_unit_price = match self.item_detail(&ev.item.id) {
                 Ok(d) => Some(d.item.unit_price_at(line.quantity)),
-                Err(Error::InvalidInput(_)) => None,
+                Err(Error::NotFound { what: "item", .. }) => None,
                 Err(e) => return Err(e),
             };
             let contract = self.contract(&ev.contract.id)?;
@@ -110,34 +152,32 @@ impl Store {
         Ok(rows)
     }
 
-    /// The policy findings for a requisition as it stands on `today`.
-    pub fn check_requisition(&self, req: &Requisition, today: NaiveDate) -> Result<Vec<Finding>> {
-        let facts = self.line_facts(req)?;
-        let settings = self.purchasing_settings()?;
-        let agency = self.agency_profile()?;
-        let related = self.related_purchases(req)?;
-        let incident = req.emergency.as_ref().map(|e| self.incident(e.incident_id)).transpose()?;
-        Ok(policy::check(&PolicyInput {
-            requisition: req,
-            lines: &facts,
-            settings: &settings,
-            agency: agency.as_ref(),
-            related: &related,
-            created_on: created_on(req),
-            today,
-            incident: incident.as_ref(),
-        }))
+    fn policy_facts(&self, req: &Requisition) -> Result<PolicyFacts> {
+        Ok(PolicyFacts {
+            lines: self.line_facts(req)?,
+            settings: self.purchasing_settings()?,
+            agency: self.agency_profile()?,
+            related: self.related_purchases(req)?,
+            emergency: self.emergency_terms(req.emergency.as_ref().map(|e| e.incident_id))?,
+        })
     }
 
-    /// The requisition with its line states, totals, findings and history.
+    /// The policy findings for a requisition as it stands on `today`.
+    pub fn check_requisition(&self, req: &Requisition, today: NaiveDate) -> Result<Vec<Finding>> {
+        Ok(self.policy_facts(req)?.check(req, today))
+    }
+
+    /// The requisition with its line states, totals, findings, who may
+    /// approve it, and history: one read of everything the screen shows.
     pub fn review_requisition(&self, number: &str, today: NaiveDate) -> Result<RequisitionView> {
         let req = self.requisition(number)?;
-        let facts = self.line_facts(&req)?;
-        let findings = self.check_requisition(&req, today)?;
+        let facts = self.policy_facts(&req)?;
+        let findings = facts.check(&req, today);
+        let approvers = facts.able_approvers(&req);
         let lines = req
             .lines
             .iter()
-            .zip(&facts)
+            .zip(&facts.lines)
             .map(|(l, f)| LineState {
                 position: l.position,
                 extended: l.extended(),
@@ -149,8 +189,8 @@ impl Store {
             .collect::<Vec<_>>();
         let list_total = Cents(lines.iter().filter_map(|l| l.list_extended).map(|c| c.0).sum());
         let on_contract = Cents(req.total().0 - req.off_contract_total().0);
-        let ready = policy::blocking(&findings).is_empty();
-        let history = history::of(self.conn(), history::Subject::Requisition(req.id))?;
+        let blocking = policy::blocking(&findings).len() as u32;
+        let history = history::of(self.conn(), req.id)?;
         Ok(RequisitionView {
             total: req.total(),
             off_contract_total: req.off_contract_total(),
@@ -158,7 +198,9 @@ impl Store {
             list_total,
             lines,
             findings,
-            ready,
+            ready: blocking == 0,
+            blocking,
+            approvers,
             history,
             requisition: req,
         })
@@ -175,17 +217,18 @@ impl Store {
     ) -> Result<Requisition> {
         let req = self.requisition(number)?;
         let findings = self.check_requisition(&req, today)?;
-        let finding = findings.into_iter().find(|f| f.key == finding_key).ok_or_else(|| {
-            Error::InvalidInput(format!("Requisition {number} has no current finding '{finding_key}' to acknowledge."))
-        })?;
+        let finding = findings
+            .into_iter()
+            .find(|f| f.key == finding_key)
+            .ok_or_else(|| Error::not_found_on("current finding", finding_key, format!("requisition {number}")))?;
         if finding.severity != Severity::Warning {
-            return Err(Error::InvalidInput(match finding.severity {
+            return Err(Error::NotAllowed(match finding.severity {
                 Severity::Error => format!("'{}' is an error: it must be fixed, not acknowledged.", finding.message),
                 _ => "Only warnings are acknowledged.".into(),
             }));
         }
         if note.trim().is_empty() {
-            return Err(Error::InvalidInput("Say why the warning is accepted: the note goes into the packet.".into()));
+            return Err(Error::Invalid("Say why the warning is accepted: the note goes into the packet.".into()));
         }
         self.change_requisition(number, actor, "warning_acknowledged", &[Status::Draft], |tx, req| {
             record_acknowledgement(tx, req, &finding.key, &finding.message, actor, note)?;
@@ -236,7 +279,7 @@ impl Store {
         self.change_requisition(number, actor, "submitted", &[Status::Draft], |tx, req| {
             tx.execute(
                 "UPDATE requisitions SET status = 'submitted', submitted_at = ?1 WHERE id = ?2",
-                params![now(), req.id],
+                params![tx.at, req.id],
             )?;
             let acks: Vec<&str> = req.acknowledgements.iter().map(|a| a.finding_key.as_str()).collect();
             Ok((json!({ "total": req.total(), "acknowledged": acks }), ()))
@@ -262,11 +305,11 @@ impl Store {
     pub fn approve(&mut self, number: &str, approver: &str, actor: &str, today: NaiveDate) -> Result<Requisition> {
         let settings = self.purchasing_settings()?;
         let req = self.requisition(number)?;
-        let incident = req.emergency.as_ref().map(|e| self.incident(e.incident_id)).transpose()?;
-        let approvers = policy::approvers_for(&settings, incident.as_ref());
+        let terms = self.emergency_terms(req.emergency.as_ref().map(|e| e.incident_id))?;
+        let approvers = policy::approvers_for(&settings, terms.as_ref());
         let who = approvers.iter().find(|a| a.name.trim().eq_ignore_ascii_case(approver.trim())).ok_or_else(|| {
             let names: Vec<&str> = approvers.iter().map(|a| a.name.as_str()).collect();
-            Error::InvalidInput(if names.is_empty() {
+            Error::NotAllowed(if names.is_empty() {
                 "No approvers are set up: add them in Settings > Purchasing policy.".into()
             } else {
                 format!("'{approver}' is not an approver. Approvers: {}.", names.join(", "))
@@ -274,7 +317,7 @@ impl Store {
         })?;
         let total = req.total();
         if let Some(limit) = who.limit.filter(|l| *l < total) {
-            return Err(Error::InvalidInput(format!(
+            return Err(Error::NotAllowed(format!(
                 "{} may approve up to {limit}; requisition {} totals {total}. Ask an approver with a higher limit.",
                 who.name, req.number
             )));
@@ -290,7 +333,7 @@ impl Store {
         self.change_requisition(number, actor, "approved", &[Status::Submitted], |tx, req| {
             tx.execute(
                 "UPDATE requisitions SET status = 'approved', approved_by = ?1, approved_at = ?2 WHERE id = ?3",
-                params![name, now(), req.id],
+                params![name, tx.at, req.id],
             )?;
             Ok((json!({ "approver": name, "title": title, "total": req.total() }), ()))
         })?;
@@ -303,7 +346,7 @@ impl Store {
         self.change_requisition(number, actor, "ordered", &[Status::Approved], |tx, req| {
             tx.execute(
                 "UPDATE requisitions SET status = 'ordered', po_number = ?1, ordered_at = ?2 WHERE id = ?3",
-                params![po, now(), req.id],
+                params![po, tx.at, req.id],
             )?;
             Ok((json!({ "po_number": po }), ()))
         })?;
@@ -330,16 +373,16 @@ impl Store {
                 }
                 let mut detail = Vec::new();
                 for (position, qty) in got {
-                    let line = req.line(position).ok_or_else(|| {
-                        Error::InvalidInput(format!("Requisition {} has no line {position}.", req.number))
-                    })?;
+                    let line = req
+                        .line(position)
+                        .ok_or_else(|| Error::not_found_on("line", position, format!("requisition {}", req.number)))?;
                     let received: u32 = tx.query_row(
                         "SELECT received FROM requisition_lines WHERE requisition_id = ?1 AND position = ?2",
                         params![req.id, position],
                         |r| r.get(0),
                     )?;
                     if qty == 0 || received + qty > line.quantity {
-                        return Err(Error::InvalidInput(format!(
+                        return Err(Error::Invalid(format!(
                             "Line {position}: {} of {} already received; {qty} more would be too many.",
                             received, line.quantity
                         )));
@@ -367,14 +410,14 @@ impl Store {
     pub fn close(&mut self, number: &str, reason: &str, actor: &str) -> Result<Requisition> {
         let req = self.requisition(number)?;
         if req.status == Status::PartiallyReceived && reason.trim().is_empty() {
-            return Err(Error::InvalidInput(
+            return Err(Error::Invalid(
                 "Some lines were not received in full: say why the requisition is closed anyway.".into(),
             ));
         }
         self.change_requisition(number, actor, "closed", &[Status::Received, Status::PartiallyReceived], |tx, req| {
             tx.execute(
                 "UPDATE requisitions SET status = 'closed', closed_at = ?1 WHERE id = ?2",
-                params![now(), req.id],
+                params![tx.at, req.id],
             )?;
             Ok((json!({ "reason": reason.trim() }), ()))
         })?;
@@ -388,7 +431,7 @@ impl Store {
         self.change_requisition(number, actor, "cancelled", &open, |tx, req| {
             tx.execute(
                 "UPDATE requisitions SET status = 'cancelled', closed_at = ?1 WHERE id = ?2",
-                params![now(), req.id],
+                params![tx.at, req.id],
             )?;
             Ok((json!({ "reason": reason, "was": req.status }), ()))
         })?;
@@ -399,7 +442,7 @@ impl Store {
 fn required<'a>(text: &'a str, message: &str) -> Result<&'a str> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(Error::InvalidInput(message.into()));
+        return Err(Error::Invalid(message.into()));
     }
     Ok(t)
 }

@@ -21,7 +21,7 @@ mod read;
 pub mod settings;
 
 pub use editing::{AttachOutcome, LineEdit, ManualLine, NewAttachment};
-pub use history::{HistoryEntry, HistoryReport};
+pub use history::HistoryEntry;
 pub use lifecycle::{RequisitionView, Transition};
 pub use model::*;
 pub use read::{ListFilter, RequisitionList, RequisitionSummary};
@@ -29,20 +29,27 @@ pub use settings::{AccountSegment, Approver, PurchasingSettings, Signatories, Si
 
 use crate::error::{Error, Result};
 use crate::store::Store;
-use chrono::Utc;
 use rusqlite::Transaction;
+use std::ops::Deref;
 
-/// Now, as stored in the database: RFC 3339 UTC with milliseconds.
-pub fn now() -> String {
-    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+/// A change in progress: its transaction, and the time it is recorded at
+/// (one reading of the store's clock for every row it writes).
+pub(crate) struct Change<'a> {
+    tx: &'a Transaction<'a>,
+    pub at: &'a str,
+}
+
+impl<'a> Deref for Change<'a> {
+    type Target = Transaction<'a>;
+    fn deref(&self) -> &Transaction<'a> {
+        self.tx
+    }
 }
 
 fn require_actor(actor: &str) -> Result<&str> {
     let actor = actor.trim();
     if actor.is_empty() {
-        return Err(Error::InvalidInput(
-            "Say who is making the change: set your name in Settings (or pass --by NAME).".into(),
-        ));
+        return Err(Error::NoActor);
     }
     Ok(actor)
 }
@@ -57,9 +64,11 @@ impl Store {
         actor: &str,
         action: &str,
         allowed: &[Status],
-        change: impl FnOnce(&Transaction, &Requisition) -> Result<(serde_json::Value, T)>,
+        change: impl FnOnce(&Change, &Requisition) -> Result<(serde_json::Value, T)>,
     ) -> Result<T> {
         let actor = require_actor(actor)?.to_owned();
+        let at = self.clock().now();
+        let stamp = crate::audit::stamp(at);
         let tx = self.conn_mut().transaction()?;
         let req = read::by_number(&tx, number)?;
         if !allowed.contains(&req.status) {
@@ -76,9 +85,9 @@ impl Store {
                 }
             )));
         }
-        let (detail, out) = change(&tx, &req)?;
-        tx.execute("UPDATE requisitions SET updated_at = ?1 WHERE id = ?2", rusqlite::params![now(), req.id])?;
-        history::append(&tx, history::Subject::Requisition(req.id), &actor, action, detail)?;
+        let (detail, out) = change(&Change { tx: &tx, at: &stamp }, &req)?;
+        tx.execute("UPDATE requisitions SET updated_at = ?1 WHERE id = ?2", rusqlite::params![stamp, req.id])?;
+        history::append(&tx, req.id, at, &actor, action, detail)?;
         tx.commit()?;
         Ok(out)
     }
@@ -94,11 +103,6 @@ impl Store {
 
     pub fn requisition_history(&self, number: &str) -> Result<Vec<HistoryEntry>> {
         let req = read::by_number(self.conn(), number)?;
-        history::of(self.conn(), history::Subject::Requisition(req.id))
-    }
-
-    /// Verifies the whole history chain against every requisition.
-    pub fn verify_history(&self) -> Result<HistoryReport> {
-        history::verify(self.conn())
+        history::of(self.conn(), req.id)
     }
 }

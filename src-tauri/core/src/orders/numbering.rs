@@ -36,7 +36,7 @@ enum Token {
 
 fn parse(pattern: &str) -> Result<Vec<Token>> {
     let bad = |why: String| {
-        Error::InvalidInput(format!(
+        Error::Invalid(format!(
             "The numbering pattern '{pattern}' {why}. Use tokens such as {{FY}}, {{DEPT}} and {{SEQ:04}}."
         ))
     };
@@ -102,7 +102,7 @@ fn render_with(pattern: &str, ctx: &NumberContext, seq: Option<u64>) -> Result<S
             Token::Month => out.push_str(&format!("{:02}", ctx.date.month())),
             Token::Department => {
                 if dept.is_empty() {
-                    return Err(Error::InvalidInput(
+                    return Err(Error::Invalid(
                         "The numbering pattern uses the department: give the requisition a department first.".into(),
                     ));
                 }

@@ -74,9 +74,7 @@ fn header_row(r: &Row) -> rusqlite::Result<Requisition> {
 pub(crate) fn by_number(conn: &Connection, number: &str) -> Result<Requisition> {
     let id: Option<i64> =
         conn.query_row("SELECT id FROM requisitions WHERE number = ?1", [number.trim()], |r| r.get(0)).optional()?;
-    let id = id.ok_or_else(|| {
-        Error::InvalidInput(format!("There is no requisition '{number}'. `coopdesk req list` shows them all."))
-    })?;
+    let id = id.ok_or_else(|| Error::not_found("requisition", number))?;
     by_id(conn, id)
 }
 

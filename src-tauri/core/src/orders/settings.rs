@@ -6,7 +6,6 @@ use super::numbering;
 use crate::error::{Error, Result};
 use crate::money::Cents;
 use crate::store::Store;
-use chrono::Utc;
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
@@ -167,7 +166,7 @@ impl Default for PurchasingSettings {
 
 impl PurchasingSettings {
     pub fn validate(&self) -> Result<()> {
-        let bad = |m: String| Err(Error::InvalidInput(m));
+        let bad = |m: String| Err(Error::Invalid(m));
         numbering::validate(&self.number_pattern)?;
         numbering::validate(&self.emergency_number_pattern)?;
         if !(1..=12).contains(&self.fiscal_year_start_month) {
@@ -246,7 +245,7 @@ impl Store {
         match text {
             None => Ok(PurchasingSettings::default()),
             Some(t) => serde_json::from_str(&t)
-                .map_err(|e| Error::Database(format!("the stored purchasing settings are unreadable ({e})"))),
+                .map_err(|e| Error::database(format!("the stored purchasing settings are unreadable ({e})"))),
         }
     }
 
@@ -257,11 +256,11 @@ impl Store {
             return Ok(p);
         }
         let folder = self.purchasing_settings()?.save_folder.filter(|f| !f.trim().is_empty()).ok_or_else(|| {
-            Error::InvalidInput("Choose where to save the file, or set a save folder in Settings > Purchasing.".into())
+            Error::Invalid("Choose where to save the file, or set a save folder in Settings > Purchasing.".into())
         })?;
         let folder = std::path::PathBuf::from(folder.trim());
         if !folder.is_dir() {
-            return Err(Error::InvalidInput(format!(
+            return Err(Error::Invalid(format!(
                 "The save folder {} does not exist: change it in Settings > Purchasing.",
                 folder.display()
             )));
@@ -275,10 +274,7 @@ impl Store {
     pub fn operator(&self) -> Result<String> {
         let name = self.purchasing_settings()?.operator;
         if name.trim().is_empty() {
-            return Err(Error::InvalidInput(
-                "Set your name in Settings > Purchasing first: every change to a requisition is recorded under it."
-                    .into(),
-            ));
+            return Err(Error::NoActor);
         }
         Ok(name.trim().to_owned())
     }
@@ -289,7 +285,7 @@ impl Store {
         self.conn().execute(
             "INSERT INTO purchasing_settings (id, settings, updated_at) VALUES (1, ?1, ?2)
              ON CONFLICT(id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at",
-            rusqlite::params![json, Utc::now().to_rfc3339()],
+            rusqlite::params![json, self.clock().now().to_rfc3339()],
         )?;
         Ok(())
     }

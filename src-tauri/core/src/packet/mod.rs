@@ -154,7 +154,7 @@ pub fn render(input: &PacketInput, paper: Paper, generated_at: DateTime<Utc>) ->
         merge::append(&pdf, appended, merge::Corner::Bottom, |n| {
             format!("Requisition {number} - Page {n} of {total} - Generated {generated} - packet {short}")
         })
-        .map_err(|e| Error::Database(format!("the attachments could not be appended to the packet ({e})")))?
+        .map_err(|e| Error::database(format!("the attachments could not be appended to the packet ({e})")))?
     };
     Ok(Packet { pdf, short_hash: content_hash[..12].to_owned(), content_hash, pages: total, notes })
 }
@@ -170,7 +170,7 @@ pub(crate) fn typeset(
     let world = world::PacketWorld::new(template, files, generated_at.date_naive());
     let document: typst_layout::PagedDocument = typst::compile(&world).output.map_err(|errors| {
         let why: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
-        Error::Database(format!("the document could not be typeset ({})", why.join("; ")))
+        Error::internal(format!("the document could not be typeset ({})", why.join("; ")))
     })?;
     let typeset_pages = document.pages().len() as u32;
     use chrono::{Datelike, Timelike};
@@ -191,7 +191,7 @@ pub(crate) fn typeset(
     };
     let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| {
         let why: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
-        Error::Database(format!("the document could not be written as PDF ({})", why.join("; ")))
+        Error::internal(format!("the document could not be written as PDF ({})", why.join("; ")))
     })?;
     Ok((pdf, typeset_pages))
 }
@@ -235,7 +235,7 @@ impl Store {
         actor: &str,
     ) -> Result<SavedPacket> {
         let path = self.save_path(path, &format!("requisition-{number}.pdf"))?;
-        let packet = self.build_packet(number, paper, Utc::now())?;
+        let packet = self.build_packet(number, paper, self.clock().now())?;
         crate::paths::write_atomically(&path, &packet.pdf)?;
         self.record_packet(number, &packet, &format!("saved to {}", path.display()), actor)?;
         Ok(SavedPacket { packet, path })
@@ -243,7 +243,7 @@ impl Store {
 
     /// Builds the packet to send to the print dialog, recording the printing.
     pub fn print_packet(&mut self, number: &str, paper: Paper, actor: &str) -> Result<Packet> {
-        let packet = self.build_packet(number, paper, Utc::now())?;
+        let packet = self.build_packet(number, paper, self.clock().now())?;
         self.record_packet(number, &packet, "sent to the print dialog", actor)?;
         Ok(packet)
     }

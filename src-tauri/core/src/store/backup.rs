@@ -42,13 +42,13 @@ impl Store {
         let io = |e: std::io::Error| Error::io(format!("the backup {}", dest.display()), e);
         let dir = dest.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(io)?;
-        let name = dest.file_name().ok_or_else(|| Error::InvalidInput("Give the backup a file name.".into()))?;
+        let name = dest.file_name().ok_or_else(|| Error::Invalid("Give the backup a file name.".into()))?;
         let partial = dir.join(format!(".{}.partial", name.to_string_lossy()));
         let _ = std::fs::remove_file(&partial);
         let written = self.conn().execute("VACUUM INTO ?1", [partial.to_string_lossy()]);
         if let Err(e) = written {
             let _ = std::fs::remove_file(&partial);
-            return Err(Error::Io { what: format!("the backup {}", dest.display()), reason: e.to_string() });
+            return Err(Error::io(format!("the backup {}", dest.display()), std::io::Error::other(e.to_string())));
         }
         std::fs::rename(&partial, dest).map_err(io)?;
         let copy = Connection::open_with_flags(dest, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
@@ -58,7 +58,7 @@ impl Store {
     /// Replaces the whole database with the backup at `src`, after checking it.
     pub fn restore_from(&mut self, src: &Path) -> Result<BackupSummary> {
         let not_backup = |why: String| {
-            Error::InvalidInput(format!(
+            Error::Invalid(format!(
                 "{} is not a coopdesk backup this version can restore: {why}. Nothing was changed.",
                 src.display()
             ))

@@ -179,7 +179,7 @@ pub(crate) fn origin(store: &Store, near_zip: Option<&str>) -> Result<Option<(St
 
 /// A ZIP code's centroid, or the error a clerk who typed it should see.
 pub(crate) fn zip_point(zip: &str) -> Result<Point> {
-    zip_centroid(zip).ok_or_else(|| Error::InvalidInput(format!("'{zip}' is not a US ZIP code this app knows.")))
+    zip_centroid(zip).ok_or_else(|| Error::Invalid(format!("'{zip}' is not a US ZIP code this app knows.")))
 }
 
 impl Store {
@@ -220,7 +220,7 @@ impl Store {
     /// eligibility for this agency and why, documents, contacts, and the
     /// supplier's dealers nearest the agency (or `near_zip`).
     pub fn contract_detail(&self, id: &str, near_zip: Option<&str>, today: NaiveDate) -> Result<ContractDetail> {
-        let missing = || Error::InvalidInput(format!("There is no contract '{id}' in the catalogue."));
+        let missing = || Error::not_found("contract", id);
         let contract = self.contract(id)?.ok_or_else(missing)?;
         let cooperative = self.cooperative(&contract.cooperative_id)?.ok_or_else(missing)?;
         let supplier = self.supplier(&contract.supplier_id)?.ok_or_else(missing)?;
@@ -283,6 +283,6 @@ impl Store {
                 },
             )
             .optional()?
-            .ok_or_else(|| Error::InvalidInput(format!("There is no item '{id}' in the catalogue.")))
+            .ok_or_else(|| Error::not_found("item", id))
     }
 }

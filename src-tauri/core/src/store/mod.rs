@@ -28,6 +28,7 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     search: crate::search_index::SearchIndex,
+    clock: crate::clock::Clock,
 }
 
 impl Store {
@@ -50,7 +51,7 @@ impl Store {
         migrations::migrate(&mut conn, path)?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         let (search, fresh) = crate::search_index::SearchIndex::open(path)?;
-        let store = Store { conn, path: path.to_owned(), search };
+        let store = Store { conn, path: path.to_owned(), search, clock: Default::default() };
         if fresh {
             store.request_search_rebuild()?;
         }
@@ -74,6 +75,16 @@ impl Store {
         Ok(())
     }
 
+    /// The clock every recorded time and every "today" comes from.
+    pub fn clock(&self) -> crate::clock::Clock {
+        self.clock
+    }
+
+    /// Sets the clock (tests, and output that must not depend on the day).
+    pub fn set_clock(&mut self, clock: crate::clock::Clock) {
+        self.clock = clock;
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -90,11 +101,11 @@ impl Store {
     pub fn check_integrity(&self) -> Result<()> {
         let verdict: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         if verdict != "ok" {
-            return Err(Error::Database(format!("integrity check failed: {verdict}")));
+            return Err(Error::database(format!("integrity check failed: {verdict}")));
         }
         let dangling: i64 = self.conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
         if dangling > 0 {
-            return Err(Error::Database(format!("{dangling} records refer to records that do not exist")));
+            return Err(Error::database(format!("{dangling} records refer to records that do not exist")));
         }
         Ok(())
     }
@@ -122,6 +133,6 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let err = Store::open(dir.path()).err().expect("a directory must not open");
         assert_eq!(err.code(), "db_open");
-        assert!(err.to_string().contains("--db"), "{err}");
+        assert!(err.to_string().contains("open another database file"), "{err}");
     }
 }

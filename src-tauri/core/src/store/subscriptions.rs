@@ -93,12 +93,12 @@ fn from_row(r: &Row) -> rusqlite::Result<Subscription> {
 
 fn check_url(url: &str) -> Result<()> {
     let parsed = reqwest::Url::parse(url).map_err(|_| {
-        Error::InvalidInput(format!(
+        Error::Invalid(format!(
             "'{url}' is not a web address. Give the full https:// address of the feed's manifest.json."
         ))
     })?;
     if !matches!(parsed.scheme(), "https" | "http") {
-        return Err(Error::InvalidInput(format!("'{url}' is not an http(s) address.")));
+        return Err(Error::Invalid(format!("'{url}' is not an http(s) address.")));
     }
     Ok(())
 }
@@ -111,10 +111,10 @@ impl Store {
     /// Follows a feed published at `url` (its `manifest.json`), trusting
     /// manifests signed by `public_key` (a minisign public key).
     pub fn add_subscription(&mut self, id: &str, url: &str, public_key: &str) -> Result<Subscription> {
-        crate::model::check_id("feed id", id).map_err(|i| Error::InvalidInput(format!("The feed id {}.", i.reason)))?;
+        crate::model::check_id("feed id", id).map_err(|i| Error::Invalid(format!("The feed id {}.", i.reason)))?;
         check_url(url)?;
         let (_, key) = parse_public_key(public_key).map_err(|_| {
-            Error::InvalidInput(
+            Error::Invalid(
                 "That is not a minisign public key. Paste the key line (it starts with RW) or give the .pub file."
                     .into(),
             )
@@ -126,7 +126,7 @@ impl Store {
             params![id, url, keys, Utc::now().to_rfc3339()],
         )?;
         if inserted == 0 {
-            return Err(Error::InvalidInput(format!(
+            return Err(Error::Conflict(format!(
                 "This catalogue already follows a feed called '{id}'. Remove it first to change it."
             )));
         }
@@ -146,7 +146,7 @@ impl Store {
         self.conn()
             .query_row(&format!("{SELECT} WHERE s.id = ?1"), [id], from_row)
             .optional()?
-            .ok_or_else(|| Error::UnknownFeed(id.to_owned()))
+            .ok_or_else(|| Error::not_found("feed", id))
     }
 
     pub fn subscriptions(&self) -> Result<Vec<Subscription>> {
@@ -162,7 +162,7 @@ impl Store {
         let tx = self.conn_mut().transaction()?;
         delete_feed_records(&tx, id)?;
         if let Some(reason) = super::apply::first_dangling_reference(&tx)? {
-            return Err(Error::InvalidInput(format!(
+            return Err(Error::Invalid(format!(
                 "Feed '{id}' cannot be removed: another feed still needs its records ({reason}). \
                  Remove that feed first; nothing was changed."
             )));

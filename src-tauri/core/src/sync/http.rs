@@ -39,11 +39,11 @@ pub fn fetch_now<T>(
 ) -> crate::error::Result<Result<T, String>> {
     use crate::error::Error;
     let fetcher = Fetcher::new(Duration::from_secs(15), read_timeout, retries, Duration::from_millis(500))
-        .map_err(|reason| Error::Io { what: "the network".into(), reason })?;
+        .map_err(|reason| Error::io("the network", std::io::Error::other(reason)))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::Io { what: "the network runtime".into(), reason: e.to_string() })?;
+        .map_err(|e| Error::io("the network runtime", std::io::Error::other(e.to_string())))?;
     let cancel = AtomicBool::new(false);
     Ok(runtime.block_on(fetch(&fetcher, &cancel)).map_err(FetchError::reason))
 }

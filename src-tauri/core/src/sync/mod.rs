@@ -129,11 +129,11 @@ pub fn sync_feed(
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::Io { what: "the network runtime".into(), reason: e.to_string() })?;
+        .map_err(|e| Error::io("the network runtime", std::io::Error::other(e.to_string())))?;
     let result = runtime.block_on(run(&mut store, db_path, feed_id, options, progress, cancel));
     if let Err(e) = &result {
         // A cancel is the clerk's choice, not a fault of the feed.
-        if !matches!(e, Error::UnknownFeed(_) | Error::Cancelled) {
+        if !matches!(e, Error::NotFound { what: "feed", .. } | Error::Cancelled) {
             let message = e.to_string();
             store.record_sync(feed_id, SyncOutcome::Failure { code: e.code(), message: &message })?;
         }

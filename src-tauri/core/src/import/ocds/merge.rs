@@ -116,7 +116,7 @@ impl MergeRules {
         let properties = schema
             .get("properties")
             .and_then(Value::as_object)
-            .ok_or_else(|| Error::InvalidInput("The release schema has no properties.".into()))?;
+            .ok_or_else(|| Error::Invalid("The release schema has no properties.".into()))?;
         let mut rules = HashMap::new();
         collect(schema, properties, &mut Vec::new(), &mut rules);
         Ok(MergeRules { rules })
@@ -289,7 +289,7 @@ fn unflatten(flat: &Flat) -> Result<Value> {
     }
     let mut arena: Vec<Node> = vec![Node::Object(vec![])];
     let mut identities: HashMap<(Vec<String>, String), usize> = HashMap::new();
-    let inconsistent = |what: String| Error::InvalidInput(format!("The releases disagree on the shape of {what}."));
+    let inconsistent = |what: String| Error::Invalid(format!("The releases disagree on the shape of {what}."));
 
     for (key, value) in flat {
         let mut current = 0usize;
@@ -387,12 +387,10 @@ fn sorted(releases: &[Value]) -> Result<Vec<&Value>> {
     }
     for r in &list {
         match r.get("date") {
-            None => {
-                return Err(Error::InvalidInput("a release has no date, so the releases cannot be put in order".into()))
-            }
+            None => return Err(Error::Invalid("a release has no date, so the releases cannot be put in order".into())),
             Some(Value::String(_)) => {}
-            Some(Value::Null) => return Err(Error::InvalidInput("a release's date is null".into())),
-            Some(_) => return Err(Error::InvalidInput("a release's date is not text".into())),
+            Some(Value::Null) => return Err(Error::Invalid("a release's date is null".into())),
+            Some(_) => return Err(Error::Invalid("a release's date is not text".into())),
         }
     }
     list.sort_by(|a, b| a["date"].as_str().cmp(&b["date"].as_str()));
@@ -421,7 +419,7 @@ fn key(name: &str) -> Path {
 pub fn compile(rules: &MergeRules, releases: &[Value]) -> Result<Value> {
     for r in releases {
         if !r.is_object() {
-            return Err(Error::InvalidInput("a release is not a JSON object".into()));
+            return Err(Error::Invalid("a release is not a JSON object".into()));
         }
     }
     let mut data = Flat::new();
@@ -447,7 +445,7 @@ pub fn compile(rules: &MergeRules, releases: &[Value]) -> Result<Value> {
 pub fn versioned(rules: &MergeRules, releases: &[Value]) -> Result<Value> {
     for r in releases {
         if !r.is_object() {
-            return Err(Error::InvalidInput("a release is not a JSON object".into()));
+            return Err(Error::Invalid("a release is not a JSON object".into()));
         }
     }
     let mut data = Flat::new();

@@ -230,7 +230,7 @@ impl Store {
         let mut extra_skips = writer.skipped;
         // Suppliers skipped above would leave contracts pointing nowhere.
         if let Some(problem) = crate::store::first_dangling_reference(&tx)? {
-            return Err(Error::InvalidInput(format!("{source} was not imported: {problem}. Nothing was changed.")));
+            return Err(Error::Invalid(format!("{source} was not imported: {problem}. Nothing was changed.")));
         }
         summary.sha256 = converted.sha256;
         summary.read = converted.read;

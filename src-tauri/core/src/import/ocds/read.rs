@@ -103,7 +103,7 @@ pub fn read(source: &str, input: impl Read) -> Result<Publication> {
                     return Err(failure);
                 }
                 if e.is_io() {
-                    return Err(Error::InvalidInput(format!(
+                    return Err(Error::Invalid(format!(
                         "{source} could not be read to the end ({e}). Nothing was imported."
                     )));
                 }
@@ -130,7 +130,7 @@ pub fn read(source: &str, input: impl Read) -> Result<Publication> {
 }
 
 fn read_error(source: &str, e: std::io::Error) -> Error {
-    Error::InvalidInput(format!("{source} could not be read to the end ({e})."))
+    Error::Invalid(format!("{source} could not be read to the end ({e})."))
 }
 
 /// Skips whitespace; false at the end of the input.
@@ -160,7 +160,7 @@ fn decode<'r>(source: &str, mut input: impl Read + 'r) -> Result<(Box<dyn Read +
             Ok(n) => filled += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => {
-                return Err(Error::InvalidInput(format!(
+                return Err(Error::Invalid(format!(
                     "{source} could not be read to the end ({e}). Nothing was imported."
                 )))
             }
@@ -236,7 +236,7 @@ impl<'de> Visitor<'de> for DocSeed<'_, '_> {
                 meta.insert(key, value);
             }
         }
-        let meta = serde_json::to_string(&meta).map_err(|e| ours(self.state, Error::from(e)))?;
+        let meta = serde_json::to_string(&meta).map_err(|e| ours(self.state, Error::internal(e)))?;
         let state = self.state.borrow();
         state
             .tx
@@ -322,7 +322,7 @@ impl<'de> Visitor<'de> for ElementsSeed<'_, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
         while let Some(element) = seq.next_element::<Value>()? {
-            let json = serde_json::to_string(&element).map_err(|e| ours(self.state, Error::from(e)))?;
+            let json = serde_json::to_string(&element).map_err(|e| ours(self.state, Error::internal(e)))?;
             let state = self.state.borrow();
             let result =
                 state.tx.execute("INSERT INTO elements (doc, json) VALUES (?1, ?2)", params![self.doc as i64, json]);
@@ -416,7 +416,7 @@ impl Filer<'_> {
             Ok(())
         };
         for (doc, container, meta) in docs {
-            let meta: Map<String, Value> = serde_json::from_str(&meta)?;
+            let meta: Map<String, Value> = serde_json::from_str(&meta).map_err(Error::internal)?;
             let name = format!("document {}", doc + 1);
             let publisher = meta.get("publisher").and_then(|p| text(p.get("name")));
             let elements = || -> Result<Vec<(i64, Value)>> {
@@ -425,7 +425,7 @@ impl Filer<'_> {
                 let mut out = Vec::new();
                 for row in rows {
                     let (seq, json) = row?;
-                    out.push((seq, serde_json::from_str(&json)?));
+                    out.push((seq, serde_json::from_str(&json).map_err(Error::internal)?));
                 }
                 Ok(out)
             };
@@ -450,7 +450,13 @@ impl Filer<'_> {
                         }
                         self.stats.releases += 1;
                         if let Some(ocid) = self.release_ocid(&release, &place) {
-                            units.push((ocid, version, "release", publisher.clone(), serde_json::to_string(&release)?));
+                            units.push((
+                                ocid,
+                                version,
+                                "release",
+                                publisher.clone(),
+                                serde_json::to_string(&release).map_err(Error::internal)?,
+                            ));
                         }
                     }
                 }
@@ -491,7 +497,13 @@ impl Filer<'_> {
                     let release = Value::Object(meta);
                     let version = OcdsVersion::of_release(&release);
                     if let Some(ocid) = self.release_ocid(&release, &name) {
-                        units.push((ocid, version, "release", None, serde_json::to_string(&release)?));
+                        units.push((
+                            ocid,
+                            version,
+                            "release",
+                            None,
+                            serde_json::to_string(&release).map_err(Error::internal)?,
+                        ));
                     }
                 }
                 _ if meta.is_empty() => self.skip(name, None, "the document is an empty object"),
@@ -562,11 +574,23 @@ impl Filer<'_> {
                     m.entry("ocid").or_insert_with(|| Value::String(ocid.clone()));
                 }
                 if let Some(o) = self.release_ocid(&release, place) {
-                    units.push((o, package_version, "release", publisher.clone(), serde_json::to_string(&release)?));
+                    units.push((
+                        o,
+                        package_version,
+                        "release",
+                        publisher.clone(),
+                        serde_json::to_string(&release).map_err(Error::internal)?,
+                    ));
                 }
             }
         } else if let Some(compiled) = record.get("compiledRelease").filter(|c| c.is_object()) {
-            units.push((ocid, package_version, "compiled", publisher.clone(), serde_json::to_string(compiled)?));
+            units.push((
+                ocid,
+                package_version,
+                "compiled",
+                publisher.clone(),
+                serde_json::to_string(compiled).map_err(Error::internal)?,
+            ));
         } else {
             self.skip(
                 format!("ocid {ocid}"),
@@ -614,7 +638,7 @@ impl Publication {
                     first = false;
                 }
                 process.publisher = process.publisher.or(publisher);
-                let value: Value = serde_json::from_str(&json)?;
+                let value: Value = serde_json::from_str(&json).map_err(Error::internal)?;
                 if kind == "compiled" {
                     process.compiled = Some(value);
                 } else {
