@@ -1,64 +1,43 @@
-// Declares the app's commands so that capabilities can allow each one by
-// name; a command not listed here cannot be called from the window.
-const COMMANDS: &[&str] = &[
-    "app_info",
-    "import_run",
-    "import_log",
-    "catalogue_status",
-    "search",
-    "facets",
-    "contract_detail",
-    "item_detail",
-    "agency_get",
-    "agency_set",
-    "feeds_list",
-    "feed_add",
-    "feed_remove",
-    "sync_now",
-    "sync_cancel",
-    "document_keep",
-    "document_open",
-    "purchasing_get",
-    "purchasing_set",
-    "req_list",
-    "req_create",
-    "req_view",
-    "req_update_header",
-    "req_add_item",
-    "req_add_manual",
-    "req_update_line",
-    "req_remove_line",
-    "req_accept_price",
-    "req_attach",
-    "req_remove_attachment",
-    "req_acknowledge",
-    "req_transition",
-    "req_verify_history",
-    "req_set_emergency_docs",
-    "incidents_list",
-    "incident_active",
-    "incident_dashboard",
-    "incident_declare",
-    "incident_activate",
-    "incident_extend",
-    "incident_close",
-    "incident_fema_number",
-    "incident_add_project",
-    "vendor_sheet_print",
-    "vendor_sheet_save",
-    "fema_packet_print",
-    "fema_packet_save",
-    "agency_logo_set",
-    "agency_logo_present",
-    "packet_preview",
-    "packet_print",
-    "packet_save",
-    "print_window",
-];
+// Declares the app's commands, from the one list in `src/command_list.rs`,
+// so that each gets an `allow-…` permission, and writes the permission set
+// `window-commands` that grants them all: the window's capability in
+// `tauri.conf.json` names that set, so a command added to the list is
+// handled, declared and granted at once, and one not on it is none of these.
+
+include!("src/command_list.rs");
+
+macro_rules! command_names {
+    ($($module:ident: $($command:ident),+;)+) => {
+        &[$($(stringify!($command)),+),+]
+    };
+}
+
+const COMMANDS: &[&str] = for_each_command!(command_names);
 
 fn main() {
+    write_permission_set();
     tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
     )
     .expect("tauri build configuration is valid");
+}
+
+fn write_permission_set() {
+    let dir = std::path::Path::new("permissions/generated");
+    std::fs::create_dir_all(dir).expect("the permissions folder can be created");
+    let granted: Vec<String> = COMMANDS.iter().map(|c| format!("  \"allow-{}\",\n", c.replace('_', "-"))).collect();
+    let text = format!(
+        "# Written by build.rs from src-tauri/src/command_list.rs; do not edit.\n\
+         [[set]]\n\
+         identifier = \"window-commands\"\n\
+         description = \"Every coopdesk command the main window calls.\"\n\
+         permissions = [\n{}]\n",
+        granted.concat()
+    );
+    let path = dir.join("window-commands.toml");
+    // Rewritten only when it changes, so the build does not run again for nothing.
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+        std::fs::write(&path, text).expect("the permission set can be written");
+    }
+    println!("cargo:rerun-if-changed=src/command_list.rs");
 }

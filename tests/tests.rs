@@ -2,6 +2,8 @@
 
 // The headless command line, run with no display.
 mod cli;
+// The window's commands: one list, all used, granted as a set.
+mod commands;
 // An emergency run headless: incident, purchase, vendor sheet, FEMA packet.
 mod emergency;
 // A misbehaving HTTP server: errors, stalls, cut and endless bodies.
