@@ -1,5 +1,7 @@
 //! Tests of the finished program: the `coopdesk` binary as a user runs it.
 
+// The UI's generated types match the Rust types they come from.
+mod bindings;
 // The headless command line, run with no display.
 mod cli;
 // The window's commands: one list, all used, granted as a set.

@@ -5,9 +5,8 @@ use crate::state::AppState;
 use coopdesk_core::agency::AgencyProfile;
 use coopdesk_core::documents;
 use coopdesk_core::search::{SearchPage, SearchQuery};
-use coopdesk_core::store::{CatalogueStatus, ContractDetail, Facets, FeedHealth, ItemDetail, Subscription};
-use coopdesk_core::sync::{Progress, SyncReport};
-use serde::Serialize;
+use coopdesk_core::store::{CatalogueStatus, ContractDetail, Facets, FeedView, ItemDetail, Subscription};
+use coopdesk_core::sync::{FeedSyncResult, Progress};
 use tauri::ipc::{Channel, Response};
 use tauri::State;
 
@@ -21,19 +20,11 @@ pub async fn search(state: State<'_, AppState>, query: SearchQuery) -> Result<Se
     state.with_store(move |store| store.search(&query)).await
 }
 
-/// A followed feed with its health, as the Feeds panel shows it.
-#[derive(Serialize)]
-pub struct FeedView {
-    #[serde(flatten)]
-    subscription: Subscription,
-    health: FeedHealth,
-}
-
 #[tauri::command]
 pub async fn feeds_list(state: State<'_, AppState>) -> Result<Vec<FeedView>, IpcError> {
     let now = chrono::Utc::now();
     let subs = state.with_store(|store| store.subscriptions()).await?;
-    Ok(subs.into_iter().map(|s| FeedView { health: s.health(now), subscription: s }).collect())
+    Ok(subs.into_iter().map(|s| s.view(now)).collect())
 }
 
 #[tauri::command]
@@ -51,27 +42,13 @@ pub async fn feed_remove(state: State<'_, AppState>, id: String) -> Result<(), I
     state.with_store(move |store| store.remove_subscription(&id)).await
 }
 
-/// One feed's result in a sync: its report or why it failed.
-#[derive(Serialize)]
-pub struct FeedSyncResult {
-    feed_id: String,
-    report: Option<SyncReport>,
-    error: Option<IpcError>,
-}
-
 #[tauri::command]
 pub async fn sync_now(
     state: State<'_, AppState>,
     on_progress: Channel<Progress>,
 ) -> Result<Vec<FeedSyncResult>, IpcError> {
     let outcomes = state.sync_now(move |p| drop(on_progress.send(p))).await?;
-    Ok(outcomes
-        .into_iter()
-        .map(|o| match o.result {
-            Ok(r) => FeedSyncResult { feed_id: o.feed_id, report: Some(r), error: None },
-            Err(e) => FeedSyncResult { feed_id: o.feed_id, report: None, error: Some(e.into()) },
-        })
-        .collect())
+    Ok(outcomes.into_iter().map(FeedSyncResult::from).collect())
 }
 
 #[tauri::command]

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// A membership agreement with a cooperative, signed by the agency.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Membership {
     pub cooperative_id: String,
     pub signed_on: NaiveDate,
@@ -20,6 +21,7 @@ pub struct Membership {
 /// A participating addendum: the agency's state's agreement to use a
 /// multi-state contract.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Addendum {
     pub contract_id: String,
     pub state: String,
@@ -29,6 +31,7 @@ pub struct Addendum {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AgencyProfile {
     pub name: String,
     pub entity_type: EntityType,

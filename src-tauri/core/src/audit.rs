@@ -39,12 +39,14 @@ impl Subject {
 
 /// One entry of the trail as the screens show it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HistoryEntry {
     pub seq: i64,
     /// When the change was recorded: RFC 3339, UTC, milliseconds.
     pub at: String,
     pub actor: String,
     pub action: String,
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub detail: serde_json::Value,
     pub state_hash: String,
     pub hash: String,
@@ -63,6 +65,7 @@ pub struct NewEntry<'a> {
 
 /// The newest entry: written down elsewhere, it anchors the chain.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Head {
     pub seq: i64,
     pub hash: String,
@@ -81,6 +84,7 @@ pub trait Audited {
 
 /// What [`verify`] found.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Report {
     pub entries: u64,
     /// How many subjects of each kind the database holds.

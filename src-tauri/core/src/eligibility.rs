@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Eligible,
@@ -17,6 +18,7 @@ pub enum Verdict {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EligibilityCheck {
     pub verdict: Verdict,
     /// Why not (for `NotEligible` and `Unknown`).

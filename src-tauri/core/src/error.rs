@@ -152,3 +152,30 @@ impl From<rusqlite::Error> for Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An error as it leaves the core for a person or a script: the stable
+/// `code` to branch on and the `message` written for the clerk. This is the
+/// one error shape the window receives; never a debug string.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ErrorReply {
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl From<Error> for ErrorReply {
+    fn from(e: Error) -> Self {
+        ErrorReply { code: e.code(), message: e.to_string() }
+    }
+}
+
+impl ErrorReply {
+    /// A failure outside the core (a worker thread that stopped): said plainly.
+    pub fn internal(what: &str) -> ErrorReply {
+        ErrorReply {
+            code: "internal",
+            message: format!("coopdesk could not finish {what}. Try again; if it keeps failing, restart coopdesk."),
+        }
+    }
+}

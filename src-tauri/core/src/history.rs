@@ -10,6 +10,7 @@ use serde::Serialize;
 
 /// What verifying the history found.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HistoryReport {
     pub entries: u64,
     pub requisitions: u64,

@@ -1,6 +1,7 @@
 //! coopdesk's domain core: everything the app does, with no GUI in it.
 //!
 //! - [`agency`]: the agency's profile, memberships and addenda.
+//! - `bindings` (feature `ts`): the window's TypeScript types, generated.
 //! - [`audit`]: the tamper-evident history of every audited change (a leaf).
 //! - [`clock`]: the one clock the store reads.
 //! - [`digest`]: SHA-256 as hex, how content is named.
@@ -26,6 +27,8 @@
 
 pub mod agency;
 pub mod audit;
+#[cfg(feature = "ts")]
+pub mod bindings;
 pub mod clock;
 pub mod digest;
 pub mod documents;

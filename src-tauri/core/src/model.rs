@@ -20,6 +20,7 @@ pub mod limits {
 
 /// A cooperative purchasing organisation or the lead agency's programme.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Cooperative {
     pub id: String,
     pub name: String,
@@ -35,6 +36,7 @@ pub struct Cooperative {
 
 /// Kinds of public entity that contract eligibility clauses name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum EntityType {
     City,
@@ -116,6 +118,7 @@ impl std::str::FromStr for EntityType {
 
 /// Who may piggyback on a contract.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Eligibility {
     /// Two-letter state codes; empty means nationwide.
     #[serde(default)]
@@ -136,6 +139,7 @@ pub struct Eligibility {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
     Contract,
@@ -149,6 +153,7 @@ pub enum DocumentKind {
 /// A document of the contract file, pinned by its hash so a printed citation
 /// can prove which text it relied on.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ContractDocument {
     pub title: String,
     pub kind: DocumentKind,
@@ -159,6 +164,7 @@ pub struct ContractDocument {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Contract {
     pub id: String,
     pub cooperative_id: String,
@@ -188,6 +194,7 @@ pub struct Contract {
 /// An imported contract's provenance, so a citation can point to the public
 /// record it was read from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Origin {
     /// The Open Contracting ID of the contracting process.
     pub ocid: String,
@@ -207,6 +214,7 @@ pub struct Origin {
 
 /// One change to a contract, as published.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Amendment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -220,6 +228,7 @@ pub struct Amendment {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Address {
     #[serde(default)]
     pub street: String,
@@ -233,6 +242,7 @@ pub struct Address {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Contact {
     pub name: String,
     #[serde(default)]
@@ -243,12 +253,14 @@ pub struct Contact {
 
 /// A registration number: UEI, EIN, a state vendor number, ...
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Identifier {
     pub scheme: String,
     pub value: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Supplier {
     pub id: String,
     pub legal_name: String,
@@ -270,6 +282,7 @@ pub struct Supplier {
 
 /// A supplier's local store, branch or franchise, where a clerk can pick up.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DealerLocation {
     pub id: String,
     pub supplier_id: String,
@@ -283,6 +296,7 @@ pub struct DealerLocation {
 
 /// A code in a commodity classification (UNSPSC, NIGP, CPV, ...).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Classification {
     pub scheme: String,
     pub code: String,
@@ -292,12 +306,14 @@ pub struct Classification {
 
 /// Unit price from a minimum quantity upward.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PriceTier {
     pub min_quantity: u32,
     pub unit_price: Cents,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CatalogueItem {
     pub id: String,
     pub contract_id: String,

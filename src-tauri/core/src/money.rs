@@ -7,6 +7,7 @@ use std::fmt;
 /// An amount in US cents. Negative amounts are representable (credits), but
 /// catalogue prices are validated to be non-negative when they enter the store.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(transparent)]
 pub struct Cents(pub i64);
 

@@ -29,6 +29,7 @@ const MAX_QUERY_CHARS: usize = 200;
 pub(crate) const MAX_TERMS: usize = 12;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchQuery {
     #[serde(default)]
     pub text: String,
@@ -44,6 +45,8 @@ pub struct SearchQuery {
 
 /// Filters that combine with the text (and with each other).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct Filters {
     #[serde(default)]
     pub cooperative_id: Option<String>,
@@ -78,6 +81,7 @@ impl Filters {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum StatusFilter {
     Active,
@@ -89,12 +93,14 @@ pub enum StatusFilter {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Near {
     pub zip: String,
     pub miles: f64,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Sort {
     /// Best match first (catalogue order when there is no text).
@@ -120,6 +126,7 @@ impl SearchQuery {
 
 /// One catalogue item as the result list shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchHit {
     pub item_id: String,
     pub description: String,
@@ -145,6 +152,7 @@ pub struct SearchHit {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchPage {
     pub text: String,
     /// Matches, counted up to `COUNT_CAP`.

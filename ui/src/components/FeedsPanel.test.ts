@@ -7,6 +7,7 @@ const feed: Feed = {
   id: "gulf-market",
   url: "https://feeds.example.org/gulf/manifest.json",
   public_keys: ["RWQ"],
+  etag: null,
   manifest_expires_at: null,
   last_attempt_at: "2026-11-20T10:00:00Z",
   last_success_at: "2026-11-19T10:00:00Z",
@@ -54,7 +55,16 @@ describe("FeedsPanel", () => {
         const results: FeedSyncResult[] = [
           {
             feed_id: "gulf-market",
-            report: { feed_id: "gulf-market", result: "updated", from_sequence: 41, sequence: 42, via: "deltas", bytes: 1, key_rotated: false },
+            report: {
+              feed_id: "gulf-market",
+              result: "updated",
+              from_sequence: 41,
+              sequence: 42,
+              via: "deltas",
+              bytes: 1,
+              applied: [],
+              key_rotated: false,
+            },
             error: null,
           },
         ];

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
 import ImportPanel from "./ImportPanel.svelte";
-import { setInvoker, type ImportProgress, type ImportRequest, type OcdsSummary, type PricePreview } from "../lib/api";
+import { setInvoker, type ImportOutcome, type ImportProgress, type ImportRequest } from "../lib/api";
 
 afterEach(() => cleanup());
 
-const preview = (request: ImportRequest): PricePreview => ({
+const preview = (request: ImportRequest): ImportOutcome => ({
   kind: "prices",
   file: "acme.csv",
   headers: ["Item", "What it is", "Cost each"],
@@ -62,7 +62,7 @@ describe("ImportPanel", () => {
 
   it("shows an OCDS import's progress, counts and what was skipped", async () => {
     let release: () => void = () => {};
-    const summary: OcdsSummary = {
+    const summary: ImportOutcome = {
       kind: "ocds",
       source: "https://data.example.gov/ocds.json",
       sha256: "ab",

@@ -2,579 +2,241 @@
 // here, so the rest of the UI never sees Tauri and tests can stand in a
 // backend of their own through `setInvoker`.
 
+// Types that cross from the backend are generated from the Rust types into
+// ./bindings (ts-rs; `COOPDESK_BLESS=1 cargo test --test tests bindings`
+// regenerates them, and the test fails when they are out of date). Never
+// copy one by hand here: import it. The names the screens know them by:
+export type ContractOrigin = Origin;
+export type Feed = FeedView;
+export type ImportKind = Kind;
+export type PriceField = Field;
+export type PricePreview = Preview;
+export type ReqHeader = Header;
+export type ReqLine = Line;
+export type ReqListFilter = ListFilter;
+export type ReqStatus = Status;
+export type SyncProgress = Progress;
+
+import type { AccountSegment } from "./bindings/AccountSegment";
+import type { Acknowledgement } from "./bindings/Acknowledgement";
+import type { Addendum } from "./bindings/Addendum";
+import type { Address } from "./bindings/Address";
+import type { AgencyProfile } from "./bindings/AgencyProfile";
+import type { Amendment } from "./bindings/Amendment";
+import type { Amount } from "./bindings/Amount";
+import type { ApplySummary } from "./bindings/ApplySummary";
+import type { Approver } from "./bindings/Approver";
+import type { Attachment } from "./bindings/Attachment";
+import type { AttachmentKind } from "./bindings/AttachmentKind";
+import type { CatalogueItem } from "./bindings/CatalogueItem";
+import type { CatalogueStatus } from "./bindings/CatalogueStatus";
+import type { Cents } from "./bindings/Cents";
+import type { Choice } from "./bindings/Choice";
+import type { Classification } from "./bindings/Classification";
+import type { Contact } from "./bindings/Contact";
+import type { Contract } from "./bindings/Contract";
+import type { ContractChanges } from "./bindings/ContractChanges";
+import type { ContractDetail } from "./bindings/ContractDetail";
+import type { ContractDocument } from "./bindings/ContractDocument";
+import type { ContractStatus } from "./bindings/ContractStatus";
+import type { Cooperative } from "./bindings/Cooperative";
+import type { Counts } from "./bindings/Counts";
+import type { Dashboard } from "./bindings/Dashboard";
+import type { DealerDistance } from "./bindings/DealerDistance";
+import type { DealerLocation } from "./bindings/DealerLocation";
+import type { DocumentKind } from "./bindings/DocumentKind";
+import type { Eligibility } from "./bindings/Eligibility";
+import type { EligibilityCheck } from "./bindings/EligibilityCheck";
+import type { EmergencyDocs } from "./bindings/EmergencyDocs";
+import type { EmergencyInfo } from "./bindings/EmergencyInfo";
+import type { EmergencyRules } from "./bindings/EmergencyRules";
+import type { EntityType } from "./bindings/EntityType";
+import type { ErrorReply } from "./bindings/ErrorReply";
+import type { Evidence } from "./bindings/Evidence";
+import type { ExpiringContract } from "./bindings/ExpiringContract";
+import type { Facets } from "./bindings/Facets";
+import type { FeedHealth } from "./bindings/FeedHealth";
+import type { FeedInfo } from "./bindings/FeedInfo";
+import type { FeedSyncResult } from "./bindings/FeedSyncResult";
+import type { FeedView } from "./bindings/FeedView";
+import type { Field } from "./bindings/Field";
+import type { Filters } from "./bindings/Filters";
+import type { Finding } from "./bindings/Finding";
+import type { Header } from "./bindings/Header";
+import type { HistoryEntry } from "./bindings/HistoryEntry";
+import type { Identifier } from "./bindings/Identifier";
+import type { ImportOutcome } from "./bindings/ImportOutcome";
+import type { ImportProgress } from "./bindings/ImportProgress";
+import type { ImportRecord } from "./bindings/ImportRecord";
+import type { ImportRequest } from "./bindings/ImportRequest";
+import type { Incident } from "./bindings/Incident";
+import type { ItemDetail } from "./bindings/ItemDetail";
+import type { Justification } from "./bindings/Justification";
+import type { JustificationKind } from "./bindings/JustificationKind";
+import type { Kind } from "./bindings/Kind";
+import type { Line } from "./bindings/Line";
+import type { LineEdit } from "./bindings/LineEdit";
+import type { LineState } from "./bindings/LineState";
+import type { ListFilter } from "./bindings/ListFilter";
+import type { ManualLine } from "./bindings/ManualLine";
+import type { Mapping } from "./bindings/Mapping";
+import type { MappingSource } from "./bindings/MappingSource";
+import type { Membership } from "./bindings/Membership";
+import type { MissingDocs } from "./bindings/MissingDocs";
+import type { Near } from "./bindings/Near";
+import type { NewAttachment } from "./bindings/NewAttachment";
+import type { NewIncident } from "./bindings/NewIncident";
+import type { OcdsSummary } from "./bindings/OcdsSummary";
+import type { Origin } from "./bindings/Origin";
+import type { Paper } from "./bindings/Paper";
+import type { Phase } from "./bindings/Phase";
+import type { Preview } from "./bindings/Preview";
+import type { PriceOptions } from "./bindings/PriceOptions";
+import type { PriceRow } from "./bindings/PriceRow";
+import type { PriceTier } from "./bindings/PriceTier";
+import type { Progress } from "./bindings/Progress";
+import type { Project } from "./bindings/Project";
+import type { PurchasingSettings } from "./bindings/PurchasingSettings";
+import type { QuoteInfo } from "./bindings/QuoteInfo";
+import type { ReadStats } from "./bindings/ReadStats";
+import type { Refused } from "./bindings/Refused";
+import type { Requisition } from "./bindings/Requisition";
+import type { RequisitionList } from "./bindings/RequisitionList";
+import type { RequisitionSummary } from "./bindings/RequisitionSummary";
+import type { RequisitionView } from "./bindings/RequisitionView";
+import type { SavedPacket } from "./bindings/SavedPacket";
+import type { SearchHit } from "./bindings/SearchHit";
+import type { SearchPage } from "./bindings/SearchPage";
+import type { SearchQuery } from "./bindings/SearchQuery";
+import type { Severity } from "./bindings/Severity";
+import type { Signatories } from "./bindings/Signatories";
+import type { Signer } from "./bindings/Signer";
+import type { Skip } from "./bindings/Skip";
+import type { Sort } from "./bindings/Sort";
+import type { Status } from "./bindings/Status";
+import type { StatusFilter } from "./bindings/StatusFilter";
+import type { Subscription } from "./bindings/Subscription";
+import type { Supplier } from "./bindings/Supplier";
+import type { SyncReport } from "./bindings/SyncReport";
+import type { SyncResult } from "./bindings/SyncResult";
+import type { Thresholds } from "./bindings/Thresholds";
+import type { Transition } from "./bindings/Transition";
+import type { Vendor } from "./bindings/Vendor";
+import type { Verdict } from "./bindings/Verdict";
+import type { WordingTemplate } from "./bindings/WordingTemplate";
+export type {
+  AccountSegment,
+  Acknowledgement,
+  Addendum,
+  Address,
+  AgencyProfile,
+  Amendment,
+  Amount,
+  ApplySummary,
+  Approver,
+  Attachment,
+  AttachmentKind,
+  CatalogueItem,
+  CatalogueStatus,
+  Cents,
+  Choice,
+  Classification,
+  Contact,
+  Contract,
+  ContractChanges,
+  ContractDetail,
+  ContractDocument,
+  ContractStatus,
+  Cooperative,
+  Counts,
+  Dashboard,
+  DealerDistance,
+  DealerLocation,
+  DocumentKind,
+  Eligibility,
+  EligibilityCheck,
+  EmergencyDocs,
+  EmergencyInfo,
+  EmergencyRules,
+  EntityType,
+  ErrorReply,
+  Evidence,
+  ExpiringContract,
+  Facets,
+  FeedHealth,
+  FeedInfo,
+  FeedSyncResult,
+  FeedView,
+  Field,
+  Filters,
+  Finding,
+  Header,
+  HistoryEntry,
+  Identifier,
+  ImportOutcome,
+  ImportProgress,
+  ImportRecord,
+  ImportRequest,
+  Incident,
+  ItemDetail,
+  Justification,
+  JustificationKind,
+  Kind,
+  Line,
+  LineEdit,
+  LineState,
+  ListFilter,
+  ManualLine,
+  Mapping,
+  MappingSource,
+  Membership,
+  MissingDocs,
+  Near,
+  NewAttachment,
+  NewIncident,
+  OcdsSummary,
+  Origin,
+  Paper,
+  Phase,
+  Preview,
+  PriceOptions,
+  PriceRow,
+  PriceTier,
+  Progress,
+  Project,
+  PurchasingSettings,
+  QuoteInfo,
+  ReadStats,
+  Refused,
+  Requisition,
+  RequisitionList,
+  RequisitionSummary,
+  RequisitionView,
+  SavedPacket,
+  SearchHit,
+  SearchPage,
+  SearchQuery,
+  Severity,
+  Signatories,
+  Signer,
+  Skip,
+  Sort,
+  Status,
+  StatusFilter,
+  Subscription,
+  Supplier,
+  SyncReport,
+  SyncResult,
+  Thresholds,
+  Transition,
+  Vendor,
+  Verdict,
+  WordingTemplate,
+};
+
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { open, save } from "@tauri-apps/plugin-dialog";
-
-/** Money in integer cents, as the core stores it. */
-export type Cents = number;
-
-export type StatusFilter = { kind: "active" } | { kind: "expired" } | { kind: "expiring_within"; days: number };
-
-export interface Filters {
-  cooperative_id?: string | null;
-  supplier_id?: string | null;
-  classification?: string | null;
-  min_price?: Cents | null;
-  max_price?: Cents | null;
-  attributes?: string[];
-  status?: StatusFilter | null;
-  eligible_only?: boolean;
-  near?: { zip: string; miles: number } | null;
-}
-
-export type Sort = "relevance" | "contract_price" | "saving" | "expiry";
-
-export interface SearchQuery {
-  text: string;
-  limit: number;
-  offset: number;
-  filters?: Filters;
-  sort?: Sort;
-}
-
-export type Verdict = "eligible" | "not_eligible" | "unknown";
-
-export interface SearchHit {
-  item_id: string;
-  description: string;
-  supplier_sku: string;
-  manufacturer_part: string | null;
-  supplier: string;
-  cooperative: string;
-  contract_id: string;
-  contract_number: string;
-  unit: string;
-  list_price: Cents;
-  contract_price: Cents;
-  /** ISO 4217 code of the prices: USD unless imported from abroad. */
-  currency: string;
-  /** Saving in basis points: 3125 is 31.25 %. */
-  saving_bps: number | null;
-  term_end: string;
-  days_left: number;
-  eligibility: Verdict;
-  eligibility_note: string | null;
-}
-
-export interface SearchPage {
-  text: string;
-  /** Matches, counted up to 10,000. */
-  total: number;
-  /** There are more matches than `total`. */
-  total_capped: boolean;
-  offset: number;
-  hits: SearchHit[];
-  suggestions: string[];
-}
-
-export interface Choice {
-  id: string;
-  name: string;
-}
-
-export interface Facets {
-  cooperatives: Choice[];
-  suppliers: Choice[];
-  attributes: string[];
-  classifications: Choice[];
-}
-
-export interface Address {
-  street: string;
-  city: string;
-  state: string;
-  zip: string;
-}
-
-export interface ContractDocument {
-  title: string;
-  kind: string;
-  sha256: string;
-  size: number;
-  url: string;
-}
-
-export interface ContractOrigin {
-  ocid: string;
-  source: string;
-  /** "framework agreement", "call-off", "contract" or "award". */
-  kind: string;
-  publisher?: string;
-  status?: string;
-  /** Total value as published, e.g. "44,341.25 GBP". */
-  value?: string;
-}
-
-export interface Amendment {
-  id?: string;
-  date?: string;
-  description?: string;
-  rationale?: string;
-}
-
-export interface ContractDetail {
-  contract: {
-    id: string;
-    number: string;
-    title: string;
-    lead_agency: string | null;
-    term_start: string;
-    term_end: string;
-    max_extension_end: string | null;
-    eligibility: {
-      states: string[];
-      entity_types: string[];
-      requires_membership: boolean;
-      requires_participating_addendum: boolean;
-      single_award: boolean;
-    };
-    documents: ContractDocument[];
-    /** Where an imported contract came from. */
-    origin?: ContractOrigin;
-    amendments?: Amendment[];
-  };
-  cooperative: { id: string; name: string; lead_agency: string | null; membership_required: boolean };
-  supplier: {
-    id: string;
-    legal_name: string;
-    address: Address;
-    phone: string | null;
-    email: string | null;
-    emergency_contact: { name: string; phone: string | null; email: string | null } | null;
-    contact?: { name: string; phone: string | null; email: string | null };
-  };
-  status: "not_started" | "active" | "expired";
-  days_left: number;
-  eligibility: { verdict: Verdict; reasons: string[]; basis: string[] };
-  dealers: { dealer: { id: string; name: string; address: Address; phone: string | null }; miles: number | null }[];
-  distance_from: string | null;
-  items: number;
-  /** Hashes of the documents with a copy kept on this machine. */
-  documents_kept: string[];
-  /** Imported by the clerk, not delivered by a feed. */
-  local: boolean;
-}
-
-export interface ItemDetail {
-  item: {
-    id: string;
-    contract_id: string;
-    supplier_sku: string;
-    manufacturer: string | null;
-    manufacturer_part: string | null;
-    description: string;
-    classifications: { scheme: string; code: string; name: string | null }[];
-    unit: string;
-    list_price: Cents;
-    contract_price: Cents;
-    price_tiers: { min_quantity: number; unit_price: Cents }[];
-    attributes: string[];
-    /** Absent means US dollars. */
-    currency?: string;
-  };
-  saving_bps: number | null;
-  contract_number: string;
-  contract_title: string;
-  term_end: string;
-  cooperative: string;
-  supplier: string;
-}
-
-export type EntityType =
-  | "city"
-  | "county"
-  | "school_district"
-  | "special_district"
-  | "higher_education"
-  | "state_agency"
-  | "tribal"
-  | "nonprofit";
-
-export interface AgencyProfile {
-  name: string;
-  entity_type: EntityType;
-  address: Address;
-  memberships: { cooperative_id: string; signed_on: string; expires_on: string | null }[];
-  addenda: { contract_id: string; state: string; signed_on: string; expires_on: string | null }[];
-  single_award_prohibited: boolean;
-}
-
-export interface FeedInfo {
-  id: string;
-  name: string;
-  sequence: number;
-  generated_at: string;
-  applied_at: string;
-}
-
-export interface CatalogueStatus {
-  feeds: FeedInfo[];
-  cooperatives: number;
-  suppliers: number;
-  contracts: number;
-  dealers: number;
-  items: number;
-}
-
-export type FeedHealth = "new" | "current" | "stale" | "expired";
-
-/** A marketplace feed the agency follows. */
-export interface Feed {
-  id: string;
-  url: string;
-  public_keys: string[];
-  manifest_expires_at: string | null;
-  last_attempt_at: string | null;
-  last_success_at: string | null;
-  last_error: string | null;
-  last_error_code: string | null;
-  key_rotated_at: string | null;
-  added_at: string;
-  sequence: number | null;
-  feed_name: string | null;
-  health: FeedHealth;
-}
-
-export interface SyncProgress {
-  feed_id: string;
-  phase: "checking" | "downloading" | "applying";
-  bytes_done: number;
-  bytes_total: number;
-  records_done: number;
-  records_total: number;
-}
-
-export interface SyncReport {
-  feed_id: string;
-  result: "updated" | "up_to_date" | "not_modified";
-  from_sequence: number | null;
-  sequence: number | null;
-  via: string | null;
-  bytes: number;
-  key_rotated: boolean;
-}
-
-export interface FeedSyncResult {
-  feed_id: string;
-  report: SyncReport | null;
-  error: { code: string; message: string } | null;
-}
-
-// ---- Requisitions ---------------------------------------------------------
-
-export type ReqStatus =
-  | "draft"
-  | "submitted"
-  | "approved"
-  | "ordered"
-  | "partially_received"
-  | "received"
-  | "closed"
-  | "cancelled";
-
-export interface ReqHeader {
-  department: string;
-  requester: string;
-  requester_phone: string;
-  deliver_to: string;
-  /** YYYY-MM-DD */
-  date_needed: string | null;
-  purpose: string;
-  notes: string;
-  justification?: { kind: "sole_source" | "emergency" | "other"; text: string } | null;
-}
-
-export interface Evidence {
-  item: ItemDetail["item"];
-  contract: ContractDetail["contract"];
-  cooperative: { id: string; name: string };
-  supplier_name: string;
-  contract_version: string;
-  document_sha256: string | null;
-  feed_id: string;
-  feed_sequence: number;
-  feed_applied_at: string;
-  captured_at: string;
-}
-
-export interface ReqLine {
-  position: number;
-  item_id: string | null;
-  quantity: number;
-  received: number;
-  unit: string;
-  description: string;
-  supplier_sku: string;
-  manufacturer_part: string;
-  unit_price: Cents;
-  account: string;
-  tax_exempt: boolean;
-  vendor: string | null;
-  evidence: Evidence | null;
-}
-
-export type AttachmentKind = "quote" | "price_list" | "memo" | "receipt" | "invoice" | "other";
-
-export interface Attachment {
-  id: number;
-  sha256: string;
-  size: number;
-  file_name: string;
-  media_type: string;
-  kind: AttachmentKind;
-  vendor: string | null;
-  amount: Cents | null;
-  quoted_on: string | null;
-  note: string;
-  added_at: string;
-}
-
-export interface Acknowledgement {
-  finding_key: string;
-  message: string;
-  by: string;
-  note: string;
-  at: string;
-}
-
-export interface EmergencyDocs {
-  need: string;
-  duration: string;
-  competition: string;
-  price_reasonableness: string;
-  conflict_of_interest: string;
-}
-
-export interface EmergencyInfo {
-  incident_id: number;
-  incident_name: string;
-  authorization: string;
-  project: string | null;
-  docs: EmergencyDocs;
-}
-
-export interface Requisition {
-  id: number;
-  number: string;
-  status: ReqStatus;
-  fiscal_year: number;
-  header: ReqHeader;
-  supplier_id: string | null;
-  vendor: { name: string; address: Address; phone: string | null; email: string | null } | null;
-  po_number: string | null;
-  approved_by: string | null;
-  created_at: string;
-  updated_at: string;
-  submitted_at: string | null;
-  approved_at: string | null;
-  ordered_at: string | null;
-  closed_at: string | null;
-  lines: ReqLine[];
-  attachments: Attachment[];
-  acknowledgements: Acknowledgement[];
-  emergency?: EmergencyInfo | null;
-}
-
-export type Severity = "error" | "warning" | "gap" | "info";
-
-export interface Finding {
-  key: string;
-  severity: Severity;
-  message: string;
-  line: number | null;
-  acknowledged: Acknowledgement | null;
-}
-
-export interface LineState {
-  position: number;
-  extended: Cents;
-  current_unit_price: Cents | null;
-  item_gone: boolean;
-  price_changed: boolean;
-  list_extended: Cents | null;
-}
-
-export interface HistoryEntry {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  detail: unknown;
-  state_hash: string;
-  hash: string;
-}
-
-export interface RequisitionView {
-  requisition: Requisition;
-  lines: LineState[];
-  total: Cents;
-  off_contract_total: Cents;
-  list_total: Cents;
-  saving: Cents;
-  findings: Finding[];
-  ready: boolean;
-  /** Findings that stand in the way (errors, unacknowledged warnings). */
-  blocking: number;
-  /** Who may approve it under the rules in force, with a limit that covers the total. */
-  approvers: Approver[];
-  history: HistoryEntry[];
-}
-
-export interface ReqListFilter {
-  status?: ReqStatus | null;
-  department?: string | null;
-  supplier?: string | null;
-  from?: string | null;
-  to?: string | null;
-}
-
-export interface RequisitionSummary {
-  number: string;
-  status: ReqStatus;
-  department: string;
-  requester: string;
-  vendor: string | null;
-  supplier_id: string | null;
-  date_needed: string | null;
-  created_at: string;
-  lines: number;
-  total: Cents;
-}
-
-export interface RequisitionList {
-  requisitions: RequisitionSummary[];
-  total: Cents;
-}
-
-export interface ManualLine {
-  description: string;
-  unit: string;
-  quantity: number;
-  unit_price: Cents;
-  vendor: string;
-  supplier_sku: string;
-  manufacturer_part: string;
-  account: string;
-  tax_exempt: boolean;
-}
-
-export interface LineEdit {
-  quantity?: number | null;
-  account?: string | null;
-  tax_exempt?: boolean | null;
-  description?: string | null;
-  unit_price?: Cents | null;
-}
-
-export interface NewAttachment {
-  file_name: string;
-  kind: AttachmentKind;
-  quote: { vendor: string | null; amount: Cents | null; quoted_on: string | null };
-  note: string;
-}
-
-export type Transition =
-  | { action: "submit" }
-  | { action: "return_to_draft"; reason: string }
-  | { action: "approve"; approver: string }
-  | { action: "order"; po_number: string }
-  | { action: "receive"; receipts: [number, number][] }
-  | { action: "close"; reason: string }
-  | { action: "cancel"; reason: string };
-
-export interface PurchasingSettings {
-  number_pattern: string;
-  fiscal_year_start_month: number;
-  account_segments: { name: string; digits: number; required: boolean }[];
-  account_separator: string;
-  thresholds: {
-    micro_purchase: Cents;
-    quotes_above: Cents;
-    quotes_required: number;
-    formal_bid: Cents;
-    board_approval: Cents;
-    split_window_days: number;
-  };
-  approvers: { name: string; title: string; limit: Cents | null }[];
-  operator: string;
-  save_folder: string | null;
-  emergency_number_pattern: string;
-  emergency_templates: { field: keyof EmergencyDocs; title: string; text: string }[];
-  signatories: Record<"department_head" | "finance" | "purchasing", { name: string; title: string }>;
-}
-
-export type Paper = "letter" | "a4";
-
-export interface Packet {
-  content_hash: string;
-  short_hash: string;
-  pages: number;
-  notes: string[];
-}
-
-export interface Approver {
-  name: string;
-  title: string;
-  limit: Cents | null;
-}
-
-export interface EmergencyRules {
-  micro_purchase: Cents;
-  quotes_above: Cents;
-  quotes_required: number;
-  formal_bid: Cents;
-  approvers: Approver[];
-  spend_limit: Cents | null;
-}
-
-export interface Incident {
-  id: number;
-  name: string;
-  kind: string;
-  declaration_number: string;
-  declared_on: string;
-  authority: string;
-  waiver_start: string;
-  waiver_end: string;
-  fema_disaster: string | null;
-  projects: { number: string; title: string }[];
-  rules: EmergencyRules;
-  active: boolean;
-  closed_on: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface NewIncident {
-  name: string;
-  kind: string;
-  declaration_number: string;
-  declared_on: string;
-  authority: string;
-  waiver_start: string;
-  waiver_end: string;
-  fema_disaster: string | null;
-  rules: EmergencyRules | null;
-  activate: boolean;
-}
-
-export interface Dashboard {
-  incident: Incident;
-  waiver_days_left: number;
-  purchases: number;
-  spend: Cents;
-  limit: Cents | null;
-  by_category: { name: string; amount: Cents }[];
-  by_supplier: { name: string; amount: Cents }[];
-  missing: { number: string; authorization: string; missing: string[] }[];
-  catalogue_applied_at: string | null;
-  expiring: { id: string; number: string; cooperative: string; supplier: string; term_end: string }[];
-}
-
-export interface SavedPacket extends Packet {
-  path: string;
-}
 
 /** An error from the backend: a stable code and a message for the clerk. */
 export class ApiError extends Error {
@@ -622,126 +284,6 @@ export function toApiError(e: unknown): ApiError {
 }
 
 // ---- Import (File > Import) ----
-
-export type ImportKind = "ocds" | "prices";
-
-/** A price-file column a field can be mapped to. */
-export type PriceField =
-  | "sku"
-  | "manufacturer"
-  | "manufacturer_part"
-  | "description"
-  | "unit"
-  | "list_price"
-  | "contract_price"
-  | "discount"
-  | "classification"
-  | "contract_number"
-  | "vendor"
-  | "effective"
-  | "expiration";
-
-export interface PriceOptions {
-  contract?: string | null;
-  cooperative?: string | null;
-  supplier?: string | null;
-  /** Field -> header text (or column letter/number); "" leaves it out. */
-  columns?: Partial<Record<PriceField, string>>;
-  save_mapping?: boolean;
-}
-
-export interface ImportRequest {
-  location: string;
-  kind?: ImportKind | null;
-  prices?: PriceOptions;
-  dry_run: boolean;
-}
-
-export interface ImportProgress {
-  done: number;
-  total: number;
-}
-
-export interface Skip {
-  source: string;
-  record: string;
-  field: string | null;
-  reason: string;
-}
-
-export interface Counts {
-  created: number;
-  updated: number;
-}
-
-export interface OcdsSummary {
-  kind: "ocds";
-  source: string;
-  sha256: string;
-  read: {
-    documents: number;
-    release_packages: number;
-    record_packages: number;
-    releases: number;
-    records: number;
-    encoding: string;
-  };
-  processes: number;
-  cooperatives: Counts;
-  suppliers: Counts;
-  contracts: Counts;
-  items: Counts;
-  unpriced_items: number;
-  not_awarded: number;
-  skipped: Skip[];
-  dry_run: boolean;
-}
-
-export interface PriceRow {
-  line: number;
-  sku: string;
-  description: string;
-  unit: string;
-  list_price: Cents;
-  contract_price: Cents;
-}
-
-export interface PricePreview {
-  kind: "prices";
-  file: string;
-  mapping: { sheet: string; header_row: number; columns: Partial<Record<PriceField, number>> };
-  headers: string[];
-  mapping_source: "detected" | "saved" | "chosen";
-  supplier: string | null;
-  dry_run: boolean;
-  /** Fields no column gives yet: nothing can be imported until chosen. */
-  missing: PriceField[];
-  contracts: {
-    contract_number: string;
-    vendor: string;
-    contract_id: string;
-    /** The rows go on a contract already in the catalogue. */
-    existing: boolean;
-    note: string | null;
-    added: PriceRow[];
-    /** Each with the price the item has now. */
-    changed: [PriceRow, Cents][];
-    unchanged: number;
-  }[];
-  refused: { line: number; reason: string }[];
-  instructions: number[];
-  duplicates: number[];
-}
-
-export type ImportOutcome = OcdsSummary | PricePreview;
-
-export interface ImportRecord {
-  id: number;
-  kind: ImportKind;
-  source: string;
-  sha256: string;
-  imported_at: string;
-}
 
 type Invoker = <T>(cmd: string, args?: Record<string, unknown>) => Promise<T>;
 /** Makes the object that carries streamed messages (progress) to `onMessage`. */

@@ -17,6 +17,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LedgerRow {
     pub date: String,
     pub authorization: String,
@@ -201,6 +202,7 @@ pub fn ledger_csv(rows: &[LedgerRow]) -> Result<String> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 struct Summary<'a> {
     paper: &'static str,
     agency: String,
@@ -215,6 +217,7 @@ struct Summary<'a> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 struct SummaryRow<'a> {
     row: &'a LedgerRow,
     amount: String,

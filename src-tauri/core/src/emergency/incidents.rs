@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Project {
     pub number: String,
     #[serde(default)]
@@ -24,6 +25,7 @@ pub struct Project {
 /// The rules while an incident lasts: relaxed thresholds, who may approve,
 /// and any limit on total spend.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EmergencyRules {
     pub micro_purchase: Cents,
     pub quotes_above: Cents,
@@ -50,6 +52,7 @@ impl Default for EmergencyRules {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Incident {
     pub id: i64,
     pub name: String,
@@ -97,6 +100,7 @@ impl Incident {
 
 /// What a clerk fills in to declare an incident.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NewIncident {
     pub name: String,
     pub kind: String,

@@ -13,12 +13,14 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Amount {
     pub name: String,
     pub amount: Cents,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MissingDocs {
     pub number: String,
     pub authorization: String,
@@ -27,6 +29,7 @@ pub struct MissingDocs {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ExpiringContract {
     pub id: String,
     pub number: String,
@@ -36,6 +39,7 @@ pub struct ExpiringContract {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Dashboard {
     pub incident: Incident,
     pub waiver_days_left: i64,

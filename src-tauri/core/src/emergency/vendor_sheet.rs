@@ -12,6 +12,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DealerLine {
     pub name: String,
     pub address: String,
@@ -20,6 +21,7 @@ pub struct DealerLine {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct VendorRow {
     pub supplier: String,
     pub phone: Option<String>,
@@ -34,6 +36,7 @@ pub struct VendorRow {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct VendorSheet {
     pub categories: Vec<String>,
     pub valid_on: NaiveDate,
@@ -153,6 +156,7 @@ fn miles(m: Option<f64>) -> String {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 struct SheetData<'a> {
     agency: String,
     generated: String,
@@ -161,6 +165,7 @@ struct SheetData<'a> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 struct RowData<'a> {
     row: &'a VendorRow,
     dealers: Vec<String>,

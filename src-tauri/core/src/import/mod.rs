@@ -61,7 +61,9 @@ pub(crate) fn log_import(
 
 /// An import as the clerk asks for it, from the app or the command line.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct ImportRequest {
     /// A file path or an https address.
     pub location: String,
@@ -78,6 +80,7 @@ pub struct ImportRequest {
 
 /// What an import did (or, with `dry_run`, would do).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ImportOutcome {
     Ocds(ocds::OcdsSummary),
@@ -133,12 +136,14 @@ impl Store {
 
 /// One import in the log.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportRecord {
     pub id: i64,
     pub kind: String,
     pub source: String,
     pub sha256: String,
     pub imported_at: String,
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub summary: serde_json::Value,
 }
 

@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 
 /// A column a price file may have.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     ManufacturerPart,
@@ -100,6 +101,7 @@ fn normalise(text: &str) -> String {
 
 /// Where the header is and which column holds each field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Mapping {
     pub sheet: String,
     /// Zero-based row of the header.
@@ -109,7 +111,9 @@ pub struct Mapping {
 
 /// What the clerk decided about a price file before importing it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct PriceOptions {
     /// Put every row on this contract number, whatever the file says.
     pub contract: Option<String>,
@@ -128,6 +132,7 @@ pub struct PriceOptions {
 
 /// How the columns were mapped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum MappingSource {
     /// From the header names alone.
@@ -326,6 +331,7 @@ pub fn detect(sheets: &[Sheet]) -> Option<Mapping> {
 
 /// A price-list row that parsed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PriceRow {
     /// One-based line (row) in the sheet, as a spreadsheet numbers it.
     pub line: usize,
@@ -345,12 +351,14 @@ pub struct PriceRow {
 
 /// A row refused, and why, in words the vendor can fix.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Refused {
     pub line: usize,
     pub reason: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Parsed {
     pub mapping: Mapping,
     pub rows: Vec<PriceRow>,
@@ -485,6 +493,7 @@ pub fn parse(sheets: &[Sheet], mapping: &Mapping) -> Result<Parsed> {
 
 /// What an import would do to one contract.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ContractChanges {
     pub contract_number: String,
     pub vendor: String,
@@ -503,6 +512,7 @@ pub struct ContractChanges {
 
 /// What an import would do, before it does it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Preview {
     pub file: String,
     pub mapping: Mapping,
@@ -892,6 +902,7 @@ fn classification_scheme(preview: &Preview) -> &'static str {
 
 /// What the import log keeps of a price-file import.
 #[derive(Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 struct ImportLog {
     contracts: Vec<String>,
     added: usize,

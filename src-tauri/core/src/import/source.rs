@@ -16,6 +16,7 @@ pub const MAX_PRICE_FILE_BYTES: u64 = 256 << 20;
 
 /// What a source holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// An OCDS publication (JSON).

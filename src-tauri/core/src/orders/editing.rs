@@ -17,6 +17,7 @@ pub const MAX_ATTACHMENT_BYTES: usize = 50 * 1024 * 1024;
 
 /// An off-contract line typed by hand.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ManualLine {
     pub description: String,
     pub unit: String,
@@ -40,6 +41,8 @@ fn yes() -> bool {
 /// A change to a line; `None` leaves the field as it is. Description, unit
 /// and price can be changed only on off-contract lines.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct LineEdit {
     #[serde(default)]
     pub quantity: Option<u32>,
@@ -54,6 +57,7 @@ pub struct LineEdit {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NewAttachment {
     pub file_name: String,
     pub kind: AttachmentKind,
@@ -64,6 +68,7 @@ pub struct NewAttachment {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AttachOutcome {
     pub attachment: Attachment,
     /// Other requisitions the same file is attached to.

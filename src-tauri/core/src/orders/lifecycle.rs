@@ -17,6 +17,7 @@ use serde_json::json;
 
 /// A step in a requisition's journey, as the app asks for it.
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Transition {
     Submit,
@@ -43,6 +44,7 @@ pub enum Transition {
 
 /// A requisition with everything the requisition screen shows beside it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RequisitionView {
     pub requisition: Requisition,
     pub lines: Vec<LineState>,

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Draft,
@@ -71,6 +72,7 @@ impl std::str::FromStr for Status {
 
 /// Who the order goes to, as the supplier record said when it was chosen.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Vendor {
     pub name: String,
     #[serde(default)]
@@ -85,6 +87,7 @@ pub struct Vendor {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum JustificationKind {
     SoleSource,
@@ -105,6 +108,7 @@ impl JustificationKind {
 /// Why a purchase is made the way it is, when the policy alone does not
 /// explain it: printed on its own page of the packet.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Justification {
     pub kind: JustificationKind,
     pub text: String,
@@ -112,6 +116,7 @@ pub struct Justification {
 
 /// The fields a clerk types into the requisition's header.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Header {
     pub department: String,
     pub requester: String,
@@ -130,6 +135,7 @@ pub struct Header {
 /// its contract and cooperative, and where that data came from. A later sync
 /// changes none of it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Evidence {
     pub item: CatalogueItem,
     pub contract: Contract,
@@ -147,6 +153,7 @@ pub struct Evidence {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Line {
     pub position: u32,
     /// The catalogue item, or `None` for an off-contract line.
@@ -176,6 +183,7 @@ impl Line {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum AttachmentKind {
     Quote,
@@ -219,6 +227,7 @@ impl std::str::FromStr for AttachmentKind {
 
 /// A quote's particulars, for the quote comparison.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QuoteInfo {
     pub vendor: Option<String>,
     pub amount: Option<Cents>,
@@ -226,6 +235,7 @@ pub struct QuoteInfo {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Attachment {
     pub id: i64,
     pub sha256: String,
@@ -241,6 +251,7 @@ pub struct Attachment {
 
 /// A policy warning read and accepted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Acknowledgement {
     pub finding_key: String,
     pub message: String,
@@ -253,6 +264,7 @@ pub struct Acknowledgement {
 /// 200.320(c)(3), exigency or emergency). Each field may be filled after the
 /// purchase; what is missing is listed until it is.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EmergencyDocs {
     /// What is bought and why it cannot wait for competition.
     #[serde(default)]
@@ -298,6 +310,7 @@ impl EmergencyDocs {
 
 /// What makes a requisition an emergency purchase.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EmergencyInfo {
     pub incident_id: i64,
     pub incident_name: String,
@@ -313,6 +326,7 @@ pub struct EmergencyInfo {
 
 /// A requisition as stored: exactly what the history's state hash covers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Requisition {
     pub id: i64,
     pub number: String,
@@ -360,6 +374,7 @@ impl Requisition {
 
 /// A line as the clerk sees it: with what the catalogue says now.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LineState {
     pub position: u32,
     pub extended: Cents,

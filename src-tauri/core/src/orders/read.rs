@@ -145,6 +145,8 @@ pub(crate) fn by_id(conn: &Connection, id: i64) -> Result<Requisition> {
 
 /// What the requisitions list can be narrowed by.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct ListFilter {
     #[serde(default)]
     pub status: Option<Status>,
@@ -162,6 +164,7 @@ pub struct ListFilter {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RequisitionSummary {
     pub number: String,
     pub status: Status,
@@ -176,6 +179,7 @@ pub struct RequisitionSummary {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RequisitionList {
     pub requisitions: Vec<RequisitionSummary>,
     /// Sum over the listed requisitions, cancelled ones left out.

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// One segment of the account string, e.g. the fund or the object code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AccountSegment {
     pub name: String,
     /// Exact number of digits, or 0 for free text.
@@ -26,6 +27,7 @@ fn yes() -> bool {
 
 /// Someone who may approve requisitions, up to a limit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Approver {
     pub name: String,
     #[serde(default)]
@@ -37,6 +39,7 @@ pub struct Approver {
 
 /// The purchasing policy thresholds. Amounts are requisition totals.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Thresholds {
     /// Up to this, a purchase needs no competition (2 CFR 200.320(a)(1)).
     pub micro_purchase: Cents,
@@ -55,6 +58,7 @@ pub struct Thresholds {
 
 /// A name and title printed under a signature line.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Signer {
     #[serde(default)]
     pub name: String,
@@ -64,6 +68,7 @@ pub struct Signer {
 
 /// Who signs a packet besides the requester.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Signatories {
     #[serde(default)]
     pub department_head: Signer,
@@ -74,6 +79,7 @@ pub struct Signatories {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PurchasingSettings {
     /// Requisition numbering, e.g. `{FY}-{DEPT}-{SEQ:04}`.
     pub number_pattern: String,
@@ -108,6 +114,7 @@ fn emergency_pattern() -> String {
 
 /// Saved wording a clerk starts an emergency justification from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WordingTemplate {
     /// Which documentation field it is for (`need`, `duration`, ...).
     pub field: String,

@@ -27,6 +27,7 @@ use data::Placement;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Paper {
     /// US Letter, the default.
@@ -48,6 +49,7 @@ impl std::str::FromStr for Paper {
 
 /// A packet and where it was saved.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SavedPacket {
     #[serde(flatten)]
     pub packet: Packet,
@@ -67,6 +69,7 @@ pub struct PacketInput<'a> {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Packet {
     #[serde(skip)]
     pub pdf: Vec<u8>,

@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What an apply did, for the clerk's sync report and the command line.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ApplySummary {
     pub feed_id: String,
     pub sequence: u64,

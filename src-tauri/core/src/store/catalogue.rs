@@ -6,6 +6,7 @@ use crate::error::Result;
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FeedInfo {
     pub id: String,
     pub name: String,
@@ -15,6 +16,7 @@ pub struct FeedInfo {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CatalogueStatus {
     pub feeds: Vec<FeedInfo>,
     pub cooperatives: u64,
@@ -32,6 +34,7 @@ impl CatalogueStatus {
 
 /// A choice in a filter: an id and what the clerk sees.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Choice {
     pub id: String,
     pub name: String,
@@ -39,6 +42,7 @@ pub struct Choice {
 
 /// What the search filters can offer, from what the catalogue holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Facets {
     pub cooperatives: Vec<Choice>,
     pub suppliers: Vec<Choice>,

@@ -12,6 +12,7 @@ use rusqlite::{OptionalExtension, Row};
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ContractStatus {
     NotStarted,
@@ -32,6 +33,7 @@ impl ContractStatus {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DealerDistance {
     pub dealer: DealerLocation,
     /// From the agency (or the ZIP asked for); `None` without a known origin.
@@ -39,6 +41,7 @@ pub struct DealerDistance {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ContractDetail {
     pub contract: Contract,
     pub cooperative: Cooperative,
@@ -60,6 +63,7 @@ pub struct ContractDetail {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ItemDetail {
     pub item: CatalogueItem,
     pub saving_bps: Option<i64>,

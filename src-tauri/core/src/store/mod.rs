@@ -17,7 +17,7 @@ pub use backup::{BackupSummary, APPLICATION_ID};
 pub use catalogue::{CatalogueStatus, Choice, Facets, FeedInfo};
 pub(crate) use detail::{contract_from_row, cooperative_from_row, origin, zip_point, CONTRACT_COLUMNS};
 pub use detail::{ContractDetail, ContractStatus, DealerDistance, ItemDetail};
-pub use subscriptions::{FeedHealth, Subscription, SyncOutcome, STALE_AFTER_HOURS};
+pub use subscriptions::{FeedHealth, FeedView, Subscription, SyncOutcome, STALE_AFTER_HOURS};
 
 use crate::error::{Error, Result};
 use rusqlite::Connection;

@@ -9,6 +9,7 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Subscription {
     pub id: String,
     pub url: String,
@@ -26,8 +27,18 @@ pub struct Subscription {
     pub feed_name: Option<String>,
 }
 
+/// A followed feed with its health, as the Feeds panel shows it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FeedView {
+    #[serde(flatten)]
+    pub subscription: Subscription,
+    pub health: FeedHealth,
+}
+
 /// How trustworthy a feed's data is right now, for the clerk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum FeedHealth {
     /// Never synced yet.
@@ -44,6 +55,11 @@ pub enum FeedHealth {
 pub const STALE_AFTER_HOURS: i64 = 24;
 
 impl Subscription {
+    /// The subscription with its health at `now`, as the Feeds panel shows it.
+    pub fn view(self, now: DateTime<Utc>) -> FeedView {
+        FeedView { health: self.health(now), subscription: self }
+    }
+
     pub fn health(&self, now: DateTime<Utc>) -> FeedHealth {
         if self.is_expired(now) {
             return FeedHealth::Expired;

@@ -49,6 +49,7 @@ impl Default for SyncOptions {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     Checking,
@@ -58,6 +59,7 @@ pub enum Phase {
 
 /// Progress of one feed's sync, for a progress bar.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Progress {
     pub feed_id: String,
     pub phase: Phase,
@@ -68,6 +70,7 @@ pub struct Progress {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum SyncResult {
     /// New records were applied.
@@ -79,6 +82,7 @@ pub enum SyncResult {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncReport {
     pub feed_id: String,
     pub result: SyncResult,
@@ -303,6 +307,25 @@ async fn run(
 pub struct FeedOutcome {
     pub feed_id: String,
     pub result: Result<SyncReport>,
+}
+
+/// One feed's result in a sync as the window receives it: its report or
+/// why it failed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FeedSyncResult {
+    pub feed_id: String,
+    pub report: Option<SyncReport>,
+    pub error: Option<crate::error::ErrorReply>,
+}
+
+impl From<FeedOutcome> for FeedSyncResult {
+    fn from(o: FeedOutcome) -> Self {
+        match o.result {
+            Ok(r) => FeedSyncResult { feed_id: o.feed_id, report: Some(r), error: None },
+            Err(e) => FeedSyncResult { feed_id: o.feed_id, report: None, error: Some(e.into()) },
+        }
+    }
 }
 
 /// Syncs every followed feed in turn; one feed's failure does not stop the

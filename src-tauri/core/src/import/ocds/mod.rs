@@ -27,6 +27,7 @@ use std::io::Read;
 
 /// Created and updated counts for one kind of record.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Counts {
     pub created: u64,
     pub updated: u64,
@@ -34,6 +35,7 @@ pub struct Counts {
 
 /// What an OCDS import read, did and left out.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OcdsSummary {
     pub source: String,
     /// SHA-256 of the bytes read, to tell later which file it was.
@@ -56,6 +58,8 @@ pub struct OcdsSummary {
 
 /// Progress through the processes of a publication.
 #[derive(Clone, Copy, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ImportProgress"))]
 pub struct Progress {
     pub done: u64,
     pub total: u64,

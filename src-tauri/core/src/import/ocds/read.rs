@@ -25,6 +25,7 @@ const MAX_NESTING: usize = 4;
 
 /// Something in the input that was not imported, and why.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Skip {
     /// The file or address it came from.
     pub source: String,
@@ -37,6 +38,7 @@ pub struct Skip {
 
 /// What the reader saw.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReadStats {
     pub documents: u64,
     pub release_packages: u64,
