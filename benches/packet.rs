@@ -44,7 +44,7 @@ fn prepare(db: &Path, lines: usize) -> String {
         purpose: "Benchmark requisition".into(),
         ..Default::default()
     };
-    let number = store.create_requisition(&header, "Bench Clerk").unwrap().number;
+    let number = store.create_requisition(&header, "Bench Clerk").unwrap();
     // Catalogue lines of one supplier, then off-contract lines to make up the count.
     let items: Vec<String> = {
         let page = store.search(&coopdesk_core::search::SearchQuery { limit: 1000, ..Default::default() }).unwrap();
@@ -54,25 +54,23 @@ fn prepare(db: &Path, lines: usize) -> String {
     for i in 0..lines {
         match items.get(i) {
             Some(item) => {
-                drop(store.add_item(&number, item, 1 + (i % 5) as u32, Some("100-210-01-5230"), "Bench Clerk").unwrap())
+                store.add_item(&number, item, 1 + (i % 5) as u32, Some("100-210-01-5230"), "Bench Clerk").unwrap()
             }
-            None => drop(
-                store
-                    .add_manual_line(
-                        &number,
-                        &ManualLine {
-                            description: format!("Storm shutter bracket, size {i}"),
-                            unit: "EA".into(),
-                            quantity: 2,
-                            unit_price: Cents(1_250),
-                            vendor: "Gulf Hardware".into(),
-                            account: "100-210-01-5230".into(),
-                            ..Default::default()
-                        },
-                        "Bench Clerk",
-                    )
-                    .unwrap(),
-            ),
+            None => store
+                .add_manual_line(
+                    &number,
+                    &ManualLine {
+                        description: format!("Storm shutter bracket, size {i}"),
+                        unit: "EA".into(),
+                        quantity: 2,
+                        unit_price: Cents(1_250),
+                        vendor: "Gulf Hardware".into(),
+                        account: "100-210-01-5230".into(),
+                        ..Default::default()
+                    },
+                    "Bench Clerk",
+                )
+                .unwrap(),
         }
     }
     let quote = NewAttachment {

@@ -54,13 +54,9 @@ pub async fn req_list(state: State<'_, AppState>, filter: ListFilter) -> Result<
     state.with_store(move |store| store.requisitions(&filter)).await
 }
 
-/// With `incident`, an emergency purchase under it.
+/// With `incident`, an emergency purchase under it. Answers with its number.
 #[tauri::command]
-pub async fn req_create(
-    state: State<'_, AppState>,
-    header: Header,
-    incident: Option<i64>,
-) -> Result<Requisition, IpcError> {
+pub async fn req_create(state: State<'_, AppState>, header: Header, incident: Option<i64>) -> Result<String, IpcError> {
     state.with_store(move |store: &mut Store| store.create_requisition_for(&header, incident, &store.operator()?)).await
 }
 

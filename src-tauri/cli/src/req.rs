@@ -402,7 +402,8 @@ pub fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn Write)
                 ),
                 (None, false) => None,
             };
-            let req = store.create_requisition_for(&h, incident, by)?;
+            let number = store.create_requisition_for(&h, incident, by)?;
+            let req = store.requisition(&number)?;
             if *json {
                 return print_json(out, &req);
             }
@@ -425,7 +426,8 @@ pub fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn Write)
             set(&mut docs.price_reasonableness, price);
             set(&mut docs.conflict_of_interest, conflict);
             let project = project.clone().or(current.emergency.and_then(|e| e.project));
-            let req = store.set_emergency_docs(number, &docs, project.as_deref(), by)?;
+            store.set_emergency_docs(number, &docs, project.as_deref(), by)?;
+            let req = store.requisition(number)?;
             let missing = req.emergency.map(|e| e.docs.missing().len()).unwrap_or(0);
             say(out, format!("Saved the emergency documentation of {number} ({missing} items still missing)."))
         }
@@ -436,7 +438,8 @@ pub fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn Write)
             say(out, format!("Updated the header of {number}."))
         }
         ReqAction::Add { number, item_id, qty, account } => {
-            let req = store.add_item(number, item_id, *qty, account.as_deref(), by)?;
+            store.add_item(number, item_id, *qty, account.as_deref(), by)?;
+            let req = store.requisition(number)?;
             let line = req.lines.iter().find(|l| l.item_id.as_deref() == Some(item_id)).expect("just added");
             say(
                 out,
@@ -462,7 +465,8 @@ pub fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn Write)
                 account: account.clone(),
                 tax_exempt: !taxable,
             };
-            let req = store.add_manual_line(number, &line, by)?;
+            store.add_manual_line(number, &line, by)?;
+            let req = store.requisition(number)?;
             say(out, format!("Line {}: {} (off contract, from {vendor})", req.lines.len(), description))
         }
         ReqAction::Line { number, line, qty, account, taxable, tax_exempt, price } => {
@@ -479,7 +483,8 @@ pub fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn Write)
                 description: None,
                 unit_price: price.as_deref().map(|p| money("price", p)).transpose()?,
             };
-            let req = store.update_line(number, *line, &edit, by)?;
+            store.update_line(number, *line, &edit, by)?;
+            let req = store.requisition(number)?;
             let l = req.line(*line).expect("edited");
             say(
                 out,
@@ -498,7 +503,8 @@ pub fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn Write)
             say(out, format!("Removed line {line} from {number}."))
         }
         ReqAction::AcceptPrice { number, line } => {
-            let req = store.accept_current_price(number, *line, by)?;
+            store.accept_current_price(number, *line, by)?;
+            let req = store.requisition(number)?;
             say(out, format!("Line {line} now at {}.", req.line(*line).expect("kept").unit_price))
         }
         ReqAction::Attach { number, file, kind, vendor, amount, date: quoted, note } => {
@@ -538,7 +544,8 @@ pub fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn Write)
             say(out, format!("Submitted {number} for approval."))
         }
         ReqAction::Approve { number, approver } => {
-            let req = store.approve(number, approver, by, today())?;
+            store.approve(number, approver, by, today())?;
+            let req = store.requisition(number)?;
             say(out, format!("{number} approved by {}.", req.approved_by.unwrap_or_default()))
         }
         ReqAction::Return { number, reason } => {
@@ -556,7 +563,8 @@ pub fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn Write)
                     r.split_once(':').and_then(|(l, q)| Some((l.trim().parse().ok()?, q.trim().parse().ok()?)));
                 pairs.push(parsed.ok_or_else(|| Error::Invalid(format!("'{r}' is not LINE:QTY, such as 2:10.")))?);
             }
-            let req = store.receive(number, &pairs, by)?;
+            store.receive(number, &pairs, by)?;
+            let req = store.requisition(number)?;
             say(out, format!("{number} is now {}.", req.status.label().to_lowercase()))
         }
         ReqAction::Close { number, reason } => {

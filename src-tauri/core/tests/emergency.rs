@@ -100,7 +100,8 @@ fn an_emergency_runs_from_declaration_to_the_reimbursement_packet() {
         purpose: "Generators for the shelters".into(),
         ..Default::default()
     };
-    let req = s.create_requisition_for(&header, Some(id), CLERK).unwrap();
+    let number = s.create_requisition_for(&header, Some(id), CLERK).unwrap();
+    let req = s.requisition(&number).unwrap();
     let info = req.emergency.clone().unwrap();
     let fy = numbering::fiscal_year(today(), 10);
     assert_eq!(info.authorization, format!("EM-EOC-{fy}-001"));

@@ -96,7 +96,7 @@ fn full_requisition(t: &mut TestStore) -> String {
         kind: JustificationKind::SoleSource,
         text: "Only Bayou Recycling is licensed to take lead-acid batteries in the county.".into(),
     });
-    let n = s.create_requisition(&h, CLERK).unwrap().number;
+    let n = s.create_requisition(&h, CLERK).unwrap();
     s.add_item(&n, "i1", 30, Some("100-210-01-5230"), CLERK).unwrap();
     s.add_manual_line(
         &n,
@@ -233,7 +233,7 @@ fn unicode_survives_into_the_text() {
 fn a_long_table_repeats_its_header_on_every_page() {
     let mut t = ready_store();
     let s = &mut t.store;
-    let n = s.create_requisition(&header_for("PW"), CLERK).unwrap().number;
+    let n = s.create_requisition(&header_for("PW"), CLERK).unwrap();
     s.add_item(&n, "i2", 2, Some("100-210-01-5230"), CLERK).unwrap();
     for i in 1..250 {
         let line = ManualLine {

@@ -339,7 +339,8 @@ export const api = {
   purchasingSet: (settings: PurchasingSettings) => call<void>("purchasing_set", { settings }),
   reqList: (filter: ReqListFilter) => call<RequisitionList>("req_list", { filter }),
   /** With `incident`, an emergency purchase under it. */
-  reqCreate: (header: ReqHeader, incident: number | null = null) => call<Requisition>("req_create", { header, incident }),
+  /** Starts a draft; answers with its number. */
+  reqCreate: (header: ReqHeader, incident: number | null = null) => call<string>("req_create", { header, incident }),
   reqSetEmergencyDocs: (number: string, docs: EmergencyDocs, project: string | null) =>
     call<RequisitionView>("req_set_emergency_docs", { number, docs, project }),
   reqView: (number: string) => call<RequisitionView>("req_view", { number }),

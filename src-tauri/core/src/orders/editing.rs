@@ -3,7 +3,7 @@
 //! acknowledging policy warnings. Only drafts are edited.
 
 use super::model::*;
-use super::{history, numbering, read, require_actor};
+use super::{history, numbering, require_actor};
 use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
 use crate::money::Cents;
@@ -137,19 +137,15 @@ impl Store {
         })
     }
 
-    /// Starts a draft requisition, numbered from the settings' pattern.
-    pub fn create_requisition(&mut self, header: &Header, actor: &str) -> Result<Requisition> {
+    /// Starts a draft requisition, numbered from the settings' pattern, and
+    /// answers with its number.
+    pub fn create_requisition(&mut self, header: &Header, actor: &str) -> Result<String> {
         self.create_requisition_for(header, None, actor)
     }
 
     /// Starts a draft requisition; under an incident, it is an emergency
     /// purchase and gets its authorisation number at once.
-    pub fn create_requisition_for(
-        &mut self,
-        header: &Header,
-        incident: Option<i64>,
-        actor: &str,
-    ) -> Result<Requisition> {
+    pub fn create_requisition_for(&mut self, header: &Header, incident: Option<i64>, actor: &str) -> Result<String> {
         let actor = require_actor(actor)?.to_owned();
         let settings = self.purchasing_settings()?;
         let incident = incident.map(|id| self.incident(id)).transpose()?;
@@ -212,9 +208,8 @@ impl Store {
             )?;
         }
         history::append(&tx, id, at, &actor, "created", json!({ "number": number, "header": header }))?;
-        let req = read::by_id(&tx, id)?;
         tx.commit()?;
-        Ok(req)
+        Ok(number)
     }
 
     /// Fills in (or corrects) an emergency purchase's documentation and the
@@ -226,7 +221,7 @@ impl Store {
         docs: &EmergencyDocs,
         project: Option<&str>,
         actor: &str,
-    ) -> Result<Requisition> {
+    ) -> Result<()> {
         let open = [
             Status::Draft,
             Status::Submitted,
@@ -277,11 +272,11 @@ impl Store {
             )?;
             Ok((serde_json::Value::Object(changed), ()))
         })?;
-        self.requisition(number)
+        Ok(())
     }
 
     /// Replaces the header's fields. The number stays as issued.
-    pub fn update_header(&mut self, number: &str, header: &Header, actor: &str) -> Result<Requisition> {
+    pub fn update_header(&mut self, number: &str, header: &Header, actor: &str) -> Result<()> {
         self.change_requisition(number, actor, "header_changed", &[Status::Draft], |tx, req| {
             let old = &req.header;
             let mut changed = serde_json::Map::new();
@@ -329,7 +324,7 @@ impl Store {
             )?;
             Ok((serde_json::Value::Object(changed), ()))
         })?;
-        self.requisition(number)
+        Ok(())
     }
 
     /// Adds a catalogue item, or adds to its quantity when it is already on
@@ -341,7 +336,7 @@ impl Store {
         qty: u32,
         account: Option<&str>,
         actor: &str,
-    ) -> Result<Requisition> {
+    ) -> Result<()> {
         let qty = quantity(qty)?;
         let evidence = self.capture_evidence(item_id)?;
         if evidence.item.currency != crate::model::USD {
@@ -415,11 +410,11 @@ impl Store {
             });
             Ok((detail, ()))
         })?;
-        self.requisition(number)
+        Ok(())
     }
 
     /// Adds an off-contract line, bought on the vendor's quote.
-    pub fn add_manual_line(&mut self, number: &str, line: &ManualLine, actor: &str) -> Result<Requisition> {
+    pub fn add_manual_line(&mut self, number: &str, line: &ManualLine, actor: &str) -> Result<()> {
         let qty = quantity(line.quantity)?;
         let bad = |m: &str| Err(Error::Invalid(m.into()));
         if line.description.trim().is_empty() {
@@ -463,12 +458,12 @@ impl Store {
             }
             Ok((json!({ "line": position, "off_contract": line }), ()))
         })?;
-        self.requisition(number)
+        Ok(())
     }
 
     /// Changes a line's quantity (the price tier applies itself), account
     /// string or tax flag; on off-contract lines also description and price.
-    pub fn update_line(&mut self, number: &str, position: u32, edit: &LineEdit, actor: &str) -> Result<Requisition> {
+    pub fn update_line(&mut self, number: &str, position: u32, edit: &LineEdit, actor: &str) -> Result<()> {
         self.change_requisition(number, actor, "line_changed", &[Status::Draft], |tx, req| {
             let line = req.line(position).ok_or_else(|| no_line(req, position))?;
             let mut changed = serde_json::Map::new();
@@ -524,10 +519,10 @@ impl Store {
             )?;
             Ok((serde_json::Value::Object(changed), ()))
         })?;
-        self.requisition(number)
+        Ok(())
     }
 
-    pub fn remove_line(&mut self, number: &str, position: u32, actor: &str) -> Result<Requisition> {
+    pub fn remove_line(&mut self, number: &str, position: u32, actor: &str) -> Result<()> {
         self.change_requisition(number, actor, "line_removed", &[Status::Draft], |tx, req| {
             let line = req.line(position).ok_or_else(|| no_line(req, position))?;
             tx.execute("DELETE FROM requisition_lines WHERE requisition_id = ?1 AND position = ?2", params![req.id, position])?;
@@ -546,12 +541,12 @@ impl Store {
             let detail = json!({ "line": position, "description": line.description, "quantity": line.quantity, "unit_price": line.unit_price });
             Ok((detail, ()))
         })?;
-        self.requisition(number)
+        Ok(())
     }
 
     /// Takes today's catalogue price (and evidence) for a line whose price
     /// changed since it was added.
-    pub fn accept_current_price(&mut self, number: &str, position: u32, actor: &str) -> Result<Requisition> {
+    pub fn accept_current_price(&mut self, number: &str, position: u32, actor: &str) -> Result<()> {
         let req = self.requisition(number)?;
         let line = req.line(position).ok_or_else(|| no_line(&req, position))?;
         let item_id = line.item_id.clone().ok_or_else(|| {
@@ -581,7 +576,7 @@ impl Store {
                 "feed_sequence": evidence.feed_sequence, "contract_version": evidence.contract_version });
             Ok((detail, ()))
         })?;
-        self.requisition(number)
+        Ok(())
     }
 
     /// Stores a file with the requisition, by its hash. The same file twice on
@@ -678,7 +673,7 @@ impl Store {
         Ok((a, bytes))
     }
 
-    pub fn remove_attachment(&mut self, number: &str, attachment_id: i64, actor: &str) -> Result<Requisition> {
+    pub fn remove_attachment(&mut self, number: &str, attachment_id: i64, actor: &str) -> Result<()> {
         self.change_requisition(number, actor, "attachment_removed", &[Status::Draft], |tx, req| {
             let a = req.attachments.iter().find(|a| a.id == attachment_id).ok_or_else(|| {
                 Error::not_found_on("attachment", attachment_id, format!("requisition {}", req.number))
@@ -687,7 +682,7 @@ impl Store {
             // The bytes stay while the history mentions them; an auditor may ask.
             Ok((json!({ "file": a.file_name, "sha256": a.sha256 }), ()))
         })?;
-        self.requisition(number)
+        Ok(())
     }
 }
 

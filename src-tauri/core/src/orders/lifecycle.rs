@@ -216,7 +216,7 @@ impl Store {
         note: &str,
         actor: &str,
         today: NaiveDate,
-    ) -> Result<Requisition> {
+    ) -> Result<()> {
         let req = self.requisition(number)?;
         let findings = self.check_requisition(&req, today)?;
         let finding = findings
@@ -236,7 +236,7 @@ impl Store {
             record_acknowledgement(tx, req, &finding.key, &finding.message, actor, note)?;
             Ok((json!({ "finding": finding.key, "message": finding.message, "note": note.trim() }), ()))
         })?;
-        self.requisition(number)
+        Ok(())
     }
 
     fn blocking_reasons(&self, req: &Requisition, today: NaiveDate, errors_only: bool) -> Result<Vec<String>> {
@@ -252,13 +252,7 @@ impl Store {
     }
 
     /// Takes one step of the journey.
-    pub fn transition(
-        &mut self,
-        number: &str,
-        step: &Transition,
-        actor: &str,
-        today: NaiveDate,
-    ) -> Result<Requisition> {
+    pub fn transition(&mut self, number: &str, step: &Transition, actor: &str, today: NaiveDate) -> Result<()> {
         match step {
             Transition::Submit => self.submit(number, actor, today),
             Transition::ReturnToDraft { reason } => self.return_to_draft(number, reason, actor),
@@ -272,7 +266,7 @@ impl Store {
 
     /// Sends a draft for approval: refused while policy errors remain or
     /// warnings are unacknowledged.
-    pub fn submit(&mut self, number: &str, actor: &str, today: NaiveDate) -> Result<Requisition> {
+    pub fn submit(&mut self, number: &str, actor: &str, today: NaiveDate) -> Result<()> {
         let req = self.requisition(number)?;
         let reasons = self.blocking_reasons(&req, today, false)?;
         if req.status == Status::Draft && !reasons.is_empty() {
@@ -286,11 +280,11 @@ impl Store {
             let acks: Vec<&str> = req.acknowledgements.iter().map(|a| a.finding_key.as_str()).collect();
             Ok((json!({ "total": req.total(), "acknowledged": acks }), ()))
         })?;
-        self.requisition(number)
+        Ok(())
     }
 
     /// Sends a submitted or approved requisition back to draft for changes.
-    pub fn return_to_draft(&mut self, number: &str, reason: &str, actor: &str) -> Result<Requisition> {
+    pub fn return_to_draft(&mut self, number: &str, reason: &str, actor: &str) -> Result<()> {
         let reason = required(reason, "Say why the requisition goes back to draft.")?;
         self.change_requisition(number, actor, "returned_to_draft", &[Status::Submitted, Status::Approved], |tx, req| {
             tx.execute(
@@ -299,12 +293,12 @@ impl Store {
             )?;
             Ok((json!({ "reason": reason }), ()))
         })?;
-        self.requisition(number)
+        Ok(())
     }
 
     /// Approval by `approver`, who must be in Settings with a limit that
     /// covers the total. Policy errors that arose since submission block it.
-    pub fn approve(&mut self, number: &str, approver: &str, actor: &str, today: NaiveDate) -> Result<Requisition> {
+    pub fn approve(&mut self, number: &str, approver: &str, actor: &str, today: NaiveDate) -> Result<()> {
         let settings = self.purchasing_settings()?;
         let req = self.requisition(number)?;
         let terms = self.emergency_terms(req.emergency.as_ref().map(|e| e.incident_id))?;
@@ -339,11 +333,11 @@ impl Store {
             )?;
             Ok((json!({ "approver": name, "title": title, "total": req.total() }), ()))
         })?;
-        self.requisition(number)
+        Ok(())
     }
 
     /// Purchasing has issued the purchase order.
-    pub fn mark_ordered(&mut self, number: &str, po_number: &str, actor: &str) -> Result<Requisition> {
+    pub fn mark_ordered(&mut self, number: &str, po_number: &str, actor: &str) -> Result<()> {
         let po = required(po_number, "Enter the purchase order number.")?;
         self.change_requisition(number, actor, "ordered", &[Status::Approved], |tx, req| {
             tx.execute(
@@ -352,12 +346,12 @@ impl Store {
             )?;
             Ok((json!({ "po_number": po }), ()))
         })?;
-        self.requisition(number)
+        Ok(())
     }
 
     /// Records goods received: `(line, quantity)` pairs, or every line in
     /// full when `receipts` is empty.
-    pub fn receive(&mut self, number: &str, receipts: &[(u32, u32)], actor: &str) -> Result<Requisition> {
+    pub fn receive(&mut self, number: &str, receipts: &[(u32, u32)], actor: &str) -> Result<()> {
         self.change_requisition(
             number,
             actor,
@@ -405,11 +399,11 @@ impl Store {
                 Ok((json!({ "lines": detail, "status": status }), ()))
             },
         )?;
-        self.requisition(number)
+        Ok(())
     }
 
     /// Closes a received requisition; a partly received one needs a reason.
-    pub fn close(&mut self, number: &str, reason: &str, actor: &str) -> Result<Requisition> {
+    pub fn close(&mut self, number: &str, reason: &str, actor: &str) -> Result<()> {
         let req = self.requisition(number)?;
         if req.status == Status::PartiallyReceived && reason.trim().is_empty() {
             return Err(Error::Invalid(
@@ -423,11 +417,11 @@ impl Store {
             )?;
             Ok((json!({ "reason": reason.trim() }), ()))
         })?;
-        self.requisition(number)
+        Ok(())
     }
 
     /// Cancels a requisition that has not been closed. It stays on file.
-    pub fn cancel(&mut self, number: &str, reason: &str, actor: &str) -> Result<Requisition> {
+    pub fn cancel(&mut self, number: &str, reason: &str, actor: &str) -> Result<()> {
         let reason = required(reason, "Say why the requisition is cancelled.")?;
         let open = [Status::Draft, Status::Submitted, Status::Approved, Status::Ordered, Status::PartiallyReceived];
         self.change_requisition(number, actor, "cancelled", &open, |tx, req| {
@@ -437,7 +431,7 @@ impl Store {
             )?;
             Ok((json!({ "reason": reason, "was": req.status }), ()))
         })?;
-        self.requisition(number)
+        Ok(())
     }
 }
 
