@@ -700,7 +700,7 @@ fn next_in_sequence(tx: &Transaction, scope: &str) -> Result<u64> {
 pub(crate) fn record_acknowledgement(
     tx: &super::Change,
     req: &Requisition,
-    key: &str,
+    key: &crate::policy::FindingKey,
     message: &str,
     by: &str,
     note: &str,

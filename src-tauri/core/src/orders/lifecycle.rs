@@ -8,7 +8,7 @@ use super::model::*;
 use super::settings::{Approver, PurchasingSettings};
 use crate::error::{Error, Result};
 use crate::money::Cents;
-use crate::policy::{self, Finding, LineFacts, PolicyInput, RelatedPurchase, Severity};
+use crate::policy::{self, Finding, FindingKey, LineFacts, PolicyInput, RelatedPurchase, Severity};
 use crate::store::Store;
 use chrono::{DateTime, NaiveDate};
 use rusqlite::params;
@@ -219,9 +219,10 @@ impl Store {
     ) -> Result<()> {
         let req = self.requisition(number)?;
         let findings = self.check_requisition(&req, today)?;
+        let wanted: FindingKey = finding_key.trim().parse().unwrap_or_else(|never| match never {});
         let finding = findings
             .into_iter()
-            .find(|f| f.key == finding_key)
+            .find(|f| f.key == wanted)
             .ok_or_else(|| Error::not_found_on("current finding", finding_key, format!("requisition {number}")))?;
         if finding.severity != Severity::Warning {
             return Err(Error::NotAllowed(match finding.severity {
@@ -277,7 +278,7 @@ impl Store {
                 "UPDATE requisitions SET status = 'submitted', submitted_at = ?1 WHERE id = ?2",
                 params![tx.at, req.id],
             )?;
-            let acks: Vec<&str> = req.acknowledgements.iter().map(|a| a.finding_key.as_str()).collect();
+            let acks: Vec<&FindingKey> = req.acknowledgements.iter().map(|a| &a.finding_key).collect();
             Ok((json!({ "total": req.total(), "acknowledged": acks }), ()))
         })?;
         Ok(())

@@ -253,7 +253,8 @@ pub struct Attachment {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Acknowledgement {
-    pub finding_key: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub finding_key: crate::policy::FindingKey,
     pub message: String,
     pub by: String,
     pub note: String,

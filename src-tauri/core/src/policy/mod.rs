@@ -13,6 +13,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+mod key;
+pub use key::FindingKey;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
@@ -30,7 +33,8 @@ pub enum Severity {
 pub struct Finding {
     /// Stable while the situation is the same, so an acknowledgement sticks
     /// to it, and a changed situation (a new price) needs a new one.
-    pub key: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub key: FindingKey,
     pub severity: Severity,
     pub message: String,
     /// The line it is about, if any.
@@ -106,7 +110,7 @@ struct Findings<'a> {
 }
 
 impl Findings<'_> {
-    fn push(&mut self, severity: Severity, key: String, line: Option<u32>, message: String) {
+    fn push(&mut self, severity: Severity, key: FindingKey, line: Option<u32>, message: String) {
         let acknowledged = match severity {
             Severity::Warning => self.acks.iter().find(|a| a.finding_key == key).cloned(),
             _ => None,
@@ -135,7 +139,7 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
     if req.lines.is_empty() {
         f.push(
             Error,
-            "no_lines".into(),
+            FindingKey::NoLines,
             None,
             "The requisition has no lines: add items from the catalogue or an off-contract line.".into(),
         );
@@ -147,16 +151,19 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
         ("deliver_to", &h.deliver_to, "a deliver-to address"),
     ] {
         if value.trim().is_empty() {
-            f.push(Error, format!("missing:{field}"), None, format!("The header needs {label}."));
+            f.push(Error, FindingKey::Missing(field.into()), None, format!("The header needs {label}."));
         }
     }
     match h.date_needed {
-        None => {
-            f.push(Error, "missing:date_needed".into(), None, "The header needs the date the goods are needed.".into())
-        }
+        None => f.push(
+            Error,
+            FindingKey::Missing("date_needed".into()),
+            None,
+            "The header needs the date the goods are needed.".into(),
+        ),
         Some(d) if d < input.today => f.push(
             Error,
-            "date_needed_past".into(),
+            FindingKey::DateNeededPast,
             None,
             format!("The date needed ({d}) is already past: set a real date."),
         ),
@@ -183,7 +190,7 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
         if gone {
             f.push(
                 Warning,
-                format!("contract_gone:{id}"),
+                FindingKey::ContractGone(id.to_string()),
                 Some(position),
                 format!(
                     "{name} is no longer in the catalogue: confirm with the cooperative that it is still in force."
@@ -193,7 +200,7 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
         if input.today > contract.term_end {
             f.push(
                 Error,
-                format!("contract_expired:{id}"),
+                FindingKey::ContractExpired(id.to_string()),
                 Some(position),
                 format!(
                     "{name} expired on {}: it cannot be used. Remove its lines or buy on another contract.",
@@ -203,14 +210,14 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
         } else if input.today < contract.term_start {
             f.push(
                 Error,
-                format!("contract_not_started:{id}"),
+                FindingKey::ContractNotStarted(id.to_string()),
                 Some(position),
                 format!("{name} starts on {}: it cannot be used yet.", contract.term_start),
             );
         } else if let Some(needed) = h.date_needed.filter(|d| *d > contract.term_end) {
             f.push(
                 Warning,
-                format!("contract_expiring:{id}:{}", contract.term_end),
+                FindingKey::ContractExpiring { contract: id.to_string(), ends: contract.term_end },
                 Some(position),
                 format!(
                     "{name} ends on {}, before the date needed ({needed}): order and take delivery before it ends, or check its extension.",
@@ -222,13 +229,13 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
         match check.verdict {
             Verdict::NotEligible => f.push(
                 Error,
-                format!("not_eligible:{id}"),
+                FindingKey::NotEligible(id.to_string()),
                 Some(position),
                 format!("This agency may not use {name}: {}.", check.reasons.join("; ")),
             ),
             Verdict::Unknown => f.push(
                 Warning,
-                "eligibility_unknown".into(),
+                FindingKey::EligibilityUnknown,
                 Some(position),
                 "Eligibility cannot be checked: set up the agency profile in Settings.".into(),
             ),
@@ -242,7 +249,7 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
             if !on_file && check.verdict == Verdict::Eligible {
                 f.push(
                     Warning,
-                    format!("membership:{}", coop.id),
+                    FindingKey::Membership(coop.id.clone()),
                     Some(position),
                     format!("No membership with {} is on file: file the cooperative's membership or registration form before ordering.", coop.name),
                 );
@@ -257,13 +264,13 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
         if let Some(problem) = input.settings.account_problem(&line.account) {
             let shown =
                 if line.account.trim().is_empty() { "(blank)".to_owned() } else { format!("'{}'", line.account) };
-            f.push(Error, format!("account:{p}"), Some(p), format!("Line {p}: the account string {shown} {problem}."));
+            f.push(Error, FindingKey::Account(p), Some(p), format!("Line {p}: the account string {shown} {problem}."));
         }
         if line.on_contract() {
             match facts.current_unit_price {
                 None => f.push(
                     Warning,
-                    format!("item_gone:{p}"),
+                    FindingKey::ItemGone(p),
                     Some(p),
                     format!(
                         "Line {p}: the item is no longer in the catalogue; the price is as captured when it was added."
@@ -271,7 +278,7 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
                 ),
                 Some(now) if now != line.unit_price => f.push(
                     Warning,
-                    format!("price_changed:{p}:{}", now.0),
+                    FindingKey::PriceChanged { line: p, now },
                     Some(p),
                     format!(
                         "Line {p}: price changed since added: was {}, now {}. Accept the new price or acknowledge.",
@@ -287,7 +294,7 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
             if !quoted {
                 f.push(
                     if emergency.is_some() { Gap } else { Warning },
-                    format!("off_contract_quote:{p}"),
+                    FindingKey::OffContractQuote(p),
                     Some(p),
                     format!(
                         "Line {p} is off contract: attach the quote from {}.",
@@ -302,7 +309,7 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
     if off > t.formal_bid {
         f.push(
             if emergency.is_some() { Warning } else { Error },
-            "formal_bid".into(),
+            FindingKey::FormalBid,
             None,
             format!(
                 "Off-contract lines total {off}, over the formal-bid threshold ({}): they need a formal solicitation. Buy on a cooperative contract instead, or run a bid.",
@@ -314,7 +321,7 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
         if have < t.quotes_required {
             f.push(
                 if emergency.is_some() { Gap } else { Error },
-                "quotes_required".into(),
+                FindingKey::QuotesRequired,
                 None,
                 format!(
                     "Off-contract lines total {off}, over {}: attach {} written quotes ({have} attached).",
@@ -327,7 +334,7 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
     if total > t.board_approval {
         f.push(
             Warning,
-            "board_approval".into(),
+            FindingKey::BoardApproval,
             None,
             format!("The total {total} is over {}: it needs the board's approval. Acknowledge with the meeting date or agenda item.", t.board_approval),
         );
@@ -347,14 +354,14 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
         if able.is_empty() {
             f.push(
                 Warning,
-                format!("no_approver:{}", total.0),
+                FindingKey::NoApprover(total),
                 None,
                 format!("No approver in Settings may approve {total}: add one in Settings > Purchasing policy, or the requisition cannot be approved."),
             );
         } else {
             f.push(
                 Info,
-                "approval_route".into(),
+                FindingKey::ApprovalRoute,
                 None,
                 format!("To be approved by {} (limit covers {total}).", able.join(" or ")),
             );
@@ -386,7 +393,7 @@ fn emergency_findings(
     for (field, asks) in info.docs.missing() {
         f.push(
             Severity::Gap,
-            format!("emergency_doc:{field}"),
+            FindingKey::EmergencyDoc(field.into()),
             None,
             format!("Emergency documentation missing: {asks}. Fill it in before the reimbursement packet."),
         );
@@ -394,7 +401,7 @@ fn emergency_findings(
     if info.project.is_none() {
         f.push(
             Severity::Gap,
-            "emergency_doc:project".into(),
+            FindingKey::EmergencyDoc("project".into()),
             None,
             "No FEMA project number yet: charge the purchase to a project once FEMA assigns one.".into(),
         );
@@ -402,7 +409,7 @@ fn emergency_findings(
     if !incident.waiver_covers(input.created_on) {
         f.push(
             Severity::Warning,
-            format!("outside_waiver:{}", incident.waiver_end),
+            FindingKey::OutsideWaiver(incident.waiver_end),
             None,
             format!(
                 "Bought on {} outside the procurement waiver of {} ({} to {}): the everyday rules apply to it.",
@@ -434,7 +441,7 @@ fn emergency_findings(
         let expires_in_waiver = contract.term_end < incident.waiver_end;
         f.push(
             Severity::Info,
-            format!("fema_coverage:{}", contract.id),
+            FindingKey::FemaCoverage(contract.id.clone()),
             Some(line.position),
             format!(
                 "FEMA coverage of contract {}: type — the items are on its price list; geography — {geography}; amount — {} on this order (the catalogue holds no contract ceiling: confirm it fits the contract's maximum){}.",
@@ -471,7 +478,7 @@ fn split_purchase(input: &PolicyInput, f: &mut Findings) {
     let vendor = req.vendor.as_ref().map(|v| v.name.as_str()).unwrap_or("this supplier");
     f.push(
         Severity::Warning,
-        format!("split:{}", near.iter().map(|r| r.number.as_str()).collect::<Vec<_>>().join(",")),
+        FindingKey::Split(near.iter().map(|r| r.number.clone()).collect()),
         None,
         format!(
             "Possible split purchase: with {} the {} department buys {together} from {vendor} within {window} days, over the micro-purchase threshold ({}). Combine them, or acknowledge why they are separate needs.",
@@ -788,7 +795,7 @@ mod tests {
                 today: d(c.today),
             };
             let got: Vec<String> =
-                check(&input).into_iter().filter(|f| f.severity != Severity::Info).map(|f| f.key).collect();
+                check(&input).into_iter().filter(|f| f.severity != Severity::Info).map(|f| f.key.to_string()).collect();
             assert_eq!(got, c.want, "{}", c.name);
         }
     }
@@ -829,7 +836,7 @@ mod tests {
         let findings = run(&req);
         assert_eq!(blocking(&findings).len(), 1);
         req.acknowledgements.push(Acknowledgement {
-            finding_key: "contract_expiring:ctr:2027-06-30".into(),
+            finding_key: "contract_expiring:ctr:2027-06-30".parse().unwrap(),
             message: String::new(),
             by: "Dana".into(),
             note: "delivery in December".into(),
@@ -860,7 +867,7 @@ mod tests {
             emergency: None,
             today: d("2026-11-22"),
         });
-        let f = findings.iter().find(|f| f.key.starts_with("price_changed")).unwrap();
+        let f = findings.iter().find(|f| matches!(f.key, FindingKey::PriceChanged { .. })).unwrap();
         assert_eq!(
             f.message,
             "Line 1: price changed since added: was $100.00, now $110.00. Accept the new price or acknowledge."
