@@ -26,7 +26,7 @@ pub const MAX_PAGE: u32 = 200;
 pub const COUNT_CAP: u64 = 10_000;
 /// Longer input is cut here: nobody types more, and it bounds the query.
 const MAX_QUERY_CHARS: usize = 200;
-pub(crate) const MAX_TERMS: usize = 12;
+use crate::search_index::MAX_TERMS;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -1,11 +1,9 @@
 //! The full-text search index: a tantivy index kept beside the database as a
-//! derived cache of it. SQLite stays the source of truth. Every change to the
-//! catalogue marks the items to refresh in `search_outbox` (by triggers, in
-//! the same transaction), or asks for a rebuild (`search_state`) when a
-//! snapshot replaces a feed; after the catalogue commits, `refresh` brings
-//! the index up to date and only then clears the marks. A crash between the
-//! two commits leaves the marks in place, and the next start repairs the
-//! index. Deleting the index folder is always safe: it is rebuilt.
+//! derived cache of it. SQLite stays the source of truth, and this module
+//! never touches it: the store (`store/search_marks.rs`) reads the items its
+//! marks name into [`IndexedItem`]s and hands them to an [`IndexUpdate`],
+//! clearing the marks only after the update has committed. Deleting the
+//! index folder is always safe: it is rebuilt.
 //!
 //! Why not SQLite FTS5: ranking every match of a common word over a million
 //! items cost about 90 ms; tantivy's block-max scoring answers in a few
@@ -13,8 +11,8 @@
 
 use crate::error::{Error, Result};
 use crate::model::Classification;
+use crate::money::Cents;
 use chrono::NaiveDate;
-use rusqlite::Connection;
 use std::collections::HashMap;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
@@ -36,6 +34,8 @@ const SCHEMA_VERSION: &str = "coopdesk-search-2";
 /// "ge" then reads one posting list instead of expanding every word.
 const SHORT_PREFIX: usize = 5;
 const WRITER_HEAP: usize = 64 * 1024 * 1024;
+/// Words of typed text looked up at most; the rest are ignored.
+pub(crate) const MAX_TERMS: usize = 12;
 
 fn err(e: impl std::fmt::Display) -> Error {
     Error::database(format!("the search index failed ({e}); it is rebuilt from the catalogue at the next start"))
@@ -156,13 +156,29 @@ fn escape(text: &str) -> String {
     text.chars().flat_map(|c| if c.is_alphanumeric() { vec![c] } else { vec!['\\', c] }).collect()
 }
 
-/// Everything the index needs of one item, read from SQLite.
-const DOC_SQL: &str = "SELECT i.rowid, i.description, i.supplier_sku, ifnull(i.manufacturer, ''), ifnull(i.manufacturer_part, ''),
-        ifnull(s.legal_name, ''), ifnull(c.number, ''), ifnull(c.title, ''), ifnull(co.name, ''), ifnull(co.lead_agency, ''),
-        i.classifications, i.attributes, i.contract_id, ifnull(c.supplier_id, ''), ifnull(c.cooperative_id, ''),
-        i.contract_cents, i.list_cents, ifnull(c.term_start, ''), ifnull(c.term_end, '')
-     FROM items i LEFT JOIN contracts c ON c.id = i.contract_id
-     LEFT JOIN suppliers s ON s.id = c.supplier_id LEFT JOIN cooperatives co ON co.id = c.cooperative_id";
+/// Everything the index holds of one catalogue item.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct IndexedItem {
+    pub rowid: i64,
+    pub description: String,
+    pub supplier_sku: String,
+    pub manufacturer: String,
+    pub manufacturer_part: String,
+    pub supplier: String,
+    pub contract_number: String,
+    pub contract_title: String,
+    pub cooperative: String,
+    pub lead_agency: String,
+    pub classifications: Vec<Classification>,
+    pub attributes: Vec<String>,
+    pub contract_id: String,
+    pub supplier_id: String,
+    pub cooperative_id: String,
+    pub price: Cents,
+    pub list_price: Cents,
+    pub term_start: Option<NaiveDate>,
+    pub term_end: Option<NaiveDate>,
+}
 
 /// The beginnings (2 to `SHORT_PREFIX` characters) of every word in `text`,
 /// analysed as the index analyses words, joined by spaces.
@@ -178,26 +194,23 @@ fn prefixes(analyzer: &mut TextAnalyzer, text: &str, out: &mut String) {
     }
 }
 
-fn document(f: &Fields, analyzer: &mut TextAnalyzer, r: &rusqlite::Row) -> rusqlite::Result<TantivyDocument> {
+fn document(f: &Fields, analyzer: &mut TextAnalyzer, item: &IndexedItem) -> TantivyDocument {
     let mut d = TantivyDocument::new();
-    let rowid: i64 = r.get(0)?;
-    let description: String = r.get(1)?;
-    let (sku, maker, part): (String, String, String) = (r.get(2)?, r.get(3)?, r.get(4)?);
-    d.add_u64(f.rowid, rowid as u64);
-    d.add_text(f.description, &description);
-    d.add_u64(f.name_key, name_key(&description));
-    d.add_text(f.parts, format!("{sku} {maker} {part}"));
-    d.add_text(f.compact, compact(&sku));
+    let (sku, maker, part) = (&item.supplier_sku, &item.manufacturer, &item.manufacturer_part);
+    d.add_u64(f.rowid, item.rowid as u64);
+    d.add_text(f.description, &item.description);
+    d.add_u64(f.name_key, name_key(&item.description));
+    let parts = format!("{sku} {maker} {part}");
+    d.add_text(f.parts, &parts);
+    d.add_text(f.compact, compact(sku));
     if !part.is_empty() {
-        d.add_text(f.compact, compact(&part));
+        d.add_text(f.compact, compact(part));
     }
-    d.add_text(f.supplier, r.get::<_, String>(5)?);
-    d.add_text(f.contract, format!("{} {}", r.get::<_, String>(6)?, r.get::<_, String>(7)?));
-    d.add_text(f.cooperative, format!("{} {}", r.get::<_, String>(8)?, r.get::<_, String>(9)?));
-    let classes: Vec<Classification> = serde_json::from_str(&r.get::<_, String>(10)?).unwrap_or_default();
-    let attributes: Vec<String> = serde_json::from_str(&r.get::<_, String>(11)?).unwrap_or_default();
+    d.add_text(f.supplier, &item.supplier);
+    d.add_text(f.contract, format!("{} {}", item.contract_number, item.contract_title));
+    d.add_text(f.cooperative, format!("{} {}", item.cooperative, item.lead_agency));
     let mut class_text = String::new();
-    for c in &classes {
+    for c in &item.classifications {
         d.add_text(f.class_code, c.code.trim());
         class_text += &format!("{} ", c.code);
         if let Some(n) = &c.name {
@@ -205,29 +218,60 @@ fn document(f: &Fields, analyzer: &mut TextAnalyzer, r: &rusqlite::Row) -> rusql
             class_text += &format!("{n} ");
         }
     }
-    for a in &attributes {
+    for a in &item.attributes {
         d.add_text(f.attribute, a);
         class_text += &format!("{a} ");
     }
     let mut starts = String::new();
-    for text in [description.as_str(), &format!("{sku} {maker} {part}"), &r.get::<_, String>(5)?] {
+    for text in [item.description.as_str(), &parts, &item.supplier] {
         prefixes(analyzer, text, &mut starts);
     }
     d.add_text(f.prefixes, starts);
     d.add_text(f.classification, class_text);
-    d.add_text(f.contract_id, r.get::<_, String>(12)?);
-    d.add_text(f.supplier_id, r.get::<_, String>(13)?);
-    d.add_text(f.cooperative_id, r.get::<_, String>(14)?);
-    let (price, list): (i64, i64) = (r.get(15)?, r.get(16)?);
-    d.add_u64(f.price, price.max(0) as u64);
+    d.add_text(f.contract_id, &item.contract_id);
+    d.add_text(f.supplier_id, &item.supplier_id);
+    d.add_text(f.cooperative_id, &item.cooperative_id);
+    d.add_u64(f.price, item.price.0.max(0) as u64);
     // Largest saving first when sorted ascending.
-    let bps =
-        crate::money::Cents::saving_bps(crate::money::Cents(list), crate::money::Cents(price)).unwrap_or(-100_000);
+    let bps = Cents::saving_bps(item.list_price, item.price).unwrap_or(-100_000);
     d.add_u64(f.saving_rank, (1_000_000 - bps.clamp(-100_000, 100_000)) as u64);
-    let date = |t: String| t.parse::<NaiveDate>().map(days).unwrap_or(0);
-    d.add_i64(f.term_start, date(r.get(17)?));
-    d.add_i64(f.term_end, date(r.get(18)?));
-    Ok(d)
+    d.add_i64(f.term_start, item.term_start.map(days).unwrap_or(0));
+    d.add_i64(f.term_end, item.term_end.map(days).unwrap_or(0));
+    d
+}
+
+/// A change to the index in progress: documents removed and added, then
+/// committed at once. Holds the index's writer lock while it lives.
+pub(crate) struct IndexUpdate<'a> {
+    writer: tantivy::IndexWriter<TantivyDocument>,
+    fields: Fields,
+    analyzer: TextAnalyzer,
+    index: &'a SearchIndex,
+}
+
+impl IndexUpdate<'_> {
+    /// Removes every document (before a rebuild).
+    pub(crate) fn clear(&mut self) -> Result<()> {
+        self.writer.delete_all_documents().map_err(err)?;
+        Ok(())
+    }
+
+    /// Removes the item's document, if there is one.
+    pub(crate) fn remove(&mut self, rowid: i64) {
+        self.writer.delete_term(Term::from_field_u64(self.fields.rowid, rowid as u64));
+    }
+
+    pub(crate) fn add(&mut self, item: &IndexedItem) -> Result<()> {
+        self.writer.add_document(document(&self.fields, &mut self.analyzer, item)).map_err(err)?;
+        Ok(())
+    }
+
+    /// Commits the change; searches see it from now on.
+    pub(crate) fn commit(mut self) -> Result<()> {
+        self.writer.commit().map_err(err)?;
+        drop(self.writer);
+        self.index.reload()
+    }
 }
 
 pub(crate) struct SearchIndex {
@@ -295,62 +339,21 @@ impl SearchIndex {
         Ok((SearchIndex { index, reader, fields }, fresh))
     }
 
-    /// Applies the marks SQLite holds: a rebuild, or the items to refresh.
-    /// Does nothing when another connection holds the index's writer (that
-    /// one is refreshing it).
-    pub(crate) fn refresh(&self, conn: &Connection) -> Result<()> {
-        let (rebuild, generation): (bool, i64) =
-            conn.query_row("SELECT rebuild, generation FROM search_state WHERE id = 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
-        let last_mark: Option<i64> = conn.query_row("SELECT max(id) FROM search_outbox", [], |r| r.get(0))?;
-        if !rebuild && last_mark.is_none() {
-            self.reader.reload().map_err(err)?;
-            return Ok(());
-        }
-        let mut writer: tantivy::IndexWriter<TantivyDocument> = match self.index.writer_with_num_threads(1, WRITER_HEAP)
-        {
+    /// Starts a change, or `None` when another connection holds the
+    /// index's writer (that one is bringing it up to date).
+    pub(crate) fn update(&self) -> Result<Option<IndexUpdate<'_>>> {
+        let writer = match self.index.writer_with_num_threads(1, WRITER_HEAP) {
             Ok(w) => w,
-            Err(tantivy::TantivyError::LockFailure(..)) => return Ok(()),
+            Err(tantivy::TantivyError::LockFailure(..)) => return Ok(None),
             Err(e) => return Err(err(e)),
         };
-        let f = self.fields;
-        let mut analyzer = self.index.tokenizers().get("coop").expect("registered");
-        if rebuild {
-            writer.delete_all_documents().map_err(err)?;
-            let mut stmt = conn.prepare(DOC_SQL)?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                writer.add_document(document(&f, &mut analyzer, r)?).map_err(err)?;
-            }
-        } else if let Some(last) = last_mark {
-            let marked: Vec<i64> = conn
-                .prepare("SELECT DISTINCT item_rowid FROM search_outbox WHERE id <= ?1")?
-                .query_map([last], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            for &rowid in &marked {
-                writer.delete_term(Term::from_field_u64(f.rowid, rowid as u64));
-            }
-            let ids: std::rc::Rc<Vec<rusqlite::types::Value>> =
-                std::rc::Rc::new(marked.iter().map(|&r| rusqlite::types::Value::Integer(r)).collect());
-            let mut stmt = conn.prepare(&format!("{DOC_SQL} WHERE i.rowid IN rarray(?1)"))?;
-            let mut rows = stmt.query([ids])?;
-            while let Some(r) = rows.next()? {
-                writer.add_document(document(&f, &mut analyzer, r)?).map_err(err)?;
-            }
-        }
-        writer.commit().map_err(err)?;
-        drop(writer);
-        // Only now that the index holds the changes are the marks cleared;
-        // marks made meanwhile (a later id, a newer generation) stay.
-        if let Some(last) = last_mark {
-            conn.execute("DELETE FROM search_outbox WHERE id <= ?1", [last])?;
-        }
-        if rebuild {
-            conn.execute("UPDATE search_state SET rebuild = 0 WHERE id = 1 AND generation = ?1", [generation])?;
-        }
-        self.reader.reload().map_err(err)?;
-        Ok(())
+        let analyzer = self.index.tokenizers().get("coop").expect("registered");
+        Ok(Some(IndexUpdate { writer, fields: self.fields, analyzer, index: self }))
+    }
+
+    /// Sees what another connection committed.
+    pub(crate) fn reload(&self) -> Result<()> {
+        self.reader.reload().map_err(err)
     }
 
     fn text_query(&self, text: &str) -> Option<Box<dyn Query>> {
@@ -365,7 +368,7 @@ impl SearchIndex {
             (f.classification, 1.0),
         ];
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for raw in text.split_whitespace().take(crate::search::MAX_TERMS) {
+        for raw in text.split_whitespace().take(MAX_TERMS) {
             let parts = words(&self.index, raw);
             let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             match parts.len() {

@@ -9,6 +9,7 @@ mod catalogue;
 mod detail;
 mod export;
 mod migrations;
+mod search_marks;
 mod subscriptions;
 
 pub(crate) use apply::{first_dangling_reference, table, upsert};
@@ -66,7 +67,7 @@ impl Store {
 
     /// Brings the search index up to date with the catalogue.
     pub fn refresh_search(&self) -> Result<()> {
-        self.search.refresh(&self.conn)
+        search_marks::refresh(&self.conn, &self.search)
     }
 
     /// Asks for the search index to be rebuilt from the catalogue.
