@@ -10,10 +10,7 @@ use std::io::Write;
 #[derive(Subcommand, Debug)]
 pub enum AgencyAction {
     /// Show the profile.
-    Show {
-        #[arg(long)]
-        json: bool,
-    },
+    Show {},
     /// Create or replace the profile's identity and address (memberships and
     /// addenda already on file are kept).
     Set {
@@ -45,36 +42,32 @@ pub enum AgencyAction {
     /// Record a membership agreement with a cooperative.
     AddMembership {
         cooperative_id: String,
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        signed: String,
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        expires: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::values::date)]
+        signed: chrono::NaiveDate,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::values::date)]
+        expires: Option<chrono::NaiveDate>,
     },
     /// Record a participating addendum for a contract in a state.
     AddAddendum {
         contract_id: String,
         #[arg(long)]
         state: String,
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        signed: String,
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        expires: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::values::date)]
+        signed: chrono::NaiveDate,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::values::date)]
+        expires: Option<chrono::NaiveDate>,
     },
-}
-
-fn date(flag: &str, text: &str) -> Result<chrono::NaiveDate> {
-    text.parse().map_err(|_| Error::Invalid(format!("--{flag} '{text}' is not a date like 2026-01-31.")))
 }
 
 fn existing(store: &Store) -> Result<AgencyProfile> {
     store.agency_profile()?.ok_or_else(|| Error::Invalid("Set up the agency first with `coopdesk agency set`.".into()))
 }
 
-pub fn run(store: &mut Store, action: &AgencyAction, out: &mut dyn Write) -> Result<()> {
+pub fn run(store: &mut Store, action: &AgencyAction, json: bool, out: &mut dyn Write) -> Result<()> {
     match action {
-        AgencyAction::Show { json } => {
+        AgencyAction::Show {} => {
             let profile = store.agency_profile()?;
-            if *json {
+            if json {
                 return print_json(out, &profile);
             }
             let Some(p) = profile else {
@@ -127,8 +120,8 @@ pub fn run(store: &mut Store, action: &AgencyAction, out: &mut dyn Write) -> Res
             p.memberships.retain(|m| &m.cooperative_id != cooperative_id);
             p.memberships.push(Membership {
                 cooperative_id: cooperative_id.clone(),
-                signed_on: date("signed", signed)?,
-                expires_on: expires.as_deref().map(|e| date("expires", e)).transpose()?,
+                signed_on: *signed,
+                expires_on: *expires,
             });
             store.set_agency_profile(&p)?;
             writeln!(out, "Recorded the membership with {cooperative_id}.").map_err(stdout_error)
@@ -140,8 +133,8 @@ pub fn run(store: &mut Store, action: &AgencyAction, out: &mut dyn Write) -> Res
             p.addenda.push(Addendum {
                 contract_id: contract_id.clone(),
                 state: state.clone(),
-                signed_on: date("signed", signed)?,
-                expires_on: expires.as_deref().map(|e| date("expires", e)).transpose()?,
+                signed_on: *signed,
+                expires_on: *expires,
             });
             store.set_agency_profile(&p)?;
             writeln!(out, "Recorded the participating addendum for {contract_id} in {state}.").map_err(stdout_error)

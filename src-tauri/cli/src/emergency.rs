@@ -6,7 +6,7 @@ use clap::{Args, Subcommand};
 use coopdesk_core::emergency::{fema, vendor_sheet, EmergencyRules, NewIncident, Project};
 use coopdesk_core::orders::Approver;
 use coopdesk_core::packet::Paper;
-use coopdesk_core::{Cents, Error, Result, Store};
+use coopdesk_core::{Error, Result, Store};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -15,15 +15,10 @@ pub enum EmergencyAction {
     /// Declare an incident (it becomes the active one unless --no-activate).
     Declare(Box<DeclareArgs>),
     /// List incidents.
-    List {
-        #[arg(long)]
-        json: bool,
-    },
+    List {},
     /// The incident's dashboard: waiver, tally, missing documentation, contracts expiring.
     Show {
         id: i64,
-        #[arg(long)]
-        json: bool,
     },
     Activate {
         id: i64,
@@ -31,15 +26,15 @@ pub enum EmergencyAction {
     /// Extend (renew) the procurement waiver.
     Extend {
         id: i64,
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        until: String,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::values::date)]
+        until: chrono::NaiveDate,
         #[arg(long, default_value = "")]
         reason: String,
     },
     Close {
         id: i64,
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        on: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::values::date)]
+        on: Option<chrono::NaiveDate>,
     },
     /// Record FEMA's disaster number.
     FemaNumber {
@@ -87,52 +82,42 @@ pub struct DeclareArgs {
     kind: String,
     #[arg(long)]
     declaration: String,
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    declared: String,
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::values::date)]
+    declared: chrono::NaiveDate,
     #[arg(long)]
     authority: String,
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    waiver_start: String,
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    waiver_end: String,
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::values::date)]
+    waiver_start: chrono::NaiveDate,
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::values::date)]
+    waiver_end: chrono::NaiveDate,
     #[arg(long)]
     fema: Option<String>,
     /// Emergency micro-purchase threshold (default 50000).
-    #[arg(long)]
-    micro: Option<String>,
+    #[arg(long, value_parser = crate::values::money)]
+    micro: Option<coopdesk_core::Cents>,
     /// Written quotes above this (default 50000) ...
-    #[arg(long)]
-    quotes_above: Option<String>,
+    #[arg(long, value_parser = crate::values::money)]
+    quotes_above: Option<coopdesk_core::Cents>,
     /// ... this many (default 2).
     #[arg(long)]
     quotes: Option<u32>,
     /// Formal bid above this (default 250000).
-    #[arg(long)]
-    formal_bid: Option<String>,
-    #[arg(long)]
-    spend_limit: Option<String>,
+    #[arg(long, value_parser = crate::values::money)]
+    formal_bid: Option<coopdesk_core::Cents>,
+    #[arg(long, value_parser = crate::values::money)]
+    spend_limit: Option<coopdesk_core::Cents>,
     /// An approver for the incident, NAME or NAME:LIMIT; repeatable.
     #[arg(long = "approver")]
     approvers: Vec<String>,
     #[arg(long)]
     no_activate: bool,
-    #[arg(long)]
-    json: bool,
-}
-
-fn date(flag: &str, text: &str) -> Result<chrono::NaiveDate> {
-    text.trim().parse().map_err(|_| Error::Invalid(format!("--{flag} '{text}' is not a date like 2026-12-31.")))
-}
-
-fn money(flag: &str, text: &str) -> Result<Cents> {
-    Cents::parse(text).ok_or_else(|| Error::Invalid(format!("--{flag} '{text}' is not an amount like 50000.")))
 }
 
 fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-pub fn run(store: &mut Store, action: &EmergencyAction, by: &str, out: &mut dyn Write) -> Result<()> {
+pub fn run(store: &mut Store, action: &EmergencyAction, by: &str, json: bool, out: &mut dyn Write) -> Result<()> {
     let say = |out: &mut dyn Write, text: String| writeln!(out, "{text}").map_err(stdout_error);
     match action {
         EmergencyAction::Declare(args) => {
@@ -152,26 +137,24 @@ pub fn run(store: &mut Store, action: &EmergencyAction, by: &str, out: &mut dyn 
                 spend_limit,
                 approvers,
                 no_activate,
-                json,
             } = args.as_ref();
             let d = EmergencyRules::default();
             let rules = EmergencyRules {
-                micro_purchase: micro.as_deref().map(|m| money("micro", m)).transpose()?.unwrap_or(d.micro_purchase),
-                quotes_above: quotes_above
-                    .as_deref()
-                    .map(|m| money("quotes-above", m))
-                    .transpose()?
-                    .unwrap_or(d.quotes_above),
+                micro_purchase: micro.unwrap_or(d.micro_purchase),
+                quotes_above: quotes_above.unwrap_or(d.quotes_above),
                 quotes_required: quotes.unwrap_or(d.quotes_required),
-                formal_bid: formal_bid.as_deref().map(|m| money("formal-bid", m)).transpose()?.unwrap_or(d.formal_bid),
-                spend_limit: spend_limit.as_deref().map(|m| money("spend-limit", m)).transpose()?,
+                formal_bid: formal_bid.unwrap_or(d.formal_bid),
+                spend_limit: *spend_limit,
                 approvers: approvers
                     .iter()
                     .map(|a| match a.split_once(':') {
                         Some((n, l)) => Ok(Approver {
                             name: n.trim().into(),
                             title: String::new(),
-                            limit: Some(money("approver", l)?),
+                            limit: Some(
+                                crate::values::money(l)
+                                    .map_err(|why| Error::Invalid(format!("--approver '{a}': {why}.")))?,
+                            ),
                         }),
                         None => Ok(Approver { name: a.trim().into(), title: String::new(), limit: None }),
                     })
@@ -182,17 +165,17 @@ pub fn run(store: &mut Store, action: &EmergencyAction, by: &str, out: &mut dyn 
                     name: name.clone(),
                     kind: kind.clone(),
                     declaration_number: declaration.clone(),
-                    declared_on: date("declared", declared)?,
+                    declared_on: *declared,
                     authority: authority.clone(),
-                    waiver_start: date("waiver-start", waiver_start)?,
-                    waiver_end: date("waiver-end", waiver_end)?,
+                    waiver_start: *waiver_start,
+                    waiver_end: *waiver_end,
                     fema_disaster: fema.clone(),
                     rules: Some(rules),
                     activate: !no_activate,
                 },
                 by,
             )?;
-            if *json {
+            if json {
                 return print_json(out, &incident);
             }
             say(
@@ -200,9 +183,9 @@ pub fn run(store: &mut Store, action: &EmergencyAction, by: &str, out: &mut dyn 
                 format!("Declared incident {}: {} (waiver to {}).", incident.id, incident.name, incident.waiver_end),
             )
         }
-        EmergencyAction::List { json } => {
+        EmergencyAction::List {} => {
             let list = store.incidents()?;
-            if *json {
+            if json {
                 return print_json(out, &list);
             }
             if list.is_empty() {
@@ -226,9 +209,9 @@ pub fn run(store: &mut Store, action: &EmergencyAction, by: &str, out: &mut dyn 
             }
             Ok(())
         }
-        EmergencyAction::Show { id, json } => {
+        EmergencyAction::Show { id } => {
             let d = store.incident_dashboard(*id, today())?;
-            if *json {
+            if json {
                 return print_json(out, &d);
             }
             let i = &d.incident;
@@ -265,11 +248,11 @@ pub fn run(store: &mut Store, action: &EmergencyAction, by: &str, out: &mut dyn 
             say(out, format!("{} is the active incident.", i.name))
         }
         EmergencyAction::Extend { id, until, reason } => {
-            let i = store.extend_waiver(*id, date("until", until)?, reason, by)?;
+            let i = store.extend_waiver(*id, *until, reason, by)?;
             say(out, format!("The waiver of {} now runs to {}.", i.name, i.waiver_end))
         }
         EmergencyAction::Close { id, on } => {
-            let on = on.as_deref().map(|d| date("on", d)).transpose()?.unwrap_or_else(today);
+            let on = on.unwrap_or_else(today);
             let i = store.close_incident(*id, on, by)?;
             say(out, format!("Closed {} on {on}.", i.name))
         }

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-pub fn run(store: &mut Store, action: &FeedsAction, out: &mut dyn Write) -> Result<()> {
+pub fn run(store: &mut Store, action: &FeedsAction, json: bool, out: &mut dyn Write) -> Result<()> {
     match action {
         FeedsAction::Add { id, url, pubkey } => {
             // A path to a .pub file, or the key itself.
@@ -20,9 +20,9 @@ pub fn run(store: &mut Store, action: &FeedsAction, out: &mut dyn Write) -> Resu
             writeln!(out, "Following feed '{}' at {}. Run `coopdesk sync` to fetch it.", sub.id, sub.url)
                 .map_err(stdout_error)
         }
-        FeedsAction::List { json } => {
+        FeedsAction::List {} => {
             let subs = store.subscriptions()?;
-            if *json {
+            if json {
                 return print_json(out, &subs);
             }
             if subs.is_empty() {

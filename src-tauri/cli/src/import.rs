@@ -39,8 +39,6 @@ pub struct ImportArgs {
     /// Say what would be imported, and change nothing.
     #[arg(long)]
     dry_run: bool,
-    #[arg(long)]
-    json: bool,
 }
 
 fn columns(specs: &[String]) -> coopdesk_core::Result<BTreeMap<Field, String>> {
@@ -55,7 +53,7 @@ fn columns(specs: &[String]) -> coopdesk_core::Result<BTreeMap<Field, String>> {
     Ok(out)
 }
 
-pub fn run(store: &mut Store, args: &ImportArgs, out: &mut dyn Write) -> coopdesk_core::Result<()> {
+pub fn run(store: &mut Store, args: &ImportArgs, json: bool, out: &mut dyn Write) -> coopdesk_core::Result<()> {
     let request = ImportRequest {
         location: args.source.clone(),
         kind: args.kind,
@@ -70,7 +68,7 @@ pub fn run(store: &mut Store, args: &ImportArgs, out: &mut dyn Write) -> coopdes
         name: None,
     };
     let outcome = store.import(&request, |_| {})?;
-    if args.json {
+    if json {
         return print_json(out, &outcome);
     }
     let text = match &outcome {

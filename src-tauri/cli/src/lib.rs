@@ -11,6 +11,7 @@ mod import;
 mod req;
 mod search_args;
 mod table;
+mod values;
 
 use clap::{Parser, Subcommand};
 use coopdesk_core::money::format_bps;
@@ -33,6 +34,11 @@ pub struct Args {
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
 
+    /// Print JSON for scripts instead of text for people (every command
+    /// that reports something).
+    #[arg(long, global = true)]
+    pub json: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -44,9 +50,6 @@ pub enum Command {
         /// What to look for: words, a part number, a supplier or a contract
         /// number ("" lists everything the filters allow).
         query: String,
-        /// Print JSON for scripts instead of a table.
-        #[arg(long)]
-        json: bool,
         /// How many results to show.
         #[arg(long, default_value_t = 25)]
         limit: u32,
@@ -59,8 +62,6 @@ pub enum Command {
         id: String,
         #[arg(long, value_name = "ZIP")]
         near: Option<String>,
-        #[arg(long)]
-        json: bool,
     },
     /// Contract documents kept for offline use.
     Document {
@@ -68,36 +69,22 @@ pub enum Command {
         action: DocumentAction,
     },
     /// Show a catalogue item: part numbers, prices, tiers, its contract.
-    Item {
-        id: String,
-        #[arg(long)]
-        json: bool,
-    },
+    Item { id: String },
     /// The agency's profile, which eligibility and distances are judged from.
     Agency {
         #[command(subcommand)]
         action: agency::AgencyAction,
     },
     /// Load the bundled sample catalogue (what the app does on first start).
-    LoadSample {
-        #[arg(long)]
-        json: bool,
-    },
+    LoadSample {},
     /// Apply a coopdesk record file (plain or gzip-compressed) to the catalogue.
-    Apply {
-        file: PathBuf,
-        #[arg(long)]
-        json: bool,
-    },
+    Apply { file: PathBuf },
     /// Import an OCDS publication or a vendor price file (CSV, XLSX), from a
     /// file or an https address, as local contracts: reports what came in and
     /// what was skipped, with reasons; --dry-run changes nothing.
     Import(import::ImportArgs),
     /// Show which feeds the catalogue came from and what it holds.
-    Status {
-        #[arg(long)]
-        json: bool,
-    },
+    Status {},
     /// Manage the marketplace feeds this catalogue follows.
     Feeds {
         #[command(subcommand)]
@@ -134,28 +121,16 @@ pub enum Command {
         paper: coopdesk_core::packet::Paper,
         #[arg(long, value_name = "NAME")]
         by: Option<String>,
-        #[arg(long)]
-        json: bool,
     },
     /// Write a backup of the whole database (catalogue, requisitions,
     /// attachments, settings) to one file.
-    Backup {
-        file: PathBuf,
-        #[arg(long)]
-        json: bool,
-    },
+    Backup { file: PathBuf },
     /// Replace the whole database with a backup, after checking it.
-    Restore {
-        file: PathBuf,
-        #[arg(long)]
-        json: bool,
-    },
+    Restore { file: PathBuf },
     /// Fetch, verify and apply the followed feeds (all, or one with --feed).
     Sync {
         #[arg(long)]
         feed: Option<String>,
-        #[arg(long)]
-        json: bool,
     },
 }
 
@@ -183,10 +158,7 @@ pub enum FeedsAction {
         pubkey: String,
     },
     /// List the feeds followed, with their last sync.
-    List {
-        #[arg(long)]
-        json: bool,
-    },
+    List {},
     /// Stop following a feed and remove its records from the catalogue.
     Remove { id: String },
 }
@@ -259,17 +231,18 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
     let Some(command) = &args.command else {
         return Err(coopdesk_core::Error::Invalid("no command given".into()));
     };
+    let json = args.json;
     let db_path = args.db_path()?;
     let mut store = Store::open(&db_path)?;
     match command {
-        Command::Feeds { action } => feeds::run(&mut store, action, out),
-        Command::Sync { feed, json } => {
+        Command::Feeds { action } => feeds::run(&mut store, action, json, out),
+        Command::Sync { feed } => {
             drop(store);
-            feeds::sync(&db_path, feed.as_deref(), *json, out)
+            feeds::sync(&db_path, feed.as_deref(), json, out)
         }
-        Command::Contract { id, near, json } => search_args::contract(&store, id, near.as_deref(), *json, out),
-        Command::Item { id, json } => search_args::item(&store, id, *json, out),
-        Command::Agency { action } => agency::run(&mut store, action, out),
+        Command::Contract { id, near } => search_args::contract(&store, id, near.as_deref(), json, out),
+        Command::Item { id } => search_args::item(&store, id, json, out),
+        Command::Agency { action } => agency::run(&mut store, action, json, out),
         Command::Document { action } => match action {
             DocumentAction::Keep { contract_id, sha256 } => {
                 drop(store);
@@ -283,19 +256,19 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
         },
         Command::Req { action, by } => {
             let by = actor(&store, by.as_deref())?;
-            req::run(&mut store, action, &by, out)
+            req::run(&mut store, action, &by, json, out)
         }
-        Command::Purchasing { action } => req::purchasing(&mut store, action, out),
+        Command::Purchasing { action } => req::purchasing(&mut store, action, json, out),
         Command::Emergency { action, by } => {
             let by = actor(&store, by.as_deref())?;
-            emergency::run(&mut store, action, &by, out)
+            emergency::run(&mut store, action, &by, json, out)
         }
-        Command::Packet { number, out: file, paper, by, json } => {
+        Command::Packet { number, out: file, paper, by } => {
             let by = actor(&store, by.as_deref())?;
             let packet = store.build_packet(number, *paper, chrono::Utc::now())?;
             coopdesk_core::paths::write_atomically(file, &packet.pdf)?;
             store.record_packet(number, &packet, &format!("saved to {}", file.display()), &by)?;
-            if *json {
+            if json {
                 return print_json(out, &packet);
             }
             for note in &packet.notes {
@@ -310,9 +283,9 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
             )
             .map_err(stdout_error)
         }
-        Command::Backup { file, json } => {
+        Command::Backup { file } => {
             let summary = store.backup_to(file)?;
-            if *json {
+            if json {
                 return print_json(out, &summary);
             }
             writeln!(
@@ -325,9 +298,9 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
             )
             .map_err(stdout_error)
         }
-        Command::Restore { file, json } => {
+        Command::Restore { file } => {
             let summary = store.restore_from(file)?;
-            if *json {
+            if json {
                 return print_json(out, &summary);
             }
             writeln!(
@@ -339,7 +312,7 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
             )
             .map_err(stdout_error)
         }
-        Command::Search { query, json, limit, filters } => {
+        Command::Search { query, limit, filters } => {
             let (filters, sort) = filters.to_filters()?;
             let page = store.search(&SearchQuery {
                 text: query.clone(),
@@ -348,7 +321,7 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
                 filters: filters.clone(),
                 sort,
             })?;
-            if *json {
+            if json {
                 return print_json(out, &page);
             }
             if page.hits.is_empty() {
@@ -384,9 +357,9 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
             table::write(out, &headers, &rows, &[5, 6, 7]).map_err(stdout_error)?;
             writeln!(out, "{} of {} matching items", page.hits.len(), page.total).map_err(stdout_error)
         }
-        Command::LoadSample { json } => {
+        Command::LoadSample {} => {
             let summary = store.load_sample()?;
-            if *json {
+            if json {
                 return print_json(out, &summary);
             }
             if summary.already_current {
@@ -400,9 +373,9 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
                 .map_err(stdout_error)
             }
         }
-        Command::Apply { file, json } => {
+        Command::Apply { file } => {
             let summary = store.apply_file(file)?;
-            if *json {
+            if json {
                 return print_json(out, &summary);
             }
             if summary.already_current {
@@ -423,10 +396,10 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
             )
             .map_err(stdout_error)
         }
-        Command::Import(args) => import::run(&mut store, args, out),
-        Command::Status { json } => {
+        Command::Import(args) => import::run(&mut store, args, json, out),
+        Command::Status {} => {
             let status = store.catalogue_status()?;
-            if *json {
+            if json {
                 return print_json(out, &status);
             }
             writeln!(out, "Database: {}", store.path().display()).map_err(stdout_error)?;

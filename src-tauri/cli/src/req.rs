@@ -6,7 +6,7 @@ use crate::{print_json, stdout_error, table};
 use clap::{Args, Subcommand};
 use coopdesk_core::orders::*;
 use coopdesk_core::policy::Severity;
-use coopdesk_core::{Cents, Error, Result, Store};
+use coopdesk_core::{Error, Result, Store};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -21,8 +21,8 @@ pub struct HeaderArgs {
     #[arg(long)]
     pub deliver_to: Option<String>,
     /// The date the goods are needed, YYYY-MM-DD.
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub needed: Option<String>,
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::values::date)]
+    pub needed: Option<chrono::NaiveDate>,
     #[arg(long)]
     pub purpose: Option<String>,
     #[arg(long)]
@@ -46,8 +46,6 @@ pub enum ReqAction {
         emergency: bool,
         #[arg(long, value_name = "ID")]
         incident: Option<i64>,
-        #[arg(long)]
-        json: bool,
     },
     /// Fill in an emergency purchase's documentation and FEMA project.
     Docs {
@@ -94,8 +92,8 @@ pub enum ReqAction {
         #[arg(long)]
         vendor: String,
         /// Unit price, e.g. 12.50.
-        #[arg(long)]
-        price: String,
+        #[arg(long, value_parser = crate::values::money)]
+        price: coopdesk_core::Cents,
         #[arg(long, default_value_t = 1)]
         qty: u32,
         #[arg(long, default_value = "EA")]
@@ -120,8 +118,8 @@ pub enum ReqAction {
         #[arg(long)]
         tax_exempt: bool,
         /// Off-contract lines only.
-        #[arg(long)]
-        price: Option<String>,
+        #[arg(long, value_parser = crate::values::money)]
+        price: Option<coopdesk_core::Cents>,
     },
     /// Remove a line from a draft.
     RemoveLine { number: String, line: u32 },
@@ -138,11 +136,11 @@ pub enum ReqAction {
         #[arg(long)]
         vendor: Option<String>,
         /// For a quote: the amount quoted, e.g. 2500.00.
-        #[arg(long)]
-        amount: Option<String>,
+        #[arg(long, value_parser = crate::values::money)]
+        amount: Option<coopdesk_core::Cents>,
         /// For a quote: its date, YYYY-MM-DD.
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        date: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::values::date)]
+        date: Option<chrono::NaiveDate>,
         #[arg(long, default_value = "")]
         note: String,
     },
@@ -155,11 +153,7 @@ pub enum ReqAction {
         note: String,
     },
     /// Show a requisition with its lines, totals, policy findings and history.
-    Show {
-        number: String,
-        #[arg(long)]
-        json: bool,
-    },
+    Show { number: String },
     /// Send a draft for approval (refused while the policy says no).
     Submit { number: String },
     /// Approve a submitted requisition as an approver from the settings.
@@ -202,8 +196,6 @@ pub enum ReqAction {
     List {
         #[command(flatten)]
         filter: ListArgs,
-        #[arg(long)]
-        json: bool,
         #[arg(long, conflicts_with = "json")]
         csv: bool,
     },
@@ -220,10 +212,7 @@ pub enum ReqAction {
         out: Option<PathBuf>,
     },
     /// Check the tamper-evident history of every requisition.
-    VerifyHistory {
-        #[arg(long)]
-        json: bool,
-    },
+    VerifyHistory {},
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -235,18 +224,10 @@ pub struct ListArgs {
     /// Supplier id or part of the vendor's name.
     #[arg(long)]
     pub supplier: Option<String>,
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub from: Option<String>,
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub to: Option<String>,
-}
-
-fn date(flag: &str, text: &str) -> Result<chrono::NaiveDate> {
-    text.trim().parse().map_err(|_| Error::Invalid(format!("--{flag} '{text}' is not a date like 2026-12-31.")))
-}
-
-fn money(flag: &str, text: &str) -> Result<Cents> {
-    Cents::parse(text).ok_or_else(|| Error::Invalid(format!("--{flag} '{text}' is not an amount like 1234.50.")))
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::values::date)]
+    pub from: Option<chrono::NaiveDate>,
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::values::date)]
+    pub to: Option<chrono::NaiveDate>,
 }
 
 fn today() -> chrono::NaiveDate {
@@ -259,8 +240,8 @@ impl ListArgs {
             status: self.status,
             department: self.department.clone(),
             supplier: self.supplier.clone(),
-            from: self.from.as_deref().map(|d| date("from", d)).transpose()?,
-            to: self.to.as_deref().map(|d| date("to", d)).transpose()?,
+            from: self.from,
+            to: self.to,
         })
     }
 }
@@ -279,7 +260,7 @@ impl HeaderArgs {
         set(&mut h.purpose, &self.purpose);
         set(&mut h.notes, &self.notes);
         if let Some(d) = &self.needed {
-            h.date_needed = Some(date("needed", d)?);
+            h.date_needed = Some(*d);
         }
         if let Some(text) = &self.justification {
             let kind = match self.justification_kind.as_str() {
@@ -386,10 +367,10 @@ fn print_view(out: &mut dyn Write, v: &RequisitionView) -> std::io::Result<()> {
     Ok(())
 }
 
-pub fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn Write) -> Result<()> {
+pub fn run(store: &mut Store, action: &ReqAction, by: &str, json: bool, out: &mut dyn Write) -> Result<()> {
     let say = |out: &mut dyn Write, text: String| writeln!(out, "{text}").map_err(stdout_error);
     match action {
-        ReqAction::New { header, emergency, incident, json } => {
+        ReqAction::New { header, emergency, incident } => {
             let mut h = Header::default();
             header.apply(&mut h)?;
             let incident = match (incident, emergency) {
@@ -404,7 +385,7 @@ pub fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn Write)
             };
             let number = store.create_requisition_for(&h, incident, by)?;
             let req = store.requisition(&number)?;
-            if *json {
+            if json {
                 return print_json(out, &req);
             }
             match &req.emergency {
@@ -458,7 +439,7 @@ pub fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn Write)
                 description: description.clone(),
                 unit: unit.clone(),
                 quantity: *qty,
-                unit_price: money("price", price)?,
+                unit_price: *price,
                 vendor: vendor.clone(),
                 supplier_sku: part.clone(),
                 manufacturer_part: String::new(),
@@ -481,7 +462,7 @@ pub fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn Write)
                     None
                 },
                 description: None,
-                unit_price: price.as_deref().map(|p| money("price", p)).transpose()?,
+                unit_price: *price,
             };
             store.update_line(number, *line, &edit, by)?;
             let req = store.requisition(number)?;
@@ -513,11 +494,7 @@ pub fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn Write)
             let new = NewAttachment {
                 file_name: file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
                 kind: *kind,
-                quote: QuoteInfo {
-                    vendor: vendor.clone(),
-                    amount: amount.as_deref().map(|a| money("amount", a)).transpose()?,
-                    quoted_on: quoted.as_deref().map(|d| date("date", d)).transpose()?,
-                },
+                quote: QuoteInfo { vendor: vendor.clone(), amount: *amount, quoted_on: *quoted },
                 note: note.clone(),
             };
             let outcome = store.attach(number, &new, &bytes, by)?;
@@ -532,9 +509,9 @@ pub fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn Write)
             store.acknowledge(number, key, note, by, today())?;
             say(out, format!("Acknowledged '{key}' on {number}."))
         }
-        ReqAction::Show { number, json } => {
+        ReqAction::Show { number } => {
             let view = store.review_requisition(number, today())?;
-            if *json {
+            if json {
                 return print_json(out, &view);
             }
             print_view(out, &view).map_err(stdout_error)
@@ -575,9 +552,9 @@ pub fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn Write)
             store.cancel(number, reason, by)?;
             say(out, format!("Cancelled {number}."))
         }
-        ReqAction::List { filter, json, csv } => {
+        ReqAction::List { filter, csv } => {
             let list = store.requisitions(&filter.filter()?)?;
-            if *json {
+            if json {
                 return print_json(out, &list);
             }
             if *csv {
@@ -627,9 +604,9 @@ pub fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn Write)
                 None => out.write_all(text.as_bytes()).map_err(stdout_error),
             }
         }
-        ReqAction::VerifyHistory { json } => {
+        ReqAction::VerifyHistory {} => {
             let report = store.verify_history()?;
-            if *json {
+            if json {
                 print_json(out, &report)?;
             } else if report.problems.is_empty() {
                 say(
@@ -652,10 +629,7 @@ pub fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn Write)
 #[derive(Subcommand, Debug)]
 pub enum PurchasingAction {
     /// Show the numbering, account string, thresholds and approvers.
-    Show {
-        #[arg(long)]
-        json: bool,
-    },
+    Show {},
     /// Replace the settings with those in a JSON file (as `show --json` prints).
     Set { file: PathBuf },
     /// Add (or update) an approver and the largest total they may approve.
@@ -664,8 +638,8 @@ pub enum PurchasingAction {
         #[arg(long, default_value = "")]
         title: String,
         /// e.g. 25000.00; no limit when left out.
-        #[arg(long)]
-        limit: Option<String>,
+        #[arg(long, value_parser = crate::values::money)]
+        limit: Option<coopdesk_core::Cents>,
     },
     /// Set the name changes are recorded under when no --by is given.
     Operator { name: String },
@@ -679,11 +653,11 @@ pub enum PurchasingAction {
     },
 }
 
-pub fn purchasing(store: &mut Store, action: &PurchasingAction, out: &mut dyn Write) -> Result<()> {
+pub fn purchasing(store: &mut Store, action: &PurchasingAction, json: bool, out: &mut dyn Write) -> Result<()> {
     match action {
-        PurchasingAction::Show { json } => {
+        PurchasingAction::Show {} => {
             let s = store.purchasing_settings()?;
-            if *json {
+            if json {
                 return print_json(out, &s);
             }
             let t = &s.thresholds;
@@ -721,11 +695,7 @@ pub fn purchasing(store: &mut Store, action: &PurchasingAction, out: &mut dyn Wr
         PurchasingAction::AddApprover { name, title, limit } => {
             let mut s = store.purchasing_settings()?;
             s.approvers.retain(|a| !a.name.eq_ignore_ascii_case(name.trim()));
-            s.approvers.push(Approver {
-                name: name.trim().to_owned(),
-                title: title.clone(),
-                limit: limit.as_deref().map(|l| money("limit", l)).transpose()?,
-            });
+            s.approvers.push(Approver { name: name.trim().to_owned(), title: title.clone(), limit: *limit });
             store.set_purchasing_settings(&s)?;
             writeln!(out, "Saved approver {name}.").map_err(stdout_error)
         }

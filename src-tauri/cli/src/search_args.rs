@@ -5,7 +5,7 @@ use clap::{Args, ValueEnum};
 use coopdesk_core::eligibility::Verdict;
 use coopdesk_core::money::format_bps;
 use coopdesk_core::search::{Filters, Near, SearchHit, Sort, StatusFilter};
-use coopdesk_core::{Cents, Error, Result, Store};
+use coopdesk_core::{Error, Result, Store};
 use std::io::Write;
 
 #[derive(Args, Debug, Default)]
@@ -20,11 +20,11 @@ pub struct FilterArgs {
     #[arg(long, value_name = "CODE")]
     class: Option<String>,
     /// Lowest contract price, in dollars.
-    #[arg(long, value_name = "DOLLARS")]
-    min_price: Option<String>,
+    #[arg(long, value_name = "DOLLARS", value_parser = crate::values::money)]
+    min_price: Option<coopdesk_core::Cents>,
     /// Highest contract price, in dollars.
-    #[arg(long, value_name = "DOLLARS")]
-    max_price: Option<String>,
+    #[arg(long, value_name = "DOLLARS", value_parser = crate::values::money)]
+    max_price: Option<coopdesk_core::Cents>,
     /// Items with this attribute (repeatable), e.g. energy-efficient.
     #[arg(long = "attr", value_name = "ATTRIBUTE")]
     attributes: Vec<String>,
@@ -53,12 +53,6 @@ enum SortArg {
     Expiry,
 }
 
-fn dollars(flag: &str, text: &Option<String>) -> Result<Option<Cents>> {
-    text.as_deref()
-        .map(|t| Cents::parse(t).ok_or_else(|| Error::Invalid(format!("--{flag} '{t}' is not an amount in dollars."))))
-        .transpose()
-}
-
 impl FilterArgs {
     pub fn to_filters(&self) -> Result<(Filters, Sort)> {
         let status = match self.status.as_deref() {
@@ -76,8 +70,8 @@ impl FilterArgs {
             cooperative_id: self.cooperative.clone(),
             supplier_id: self.supplier.clone(),
             classification: self.class.clone(),
-            min_price: dollars("min-price", &self.min_price)?,
-            max_price: dollars("max-price", &self.max_price)?,
+            min_price: self.min_price,
+            max_price: self.max_price,
             attributes: self.attributes.clone(),
             status,
             eligible_only: self.eligible,

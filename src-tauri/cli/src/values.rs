@@ -1,0 +1,27 @@
+//! Parsers for argument values that are not plain text: dates and money.
+//! clap runs them while reading the command line, so a bad value is a usage
+//! error naming its flag before anything is opened.
+
+use coopdesk_core::Cents;
+
+pub fn date(text: &str) -> Result<chrono::NaiveDate, String> {
+    text.trim().parse().map_err(|_| format!("'{text}' is not a date like 2026-12-31"))
+}
+
+pub fn money(text: &str) -> Result<Cents, String> {
+    Cents::parse(text).ok_or_else(|| format!("'{text}' is not an amount in dollars like 1234.50"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_amounts_read_as_people_type_them() {
+        assert_eq!(date(" 2026-12-31 ").unwrap().to_string(), "2026-12-31");
+        assert!(date("12/31/2026").unwrap_err().contains("not a date like"));
+        assert_eq!(money("1,234.50").unwrap(), Cents(123_450));
+        assert_eq!(money("$50000").unwrap(), Cents(5_000_000));
+        assert!(money("fifty").unwrap_err().contains("not an amount"));
+    }
+}
