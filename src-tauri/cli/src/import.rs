@@ -7,7 +7,7 @@ use coopdesk_core::import::ocds::OcdsSummary;
 use coopdesk_core::import::prices::{Field, MappingSource, Preview, PriceOptions};
 use coopdesk_core::import::source::Kind;
 use coopdesk_core::import::{ImportOutcome, ImportRequest};
-use coopdesk_core::{Error, Store};
+use coopdesk_core::Store;
 use std::collections::BTreeMap;
 use std::io::Write;
 
@@ -16,54 +16,65 @@ pub struct ImportArgs {
     /// A file, or an https address.
     #[arg(value_name = "FILE-OR-URL")]
     source: String,
-    /// What it holds (ocds or prices); told from the name or the content
-    /// when left out.
-    #[arg(long)]
-    kind: Option<Kind>,
-    /// Price files: put every row on this contract number.
-    #[arg(long)]
-    contract: Option<String>,
-    /// Price files: the cooperative or schedule the contracts belong to.
-    #[arg(long)]
-    cooperative: Option<String>,
-    /// Price files: the supplier, whose saved column mapping applies.
-    #[arg(long)]
-    supplier: Option<String>,
-    /// Price files: choose a column, as FIELD=COLUMN (header text, letter or
-    /// number; empty to leave the field out). Repeat for more fields.
-    #[arg(long = "column", value_name = "FIELD=COLUMN")]
-    columns: Vec<String>,
-    /// Price files: remember the mapping for this supplier's next file.
-    #[arg(long)]
-    save_mapping: bool,
+    #[command(flatten)]
+    options: ImportOptionArgs,
     /// Say what would be imported, and change nothing.
     #[arg(long)]
     dry_run: bool,
 }
 
-fn columns(specs: &[String]) -> coopdesk_core::Result<BTreeMap<Field, String>> {
-    let mut out = BTreeMap::new();
-    for spec in specs {
-        let (field, column) = spec.split_once('=').ok_or_else(|| {
-            Error::Invalid(format!("--column {spec}: write it as FIELD=COLUMN, e.g. contract_price=\"Net price\"."))
-        })?;
-        let field: Field = field.parse().map_err(|e: String| Error::Invalid(format!("--column {spec}: {e}.")))?;
-        out.insert(field, column.to_owned());
+/// How to read OCDS publications and price files: the same options for
+/// `coopdesk import` and the publisher tool's `build` and `convert`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ImportOptionArgs {
+    /// What it holds (ocds or prices); told from the name or the content
+    /// when left out.
+    #[arg(long)]
+    pub kind: Option<Kind>,
+    /// Price files: put every row on this contract number.
+    #[arg(long)]
+    pub contract: Option<String>,
+    /// Price files: the cooperative or schedule the contracts belong to.
+    #[arg(long)]
+    pub cooperative: Option<String>,
+    /// Price files: the supplier, whose saved column mapping applies.
+    #[arg(long)]
+    pub supplier: Option<String>,
+    /// Price files: choose a column, as FIELD=COLUMN (header text, letter or
+    /// number; empty to leave the field out). Repeat for more fields.
+    #[arg(long = "column", value_name = "FIELD=COLUMN", value_parser = column)]
+    pub columns: Vec<(Field, String)>,
+    /// Price files: remember the mapping for this supplier's next file.
+    #[arg(long)]
+    pub save_mapping: bool,
+}
+
+impl ImportOptionArgs {
+    pub fn price_options(&self) -> PriceOptions {
+        PriceOptions {
+            contract: self.contract.clone(),
+            cooperative: self.cooperative.clone(),
+            supplier: self.supplier.clone(),
+            columns: self.columns.iter().cloned().collect::<BTreeMap<_, _>>(),
+            save_mapping: self.save_mapping,
+        }
     }
-    Ok(out)
+}
+
+/// `FIELD=COLUMN`, e.g. `contract_price="Net price"`.
+fn column(spec: &str) -> Result<(Field, String), String> {
+    let (field, column) = spec
+        .split_once('=')
+        .ok_or_else(|| format!("write it as FIELD=COLUMN, e.g. contract_price=\"Net price\" (not '{spec}')"))?;
+    let field: Field = field.trim().parse()?;
+    Ok((field, column.to_owned()))
 }
 
 pub fn run(store: &mut Store, args: &ImportArgs, json: bool, out: &mut dyn Write) -> coopdesk_core::Result<()> {
     let request = ImportRequest {
         location: args.source.clone(),
-        kind: args.kind,
-        prices: PriceOptions {
-            contract: args.contract.clone(),
-            cooperative: args.cooperative.clone(),
-            supplier: args.supplier.clone(),
-            columns: columns(&args.columns)?,
-            save_mapping: args.save_mapping,
-        },
+        kind: args.options.kind,
+        prices: args.options.price_options(),
         dry_run: args.dry_run,
         name: None,
     };

@@ -7,7 +7,7 @@
 mod agency;
 mod emergency;
 mod feeds;
-mod import;
+pub mod import;
 mod req;
 mod search_args;
 mod table;

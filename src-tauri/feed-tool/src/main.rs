@@ -1,8 +1,7 @@
 //! `coopdesk-feed`: the publisher's command-line tool.
 
 use clap::{Parser, Subcommand};
-use coopdesk_core::import::prices::PriceOptions;
-use coopdesk_core::import::source::Kind;
+use coopdesk_cli::import::ImportOptionArgs;
 use coopdesk_feed::convert::{self, ImportOptions};
 use coopdesk_feed::{keys, publish, serve, synth};
 use std::path::PathBuf;
@@ -15,35 +14,10 @@ struct Cli {
     command: Command,
 }
 
-/// How to read OCDS publications and price files.
-#[derive(clap::Args)]
-struct ImportArgs {
-    /// What the sources hold (ocds or prices), when their names do not say.
-    #[arg(long)]
-    kind: Option<Kind>,
-    /// Price files: put every row on this contract number.
-    #[arg(long)]
-    contract: Option<String>,
-    /// Price files: the cooperative or schedule the contracts belong to.
-    #[arg(long)]
-    cooperative: Option<String>,
-    /// Price files: the supplier they come from.
-    #[arg(long)]
-    supplier: Option<String>,
-}
-
-impl ImportArgs {
-    fn options(self) -> ImportOptions {
-        ImportOptions {
-            kind: self.kind,
-            prices: PriceOptions {
-                contract: self.contract,
-                cooperative: self.cooperative,
-                supplier: self.supplier,
-                ..Default::default()
-            },
-        }
-    }
+/// The import options `coopdesk import` takes, so both tools read OCDS
+/// publications and price files the same way.
+fn options(args: &ImportOptionArgs) -> ImportOptions {
+    ImportOptions { kind: args.kind, prices: args.price_options() }
 }
 
 #[derive(Subcommand)]
@@ -86,7 +60,7 @@ enum Command {
         #[arg(long)]
         endorse_with: Option<PathBuf>,
         #[command(flatten)]
-        import: ImportArgs,
+        import: ImportOptionArgs,
     },
     /// Convert OCDS publications or price files into one record file, and
     /// report what was converted and what was skipped.
@@ -98,7 +72,7 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
         #[command(flatten)]
-        import: ImportArgs,
+        import: ImportOptionArgs,
     },
     /// Check a feed directory as a client would.
     Verify {
@@ -146,7 +120,7 @@ fn run(command: Command) -> Result<String, String> {
                 valid_for: chrono::Duration::days(valid_days),
                 endorse_with,
                 now: chrono::Utc::now(),
-                import: import.options(),
+                import: options(&import),
             };
             let (m, converted) = publish::build_with_report(&opts).map_err(|e| e.to_string())?;
             let report = converted.as_ref().map(convert::report).unwrap_or_default();
@@ -164,7 +138,7 @@ fn run(command: Command) -> Result<String, String> {
             let work = tempfile::tempdir().map_err(|e| format!("no temporary folder: {e}"))?;
             let paths: Vec<PathBuf> = sources.iter().map(PathBuf::from).collect();
             let converted =
-                convert::convert(&paths, &import.options(), work.path(), &out).map_err(|e| e.to_string())?;
+                convert::convert(&paths, &options(&import), work.path(), &out).map_err(|e| e.to_string())?;
             Ok(format!("{}Wrote {} records to {}.", convert::report(&converted), converted.records, out.display()))
         }
         Command::Verify { dir, pubkey } => {
@@ -206,5 +180,34 @@ fn main() -> ExitCode {
             eprintln!("coopdesk-feed: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+    use coopdesk_core::import::prices::Field;
+
+    #[test]
+    fn convert_takes_the_same_import_options_as_coopdesk_import() {
+        let cli = Cli::try_parse_from([
+            "coopdesk-feed",
+            "convert",
+            "acme.csv",
+            "--out",
+            "records.ndjson.gz",
+            "--supplier",
+            "Acme Supply",
+            "--column",
+            "contract_price=Net price",
+        ])
+        .unwrap();
+        let Command::Convert { import, .. } = cli.command else { panic!("not convert") };
+        let options = options(&import);
+        assert_eq!(options.prices.supplier.as_deref(), Some("Acme Supply"));
+        assert_eq!(options.prices.columns.get(&Field::ContractPrice).map(String::as_str), Some("Net price"));
+        let bad = Cli::try_parse_from(["coopdesk-feed", "convert", "a.csv", "--out", "o", "--column", "price=C"]);
+        assert!(bad.err().unwrap().to_string().contains("'price' is not a price-file field"));
     }
 }
