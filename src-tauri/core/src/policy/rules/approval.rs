@@ -1,0 +1,30 @@
+//! Who may approve the total, or that nobody in the settings may.
+
+use crate::policy::approvers_for;
+use crate::policy::{Ctx, FindingKey, Findings, Severity};
+
+pub(in crate::policy) fn approval(cx: &Ctx, f: &mut Findings) {
+    let (input, req, emergency) = (cx.input, cx.req, cx.emergency);
+    use Severity::*;
+    let total = req.total();
+    if !req.lines.is_empty() {
+        let approvers = approvers_for(input.settings, input.emergency.filter(|_| emergency.is_some()));
+        let able: Vec<&str> =
+            approvers.iter().filter(|a| a.limit.is_none_or(|l| l >= total)).map(|a| a.name.as_str()).collect();
+        if able.is_empty() {
+            f.push(
+                Warning,
+                FindingKey::NoApprover(total),
+                None,
+                format!("No approver in Settings may approve {total}: add one in Settings > Purchasing policy, or the requisition cannot be approved."),
+            );
+        } else {
+            f.push(
+                Info,
+                FindingKey::ApprovalRoute,
+                None,
+                format!("To be approved by {} (limit covers {total}).", able.join(" or ")),
+            );
+        }
+    }
+}

@@ -1,0 +1,385 @@
+//! The policy held to tables of cases: each a requisition, what the
+//! catalogue says now, and the findings expected.
+
+use super::*;
+use crate::agency::Membership;
+use crate::model::*;
+use crate::orders::*;
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn contract() -> (Contract, Cooperative) {
+    let coop = Cooperative {
+        id: "coop".into(),
+        name: "Gulf Cooperative".into(),
+        lead_agency: None,
+        membership_required: false,
+        website: None,
+    };
+    let contract = Contract {
+        id: "ctr".into(),
+        cooperative_id: "coop".into(),
+        supplier_id: "sup".into(),
+        number: "GC-1".into(),
+        title: "Power".into(),
+        lead_agency: None,
+        term_start: d("2025-01-01"),
+        term_end: d("2027-06-30"),
+        max_extension_end: None,
+        eligibility: Eligibility::default(),
+        documents: vec![],
+        origin: None,
+        amendments: vec![],
+    };
+    (contract, coop)
+}
+
+fn catalogue_line(position: u32, quantity: u32, price: i64) -> Line {
+    let (contract, cooperative) = contract();
+    let item = CatalogueItem {
+        id: format!("i{position}"),
+        contract_id: "ctr".into(),
+        supplier_sku: "SKU".into(),
+        manufacturer: None,
+        manufacturer_part: None,
+        description: "UPS battery".into(),
+        classifications: vec![],
+        unit: "EA".into(),
+        list_price: Cents(price * 2),
+        contract_price: Cents(price),
+        price_tiers: vec![],
+        attributes: vec![],
+        currency: crate::model::USD.into(),
+    };
+    Line {
+        position,
+        item_id: Some(item.id.clone()),
+        quantity,
+        received: 0,
+        unit: "EA".into(),
+        description: "UPS battery".into(),
+        supplier_sku: "SKU".into(),
+        manufacturer_part: String::new(),
+        unit_price: Cents(price),
+        account: "100-210-01-5230".into(),
+        tax_exempt: true,
+        vendor: None,
+        evidence: Some(Evidence {
+            item,
+            contract,
+            cooperative,
+            supplier_name: "Pelican".into(),
+            contract_version: "v".into(),
+            document_sha256: None,
+            feed_id: "f".into(),
+            feed_sequence: 1,
+            feed_applied_at: "2026-11-01T00:00:00Z".into(),
+            captured_at: "2026-11-20T00:00:00Z".into(),
+        }),
+    }
+}
+
+fn manual_line(position: u32, price: i64, vendor: &str) -> Line {
+    Line { item_id: None, vendor: Some(vendor.into()), evidence: None, ..catalogue_line(position, 1, price) }
+}
+
+fn requisition(lines: Vec<Line>) -> Requisition {
+    Requisition {
+        id: 1,
+        number: "2027-PW-0001".into(),
+        status: Status::Draft,
+        fiscal_year: 2027,
+        header: Header {
+            department: "PW".into(),
+            requester: "Dana Reyes".into(),
+            requester_phone: "555-0100".into(),
+            deliver_to: "1 City Hall Plaza".into(),
+            date_needed: Some(d("2026-12-15")),
+            purpose: "911 centre UPS".into(),
+            notes: String::new(),
+            justification: None,
+        },
+        supplier_id: Some("sup".into()),
+        vendor: Some(Vendor { name: "Pelican".into(), ..Vendor::default() }),
+        po_number: None,
+        approved_by: None,
+        created_at: "2026-11-20T10:00:00Z".into(),
+        updated_at: "2026-11-20T10:00:00Z".into(),
+        submitted_at: None,
+        approved_at: None,
+        ordered_at: None,
+        closed_at: None,
+        lines,
+        attachments: vec![],
+        acknowledgements: vec![],
+        emergency: None,
+    }
+}
+
+fn agency() -> AgencyProfile {
+    AgencyProfile {
+        name: "Town of Harbor".into(),
+        entity_type: EntityType::City,
+        address: Address { street: "1 Main".into(), city: "Mobile".into(), state: "AL".into(), zip: "36602".into() },
+        memberships: vec![Membership { cooperative_id: "coop".into(), signed_on: d("2024-01-01"), expires_on: None }],
+        addenda: vec![],
+        single_award_prohibited: false,
+    }
+}
+
+fn settings() -> PurchasingSettings {
+    PurchasingSettings {
+        approvers: vec![
+            Approver { name: "Pat Lee".into(), title: "Director".into(), limit: Some(Cents::dollars(25_000)) },
+            Approver { name: "Sam Ortiz".into(), title: "Manager".into(), limit: None },
+        ],
+        ..Default::default()
+    }
+}
+
+struct Case {
+    name: &'static str,
+    req: Requisition,
+    facts: Vec<LineFacts>,
+    agency: Option<AgencyProfile>,
+    related: Vec<RelatedPurchase>,
+    today: &'static str,
+    /// Keys expected (errors and warnings; info left out), in order.
+    want: Vec<&'static str>,
+}
+
+fn same(req: &Requisition) -> Vec<LineFacts> {
+    req.lines
+        .iter()
+        .map(|l| match &l.evidence {
+            Some(e) => LineFacts {
+                current_unit_price: Some(l.unit_price),
+                current_contract: Some((e.contract.clone(), e.cooperative.clone())),
+            },
+            None => LineFacts::default(),
+        })
+        .collect()
+}
+
+/// Everything the policy reads besides the requisition.
+struct Facts {
+    lines: Vec<LineFacts>,
+    settings: PurchasingSettings,
+    agency: Option<AgencyProfile>,
+    related: Vec<RelatedPurchase>,
+    emergency: Option<EmergencyTerms>,
+    today: NaiveDate,
+}
+
+impl Facts {
+    /// The catalogue as it was when the lines were added, the usual
+    /// settings and agency, nothing related, a day in November 2026.
+    fn unchanged(req: &Requisition) -> Facts {
+        Facts {
+            lines: same(req),
+            settings: settings(),
+            agency: Some(agency()),
+            related: vec![],
+            emergency: None,
+            today: d("2026-11-22"),
+        }
+    }
+}
+
+/// The policy's findings for `req` given `facts`: each rule's tests are data.
+fn check_with(req: &Requisition, facts: &Facts) -> Vec<Finding> {
+    check(&PolicyInput {
+        requisition: req,
+        lines: &facts.lines,
+        settings: &facts.settings,
+        agency: facts.agency.as_ref(),
+        related: &facts.related,
+        created_on: d("2026-11-20"),
+        today: facts.today,
+        emergency: facts.emergency.as_ref(),
+    })
+}
+
+fn case(name: &'static str, req: Requisition, want: Vec<&'static str>) -> Case {
+    Case { name, facts: same(&req), req, agency: Some(agency()), related: vec![], today: "2026-11-22", want }
+}
+
+#[test]
+fn policy_table() {
+    let clean = requisition(vec![catalogue_line(1, 40, 89 * 100)]);
+    let mut cases = vec![case("a clean on-contract requisition", clean.clone(), vec![])];
+
+    cases.push(case("no lines", requisition(vec![]), vec!["no_lines"]));
+
+    let mut r = clean.clone();
+    r.header.department.clear();
+    r.header.date_needed = None;
+    cases.push(case("header incomplete", r, vec!["missing:department", "missing:date_needed"]));
+
+    let mut r = clean.clone();
+    r.header.date_needed = Some(d("2026-11-01"));
+    cases.push(case("date needed in the past", r, vec!["date_needed_past"]));
+
+    let mut c = case("contract expired", clean.clone(), vec!["contract_expired:ctr"]);
+    c.today = "2027-07-01";
+    c.req.header.date_needed = Some(d("2027-08-01"));
+    cases.push(c);
+
+    let mut r = clean.clone();
+    r.header.date_needed = Some(d("2027-07-15"));
+    cases.push(case("contract ends before the date needed", r, vec!["contract_expiring:ctr:2027-06-30"]));
+
+    let mut c = case("item gone and contract gone", clean.clone(), vec!["contract_gone:ctr", "item_gone:1"]);
+    c.facts = vec![LineFacts::default()];
+    cases.push(c);
+
+    let mut c = case("price changed since added", clean.clone(), vec!["price_changed:1:9500"]);
+    c.facts[0].current_unit_price = Some(Cents::dollars(95));
+    cases.push(c);
+
+    let mut c = case("not eligible: out of state", clean.clone(), vec!["not_eligible:ctr"]);
+    c.facts[0].current_contract.as_mut().unwrap().0.eligibility.states = vec!["TX".into()];
+    cases.push(c);
+
+    let mut c = case("no agency profile", clean.clone(), vec!["eligibility_unknown"]);
+    c.agency = None;
+    cases.push(c);
+
+    let mut c = case("membership not on file", clean.clone(), vec!["membership:coop"]);
+    c.agency.as_mut().unwrap().memberships.clear();
+    cases.push(c);
+
+    let mut c =
+        case("membership required and missing is an eligibility error", clean.clone(), vec!["not_eligible:ctr"]);
+    c.agency.as_mut().unwrap().memberships.clear();
+    c.facts[0].current_contract.as_mut().unwrap().1.membership_required = true;
+    cases.push(c);
+
+    let mut r = clean.clone();
+    r.lines[0].account = "100-210".into();
+    cases.push(case("account string incomplete", r, vec!["account:1"]));
+
+    let r = requisition(vec![catalogue_line(1, 1, 100 * 100), manual_line(2, 500 * 100, "Bayou Hardware")]);
+    cases.push(case("off-contract line without its quote", r, vec!["off_contract_quote:2"]));
+
+    let mut r = requisition(vec![manual_line(1, 12_000 * 100, "Bayou Hardware")]);
+    r.attachments.push(quote("Bayou Hardware", 12_000 * 100));
+    cases.push(case("over the quotes threshold with one quote", r, vec!["quotes_required"]));
+
+    let mut r = requisition(vec![manual_line(1, 12_000 * 100, "Bayou Hardware")]);
+    for v in ["Bayou Hardware", "Delta Supply", "Crescent Tools"] {
+        r.attachments.push(quote(v, 12_000 * 100));
+    }
+    cases.push(case("over the quotes threshold with three quotes", r, vec![]));
+
+    let r = requisition(vec![manual_line(1, 300_000 * 100, "Bayou Hardware")]);
+    cases.push(case(
+        "over the formal-bid threshold off contract",
+        r,
+        vec!["formal_bid", "off_contract_quote:1", "board_approval"],
+    ));
+
+    cases.push(case(
+        "board approval over its threshold",
+        requisition(vec![catalogue_line(1, 600, 100 * 100)]),
+        vec!["board_approval"],
+    ));
+
+    let mut c =
+        case("split purchase", requisition(vec![catalogue_line(1, 1, 6_000 * 100)]), vec!["split:2027-PW-0002"]);
+    c.related = vec![RelatedPurchase {
+        number: "2027-PW-0002".into(),
+        total: Cents::dollars(5_000),
+        created_on: d("2026-11-10"),
+    }];
+    cases.push(c);
+
+    let mut c = case(
+        "related purchase outside the window is not a split",
+        requisition(vec![catalogue_line(1, 1, 6_000 * 100)]),
+        vec![],
+    );
+    c.related = vec![RelatedPurchase {
+        number: "2026-PW-0090".into(),
+        total: Cents::dollars(5_000),
+        created_on: d("2026-09-01"),
+    }];
+    cases.push(c);
+
+    let mut c =
+        case("together still under the threshold", requisition(vec![catalogue_line(1, 1, 3_000 * 100)]), vec![]);
+    c.related = vec![RelatedPurchase {
+        number: "2027-PW-0002".into(),
+        total: Cents::dollars(2_000),
+        created_on: d("2026-11-10"),
+    }];
+    cases.push(c);
+
+    for c in cases {
+        let facts = Facts {
+            lines: c.facts,
+            agency: c.agency,
+            related: c.related,
+            today: d(c.today),
+            ..Facts::unchanged(&c.req)
+        };
+        let got: Vec<String> = check_with(&c.req, &facts)
+            .into_iter()
+            .filter(|f| f.severity != Severity::Info)
+            .map(|f| f.key.to_string())
+            .collect();
+        assert_eq!(got, c.want, "{}", c.name);
+    }
+}
+
+fn quote(vendor: &str, amount: i64) -> Attachment {
+    Attachment {
+        id: 1,
+        sha256: vendor.into(),
+        size: 1,
+        file_name: "q.pdf".into(),
+        media_type: "application/pdf".into(),
+        kind: AttachmentKind::Quote,
+        quote: QuoteInfo { vendor: Some(vendor.into()), amount: Some(Cents(amount)), quoted_on: None },
+        note: String::new(),
+        added_at: String::new(),
+    }
+}
+
+#[test]
+fn acknowledged_warnings_stop_blocking_and_errors_always_block() {
+    let mut req = requisition(vec![catalogue_line(1, 1, 100 * 100)]);
+    req.header.date_needed = Some(d("2027-07-15"));
+    let facts = Facts::unchanged(&req);
+    let run = |req: &Requisition| check_with(req, &facts);
+    let findings = run(&req);
+    assert_eq!(blocking(&findings).len(), 1);
+    req.acknowledgements.push(Acknowledgement {
+        finding_key: "contract_expiring:ctr:2027-06-30".parse().unwrap(),
+        message: String::new(),
+        by: "Dana".into(),
+        note: "delivery in December".into(),
+        at: String::new(),
+    });
+    let findings = run(&req);
+    assert!(blocking(&findings).is_empty(), "{findings:?}");
+    let route = findings.iter().find(|f| f.key == "approval_route").unwrap();
+    assert!(route.message.contains("Pat Lee or Sam Ortiz"), "{}", route.message);
+    req.lines[0].account.clear();
+    assert_eq!(blocking(&run(&req)).len(), 1);
+}
+
+#[test]
+fn messages_say_what_to_do() {
+    let req = requisition(vec![catalogue_line(1, 1, 100 * 100)]);
+    let mut facts = Facts::unchanged(&req);
+    facts.lines[0].current_unit_price = Some(Cents::dollars(110));
+    let findings = check_with(&req, &facts);
+    let f = findings.iter().find(|f| matches!(f.key, FindingKey::PriceChanged { .. })).unwrap();
+    assert_eq!(
+        f.message,
+        "Line 1: price changed since added: was $100.00, now $110.00. Accept the new price or acknowledge."
+    );
+}
