@@ -1,0 +1,52 @@
+//! A requisition's journey: submitted, approved, returned, ordered,
+//! received, closed or cancelled.
+
+use super::args::ReqAction;
+use super::today;
+use crate::stdout_error;
+use coopdesk_core::{Error, Result, Store};
+use std::io::Write;
+
+/// Runs one of this file's actions; `req::run` routes only those here.
+pub(super) fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn Write) -> Result<()> {
+    let say = |out: &mut dyn Write, text: String| writeln!(out, "{text}").map_err(stdout_error);
+    match action {
+        ReqAction::Submit { number } => {
+            store.submit(number, by, today())?;
+            say(out, format!("Submitted {number} for approval."))
+        }
+        ReqAction::Approve { number, approver } => {
+            store.approve(number, approver, by, today())?;
+            let req = store.requisition(number)?;
+            say(out, format!("{number} approved by {}.", req.approved_by.unwrap_or_default()))
+        }
+        ReqAction::Return { number, reason } => {
+            store.return_to_draft(number, reason, by)?;
+            say(out, format!("{number} is a draft again."))
+        }
+        ReqAction::Order { number, po } => {
+            store.mark_ordered(number, po, by)?;
+            say(out, format!("{number} ordered on PO {po}."))
+        }
+        ReqAction::Receive { number, receipts } => {
+            let mut pairs = Vec::new();
+            for r in receipts {
+                let parsed =
+                    r.split_once(':').and_then(|(l, q)| Some((l.trim().parse().ok()?, q.trim().parse().ok()?)));
+                pairs.push(parsed.ok_or_else(|| Error::Invalid(format!("'{r}' is not LINE:QTY, such as 2:10.")))?);
+            }
+            store.receive(number, &pairs, by)?;
+            let req = store.requisition(number)?;
+            say(out, format!("{number} is now {}.", req.status.label().to_lowercase()))
+        }
+        ReqAction::Close { number, reason } => {
+            store.close(number, reason, by)?;
+            say(out, format!("Closed {number}."))
+        }
+        ReqAction::Cancel { number, reason } => {
+            store.cancel(number, reason, by)?;
+            say(out, format!("Cancelled {number}."))
+        }
+        _ => unreachable!("req::run routes only this file's actions here"),
+    }
+}
