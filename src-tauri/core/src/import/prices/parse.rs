@@ -1,0 +1,248 @@
+//! Every row under the header parsed into a price row, or refused with the
+//! reason: money as spreadsheets and people write it, US and ISO dates.
+
+use super::columns::{Field, Mapping};
+use crate::error::{Error, Result};
+use crate::import::slug;
+use crate::import::table::Sheet;
+use crate::money::Cents;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// A price-list row that parsed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PriceRow {
+    /// One-based line (row) in the sheet, as a spreadsheet numbers it.
+    pub line: usize,
+    pub sku: String,
+    pub manufacturer: Option<String>,
+    pub manufacturer_part: Option<String>,
+    pub description: String,
+    pub unit: String,
+    pub list_price: Cents,
+    pub contract_price: Cents,
+    pub classification: Option<String>,
+    pub contract_number: Option<String>,
+    pub vendor: Option<String>,
+    pub effective: Option<NaiveDate>,
+    pub expiration: Option<NaiveDate>,
+}
+
+/// A row refused, and why, in words the vendor can fix.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Refused {
+    pub line: usize,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Parsed {
+    pub mapping: Mapping,
+    pub rows: Vec<PriceRow>,
+    pub refused: Vec<Refused>,
+    /// Lines under the header that explain how to fill it in.
+    pub instructions: Vec<usize>,
+}
+
+fn money(text: &str) -> Option<Cents> {
+    let t = text.trim().trim_start_matches('$').trim();
+    Cents::parse(t).or_else(|| {
+        // Spreadsheets store 125.4 for $125.40, and sometimes more decimals
+        // from a formula; a price is rounded to the cent only when it is
+        // within a hundredth of a cent of one.
+        let f: f64 = t.replace(',', "").parse().ok()?;
+        let cents = (f * 100.0).round();
+        ((f * 100.0 - cents).abs() < 0.01 && cents.is_finite()).then_some(Cents(cents as i64))
+    })
+}
+
+/// ISO dates, and US month/day/year with a two- or four-digit year.
+fn date(text: &str) -> Option<NaiveDate> {
+    let t = text.trim();
+    let two_digit_year = t.rsplit('/').next().is_some_and(|y| y.len() == 2);
+    let us = if two_digit_year { "%m/%d/%y" } else { "%m/%d/%Y" };
+    NaiveDate::parse_from_str(t, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(t, us)).ok()
+}
+
+/// Parses every row below the header.
+pub fn parse(sheets: &[Sheet], mapping: &Mapping) -> Result<Parsed> {
+    let sheet = sheets
+        .iter()
+        .find(|s| s.name == mapping.sheet)
+        .ok_or_else(|| Error::not_found_on("sheet", &mapping.sheet, "the file"))?;
+    fn cell<'r>(mapping: &Mapping, row: &'r [String], f: Field) -> &'r str {
+        mapping.columns.get(&f).and_then(|&i| row.get(i)).map(|s| s.trim()).unwrap_or("")
+    }
+    let col = |row: &'_ [String], f: Field| -> String { cell(mapping, row, f).to_owned() };
+    let opt = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+    let mut parsed = Parsed { mapping: mapping.clone(), rows: vec![], refused: vec![], instructions: vec![] };
+    for (i, row) in sheet.rows.iter().enumerate().skip(mapping.header_row + 1) {
+        let line = i + 1;
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let price_text = if mapping.columns.contains_key(&Field::ContractPrice) {
+            col(row, Field::ContractPrice)
+        } else {
+            col(row, Field::ListPrice)
+        };
+        let price_text = price_text.as_str();
+        // The row under a template's header often explains each column in
+        // sentences ("Price with two decimal places").
+        if i <= mapping.header_row + 2 && !price_text.chars().any(|c| c.is_ascii_digit()) && price_text.contains(' ') {
+            parsed.instructions.push(line);
+            continue;
+        }
+        let refuse = |reason: String| Refused { line, reason };
+        let description = col(row, Field::Description);
+        let description = description.as_str();
+        if description.is_empty() && price_text.is_empty() {
+            // A formatted but unused row of a template.
+            continue;
+        }
+        if description.is_empty() {
+            parsed.refused.push(refuse("the description is missing".into()));
+            continue;
+        }
+        let Some(mut contract_price) = money(price_text) else {
+            parsed.refused.push(refuse(if price_text.is_empty() {
+                "the price is missing".into()
+            } else {
+                format!("the price '{price_text}' is not a number")
+            }));
+            continue;
+        };
+        let list_price = match opt(&col(row, Field::ListPrice)).map(|t| money(&t).ok_or(t)) {
+            Some(Ok(p)) => p,
+            Some(Err(t)) => {
+                parsed.refused.push(refuse(format!("the list price '{t}' is not a number")));
+                continue;
+            }
+            None => contract_price,
+        };
+        if !mapping.columns.contains_key(&Field::ContractPrice) {
+            // Only a list price and a discount: the contract price follows.
+            let pct: f64 = col(row, Field::Discount).trim_end_matches('%').trim().parse().unwrap_or(0.0);
+            contract_price = Cents((list_price.0 as f64 * (1.0 - pct / 100.0)).round() as i64);
+        }
+        if contract_price.0 <= 0 {
+            parsed.refused.push(refuse(format!("the price {contract_price} is not above zero")));
+            continue;
+        }
+        let manufacturer_part = opt(&col(row, Field::ManufacturerPart));
+        let classification = opt(&col(row, Field::Classification));
+        let sku = opt(&col(row, Field::Sku)).or(manufacturer_part.clone()).unwrap_or_else(|| {
+            // Services (labor categories) have no part number: their category
+            // and title identify them on the price list.
+            format!("{}-{}", classification.as_deref().map(slug).unwrap_or_default(), slug(description))
+                .trim_matches('-')
+                .to_owned()
+        });
+        let (effective, expiration) = (col(row, Field::Effective), col(row, Field::Expiration));
+        let effective_date = date(&effective);
+        let expiration_date = date(&expiration);
+        if !effective.is_empty() && effective_date.is_none() {
+            parsed.refused.push(refuse(format!("the start date '{effective}' is not a date")));
+            continue;
+        }
+        if !expiration.is_empty() && expiration_date.is_none() {
+            parsed.refused.push(refuse(format!("the end date '{expiration}' is not a date")));
+            continue;
+        }
+        parsed.rows.push(PriceRow {
+            line,
+            sku,
+            manufacturer: opt(&col(row, Field::Manufacturer)),
+            manufacturer_part,
+            description: description.to_owned(),
+            unit: opt(&col(row, Field::Unit)).unwrap_or_else(|| "EA".into()),
+            list_price: list_price.max(contract_price),
+            contract_price,
+            classification,
+            contract_number: opt(&col(row, Field::ContractNumber)),
+            vendor: opt(&col(row, Field::Vendor)),
+            effective: effective_date,
+            expiration: expiration_date,
+        });
+    }
+    Ok(parsed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn sheet(rows: &[&[&str]]) -> Vec<Sheet> {
+        vec![Sheet { name: "s".into(), rows: rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect() }]
+    }
+
+    fn mapping(columns: &[(Field, usize)]) -> Mapping {
+        Mapping { sheet: "s".into(), header_row: 0, columns: columns.iter().copied().collect::<BTreeMap<_, _>>() }
+    }
+
+    #[test]
+    fn money_as_spreadsheets_and_people_write_it() {
+        assert_eq!(money("$1,234.50"), Some(Cents(123_450)));
+        assert_eq!(money(" 125.4 "), Some(Cents(12_540)));
+        assert_eq!(money("89.9900000001"), Some(Cents(8_999)));
+        assert_eq!(money("12.345"), None, "a fraction of a cent is not a price");
+        assert_eq!(money("call"), None);
+    }
+
+    #[test]
+    fn dates_iso_and_us() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert_eq!(date("2026-10-01"), Some(d("2026-10-01")));
+        assert_eq!(date("10/1/2026"), Some(d("2026-10-01")));
+        assert_eq!(date("10/01/26"), Some(d("2026-10-01")));
+        assert_eq!(date("1 Oct 2026"), None);
+    }
+
+    #[test]
+    fn rows_parse_or_are_refused_with_the_reason_and_line() {
+        use Field::*;
+        let m = mapping(&[(Sku, 0), (Description, 1), (ContractPrice, 2), (ListPrice, 3), (Effective, 4)]);
+        let p = parse(
+            &sheet(&[
+                &["SKU", "Description", "Net", "List", "Start"],
+                &["A-1", "Battery", "$89.00", "$120.00", "10/1/2026"],
+                &["A-2", "", "$5.00", "", ""],
+                &["A-3", "Charger", "call", "", ""],
+                &["", "", "", "", ""],
+                &["A-4", "Cable", "0", "", ""],
+                &["A-5", "Strap", "4.00", "", "soon"],
+                &["A-6", "Case", "12.00", "", ""],
+            ]),
+            &m,
+        )
+        .unwrap();
+        let skus: Vec<&str> = p.rows.iter().map(|r| r.sku.as_str()).collect();
+        assert_eq!(skus, ["A-1", "A-6"]);
+        assert_eq!((p.rows[0].contract_price, p.rows[0].list_price), (Cents(8_900), Cents(12_000)));
+        assert_eq!(p.rows[1].list_price, Cents(1_200), "no list price: the contract price stands for it");
+        assert_eq!(p.rows[1].unit, "EA");
+        let refused: Vec<(usize, &str)> = p.refused.iter().map(|r| (r.line, r.reason.as_str())).collect();
+        assert_eq!(
+            refused,
+            [
+                (3, "the description is missing"),
+                (4, "the price 'call' is not a number"),
+                (6, "the price $0.00 is not above zero"),
+                (7, "the start date 'soon' is not a date"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_list_price_and_discount_give_the_contract_price() {
+        use Field::*;
+        let m = mapping(&[(Sku, 0), (Description, 1), (ListPrice, 2), (Discount, 3)]);
+        let p = parse(&sheet(&[&["SKU", "Description", "List", "Discount"], &["B-1", "Desk", "200.00", "15%"]]), &m)
+            .unwrap();
+        assert_eq!((p.rows[0].list_price, p.rows[0].contract_price), (Cents(20_000), Cents(17_000)));
+    }
+}
