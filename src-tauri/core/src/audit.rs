@@ -42,8 +42,8 @@ impl Subject {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HistoryEntry {
     pub seq: i64,
-    /// When the change was recorded: RFC 3339, UTC, milliseconds.
-    pub at: String,
+    /// When the change was recorded.
+    pub at: crate::clock::Timestamp,
     pub actor: String,
     pub action: String,
     #[cfg_attr(feature = "ts", ts(type = "unknown"))]

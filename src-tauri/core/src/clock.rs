@@ -35,3 +35,80 @@ impl Clock {
         crate::audit::stamp(self.now())
     }
 }
+
+/// A moment as the database and the history store it: RFC 3339, UTC, with
+/// milliseconds ("2026-11-27T17:41:45.123Z"). Read from the database it is
+/// checked, so a damaged value is an error, never a silent 1970-01-01; written
+/// back it is exactly the text it was read from (the history hashes it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
+pub struct Timestamp(pub DateTime<Utc>);
+
+impl Timestamp {
+    /// The calendar day, in UTC as stored.
+    pub fn date(self) -> NaiveDate {
+        self.0.date_naive()
+    }
+}
+
+impl std::fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::audit::stamp(self.0))
+    }
+}
+
+impl std::str::FromStr for Timestamp {
+    type Err = chrono::ParseError;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(Timestamp(DateTime::parse_from_rfc3339(text)?.with_timezone(&Utc)))
+    }
+}
+
+impl From<DateTime<Utc>> for Timestamp {
+    fn from(at: DateTime<Utc>) -> Self {
+        Timestamp(at)
+    }
+}
+
+impl serde::Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Timestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(|e| serde::de::Error::custom(format!("'{text}' is not a time ({e})")))
+    }
+}
+
+impl rusqlite::types::FromSql for Timestamp {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let text = value.as_str()?;
+        text.parse().map_err(|e| rusqlite::types::FromSqlError::Other(format!("'{text}' is not a time ({e})").into()))
+    }
+}
+
+impl rusqlite::types::ToSql for Timestamp {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::from(self.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_time_reads_back_and_writes_out_unchanged() {
+        for text in ["2026-11-27T17:41:45.123Z", "2026-01-01T00:00:00.000Z"] {
+            let t: Timestamp = text.parse().unwrap();
+            assert_eq!(t.to_string(), text);
+            assert_eq!(serde_json::to_string(&t).unwrap(), format!("\"{text}\""));
+        }
+        assert_eq!("2026-11-27T23:30:00.000-05:00".parse::<Timestamp>().unwrap().date().to_string(), "2026-11-28");
+        assert!("yesterday".parse::<Timestamp>().is_err());
+        assert!(serde_json::from_str::<Timestamp>("\"\"").is_err());
+    }
+}

@@ -56,7 +56,7 @@ fn basis(req: &Requisition) -> String {
 fn row(req: &Requisition) -> LedgerRow {
     let e = req.emergency.as_ref();
     LedgerRow {
-        date: req.created_at.get(..10).unwrap_or(&req.created_at).to_owned(),
+        date: req.created_at.date().to_string(),
         authorization: e.map(|e| e.authorization.clone()).unwrap_or_default(),
         requisition: req.number.clone(),
         status: req.status.label().to_owned(),

@@ -68,8 +68,8 @@ pub struct Incident {
     pub rules: EmergencyRules,
     pub active: bool,
     pub closed_on: Option<NaiveDate>,
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: crate::clock::Timestamp,
+    pub updated_at: crate::clock::Timestamp,
 }
 
 impl Incident {

@@ -133,7 +133,7 @@ impl Store {
             feed_id,
             feed_sequence,
             feed_applied_at,
-            captured_at: self.clock().stamp(),
+            captured_at: self.clock().now().into(),
         })
     }
 

@@ -109,7 +109,7 @@ pub fn list_csv(list: &RequisitionList) -> Result<String> {
             cell(&r.requester),
             cell(r.vendor.as_deref().unwrap_or("")),
             r.date_needed.map(|d| d.to_string()).unwrap_or_default(),
-            r.created_at.get(..10).unwrap_or(&r.created_at).to_owned(),
+            r.created_at.date().to_string(),
             r.lines.to_string(),
             r.total.decimal(),
         ])

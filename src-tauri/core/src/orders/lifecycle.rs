@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::money::Cents;
 use crate::policy::{self, Finding, FindingKey, LineFacts, PolicyInput, RelatedPurchase, Severity};
 use crate::store::Store;
-use chrono::{DateTime, NaiveDate};
+use chrono::NaiveDate;
 use rusqlite::params;
 use serde::Serialize;
 use serde_json::json;
@@ -102,7 +102,7 @@ impl PolicyFacts {
 }
 
 fn created_on(req: &Requisition) -> NaiveDate {
-    DateTime::parse_from_rfc3339(&req.created_at).map(|t| t.date_naive()).unwrap_or_default()
+    req.created_at.date()
 }
 
 impl Store {
@@ -143,12 +143,8 @@ impl Store {
         )?;
         let rows = stmt
             .query_map(params![req.id, req.header.department, req.supplier_id, vendor], |r| {
-                let created: String = r.get(1)?;
-                Ok(RelatedPurchase {
-                    number: r.get(0)?,
-                    created_on: DateTime::parse_from_rfc3339(&created).map(|t| t.date_naive()).unwrap_or_default(),
-                    total: Cents(r.get(2)?),
-                })
+                let created: crate::clock::Timestamp = r.get(1)?;
+                Ok(RelatedPurchase { number: r.get(0)?, created_on: created.date(), total: Cents(r.get(2)?) })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)

@@ -149,7 +149,7 @@ pub struct Evidence {
     pub feed_sequence: i64,
     /// When that feed sequence was applied on this machine.
     pub feed_applied_at: String,
-    pub captured_at: String,
+    pub captured_at: crate::clock::Timestamp,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -246,7 +246,7 @@ pub struct Attachment {
     #[serde(flatten)]
     pub quote: QuoteInfo,
     pub note: String,
-    pub added_at: String,
+    pub added_at: crate::clock::Timestamp,
 }
 
 /// A policy warning read and accepted.
@@ -258,7 +258,7 @@ pub struct Acknowledgement {
     pub message: String,
     pub by: String,
     pub note: String,
-    pub at: String,
+    pub at: crate::clock::Timestamp,
 }
 
 /// The documentation federal rules ask of an emergency purchase (2 CFR
@@ -338,12 +338,12 @@ pub struct Requisition {
     pub vendor: Option<Vendor>,
     pub po_number: Option<String>,
     pub approved_by: Option<String>,
-    pub created_at: String,
-    pub updated_at: String,
-    pub submitted_at: Option<String>,
-    pub approved_at: Option<String>,
-    pub ordered_at: Option<String>,
-    pub closed_at: Option<String>,
+    pub created_at: crate::clock::Timestamp,
+    pub updated_at: crate::clock::Timestamp,
+    pub submitted_at: Option<crate::clock::Timestamp>,
+    pub approved_at: Option<crate::clock::Timestamp>,
+    pub ordered_at: Option<crate::clock::Timestamp>,
+    pub closed_at: Option<crate::clock::Timestamp>,
     pub lines: Vec<Line>,
     pub attachments: Vec<Attachment>,
     pub acknowledgements: Vec<Acknowledgement>,

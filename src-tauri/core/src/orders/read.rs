@@ -173,7 +173,7 @@ pub struct RequisitionSummary {
     pub vendor: Option<String>,
     pub supplier_id: Option<String>,
     pub date_needed: Option<NaiveDate>,
-    pub created_at: String,
+    pub created_at: crate::clock::Timestamp,
     pub lines: u32,
     pub total: Cents,
 }

@@ -339,7 +339,7 @@ pub(super) fn build(input: &PacketInput, placements: &[Placement], paper: Paper)
             contract_version: ev.contract_version.clone(),
             document_title: document,
             document_sha256: ev.document_sha256.clone(),
-            captured_at: ev.captured_at.clone(),
+            captured_at: ev.captured_at.to_string(),
             savings: vec![saving],
             list_total: String::new(),
             contract_total: String::new(),
@@ -410,7 +410,11 @@ pub(super) fn build(input: &PacketInput, placements: &[Placement], paper: Paper)
                 Severity::Info => "Note",
             },
             message: f.message.clone(),
-            ack: f.acknowledged.as_ref().map(|a| AckData { by: a.by.clone(), at: day(&a.at), note: a.note.clone() }),
+            ack: f.acknowledged.as_ref().map(|a| AckData {
+                by: a.by.clone(),
+                at: a.at.date().to_string(),
+                note: a.note.clone(),
+            }),
         })
         .collect();
 
@@ -482,7 +486,7 @@ pub(super) fn build(input: &PacketInput, placements: &[Placement], paper: Paper)
         req: ReqData {
             number: req.number.clone(),
             status: req.status.label(),
-            issued: day(&req.created_at),
+            issued: req.created_at.date().to_string(),
             date_needed: h.date_needed.map(|d| d.to_string()),
             fiscal_year: req.fiscal_year,
             department: h.department.clone(),

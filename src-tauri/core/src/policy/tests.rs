@@ -76,7 +76,7 @@ fn catalogue_line(position: u32, quantity: u32, price: i64) -> Line {
             feed_id: "f".into(),
             feed_sequence: 1,
             feed_applied_at: "2026-11-01T00:00:00Z".into(),
-            captured_at: "2026-11-20T00:00:00Z".into(),
+            captured_at: "2026-11-20T00:00:00Z".parse().unwrap(),
         }),
     }
 }
@@ -105,8 +105,8 @@ fn requisition(lines: Vec<Line>) -> Requisition {
         vendor: Some(Vendor { name: "Pelican".into(), ..Vendor::default() }),
         po_number: None,
         approved_by: None,
-        created_at: "2026-11-20T10:00:00Z".into(),
-        updated_at: "2026-11-20T10:00:00Z".into(),
+        created_at: "2026-11-20T10:00:00Z".parse().unwrap(),
+        updated_at: "2026-11-20T10:00:00Z".parse().unwrap(),
         submitted_at: None,
         approved_at: None,
         ordered_at: None,
@@ -344,7 +344,7 @@ fn quote(vendor: &str, amount: i64) -> Attachment {
         kind: AttachmentKind::Quote,
         quote: QuoteInfo { vendor: Some(vendor.into()), amount: Some(Cents(amount)), quoted_on: None },
         note: String::new(),
-        added_at: String::new(),
+        added_at: "2026-11-20T10:00:00Z".parse().unwrap(),
     }
 }
 
@@ -361,7 +361,7 @@ fn acknowledged_warnings_stop_blocking_and_errors_always_block() {
         message: String::new(),
         by: "Dana".into(),
         note: "delivery in December".into(),
-        at: String::new(),
+        at: "2026-11-21T09:00:00Z".parse().unwrap(),
     });
     let findings = run(&req);
     assert!(blocking(&findings).is_empty(), "{findings:?}");

@@ -2,6 +2,7 @@
 import type { CatalogueItem } from "./CatalogueItem";
 import type { Contract } from "./Contract";
 import type { Cooperative } from "./Cooperative";
+import type { Timestamp } from "./Timestamp";
 
 /**
  * What the catalogue said about a line's item when it was added: the item,
@@ -20,4 +21,4 @@ document_sha256: string | null, feed_id: string, feed_sequence: number,
 /**
  * When that feed sequence was applied on this machine.
  */
-feed_applied_at: string, captured_at: string, };
+feed_applied_at: string, captured_at: Timestamp, };

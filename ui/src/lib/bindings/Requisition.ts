@@ -5,12 +5,13 @@ import type { EmergencyInfo } from "./EmergencyInfo";
 import type { Header } from "./Header";
 import type { Line } from "./Line";
 import type { Status } from "./Status";
+import type { Timestamp } from "./Timestamp";
 import type { Vendor } from "./Vendor";
 
 /**
  * A requisition as stored: exactly what the history's state hash covers.
  */
-export type Requisition = { id: number, number: string, status: Status, fiscal_year: number, header: Header, supplier_id: string | null, vendor: Vendor | null, po_number: string | null, approved_by: string | null, created_at: string, updated_at: string, submitted_at: string | null, approved_at: string | null, ordered_at: string | null, closed_at: string | null, lines: Array<Line>, attachments: Array<Attachment>, acknowledgements: Array<Acknowledgement>, 
+export type Requisition = { id: number, number: string, status: Status, fiscal_year: number, header: Header, supplier_id: string | null, vendor: Vendor | null, po_number: string | null, approved_by: string | null, created_at: Timestamp, updated_at: Timestamp, submitted_at: Timestamp | null, approved_at: Timestamp | null, ordered_at: Timestamp | null, closed_at: Timestamp | null, lines: Array<Line>, attachments: Array<Attachment>, acknowledgements: Array<Acknowledgement>, 
 /**
  * Left out of the serialised state when absent, so the state hashes of
  * requisitions recorded before emergencies existed still verify.
