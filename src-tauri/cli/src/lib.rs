@@ -345,8 +345,8 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
                         h.cooperative.clone(),
                         h.contract_number.clone(),
                         h.unit.clone(),
-                        h.list_price.in_currency(&h.currency),
-                        h.contract_price.in_currency(&h.currency),
+                        h.list_price.in_currency(h.currency),
+                        h.contract_price.in_currency(h.currency),
                         h.saving_bps.map(format_bps).unwrap_or_default(),
                         search_args::eligibility_cell(h),
                     ]

@@ -206,12 +206,12 @@ pub fn item(store: &Store, id: &str, json: bool, out: &mut dyn Write) -> Result<
     text += &format!(
         "Unit {}: list {}, contract {}, saving {}\n",
         i.unit,
-        i.list_price.in_currency(&i.currency),
-        i.contract_price.in_currency(&i.currency),
+        i.list_price.in_currency(i.currency),
+        i.contract_price.in_currency(i.currency),
         d.saving_bps.map(format_bps).unwrap_or_else(|| "-".into())
     );
     for t in &i.price_tiers {
-        text += &format!("  from {} {}: {}\n", t.min_quantity, i.unit, t.unit_price.in_currency(&i.currency));
+        text += &format!("  from {} {}: {}\n", t.min_quantity, i.unit, t.unit_price.in_currency(i.currency));
     }
     for c in &i.classifications {
         text += &format!("{} {} {}\n", c.scheme, c.code, c.name.as_deref().unwrap_or(""));

@@ -3,7 +3,7 @@
 //! carries and what the store keeps; every type validates itself, because
 //! everything arriving from a feed is untrusted.
 
-use crate::money::Cents;
+use crate::money::{Cents, Currency};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -337,18 +337,18 @@ pub struct CatalogueItem {
     /// ISO 4217 code of the prices. Feeds price in US dollars; a public
     /// buyer's OCDS publication may price in its own currency.
     #[serde(default = "usd", skip_serializing_if = "is_usd")]
-    pub currency: String,
+    pub currency: Currency,
 }
 
 /// The currency coopdesk keeps requisitions in.
-pub const USD: &str = "USD";
+pub const USD: Currency = Currency::USD;
 
-fn usd() -> String {
-    USD.to_owned()
+fn usd() -> Currency {
+    USD
 }
 
-fn is_usd(c: &String) -> bool {
-    c == USD
+fn is_usd(c: &Currency) -> bool {
+    *c == USD
 }
 
 impl CatalogueItem {
@@ -561,9 +561,6 @@ impl CatalogueItem {
         for a in &self.attributes {
             check_text("attributes", a, 60, true)?;
         }
-        if self.currency.len() != 3 || !self.currency.chars().all(|c| c.is_ascii_uppercase()) {
-            return Err(invalid("currency", format!("'{}' is not a three-letter currency code", self.currency)));
-        }
         Ok(())
     }
 }
@@ -589,7 +586,7 @@ pub(crate) mod tests {
                 PriceTier { min_quantity: 50, unit_price: Cents(6_000) },
             ],
             attributes: vec![],
-            currency: USD.into(),
+            currency: USD,
         }
     }
 

@@ -76,8 +76,8 @@ impl Cents {
 
 impl Cents {
     /// "$1,234.56" in US dollars, "1,234.56 GBP" in any other currency.
-    pub fn in_currency(self, currency: &str) -> String {
-        if currency == crate::model::USD {
+    pub fn in_currency(self, currency: Currency) -> String {
+        if currency == Currency::USD {
             return self.to_string();
         }
         let text = self.to_string().replacen('$', "", 1);
@@ -112,6 +112,20 @@ pub fn format_bps(bps: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn currency_codes_are_three_capitals_and_read_back_as_written() {
+        let gbp: Currency = "GBP".parse().unwrap();
+        assert_eq!((gbp.as_str(), gbp.to_string()), ("GBP", "GBP".to_owned()));
+        assert_eq!(serde_json::to_string(&gbp).unwrap(), "\"GBP\"");
+        assert_eq!(serde_json::from_str::<Currency>("\"PYG\"").unwrap(), "PYG");
+        for bad in ["usd", "US", "USDX", "U$D", ""] {
+            assert!(bad.parse::<Currency>().unwrap_err().contains("three-letter"), "{bad}");
+            assert!(serde_json::from_str::<Currency>(&format!("\"{bad}\"")).is_err(), "{bad}");
+        }
+        assert_eq!(Cents(123_456).in_currency(Currency::USD), "$1,234.56");
+        assert_eq!(Cents(123_456).in_currency(gbp), "1,234.56 GBP");
+    }
+
     use super::*;
 
     #[test]
@@ -154,5 +168,74 @@ mod tests {
         assert_eq!(format_bps(3125), "31.3%");
         assert_eq!(format_bps(-2000), "-20.0%");
         assert_eq!(format_bps(0), "0.0%");
+    }
+}
+
+/// An ISO 4217 currency code: three capital letters. Prices keep the
+/// currency they were published in; requisitions are in [`Currency::USD`].
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
+pub struct Currency([u8; 3]);
+
+impl Currency {
+    pub const USD: Currency = Currency(*b"USD");
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("three ASCII capitals")
+    }
+}
+
+impl std::str::FromStr for Currency {
+    type Err = String;
+
+    /// Exactly three capital letters ("usd" is refused: a code is written as published).
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.as_bytes() {
+            &[a, b, c] if [a, b, c].iter().all(u8::is_ascii_uppercase) => Ok(Currency([a, b, c])),
+            _ => Err(format!("'{text}' is not a three-letter currency code")),
+        }
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Currency({})", self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Currency {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl serde::Serialize for Currency {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Currency {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl rusqlite::types::FromSql for Currency {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        value.as_str()?.parse().map_err(|e: String| rusqlite::types::FromSqlError::Other(e.into()))
+    }
+}
+
+impl rusqlite::types::ToSql for Currency {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
     }
 }

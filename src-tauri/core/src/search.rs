@@ -140,7 +140,7 @@ pub struct SearchHit {
     pub list_price: Cents,
     pub contract_price: Cents,
     /// ISO 4217 code of the prices (USD unless imported from abroad).
-    pub currency: String,
+    pub currency: crate::money::Currency,
     /// Saving of contract against list price in basis points (3125 = 31.25%).
     pub saving_bps: Option<i64>,
     pub term_end: String,

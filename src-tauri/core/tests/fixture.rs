@@ -100,7 +100,7 @@ pub fn item(id: &str, contract: &str, description: &str, part: &str, list: i64, 
         contract_price: Cents(price),
         price_tiers: vec![],
         attributes: vec!["energy-efficient".into()],
-        currency: "USD".into(),
+        currency: coopdesk_core::money::Currency::USD,
     })
 }
 

@@ -537,7 +537,7 @@ pub fn item(spec: &Spec, cat: &Catalogue, n: usize) -> CatalogueItem {
         contract_price: Cents(contract_cents),
         price_tiers,
         attributes,
-        currency: coopdesk_core::model::USD.into(),
+        currency: coopdesk_core::model::USD,
     }
 }
 

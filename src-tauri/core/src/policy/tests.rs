@@ -51,7 +51,7 @@ fn catalogue_line(position: u32, quantity: u32, price: i64) -> Line {
         contract_price: Cents(price),
         price_tiers: vec![],
         attributes: vec![],
-        currency: crate::model::USD.into(),
+        currency: crate::model::USD,
     };
     Line {
         position,

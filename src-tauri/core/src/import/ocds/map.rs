@@ -14,7 +14,7 @@ use crate::model::{
     limits, Address, Amendment, CatalogueItem, Classification, Contact, Contract, ContractDocument, Cooperative,
     DocumentKind, Eligibility, Identifier, Origin, Supplier,
 };
-use crate::money::Cents;
+use crate::money::{Cents, Currency};
 use chrono::NaiveDate;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -123,9 +123,8 @@ fn record_id(parts: &[&str]) -> String {
     format!("{}-{}", joined.chars().take(limits::ID - 17).collect::<String>().trim_end_matches('-'), &hash[..16])
 }
 
-fn currency(v: Option<&Value>) -> Option<String> {
-    let c = v?.as_str()?.trim().to_uppercase();
-    (c.len() == 3 && c.chars().all(|c| c.is_ascii_uppercase())).then_some(c)
+fn currency(v: Option<&Value>) -> Option<Currency> {
+    v?.as_str()?.trim().to_uppercase().parse().ok()
 }
 
 /// A published value as "11,000,000.00 GBP".
@@ -133,7 +132,7 @@ fn format_value(v: Option<&Value>) -> Option<String> {
     let v = v?;
     let cents = Cents((number(v.get("amount"))? * 100.0).round() as i64);
     Some(match currency(v.get("currency")) {
-        Some(c) => cents.in_currency(&c),
+        Some(c) => cents.in_currency(c),
         None => cents.to_string().replacen('$', "", 1),
     })
 }
@@ -294,7 +293,7 @@ struct Agreement<'v> {
     items: &'v [Value],
     documents: Vec<&'v [Value]>,
     amendments: Vec<Amendment>,
-    currency: Option<String>,
+    currency: Option<Currency>,
 }
 
 fn mapped_status(status: &Option<String>) -> Option<&'static str> {
@@ -521,7 +520,7 @@ pub fn map(release: &Value, cx: &Context) -> Mapped {
                     );
                     continue;
                 }
-                let Some(currency) = currency(value.get("currency")).or_else(|| ag.currency.clone()) else {
+                let Some(currency) = currency(value.get("currency")).or(ag.currency) else {
                     skip(&mut out, label, Some("unit.value.currency"), "no currency is given for the price".into());
                     continue;
                 };
