@@ -251,7 +251,7 @@ fn a_sync_changes_nothing_on_a_requisition_until_the_clerk_accepts() {
     s.add_item(&n, "i1", 10, Some("100-210-01-5230"), CLERK).unwrap();
     s.add_item(&n, "i2", 1, Some("100-210-01-5230"), CLERK).unwrap();
     let before = s.requisition(&n).unwrap();
-    let ev = before.lines[0].evidence.clone().unwrap();
+    let ev = before.lines[0].evidence().cloned().unwrap();
     assert_eq!((ev.feed_id.as_str(), ev.feed_sequence, ev.contract.number.as_str()), ("feed-a", 1, "GSP-2501-001"));
 
     // The publisher raises the battery's price and drops the UPS.
@@ -275,7 +275,7 @@ fn a_sync_changes_nothing_on_a_requisition_until_the_clerk_accepts() {
 
     let req = s.requisition(&n).unwrap();
     assert_eq!(req.lines[0].unit_price, Cents(7_700));
-    assert_eq!(req.lines[0].evidence.as_ref().unwrap().feed_sequence, 2);
+    assert_eq!(req.lines[0].evidence().unwrap().feed_sequence, 2);
     assert!(s.accept_current_price(&n, 2, CLERK).unwrap_err().to_string().contains("no longer in the catalogue"));
     let view = s.review_requisition(&n, today()).unwrap();
     assert!(!view.findings.iter().any(|f| f.key.to_string().starts_with("price_changed")));

@@ -63,7 +63,7 @@ pub(super) fn run(store: &mut Store, action: &ReqAction, by: &str, json: bool, o
         ReqAction::Add { number, item_id, qty, account } => {
             store.add_item(number, item_id, *qty, account.as_deref(), by)?;
             let req = store.requisition(number)?;
-            let line = req.lines.iter().find(|l| l.item_id.as_deref() == Some(item_id)).expect("just added");
+            let line = req.lines.iter().find(|l| l.item_id() == Some(item_id.as_str())).expect("just added");
             say(
                 out,
                 format!(

@@ -51,7 +51,7 @@ pub(super) fn print_view(out: &mut dyn Write, v: &RequisitionView) -> std::io::R
                 l.quantity.to_string(),
                 l.unit.clone(),
                 l.description.clone(),
-                l.evidence.as_ref().map(|e| e.contract.number.clone()).unwrap_or_else(|| "off contract".into()),
+                l.evidence().map(|e| e.contract.number.clone()).unwrap_or_else(|| "off contract".into()),
                 price,
                 s.extended.to_string(),
                 l.account.clone(),

@@ -35,7 +35,7 @@ pub struct LedgerRow {
 fn basis(req: &Requisition) -> String {
     let mut parts: Vec<String> = Vec::new();
     for l in &req.lines {
-        if let Some(e) = &l.evidence {
+        if let Some(e) = l.evidence() {
             let c = format!("{} contract {}", e.cooperative.name, e.contract.number);
             if !parts.contains(&c) {
                 parts.push(c);

@@ -111,8 +111,7 @@ impl Store {
             *by_supplier.entry(vendor).or_default() += req.total().0;
             for l in &req.lines {
                 let category = l
-                    .evidence
-                    .as_ref()
+                    .evidence()
                     .and_then(|e| e.item.classifications.first())
                     .map(|c| c.name.clone().unwrap_or_else(|| format!("{} {}", c.scheme, c.code)))
                     .unwrap_or_else(|| "Off-contract purchases".into());

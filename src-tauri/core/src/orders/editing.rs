@@ -347,9 +347,9 @@ impl Store {
         }
         let supplier = self.supplier(&evidence.contract.supplier_id)?;
         self.change_requisition(number, actor, "line_added", &[Status::Draft], |tx, req| {
-            if let Some(existing) = req.lines.iter().find(|l| l.item_id.as_deref() == Some(item_id)) {
+            if let Some(existing) = req.lines.iter().find(|l| l.item_id() == Some(item_id)) {
                 let new_qty = quantity(existing.quantity.saturating_add(qty))?;
-                let ev = existing.evidence.as_ref().expect("catalogue lines carry evidence");
+                let ev = existing.evidence().expect("catalogue lines carry evidence");
                 let price = ev.item.unit_price_at(new_qty);
                 tx.execute(
                     "UPDATE requisition_lines SET quantity = ?1, unit_cents = ?2 WHERE requisition_id = ?3 AND position = ?4",
@@ -473,7 +473,7 @@ impl Store {
                 None => line.quantity,
             };
             let mut price = line.unit_price;
-            match &line.evidence {
+            match line.evidence() {
                 Some(ev) => {
                     if edit.description.is_some() || edit.unit_price.is_some() {
                         return Err(Error::Invalid(format!(
@@ -549,7 +549,7 @@ impl Store {
     pub fn accept_current_price(&mut self, number: &str, position: u32, actor: &str) -> Result<()> {
         let req = self.requisition(number)?;
         let line = req.line(position).ok_or_else(|| no_line(&req, position))?;
-        let item_id = line.item_id.clone().ok_or_else(|| {
+        let item_id = line.item_id().map(str::to_owned).ok_or_else(|| {
             Error::Invalid(format!("Line {position} is off contract: change its price by editing the line."))
         })?;
         let evidence = self.capture_evidence(&item_id).map_err(|_| {

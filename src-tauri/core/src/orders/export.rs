@@ -56,14 +56,14 @@ pub fn requisition_csv(reqs: &[Requisition]) -> Result<String> {
     for req in reqs {
         let vendor = req.vendor.as_ref().map(|v| v.name.as_str()).unwrap_or("");
         for l in &req.lines {
-            let ev = l.evidence.as_ref();
+            let ev = l.evidence();
             w.write_record([
                 cell(&req.number),
                 req.status.as_str().to_owned(),
                 cell(&req.header.department),
                 cell(&req.header.requester),
                 req.header.date_needed.map(|d| d.to_string()).unwrap_or_default(),
-                cell(l.vendor.as_deref().unwrap_or(vendor)),
+                cell(l.vendor().unwrap_or(vendor)),
                 l.position.to_string(),
                 l.quantity.to_string(),
                 l.received.to_string(),

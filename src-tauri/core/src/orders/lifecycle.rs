@@ -109,7 +109,7 @@ impl Store {
     fn line_facts(&self, req: &Requisition) -> Result<Vec<LineFacts>> {
         let mut out = Vec::with_capacity(req.lines.len());
         for line in &req.lines {
-            let Some(ev) = &line.evidence else {
+            let Some(ev) = line.evidence() else {
                 out.push(LineFacts::default());
                 continue;
             };
@@ -182,7 +182,7 @@ impl Store {
                 current_unit_price: f.current_unit_price,
                 item_gone: l.on_contract() && f.current_unit_price.is_none(),
                 price_changed: f.current_unit_price.is_some_and(|p| p != l.unit_price),
-                list_extended: l.evidence.as_ref().map(|e| Cents(e.item.list_price.0 * l.quantity as i64)),
+                list_extended: l.evidence().map(|e| Cents(e.item.list_price.0 * l.quantity as i64)),
             })
             .collect::<Vec<_>>();
         let list_total = Cents(lines.iter().filter_map(|l| l.list_extended).map(|c| c.0).sum());

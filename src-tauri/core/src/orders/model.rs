@@ -152,9 +152,73 @@ pub struct Evidence {
     pub captured_at: crate::clock::Timestamp,
 }
 
+/// Where a line comes from: the two kinds of line there are.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LineSource {
+    /// From the catalogue, with the evidence captured when it was added.
+    Catalogue { item_id: String, evidence: Box<Evidence> },
+    /// Off contract: typed in from the quote of this vendor.
+    OffContract { vendor: String },
+}
+
+/// A requisition line. Stored and sent in its long-standing shape (item,
+/// vendor and evidence as three optional fields; see [`LineWire`]), which
+/// the history's state hashes cover; in code, its source is one of two.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(into = "LineWire", try_from = "LineWire")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(as = "LineWire"))]
 pub struct Line {
+    pub position: u32,
+    pub source: LineSource,
+    pub quantity: u32,
+    pub received: u32,
+    pub unit: String,
+    pub description: String,
+    pub supplier_sku: String,
+    pub manufacturer_part: String,
+    pub unit_price: Cents,
+    pub account: String,
+    pub tax_exempt: bool,
+}
+
+impl Line {
+    pub fn extended(&self) -> Cents {
+        Cents(self.unit_price.0 * self.quantity as i64)
+    }
+
+    pub fn on_contract(&self) -> bool {
+        matches!(self.source, LineSource::Catalogue { .. })
+    }
+
+    /// The catalogue item, for a line from the catalogue.
+    pub fn item_id(&self) -> Option<&str> {
+        match &self.source {
+            LineSource::Catalogue { item_id, .. } => Some(item_id),
+            LineSource::OffContract { .. } => None,
+        }
+    }
+
+    /// What the catalogue said when the line was added.
+    pub fn evidence(&self) -> Option<&Evidence> {
+        match &self.source {
+            LineSource::Catalogue { evidence, .. } => Some(evidence),
+            LineSource::OffContract { .. } => None,
+        }
+    }
+
+    /// The vendor who quoted an off-contract line.
+    pub fn vendor(&self) -> Option<&str> {
+        match &self.source {
+            LineSource::OffContract { vendor } => Some(vendor),
+            LineSource::Catalogue { .. } => None,
+        }
+    }
+}
+
+/// A line as stored and sent: the shape it has always had.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "Line"))]
+pub struct LineWire {
     pub position: u32,
     /// The catalogue item, or `None` for an off-contract line.
     pub item_id: Option<String>,
@@ -172,13 +236,54 @@ pub struct Line {
     pub evidence: Option<Evidence>,
 }
 
-impl Line {
-    pub fn extended(&self) -> Cents {
-        Cents(self.unit_price.0 * self.quantity as i64)
+impl From<Line> for LineWire {
+    fn from(l: Line) -> Self {
+        let (item_id, vendor, evidence) = match l.source {
+            LineSource::Catalogue { item_id, evidence } => (Some(item_id), None, Some(*evidence)),
+            LineSource::OffContract { vendor } => (None, Some(vendor), None),
+        };
+        LineWire {
+            position: l.position,
+            item_id,
+            quantity: l.quantity,
+            received: l.received,
+            unit: l.unit,
+            description: l.description,
+            supplier_sku: l.supplier_sku,
+            manufacturer_part: l.manufacturer_part,
+            unit_price: l.unit_price,
+            account: l.account,
+            tax_exempt: l.tax_exempt,
+            vendor,
+            evidence,
+        }
     }
+}
 
-    pub fn on_contract(&self) -> bool {
-        self.evidence.is_some()
+impl TryFrom<LineWire> for Line {
+    type Error = String;
+
+    /// Refuses the mixtures no coopdesk writes: an item without its
+    /// evidence, or a line with neither an item nor a vendor.
+    fn try_from(w: LineWire) -> Result<Self, Self::Error> {
+        let source = match (w.item_id, w.evidence, w.vendor) {
+            (Some(item_id), Some(evidence), None) => LineSource::Catalogue { item_id, evidence: Box::new(evidence) },
+            (None, None, Some(vendor)) => LineSource::OffContract { vendor },
+            _ => return Err(format!("line {} is neither a catalogue line nor an off-contract line", w.position)),
+        };
+        Ok(Line {
+            position: w.position,
+            source,
+            quantity: w.quantity,
+            received: w.received,
+            unit: w.unit,
+            description: w.description,
+            supplier_sku: w.supplier_sku,
+            manufacturer_part: w.manufacturer_part,
+            unit_price: w.unit_price,
+            account: w.account,
+            tax_exempt: w.tax_exempt,
+        })
     }
 }
 
@@ -384,4 +489,35 @@ pub struct LineState {
     pub item_gone: bool,
     pub price_changed: bool,
     pub list_extended: Option<Cents>,
+}
+
+#[cfg(test)]
+mod line_tests {
+    use super::*;
+
+    fn wire(item: bool, evidence: bool, vendor: bool) -> serde_json::Value {
+        serde_json::json!({
+            "position": 2, "item_id": item.then_some("i1"), "quantity": 1, "received": 0, "unit": "EA",
+            "description": "Case", "supplier_sku": "", "manufacturer_part": "", "unit_price": 1200,
+            "account": "", "tax_exempt": false, "vendor": vendor.then_some("Gulf Supply"),
+            "evidence": if evidence { serde_json::json!("not read") } else { serde_json::Value::Null },
+        })
+    }
+
+    #[test]
+    fn an_off_contract_line_reads_and_writes_in_its_stored_shape() {
+        let stored = wire(false, false, true);
+        let line: Line = serde_json::from_value(stored.clone()).unwrap();
+        assert_eq!(line.vendor(), Some("Gulf Supply"));
+        assert!(!line.on_contract() && line.item_id().is_none() && line.evidence().is_none());
+        assert_eq!(serde_json::to_value(&line).unwrap(), stored);
+    }
+
+    #[test]
+    fn mixtures_no_coopdesk_writes_are_refused() {
+        for (item, vendor) in [(true, false), (false, false), (true, true)] {
+            let err = serde_json::from_value::<Line>(wire(item, false, vendor)).unwrap_err();
+            assert!(err.to_string().contains("neither a catalogue line nor an off-contract line"), "{err}");
+        }
+    }
 }

@@ -87,7 +87,7 @@ pub(crate) fn by_id(conn: &Connection, id: i64) -> Result<Requisition> {
     )?;
     req.lines = stmt
         .query_map([id], |r| {
-            Ok(Line {
+            let wire = LineWire {
                 position: r.get(0)?,
                 item_id: r.get(1)?,
                 quantity: r.get(2)?,
@@ -101,7 +101,9 @@ pub(crate) fn by_id(conn: &Connection, id: i64) -> Result<Requisition> {
                 tax_exempt: r.get(10)?,
                 vendor: r.get(11)?,
                 evidence: json_opt(r, 12)?,
-            })
+            };
+            Line::try_from(wire)
+                .map_err(|why| rusqlite::Error::FromSqlConversionFailure(12, rusqlite::types::Type::Text, why.into()))
         })?
         .collect::<rusqlite::Result<_>>()?;
     let mut stmt = conn.prepare_cached(

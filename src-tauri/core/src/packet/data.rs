@@ -222,12 +222,12 @@ fn parts(line: &Line) -> String {
         p.push(format!("SKU {}", line.supplier_sku));
     }
     if !line.manufacturer_part.is_empty() {
-        let maker = line.evidence.as_ref().and_then(|e| e.item.manufacturer.clone()).unwrap_or_default();
+        let maker = line.evidence().and_then(|e| e.item.manufacturer.clone()).unwrap_or_default();
         p.push(format!("{maker} part {}", line.manufacturer_part).trim().to_owned());
     }
-    match &line.evidence {
+    match line.evidence() {
         Some(e) => p.push(format!("{} contract {}", e.cooperative.name, e.contract.number)),
-        None => p.push(format!("off contract, quoted by {}", line.vendor.as_deref().unwrap_or("—"))),
+        None => p.push(format!("off contract, quoted by {}", line.vendor().unwrap_or("—"))),
     }
     p.join(" · ")
 }
@@ -261,7 +261,7 @@ pub(super) fn build(input: &PacketInput, placements: &[Placement], paper: Paper)
     // One citation per contract, in the order of the lines.
     let mut contracts: Vec<ContractData> = Vec::new();
     for line in &req.lines {
-        let Some(ev) = &line.evidence else { continue };
+        let Some(ev) = line.evidence() else { continue };
         let list = Cents(ev.item.list_price.0 * line.quantity as i64);
         let saving = SavingData {
             position: line.position,
@@ -348,9 +348,8 @@ pub(super) fn build(input: &PacketInput, placements: &[Placement], paper: Paper)
     }
     for c in &mut contracts {
         let lines: Vec<&Line> =
-            req.lines.iter().filter(|l| l.evidence.as_ref().is_some_and(|e| e.contract.number == c.number)).collect();
-        let list: i64 =
-            lines.iter().map(|l| l.evidence.as_ref().map_or(0, |e| e.item.list_price.0) * l.quantity as i64).sum();
+            req.lines.iter().filter(|l| l.evidence().is_some_and(|e| e.contract.number == c.number)).collect();
+        let list: i64 = lines.iter().map(|l| l.evidence().map_or(0, |e| e.item.list_price.0) * l.quantity as i64).sum();
         let paid: i64 = lines.iter().map(|l| l.extended().0).sum();
         c.list_total = Cents(list).to_string();
         c.contract_total = Cents(paid).to_string();
@@ -364,7 +363,7 @@ pub(super) fn build(input: &PacketInput, placements: &[Placement], paper: Paper)
         .vendor
         .iter()
         .map(|v| v.name.to_lowercase())
-        .chain(req.lines.iter().filter_map(|l| l.vendor.as_ref().map(|v| v.to_lowercase())))
+        .chain(req.lines.iter().filter_map(|l| l.vendor().map(|v| v.to_lowercase())))
         .collect();
     let lowest = req.quotes().filter_map(|q| q.quote.amount).min();
     let quotes = req

@@ -55,7 +55,21 @@ fn catalogue_line(position: u32, quantity: u32, price: i64) -> Line {
     };
     Line {
         position,
-        item_id: Some(item.id.clone()),
+        source: LineSource::Catalogue {
+            item_id: item.id.clone(),
+            evidence: Box::new(Evidence {
+                item,
+                contract,
+                cooperative,
+                supplier_name: "Pelican".into(),
+                contract_version: "v".into(),
+                document_sha256: None,
+                feed_id: "f".into(),
+                feed_sequence: 1,
+                feed_applied_at: "2026-11-01T00:00:00Z".into(),
+                captured_at: "2026-11-20T00:00:00Z".parse().unwrap(),
+            }),
+        },
         quantity,
         received: 0,
         unit: "EA".into(),
@@ -65,24 +79,11 @@ fn catalogue_line(position: u32, quantity: u32, price: i64) -> Line {
         unit_price: Cents(price),
         account: "100-210-01-5230".into(),
         tax_exempt: true,
-        vendor: None,
-        evidence: Some(Evidence {
-            item,
-            contract,
-            cooperative,
-            supplier_name: "Pelican".into(),
-            contract_version: "v".into(),
-            document_sha256: None,
-            feed_id: "f".into(),
-            feed_sequence: 1,
-            feed_applied_at: "2026-11-01T00:00:00Z".into(),
-            captured_at: "2026-11-20T00:00:00Z".parse().unwrap(),
-        }),
     }
 }
 
 fn manual_line(position: u32, price: i64, vendor: &str) -> Line {
-    Line { item_id: None, vendor: Some(vendor.into()), evidence: None, ..catalogue_line(position, 1, price) }
+    Line { source: LineSource::OffContract { vendor: vendor.into() }, ..catalogue_line(position, 1, price) }
 }
 
 fn requisition(lines: Vec<Line>) -> Requisition {
@@ -153,7 +154,7 @@ struct Case {
 fn same(req: &Requisition) -> Vec<LineFacts> {
     req.lines
         .iter()
-        .map(|l| match &l.evidence {
+        .map(|l| match l.evidence() {
             Some(e) => LineFacts {
                 current_unit_price: Some(l.unit_price),
                 current_contract: Some((e.contract.clone(), e.cooperative.clone())),

@@ -2,6 +2,11 @@
 import type { Cents } from "./Cents";
 import type { Evidence } from "./Evidence";
 
+/**
+ * A requisition line. Stored and sent in its long-standing shape (item,
+ * vendor and evidence as three optional fields; see [`LineWire`]), which
+ * the history's state hashes cover; in code, its source is one of two.
+ */
 export type Line = { position: number, 
 /**
  * The catalogue item, or `None` for an off-contract line.

@@ -16,7 +16,7 @@ pub(in crate::policy) fn contracts(cx: &Ctx, f: &mut Findings) {
     let mut contracts: BTreeMap<&str, (u32, &Contract, &Cooperative, bool)> = BTreeMap::new();
     let mut order = Vec::new();
     for (line, facts) in req.lines.iter().zip(input.lines) {
-        let Some(ev) = &line.evidence else { continue };
+        let Some(ev) = line.evidence() else { continue };
         let (contract, coop, gone) = match &facts.current_contract {
             Some((c, co)) => (c, co, false),
             None => (&ev.contract, &ev.cooperative, true),

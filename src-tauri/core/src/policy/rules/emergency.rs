@@ -43,7 +43,7 @@ pub(in crate::policy) fn emergency_findings(
     let state = input.agency.map(|a| a.address.state.as_str());
     let mut seen = Vec::new();
     for (line, facts) in req.lines.iter().zip(input.lines) {
-        let Some(ev) = &line.evidence else { continue };
+        let Some(ev) = line.evidence() else { continue };
         let contract = facts.current_contract.as_ref().map(|(c, _)| c).unwrap_or(&ev.contract);
         if seen.contains(&contract.id) {
             continue;
@@ -52,7 +52,7 @@ pub(in crate::policy) fn emergency_findings(
         let amount: i64 = req
             .lines
             .iter()
-            .filter(|l| l.evidence.as_ref().is_some_and(|e| e.contract.id == contract.id))
+            .filter(|l| l.evidence().is_some_and(|e| e.contract.id == contract.id))
             .map(|l| l.extended().0)
             .sum();
         let geography = match (contract.eligibility.states.is_empty(), state) {

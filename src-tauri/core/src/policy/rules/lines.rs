@@ -35,7 +35,7 @@ pub(in crate::policy) fn lines(cx: &Ctx, f: &mut Findings) {
                 Some(_) => {}
             }
         } else {
-            let vendor = line.vendor.as_deref().unwrap_or("").trim();
+            let vendor = line.vendor().unwrap_or("").trim();
             let quoted =
                 req.quotes().any(|q| q.quote.vendor.as_deref().is_some_and(|v| v.trim().eq_ignore_ascii_case(vendor)));
             if !quoted {
