@@ -185,7 +185,7 @@ pub async fn req_transition(
 #[tauri::command]
 pub async fn packet_preview(state: State<'_, AppState>, number: String, paper: Paper) -> Result<Response, IpcError> {
     state
-        .with_store(move |store| store.build_packet(&number, paper, chrono::Utc::now()))
+        .with_store(move |store| store.build_packet(&number, paper, store.clock().now()))
         .await
         .map(|p| Response::new(p.pdf))
 }

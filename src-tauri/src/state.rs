@@ -92,7 +92,7 @@ impl AppState {
         self.with_store(move |store| {
             let by = store.operator()?;
             f(store, &by)?;
-            store.review_requisition(&number, chrono::Local::now().date_naive())
+            store.review_requisition(&number, store.clock().today())
         })
         .await
     }

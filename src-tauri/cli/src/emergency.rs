@@ -269,7 +269,7 @@ pub fn run(store: &mut Store, action: &EmergencyAction, by: &str, json: bool, ou
             let agency = store.agency_profile()?.map(|a| a.name).unwrap_or_default();
             coopdesk_core::paths::write_atomically(
                 file,
-                &vendor_sheet::vendor_sheet_pdf(&sheet, &agency, chrono::Utc::now())?,
+                &vendor_sheet::vendor_sheet_pdf(&sheet, &agency, store.clock().now())?,
             )?;
             if let Some(csv) = csv {
                 coopdesk_core::paths::write_atomically(csv, vendor_sheet::vendor_sheet_csv(&sheet)?.as_bytes())?;
@@ -277,7 +277,7 @@ pub fn run(store: &mut Store, action: &EmergencyAction, by: &str, json: bool, ou
             say(out, format!("Wrote the vendor sheet ({} suppliers) to {}.", sheet.rows.len(), file.display()))
         }
         EmergencyAction::FemaPacket { id, out: file, ledger, paper } => {
-            let packet = store.fema_packet(*id, *paper, chrono::Utc::now())?;
+            let packet = store.fema_packet(*id, *paper, store.clock().now())?;
             coopdesk_core::paths::write_atomically(file, &packet.pdf)?;
             if let Some(ledger) = ledger {
                 coopdesk_core::paths::write_atomically(ledger, fema::ledger_csv(&store.fema_ledger(*id)?)?.as_bytes())?;

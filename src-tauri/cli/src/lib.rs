@@ -265,7 +265,7 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
         }
         Command::Packet { number, out: file, paper, by } => {
             let by = actor(&store, by.as_deref())?;
-            let packet = store.build_packet(number, *paper, chrono::Utc::now())?;
+            let packet = store.build_packet(number, *paper, store.clock().now())?;
             coopdesk_core::paths::write_atomically(file, &packet.pdf)?;
             store.record_packet(number, &packet, &format!("saved to {}", file.display()), &by)?;
             if json {

@@ -96,7 +96,7 @@ pub fn eligibility_cell(h: &SearchHit) -> String {
 }
 
 pub fn contract(store: &Store, id: &str, near: Option<&str>, json: bool, out: &mut dyn Write) -> Result<()> {
-    let d = store.contract_detail(id, near, chrono::Local::now().date_naive())?;
+    let d = store.contract_detail(id, near, store.clock().today())?;
     if json {
         return print_json(out, &d);
     }

@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::model::{Address, EntityType};
 use crate::store::Store;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
@@ -125,7 +125,7 @@ impl Store {
                 "INSERT INTO agency_logo (id, media_type, content, updated_at) VALUES (1, ?1, ?2, ?3)
                  ON CONFLICT(id) DO UPDATE SET media_type = excluded.media_type, content = excluded.content,
                      updated_at = excluded.updated_at",
-                rusqlite::params![l.media_type, l.bytes, Utc::now().to_rfc3339()],
+                rusqlite::params![l.media_type, l.bytes, self.clock().now().to_rfc3339()],
             )?,
             None => self.conn().execute("DELETE FROM agency_logo", [])?,
         };
@@ -149,7 +149,7 @@ impl Store {
         self.conn().execute(
             "INSERT INTO agency_profile (id, profile, updated_at) VALUES (1, ?1, ?2)
              ON CONFLICT(id) DO UPDATE SET profile = excluded.profile, updated_at = excluded.updated_at",
-            rusqlite::params![json, Utc::now().to_rfc3339()],
+            rusqlite::params![json, self.clock().now().to_rfc3339()],
         )?;
         Ok(())
     }

@@ -9,7 +9,6 @@ use crate::error::{Error, Result};
 use crate::model::ContractDocument;
 use crate::store::Store;
 use crate::sync::http;
-use chrono::Utc;
 use rusqlite::OptionalExtension;
 use std::collections::HashSet;
 use std::path::Path;
@@ -66,7 +65,7 @@ impl Store {
         self.conn().execute(
             "INSERT INTO document_cache (sha256, size, content, source_url, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(sha256) DO NOTHING",
-            rusqlite::params![doc.sha256, doc.size as i64, bytes, doc.url, Utc::now().to_rfc3339()],
+            rusqlite::params![doc.sha256, doc.size as i64, bytes, doc.url, self.clock().now().to_rfc3339()],
         )?;
         Ok(())
     }

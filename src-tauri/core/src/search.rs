@@ -256,7 +256,7 @@ impl Store {
 
     /// One page of matching items. Empty text browses the catalogue.
     pub fn search(&self, query: &SearchQuery) -> Result<SearchPage> {
-        self.search_on(query, chrono::Local::now().date_naive())
+        self.search_on(query, self.clock().today())
     }
 
     /// `search` as of `today` (for contract status and eligibility).

@@ -139,7 +139,7 @@ impl Store {
         let inserted = self.conn().execute(
             "INSERT INTO feed_subscriptions (id, url, public_keys, added_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(id) DO NOTHING",
-            params![id, url, keys, Utc::now().to_rfc3339()],
+            params![id, url, keys, self.clock().now().to_rfc3339()],
         )?;
         if inserted == 0 {
             return Err(Error::Conflict(format!(
@@ -199,7 +199,7 @@ impl Store {
 
     /// Records how a sync attempt ended.
     pub fn record_sync(&mut self, id: &str, outcome: SyncOutcome) -> Result<()> {
-        let now = Utc::now().to_rfc3339();
+        let now = self.clock().now().to_rfc3339();
         let conn = self.conn();
         match outcome {
             SyncOutcome::Success { etag, expires_at, rotated_to } => {
