@@ -1,0 +1,117 @@
+// The catalogue screen's state, shared by the shell (whose header holds the
+// search box) and the screen that shows the results: what was typed, the
+// filters and sort, the page of results shown, the selection and the item
+// opened. Search runs as the clerk types (./search), a page at a time.
+
+import { api, toApiError, type ApiError, type CatalogueStatus, type Facets, type Filters, type SearchHit, type Sort } from "./api";
+import { createSearcher } from "./search";
+
+export const PAGE = 50;
+
+export class Catalogue {
+  text = $state("");
+  hits = $state<SearchHit[]>([]);
+  total = $state(0);
+  capped = $state(false);
+  suggestions = $state<string[]>([]);
+  /** The text the results shown answer, once there are any. */
+  searched = $state<string | null>(null);
+  loading = $state(true);
+  error = $state<ApiError | null>(null);
+  status = $state<CatalogueStatus | null>(null);
+  facets = $state<Facets | null>(null);
+  filters = $state<Filters>({ attributes: [], eligible_only: false });
+  sort = $state<Sort>("relevance");
+  selected = $state(-1);
+  opened = $state<SearchHit | null>(null);
+  /** Results come a page at a time; the page shown is replaced, never appended to. */
+  offset = $state(0);
+
+  readonly searcher = createSearcher(
+    (t) => api.search({ text: t, limit: PAGE, offset: 0, filters: $state.snapshot(this.filters), sort: this.sort }),
+    (outcome) => {
+      this.loading = false;
+      if ("ok" in outcome) {
+        this.error = null;
+        this.hits = outcome.ok.hits;
+        this.total = outcome.ok.total;
+        this.capped = outcome.ok.total_capped;
+        this.suggestions = outcome.ok.suggestions;
+        this.searched = outcome.ok.text;
+        this.offset = 0;
+        this.selected = this.hits.length ? 0 : -1;
+      } else {
+        this.error = outcome.err;
+      }
+    },
+  );
+
+  pages = $derived(Math.max(1, Math.ceil(this.total / PAGE)));
+  filtersSet = $derived(
+    !!(
+      this.filters.cooperative_id ||
+      this.filters.supplier_id ||
+      this.filters.classification ||
+      this.filters.min_price != null ||
+      this.filters.max_price != null ||
+      this.filters.attributes?.length ||
+      this.filters.status ||
+      this.filters.eligible_only ||
+      this.filters.near
+    ),
+  );
+
+  /** Searches the current text again now (filters changed, a sync landed). */
+  again() {
+    this.searcher.now(this.text);
+  }
+
+  /** Reads the catalogue's counts and filter choices, then searches again. */
+  async refresh() {
+    try {
+      this.status = await api.catalogueStatus();
+      this.facets = await api.facets();
+    } catch (e) {
+      this.error = toApiError(e);
+      this.loading = false;
+    }
+    this.again();
+  }
+
+  async goToPage(page: number) {
+    const wanted = Math.max(0, Math.min(this.pages - 1, page)) * PAGE;
+    try {
+      const next = await api.search({
+        text: this.searched ?? "",
+        limit: PAGE,
+        offset: wanted,
+        filters: $state.snapshot(this.filters),
+        sort: this.sort,
+      });
+      if (next.text === this.searched) {
+        this.hits = next.hits;
+        this.offset = wanted;
+        this.selected = this.hits.length ? 0 : -1;
+        document.querySelector("main")?.scrollTo({ top: 0 });
+      }
+    } catch (e) {
+      this.error = toApiError(e);
+    }
+  }
+
+  open(index: number) {
+    this.selected = index;
+    this.opened = this.hits[index] ?? null;
+  }
+
+  /** Moves the selection by `by` rows and keeps it in view. */
+  move(by: number) {
+    if (!this.hits.length) return;
+    this.selected = Math.max(0, Math.min(this.hits.length - 1, this.selected + by));
+    document.querySelectorAll("[data-testid='result-row']")[this.selected]?.scrollIntoView({ block: "nearest" });
+  }
+
+  dispose() {
+    this.searcher.dispose();
+  }
+}
