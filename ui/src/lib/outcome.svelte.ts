@@ -4,6 +4,9 @@
 
 import { toApiError } from "./api";
 
+/** A check the screen makes before asking the backend (a field that does not parse). */
+export class Refusal extends Error {}
+
 export class Outcome {
   busy = $state(false);
   message = $state<string | null>(null);
@@ -11,7 +14,8 @@ export class Outcome {
 
   /**
    * Runs `action`; what it returns is the message to show, and what it
-   * throws becomes the error (the backend's message, never a debug string).
+   * throws becomes the error: a `Refusal`'s own words, or the backend's
+   * message, never a debug string.
    * Resolves to whether it succeeded.
    */
   async run(action: () => Promise<string | void>): Promise<boolean> {
@@ -21,7 +25,7 @@ export class Outcome {
       this.message = (await action()) ?? null;
       return true;
     } catch (e) {
-      this.error = toApiError(e).message;
+      this.error = e instanceof Refusal ? e.message : toApiError(e).message;
       return false;
     } finally {
       this.busy = false;

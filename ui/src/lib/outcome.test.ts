@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Outcome } from "./outcome.svelte";
+import { Outcome, Refusal } from "./outcome.svelte";
 
 describe("Outcome", () => {
   it("shows the message an action returns, and is busy only while it runs", async () => {
@@ -18,6 +18,12 @@ describe("Outcome", () => {
     expect([o.message, o.error]).toEqual([null, "The agency needs a name."]);
     expect(await o.run(() => Promise.reject(new TypeError("x is undefined")))).toBe(false);
     expect(o.error).not.toContain("undefined");
+  });
+
+  it("a refusal made by the screen shows in its own words", async () => {
+    const o = new Outcome();
+    expect(await o.run(() => Promise.reject(new Refusal("Spend limit: 'lots' is not an amount.")))).toBe(false);
+    expect(o.error).toBe("Spend limit: 'lots' is not an amount.");
   });
 
   it("a new action clears the last outcome", async () => {
