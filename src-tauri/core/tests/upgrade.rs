@@ -42,6 +42,9 @@ fn an_earlier_releases_history_verifies_to_the_same_head() {
 fn new_changes_chain_onto_the_old_history() {
     let (_dir, path) = old_database();
     let mut store = Store::open(&path).unwrap();
+    // The store's clock stamps every change: fixed here, so the entry says exactly when.
+    let at: chrono::DateTime<chrono::Utc> = "2026-12-01T15:04:05.678Z".parse().unwrap();
+    store.set_clock(coopdesk_core::clock::Clock::Fixed(at));
     let before = store.verify_history().unwrap();
     let list = store.requisitions(&Default::default()).unwrap();
     let draft = list
@@ -62,6 +65,8 @@ fn new_changes_chain_onto_the_old_history() {
     assert_ne!(after.head, before.head);
     let history = store.requisition_history(&draft.number).unwrap();
     assert_eq!(history.last().unwrap().action, "header_changed");
+    assert_eq!(history.last().unwrap().at.to_string(), "2026-12-01T15:04:05.678Z");
+    assert_eq!(store.requisition(&draft.number).unwrap().updated_at.to_string(), "2026-12-01T15:04:05.678Z");
 
     // And a change behind the app's back is still found in the old part of the chain.
     let conn = rusqlite::Connection::open(&path).unwrap();
