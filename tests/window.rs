@@ -391,7 +391,7 @@ async fn a_clerk_builds_a_requisition_and_submits_it() {
     // The account strings are still blank: the policy says so, and submitting is refused.
     let findings = wait_text(&c, "req-findings", |t| t.contains("account string")).await;
     assert!(findings.contains("Line 1: the account string (blank) is missing fund"), "{findings}");
-    assert!(findings.contains("No approver in Settings may approve"), "{findings}");
+    assert!(findings.contains("No approver in the purchasing settings may approve"), "{findings}");
     screenshot(&c, "06-requisition-findings.png").await;
     by_test_id(&c, "submit-button").await.click().await.unwrap();
     let refused = wait_text(&c, "req-error", |t| !t.is_empty()).await;

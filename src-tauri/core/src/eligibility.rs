@@ -50,7 +50,7 @@ pub fn evaluate(
     let Some(agency) = agency else {
         return EligibilityCheck {
             verdict: Verdict::Unknown,
-            reasons: vec!["set up the agency profile in Settings to check eligibility".into()],
+            reasons: vec!["set up the agency profile to check eligibility".into()],
             basis: vec![],
         };
     };

@@ -69,7 +69,7 @@ pub struct Manifest {
 pub enum ManifestError {
     #[error("the manifest's signature is not valid: it was altered, or not signed by this feed's publisher")]
     BadSignature,
-    #[error("the manifest is signed with a key this agency has not pinned for the feed (check the feed's public key in Settings)")]
+    #[error("the manifest is signed with a key this agency has not pinned for the feed (check the public key the feed was followed with)")]
     UnknownKey,
     #[error("the manifest's signature file is not a minisign signature")]
     MalformedSignature,

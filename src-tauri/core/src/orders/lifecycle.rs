@@ -303,7 +303,7 @@ impl Store {
         let who = approvers.iter().find(|a| a.name.trim().eq_ignore_ascii_case(approver.trim())).ok_or_else(|| {
             let names: Vec<&str> = approvers.iter().map(|a| a.name.as_str()).collect();
             Error::NotAllowed(if names.is_empty() {
-                "No approvers are set up: add them in Settings > Purchasing policy.".into()
+                "No approvers are set up: add them to the purchasing settings.".into()
             } else {
                 format!("'{approver}' is not an approver. Approvers: {}.", names.join(", "))
             })

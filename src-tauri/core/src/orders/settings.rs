@@ -263,12 +263,12 @@ impl Store {
             return Ok(p);
         }
         let folder = self.purchasing_settings()?.save_folder.filter(|f| !f.trim().is_empty()).ok_or_else(|| {
-            Error::Invalid("Choose where to save the file, or set a save folder in Settings > Purchasing.".into())
+            Error::Invalid("Choose where to save the file, or set a save folder in the purchasing settings.".into())
         })?;
         let folder = std::path::PathBuf::from(folder.trim());
         if !folder.is_dir() {
             return Err(Error::Invalid(format!(
-                "The save folder {} does not exist: change it in Settings > Purchasing.",
+                "The save folder {} does not exist: change it in the purchasing settings.",
                 folder.display()
             )));
         }

@@ -16,7 +16,7 @@ pub(in crate::policy) fn approval(cx: &Ctx, f: &mut Findings) {
                 Warning,
                 FindingKey::NoApprover(total),
                 None,
-                format!("No approver in Settings may approve {total}: add one in Settings > Purchasing policy, or the requisition cannot be approved."),
+                format!("No approver in the purchasing settings may approve {total}: add one, or the requisition cannot be approved."),
             );
         } else {
             f.push(

@@ -79,7 +79,7 @@ pub(in crate::policy) fn contracts(cx: &Ctx, f: &mut Findings) {
                 Warning,
                 FindingKey::EligibilityUnknown,
                 Some(position),
-                "Eligibility cannot be checked: set up the agency profile in Settings.".into(),
+                "Eligibility cannot be checked: set up the agency profile first.".into(),
             ),
             Verdict::Eligible => {}
         }
