@@ -126,7 +126,7 @@ fn feeds_are_followed_synced_listed_and_removed_headless() {
     use coopdesk_feed::serve;
     let s = Scratch::new();
     let (out, public) = signed_feed(&s, "gulf-market", "Gulf Marketplace", 25);
-    let server = serve::start(out, "127.0.0.1:0").unwrap();
+    let server = serve::start(out.clone(), "127.0.0.1:0").unwrap();
     let url = format!("http://{}/manifest.json", server.addr);
     let db = s.db();
 
@@ -164,6 +164,27 @@ fn feeds_are_followed_synced_listed_and_removed_headless() {
         serde_json::from_slice::<serde_json::Value>(&coopdesk(&db, &["status", "--json"]).stdout).unwrap()["items"],
         25
     );
+
+    // The feed moves to a mirror: the same signed files at another address.
+    let mirror = serve::start(out, "127.0.0.1:0").unwrap();
+    let moved_to = format!("http://{}/manifest.json", mirror.addr);
+    let moved = coopdesk(&db, &["feeds", "move", "gulf-market", &moved_to]);
+    assert!(
+        moved.status.success() && stdout(&moved).contains("still checked against its pinned keys"),
+        "{}",
+        stderr(&moved)
+    );
+    let synced = coopdesk(&db, &["sync"]);
+    assert!(synced.status.success(), "{}", stderr(&synced));
+    let feeds: serde_json::Value = serde_json::from_slice(&coopdesk(&db, &["feeds", "list", "--json"]).stdout).unwrap();
+    assert_eq!(
+        (feeds[0]["url"].as_str(), &feeds[0]["last_error"]),
+        (Some(moved_to.as_str()), &serde_json::Value::Null)
+    );
+    let unknown = coopdesk(&db, &["feeds", "move", "nope", &moved_to]);
+    assert_eq!(unknown.status.code(), Some(1));
+    let err = stderr(&unknown);
+    assert!(err.contains("There is no feed 'nope'") && err.contains("`coopdesk feeds list`"), "{err}");
 
     let removed = coopdesk(&db, &["feeds", "remove", "gulf-market"]);
     assert!(removed.status.success());

@@ -126,6 +126,8 @@ fn an_emergency_is_run_from_the_command_line() {
     );
     let dash = ok(&db, &["emergency", "show", "1"]);
     assert!(dash.contains("Purchases: 1") && !dash.contains("Missing for"), "{dash}");
+    // The incident's own history: declared, and by whom.
+    assert!(dash.contains("History:") && dash.contains("incident declared by Dana Reyes"), "{dash}");
 
     let sheet = s.path("vendors.pdf");
     let sheet_csv = s.path("vendors.csv");

@@ -241,6 +241,10 @@ pub fn run(store: &mut Store, action: &EmergencyAction, by: &str, json: bool, ou
                     c.cooperative, c.number, c.supplier, c.term_end
                 );
             }
+            text += "History:\n";
+            for h in store.incident_history(*id)? {
+                text += &format!("  {}  {} by {}\n", h.at, h.action.replace('_', " "), h.actor);
+            }
             out.write_all(text.as_bytes()).map_err(stdout_error)
         }
         EmergencyAction::Activate { id } => {

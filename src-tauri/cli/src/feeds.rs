@@ -49,6 +49,18 @@ pub fn run(store: &mut Store, action: &FeedsAction, json: bool, out: &mut dyn Wr
             }
             Ok(())
         }
+        FeedsAction::Move { id, url } => {
+            let sub = store.set_subscription_url(id, url)?;
+            if json {
+                return print_json(out, &sub);
+            }
+            writeln!(
+                out,
+                "Feed '{}' is now fetched from {}; it is still checked against its pinned keys.",
+                sub.id, sub.url
+            )
+            .map_err(stdout_error)
+        }
         FeedsAction::Remove { id } => {
             store.remove_subscription(id)?;
             writeln!(out, "No longer following '{id}'; its records were removed from the catalogue.")

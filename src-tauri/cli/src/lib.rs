@@ -161,6 +161,9 @@ pub enum FeedsAction {
     List {},
     /// Stop following a feed and remove its records from the catalogue.
     Remove { id: String },
+    /// Fetch a followed feed from another address (a mirror, a new host).
+    /// Its pinned keys stay: whoever serves the feed, only its publisher signs it.
+    Move { id: String, url: String },
 }
 
 impl Args {
