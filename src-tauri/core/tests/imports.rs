@@ -162,9 +162,6 @@ fn chosen_columns_are_saved_per_supplier_and_reused() {
     wrong.columns.insert(Field::ListPrice, "MSRP".into());
     let err = t.store.preview_price_file("acme-2.csv", second, &wrong).unwrap_err().to_string();
     assert!(err.contains("no column 'MSRP' for list price") && err.contains("What it is"), "{err}");
-
-    assert!(t.store.forget_price_mapping("Acme Supply").unwrap());
-    assert!(t.store.saved_price_mapping("Acme Supply").unwrap().is_none());
 }
 
 /// A public buyer's OCDS publication gives the contract but no unit prices;

@@ -334,11 +334,6 @@ impl Store {
             .optional()?;
         Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
     }
-
-    /// Forgets a supplier's saved mapping.
-    pub fn forget_price_mapping(&mut self, supplier: &str) -> Result<bool> {
-        Ok(self.conn().execute("DELETE FROM price_mappings WHERE supplier = ?1", [normalise(supplier)])? > 0)
-    }
 }
 
 fn save_mapping(tx: &rusqlite::Transaction, supplier: &str, mapping: &BTreeMap<Field, String>) -> Result<()> {
