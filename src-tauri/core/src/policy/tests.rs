@@ -384,3 +384,60 @@ fn messages_say_what_to_do() {
         "Line 1: price changed since added: was $100.00, now $110.00. Accept the new price or acknowledge."
     );
 }
+
+/// An emergency purchase under an incident whose waiver covers the day.
+fn emergency(mut req: Requisition) -> (Requisition, EmergencyTerms) {
+    req.emergency = Some(EmergencyInfo {
+        incident_id: 1,
+        incident_name: "Hurricane Delia".into(),
+        authorization: "EM-EOC-2027-001".into(),
+        project: Some("PW-0007".into()),
+        docs: EmergencyDocs {
+            need: "Shelter power".into(),
+            duration: "Two weeks".into(),
+            competition: "Two vendors called".into(),
+            price_reasonableness: "Contract price".into(),
+            conflict_of_interest: "None".into(),
+        },
+    });
+    let terms = EmergencyTerms {
+        incident: "Hurricane Delia".into(),
+        waiver_start: d("2026-11-01"),
+        waiver_end: d("2026-12-31"),
+        micro_purchase: Cents::dollars(50_000),
+        quotes_above: Cents::dollars(50_000),
+        quotes_required: 2,
+        formal_bid: Cents::dollars(250_000),
+        approvers: vec![Approver { name: "Emergency Manager".into(), title: String::new(), limit: None }],
+    };
+    (req, terms)
+}
+
+/// FEMA does not reimburse a purchase on an expired contract or one the
+/// agency may not use: under an incident those stay errors that block,
+/// while missing paperwork never does.
+#[test]
+fn an_emergency_still_blocks_what_fema_would_not_reimburse() {
+    let (req, terms) = emergency(requisition(vec![catalogue_line(1, 4, 900 * 100)]));
+    let keys = |facts: &Facts| -> Vec<(String, Severity)> {
+        check_with(&req, facts)
+            .into_iter()
+            .filter(|f| f.severity != Severity::Info)
+            .map(|f| (f.key.to_string(), f.severity))
+            .collect()
+    };
+    let under_waiver = Facts { emergency: Some(terms.clone()), ..Facts::unchanged(&req) };
+    assert_eq!(keys(&under_waiver), vec![], "a documented emergency purchase on a valid contract is clean");
+
+    let expired =
+        Facts { today: d("2027-07-01"), ..Facts { emergency: Some(terms.clone()), ..Facts::unchanged(&req) } };
+    assert!(keys(&expired).contains(&("contract_expired:ctr".into(), Severity::Error)), "{:?}", keys(&expired));
+
+    // The contract is for counties; this agency is a city.
+    let mut facts = Facts { emergency: Some(terms), ..Facts::unchanged(&req) };
+    facts.lines[0].current_contract.as_mut().unwrap().0.eligibility.entity_types = vec![EntityType::County];
+    let found = keys(&facts);
+    assert!(found.contains(&("not_eligible:ctr".into(), Severity::Error)), "{found:?}");
+    let blocking_errors = check_with(&req, &facts).into_iter().filter(|f| f.severity == Severity::Error).count();
+    assert_eq!(blocking_errors, 1, "only the contract the agency may not use blocks");
+}
