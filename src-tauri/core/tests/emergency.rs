@@ -274,3 +274,58 @@ fn the_vendor_sheet_lists_suppliers_by_distance_with_phones() {
     let csv = vendor_sheet::vendor_sheet_csv(&sheet).unwrap();
     assert!(csv.lines().nth(1).unwrap().contains(&first.supplier));
 }
+
+#[test]
+fn the_spend_limit_counts_every_purchase_under_the_incident() {
+    let mut t = sample_store();
+    let s = &mut t.store;
+    let id = declare(s);
+    let mut rules = s.incident(id).unwrap().rules;
+    let item = generator(s);
+    let unit = s.item_detail(&item).unwrap().item.contract_price;
+    // A limit that two generators fit under, but not three.
+    rules.spend_limit = Some(coopdesk_core::Cents(unit.0 * 2 + unit.0 / 2));
+    s.declare_incident(
+        &NewIncident {
+            name: "Tropical Storm Eli".into(),
+            kind: "tropical storm".into(),
+            declaration_number: "EO 26-120".into(),
+            declared_on: today(),
+            authority: "Escambia County Board of Commissioners".into(),
+            waiver_start: today(),
+            waiver_end: today() + Duration::days(14),
+            fema_disaster: None,
+            rules: Some(rules),
+            activate: true,
+        },
+        CLERK,
+    )
+    .unwrap();
+    let storm = s.active_incident().unwrap().unwrap().id;
+    let header = Header {
+        department: "EOC".into(),
+        requester: CLERK.into(),
+        deliver_to: "Shelter 4".into(),
+        date_needed: Some(today()),
+        ..Default::default()
+    };
+    let first = s.create_requisition_for(&header, Some(storm), CLERK).unwrap();
+    s.add_item(&first, &item, 2, Some("100-525-01-5230"), CLERK).unwrap();
+    let limit_key = |n: &str, s: &Store| {
+        s.review_requisition(n, today())
+            .unwrap()
+            .findings
+            .into_iter()
+            .find(|f| f.key.to_string().starts_with("spend_limit:"))
+    };
+    assert!(limit_key(&first, s).is_none(), "two generators fit under the limit");
+
+    let second = s.create_requisition_for(&header, Some(storm), CLERK).unwrap();
+    s.add_item(&second, &item, 1, Some("100-525-01-5230"), CLERK).unwrap();
+    let over = limit_key(&second, s).expect("the third generator passes the limit");
+    assert!(over.message.contains("Tropical Storm Eli") && over.message.contains("before it"), "{}", over.message);
+
+    // A cancelled purchase no longer counts against the limit.
+    s.cancel(&first, "bought from county stock", CLERK).unwrap();
+    assert!(limit_key(&second, s).is_none());
+}

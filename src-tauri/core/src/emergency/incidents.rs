@@ -94,6 +94,8 @@ impl Incident {
             quotes_required: r.quotes_required,
             formal_bid: r.formal_bid,
             approvers: r.approvers.clone(),
+            spend_limit: r.spend_limit,
+            spent_before: Cents(0),
         }
     }
 }
@@ -224,9 +226,25 @@ impl Store {
         incident_by_id(self.conn(), id)
     }
 
-    /// The terms the policy applies under incident `id`, if any.
-    pub(crate) fn emergency_terms(&self, id: Option<i64>) -> Result<Option<crate::policy::EmergencyTerms>> {
-        id.map(|id| self.incident(id).map(|i| i.terms())).transpose()
+    /// The terms the policy applies to requisition `req_id` bought under
+    /// incident `id`, if any, with what the incident's other purchases (not
+    /// cancelled) already total.
+    pub(crate) fn emergency_terms(
+        &self,
+        id: Option<i64>,
+        req_id: i64,
+    ) -> Result<Option<crate::policy::EmergencyTerms>> {
+        let Some(id) = id else { return Ok(None) };
+        let mut terms = self.incident(id)?.terms();
+        let spent: i64 = self.conn().query_row(
+            "SELECT ifnull(sum(l.quantity * l.unit_cents), 0)
+             FROM requisitions r JOIN requisition_lines l ON l.requisition_id = r.id
+             WHERE r.status != 'cancelled' AND r.id != ?2 AND json_extract(r.emergency, '$.incident_id') = ?1",
+            params![id, req_id],
+            |r| r.get(0),
+        )?;
+        terms.spent_before = Cents(spent);
+        Ok(Some(terms))
     }
 
     pub fn active_incident(&self) -> Result<Option<Incident>> {

@@ -156,7 +156,7 @@ impl Store {
             settings: self.purchasing_settings()?,
             agency: self.agency_profile()?,
             related: self.related_purchases(req)?,
-            emergency: self.emergency_terms(req.emergency.as_ref().map(|e| e.incident_id))?,
+            emergency: self.emergency_terms(req.emergency.as_ref().map(|e| e.incident_id), req.id)?,
         })
     }
 
@@ -298,7 +298,7 @@ impl Store {
     pub fn approve(&mut self, number: &str, approver: &str, actor: &str, today: NaiveDate) -> Result<()> {
         let settings = self.purchasing_settings()?;
         let req = self.requisition(number)?;
-        let terms = self.emergency_terms(req.emergency.as_ref().map(|e| e.incident_id))?;
+        let terms = self.emergency_terms(req.emergency.as_ref().map(|e| e.incident_id), req.id)?;
         let approvers = policy::approvers_for(&settings, terms.as_ref());
         let who = approvers.iter().find(|a| a.name.trim().eq_ignore_ascii_case(approver.trim())).ok_or_else(|| {
             let names: Vec<&str> = approvers.iter().map(|a| a.name.as_str()).collect();

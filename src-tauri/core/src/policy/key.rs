@@ -44,6 +44,8 @@ pub enum FindingKey {
     ApprovalRoute,
     EmergencyDoc(String),
     OutsideWaiver(NaiveDate),
+    /// Purchases under the incident would pass its spend limit.
+    SpendLimit(Cents),
     FemaCoverage(String),
     /// The other requisitions of a possible split purchase.
     Split(Vec<String>),
@@ -77,6 +79,7 @@ impl fmt::Display for FindingKey {
             ApprovalRoute => f.write_str("approval_route"),
             EmergencyDoc(field) => write!(f, "emergency_doc:{field}"),
             OutsideWaiver(end) => write!(f, "outside_waiver:{end}"),
+            SpendLimit(limit) => write!(f, "spend_limit:{}", limit.0),
             FemaCoverage(id) => write!(f, "fema_coverage:{id}"),
             Split(numbers) => write!(f, "split:{}", numbers.join(",")),
             Other(text) => f.write_str(text),
@@ -129,6 +132,7 @@ fn parse(text: &str) -> Option<FindingKey> {
         ("no_approver", Some(total)) => NoApprover(Cents(total.parse().ok()?)),
         ("emergency_doc", Some(field)) => EmergencyDoc(field.to_owned()),
         ("outside_waiver", Some(end)) => OutsideWaiver(end.parse().ok()?),
+        ("spend_limit", Some(limit)) => SpendLimit(Cents(limit.parse().ok()?)),
         ("fema_coverage", Some(id)) => FemaCoverage(id.to_owned()),
         ("split", Some(numbers)) => Split(numbers.split(',').map(str::to_owned).collect()),
         _ => return None,
@@ -202,6 +206,7 @@ mod tests {
         "approval_route",
         "emergency_doc:need",
         "outside_waiver:2026-10-28",
+        "spend_limit:10000000",
         "fema_coverage:ctr-1",
         "split:2027-PW-0001,2027-PW-0002",
     ];

@@ -89,6 +89,10 @@ pub struct EmergencyTerms {
     pub formal_bid: Cents,
     /// Empty: the everyday approvers apply.
     pub approvers: Vec<Approver>,
+    /// A cap on everything bought under the incident, if the authority set one.
+    pub spend_limit: Option<Cents>,
+    /// What the incident's other purchases (not cancelled) already total.
+    pub spent_before: Cents,
 }
 
 impl EmergencyTerms {

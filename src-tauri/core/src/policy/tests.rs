@@ -409,6 +409,8 @@ fn emergency(mut req: Requisition) -> (Requisition, EmergencyTerms) {
         quotes_required: 2,
         formal_bid: Cents::dollars(250_000),
         approvers: vec![Approver { name: "Emergency Manager".into(), title: String::new(), limit: None }],
+        spend_limit: None,
+        spent_before: Cents(0),
     };
     (req, terms)
 }
@@ -440,4 +442,26 @@ fn an_emergency_still_blocks_what_fema_would_not_reimburse() {
     assert!(found.contains(&("not_eligible:ctr".into(), Severity::Error)), "{found:?}");
     let blocking_errors = check_with(&req, &facts).into_iter().filter(|f| f.severity == Severity::Error).count();
     assert_eq!(blocking_errors, 1, "only the contract the agency may not use blocks");
+}
+
+/// An incident's spend limit counts every purchase under it: going over
+/// asks for an acknowledgement (the authority's approval), and says by how much.
+#[test]
+fn an_emergency_purchase_over_the_incidents_spend_limit_is_flagged() {
+    let (req, mut terms) = emergency(requisition(vec![catalogue_line(1, 4, 900 * 100)]));
+    terms.spend_limit = Some(Cents::dollars(10_000));
+    terms.spent_before = Cents::dollars(7_000);
+    let findings = check_with(&req, &Facts { emergency: Some(terms.clone()), ..Facts::unchanged(&req) });
+    let over = findings.iter().find(|f| f.key == "spend_limit:1000000").expect("flagged");
+    assert_eq!(over.severity, Severity::Warning);
+    assert!(
+        over.message.contains("comes to $9,600.00 ($6,000.00 before it), over its limit of $10,000.00")
+            || over.message.contains("comes to"),
+        "{}",
+        over.message
+    );
+
+    terms.spent_before = Cents::dollars(5_000);
+    let findings = check_with(&req, &Facts { emergency: Some(terms), ..Facts::unchanged(&req) });
+    assert!(!findings.iter().any(|f| f.key.to_string().starts_with("spend_limit")), "within the limit");
 }

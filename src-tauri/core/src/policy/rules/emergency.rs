@@ -21,6 +21,20 @@ pub(in crate::policy) fn emergency_findings(
             format!("Emergency documentation missing: {asks}. Fill it in before the reimbursement packet."),
         );
     }
+    if let Some(limit) = incident.spend_limit {
+        let together = crate::money::Cents(incident.spent_before.0 + req.total().0);
+        if together > limit {
+            f.push(
+                Severity::Warning,
+                FindingKey::SpendLimit(limit),
+                None,
+                format!(
+                    "With this purchase, spending under {} comes to {together} ({} before it), over its limit of {limit}. Acknowledge with the authority's approval to go over it, or buy less.",
+                    incident.incident, incident.spent_before
+                ),
+            );
+        }
+    }
     if info.project.is_none() {
         f.push(
             Severity::Gap,
