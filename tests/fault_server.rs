@@ -21,6 +21,9 @@ pub enum Fault {
     CloseOnceThenResume,
     /// The snapshot's body never ends (bounded here to 64 MiB).
     Endless,
+    /// The first `times` snapshot requests answer this HTTP status; later
+    /// ones get the file.
+    StatusFirst { status: u16, times: usize },
 }
 
 pub struct FaultServer {
@@ -109,6 +112,12 @@ fn serve_one(
     }
     ranges.lock().unwrap().push(range.clone());
     let nth = snapshot_requests.fetch_add(1, Ordering::SeqCst);
+    if let Fault::StatusFirst { status, times } = fault {
+        if nth < times {
+            let head = format!("HTTP/1.1 {status} Refused for now\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            return stream.write_all(head.as_bytes());
+        }
+    }
     let full = body.len();
     let half = full / 2;
     match fault {
@@ -152,6 +161,11 @@ fn serve_one(
                 }
             }
             Ok(())
+        }
+        Fault::StatusFirst { .. } => {
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {full}\r\nConnection: close\r\n\r\n");
+            stream.write_all(head.as_bytes())?;
+            stream.write_all(&body)
         }
         Fault::ServerError => unreachable!(),
     }

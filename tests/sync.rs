@@ -634,3 +634,87 @@ fn a_feed_built_from_ocds_and_a_price_file_syncs_into_a_client() {
     let gsa = store.search(&SearchQuery { text: "product manager".into(), limit: 5, ..Default::default() }).unwrap();
     assert!(gsa.hits.iter().any(|h| h.cooperative == "GSA IT Schedule 70" && h.currency == "USD"), "{:?}", gsa.hits);
 }
+
+#[test]
+fn a_manifest_outside_its_own_bounds_is_refused_with_the_catalogue_intact() {
+    let p = Publisher::new();
+    let live = p.scratch.path("live");
+    let server = serve::start(live.clone(), "127.0.0.1:0").unwrap();
+    let (client, v1) = synced_client(&p, &live, &server);
+    let before = client.dump();
+    let v2 = p.build("v2", 130, Some(&v1), &p.key, None);
+
+    // A file path that climbs out of the feed's folder, is absolute, or hides
+    // its climb in an encoding. (Plain subfolders are allowed: see
+    // docs/feed-format.md.)
+    for path in ["../snapshot.ndjson.gz", "files/../../snapshot.ndjson.gz", "/etc/passwd", "..%2Fsnapshot.ndjson.gz"] {
+        publish_to(&live, &v2);
+        p.resign(&live, |m| m.snapshot.path = path.into());
+        assert_refused(&client, &before, "is not a plain relative path");
+    }
+
+    // A manifest written for a newer coopdesk.
+    publish_to(&live, &v2);
+    p.resign(&live, |m| m.format_version = 99);
+    assert_refused(&client, &before, "newer than this coopdesk understands");
+
+    // More deltas than any feed may list.
+    publish_to(&live, &v2);
+    p.resign(&live, |m| {
+        let d = m.deltas[0].clone();
+        m.deltas = vec![d; 65];
+    });
+    assert_refused(&client, &before, "more than 64 deltas");
+
+    // A manifest over 1 MiB, properly signed.
+    publish_to(&live, &v2);
+    p.resign(&live, |m| m.feed_name = "Gulf Marketplace ".repeat(70_000));
+    assert_refused(&client, &before, "manifest.json is larger than the 1048576 bytes allowed");
+
+    // Mix and match: an older genuine record file of the same feed, listed
+    // in the newer manifest with its honest size, hash and count.
+    publish_to(&live, &v2);
+    let old: Manifest = serde_json::from_slice(&std::fs::read(v1.join("manifest.json")).unwrap()).unwrap();
+    let new: Manifest = serde_json::from_slice(&std::fs::read(live.join("manifest.json")).unwrap()).unwrap();
+    std::fs::copy(v1.join(&old.snapshot.path), live.join(&new.snapshot.path)).unwrap();
+    p.resign(&live, |m| {
+        m.deltas.clear();
+        m.snapshot.records = old.snapshot.records;
+    });
+    assert_refused(&client, &before, "does not match what the signed manifest lists");
+}
+
+/// 408 (timeout) and 429 (too many requests) are the server asking to come
+/// back: retried, and the sync completes. 404 is an answer: asked once,
+/// reported, the catalogue left alone.
+#[test]
+fn busy_answers_are_retried_and_a_missing_file_is_asked_for_once() {
+    let p = Publisher::new();
+    let live = p.scratch.path("live");
+    let server = serve::start(live.clone(), "127.0.0.1:0").unwrap();
+    let (client, v1) = synced_client(&p, &live, &server);
+    let before = client.dump();
+    let v2 = p.build("v2", 400, Some(&v1), &p.key, None);
+    p.resign(&v2, |m| m.deltas.clear());
+    let m: Manifest = serde_json::from_slice(&std::fs::read(v2.join("manifest.json")).unwrap()).unwrap();
+
+    // Never found: one request, no retry.
+    let missing =
+        fault_server::start(v2.clone(), m.snapshot.path.clone(), Fault::StatusFirst { status: 404, times: 99 });
+    Store::open(&client.db()).unwrap().set_subscription_url(FEED, &missing.url).unwrap();
+    assert_refused(&client, &before, "HTTP 404");
+    assert_eq!(missing.ranges.lock().unwrap().len(), 1, "a 404 is not asked again");
+
+    // Busy twice (fast() allows two retries), then the file: the sync completes.
+    for status in [408, 429] {
+        let fresh = Client::new(&url_of(&server), &p.pubkey_b64());
+        publish_to(&live, &v1);
+        fresh.sync().unwrap();
+        let busy = fault_server::start(v2.clone(), m.snapshot.path.clone(), Fault::StatusFirst { status, times: 2 });
+        Store::open(&fresh.db()).unwrap().set_subscription_url(FEED, &busy.url).unwrap();
+        let report = fresh.sync().unwrap_or_else(|e| panic!("HTTP {status} then the file: {e}"));
+        assert_eq!(report.sequence, Some(m.sequence), "HTTP {status}");
+        assert_eq!(fresh.items(), 400);
+        assert_eq!(busy.ranges.lock().unwrap().len(), 3, "HTTP {status}: two refusals, then the file");
+    }
+}
