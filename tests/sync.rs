@@ -391,8 +391,20 @@ fn key_rotation_endorsed_by_the_old_key_is_followed_and_retires_it() {
     assert_refused(&client, &before, "not pinned");
 }
 
+/// Where a sync process is killed, told by the progress it reports
+/// (`coopdesk sync --progress`), so that each kill lands where it is meant to.
+enum KillAt {
+    /// When it starts downloading.
+    Downloading,
+    /// When applying has started and records are being written.
+    MidApply,
+    /// After it reported the sync done, before it exits.
+    Reported,
+}
+
 #[test]
 fn killing_a_sync_process_at_any_point_leaves_the_old_or_the_new_catalogue() {
+    use std::io::BufRead;
     let p = Publisher::new();
     let live = p.scratch.path("live");
     let server = serve::start(live.clone(), "127.0.0.1:0").unwrap();
@@ -404,30 +416,53 @@ fn killing_a_sync_process_at_any_point_leaves_the_old_or_the_new_catalogue() {
     p.resign(&v2, |m| m.deltas.clear());
     publish_to(&live, &v2);
 
-    let mut saw_old = false;
-    for delay_ms in [30, 150, 400, 800, 1_300, 2_000] {
+    for (at, want) in [(KillAt::Downloading, 6_000), (KillAt::MidApply, 6_000), (KillAt::Reported, 26_000)] {
         let mut child = std::process::Command::new(BIN)
-            .args(["--db", client.db().to_str().unwrap(), "sync"])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+            .args(["--db", client.db().to_str().unwrap(), "sync", "--progress"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let stdout = child.stdout.take().unwrap();
+        let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut seen = Vec::new();
+        match at {
+            KillAt::Downloading | KillAt::MidApply => {
+                for line in stderr.lines() {
+                    let line = line.unwrap();
+                    let mark: serde_json::Value = serde_json::from_str(&line).unwrap_or_else(|_| panic!("{line}"));
+                    seen.push(line.clone());
+                    let hit = match at {
+                        KillAt::Downloading => mark["phase"] == "downloading",
+                        _ => mark["phase"] == "applying" && mark["records_done"].as_u64().unwrap() > 0,
+                    };
+                    if hit {
+                        break;
+                    }
+                }
+            }
+            KillAt::Reported => {
+                let mut lines = std::io::BufReader::new(stdout).lines();
+                let report = lines.next().expect("a report line").unwrap();
+                assert!(report.contains("sequence 1 -> 2"), "{report}");
+                seen.push(report);
+            }
+        }
         let _ = child.kill();
         let _ = child.wait();
         let store = Store::open(&client.db()).unwrap();
         store.check_integrity().unwrap();
         let items = store.catalogue_status().unwrap().items;
-        assert!(items == 6_000 || items == 26_000, "killed after {delay_ms} ms: {items} items is a mix");
-        if items == 6_000 {
-            saw_old = true;
-        } else {
-            break;
+        assert_eq!(items, want, "killed after {:?}: {items} items", seen.last());
+        drop(store);
+        if want == 6_000 {
+            // Killed before the commit: the old catalogue, and nothing half-done.
+            assert_eq!(client.items(), 6_000);
         }
     }
-    assert!(saw_old, "no kill landed before the commit; the test proves nothing");
-    // The next sync starts cleanly and finishes.
-    client.sync().unwrap();
+    // The next sync starts cleanly: up to date with the new publication.
+    let r = client.sync().unwrap();
+    assert_eq!(r.sequence, Some(2));
     assert_eq!(client.items(), 26_000);
 }
 
@@ -717,4 +752,37 @@ fn busy_answers_are_retried_and_a_missing_file_is_asked_for_once() {
         assert_eq!(fresh.items(), 400);
         assert_eq!(busy.ranges.lock().unwrap().len(), 3, "HTTP {status}: two refusals, then the file");
     }
+}
+
+/// A sync ended after the whole file arrived but before it was renamed
+/// (power cut, killed process) leaves a complete `.part`: the next sync
+/// checks it against the manifest and uses it, instead of asking for the
+/// bytes after its end (which a server refuses with HTTP 416).
+#[test]
+fn a_complete_download_left_behind_is_checked_and_used() {
+    let p = Publisher::new();
+    let live = p.scratch.path("live");
+    let server = serve::start(live.clone(), "127.0.0.1:0").unwrap();
+    let (client, v1) = synced_client(&p, &live, &server);
+    let v2 = p.build("v2", 130, Some(&v1), &p.key, None);
+    p.resign(&v2, |m| m.deltas.clear());
+    publish_to(&live, &v2);
+    let m: Manifest = serde_json::from_slice(&std::fs::read(live.join("manifest.json")).unwrap()).unwrap();
+    let staging = coopdesk_core::sync::staging_dir(&client.db(), FEED);
+    std::fs::create_dir_all(&staging).unwrap();
+    let part = staging.join(format!("{}.ndjson.part", m.snapshot.sha256));
+    std::fs::copy(live.join(&m.snapshot.path), &part).unwrap();
+    let r = client.sync().unwrap();
+    assert_eq!((r.sequence, client.items()), (Some(2), 130));
+
+    // A complete-looking leftover that is not what the manifest lists is
+    // thrown away and fetched again.
+    let v3 = p.build("v3", 140, Some(&v2), &p.key, None);
+    p.resign(&v3, |m| m.deltas.clear());
+    publish_to(&live, &v3);
+    let m: Manifest = serde_json::from_slice(&std::fs::read(live.join("manifest.json")).unwrap()).unwrap();
+    let part = staging.join(format!("{}.ndjson.part", m.snapshot.sha256));
+    std::fs::write(&part, vec![0u8; m.snapshot.size as usize]).unwrap();
+    let r = client.sync().unwrap();
+    assert_eq!((r.sequence, client.items()), (Some(3), 140));
 }

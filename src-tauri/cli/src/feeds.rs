@@ -90,11 +90,20 @@ fn describe(r: &SyncReport) -> String {
 }
 
 /// Syncs one feed or all; fails (non-zero exit) if any feed failed.
-pub fn sync(db_path: &Path, feed: Option<&str>, json: bool, out: &mut dyn Write) -> Result<()> {
+pub fn sync(db_path: &Path, feed: Option<&str>, json: bool, progress_lines: bool, out: &mut dyn Write) -> Result<()> {
     let cancel = AtomicBool::new(false);
     let options = SyncOptions::default();
+    // The phase last reported, so that `--progress` says when each starts
+    // rather than once per downloaded chunk.
+    let last_phase = std::sync::Mutex::new(None);
     let progress = |p: coopdesk_core::sync::Progress| {
-        if p.phase == Phase::Applying && p.records_done > 0 && p.records_done % 100_000 == 0 && !json {
+        if progress_lines {
+            let mut last = last_phase.lock().unwrap_or_else(|e| e.into_inner());
+            if *last != Some(p.phase) || (p.phase == Phase::Applying && p.records_done > 0) {
+                *last = Some(p.phase);
+                eprintln!("{}", serde_json::to_string(&p).expect("progress serialises"));
+            }
+        } else if p.phase == Phase::Applying && p.records_done > 0 && p.records_done % 100_000 == 0 && !json {
             eprintln!("{}: applied {} of {} records", p.feed_id, p.records_done, p.records_total);
         }
     };

@@ -131,6 +131,11 @@ pub enum Command {
     Sync {
         #[arg(long)]
         feed: Option<String>,
+        /// Report progress on standard error as JSON lines, one when a
+        /// phase starts (checking, downloading, applying) and one every few
+        /// thousand records applied: for scripts that watch a long sync.
+        #[arg(long)]
+        progress: bool,
     },
 }
 
@@ -239,9 +244,9 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
     let mut store = Store::open(&db_path)?;
     match command {
         Command::Feeds { action } => feeds::run(&mut store, action, json, out),
-        Command::Sync { feed } => {
+        Command::Sync { feed, progress } => {
             drop(store);
-            feeds::sync(&db_path, feed.as_deref(), json, out)
+            feeds::sync(&db_path, feed.as_deref(), json, *progress, out)
         }
         Command::Contract { id, near } => search_args::contract(&store, id, near.as_deref(), json, out),
         Command::Item { id } => search_args::item(&store, id, json, out),

@@ -236,6 +236,16 @@ impl Fetcher {
     ) -> Result<(), FetchError> {
         let io_err = |e: std::io::Error| FetchError::Permanent(format!("the download could not be saved: {e}"));
         let mut have = std::fs::metadata(part).map(|m| m.len()).unwrap_or(0);
+        if have == entry.size && have > 0 {
+            // An earlier attempt got all of it and stopped before renaming
+            // it (the process was ended): asking for the rest would be
+            // answered 416. Kept if it is what the manifest lists.
+            if crate::digest::sha256_file(part).map_err(io_err)? == entry.sha256 {
+                on_bytes(have);
+                return Ok(());
+            }
+            have = entry.size + 1;
+        }
         if have > entry.size {
             std::fs::remove_file(part).map_err(io_err)?;
             have = 0;
