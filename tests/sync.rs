@@ -77,16 +77,30 @@ impl Publisher {
         out
     }
 
+    /// A publication after `previous` that lists no deltas, so a client must
+    /// take its snapshot; with its manifest.
+    fn snapshot_only(&self, name: &str, items: usize, previous: &Path) -> (PathBuf, Manifest) {
+        let dir = self.build(name, items, Some(previous), &self.key, None);
+        self.resign(&dir, |m| m.deltas.clear());
+        let m = manifest_in(&dir);
+        (dir, m)
+    }
+
     /// Rewrites a feed's manifest after `change`, re-hashing its files and
     /// signing it properly: for files that are wrong inside a valid signature.
     fn resign(&self, dir: &Path, change: impl FnOnce(&mut Manifest)) {
-        let mut m: Manifest = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+        let mut m = manifest_in(dir);
         let (size, sha) = publish::hash_file(&dir.join(&m.snapshot.path)).unwrap();
         m.snapshot.size = size;
         m.snapshot.sha256 = sha;
         change(&mut m);
         publish::write_signed_manifest(dir, &m, &keys::load_secret(&self.key).unwrap()).unwrap();
     }
+}
+
+/// The manifest a feed folder holds.
+fn manifest_in(dir: &Path) -> Manifest {
+    serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap()
 }
 
 fn fast() -> SyncOptions {
@@ -259,7 +273,7 @@ fn damaged_files_inside_a_valid_signature_are_refused() {
         let v2 = p.build("v2", 130, Some(&v1), &p.key, None);
         publish_to(&live, &v2);
         p.resign(&live, |m| m.deltas.clear());
-        let m: Manifest = serde_json::from_slice(&std::fs::read(live.join("manifest.json")).unwrap()).unwrap();
+        let m = manifest_in(&live);
         live.join(m.snapshot.path)
     };
 
@@ -334,9 +348,7 @@ fn network_faults_are_retried_then_reported_with_the_catalogue_intact() {
     let server = serve::start(live.clone(), "127.0.0.1:0").unwrap();
     let (client, v1) = synced_client(&p, &live, &server);
     let before = client.dump();
-    let v2 = p.build("v2", 400, Some(&v1), &p.key, None);
-    p.resign(&v2, |m| m.deltas.clear());
-    let m: Manifest = serde_json::from_slice(&std::fs::read(v2.join("manifest.json")).unwrap()).unwrap();
+    let (v2, m) = p.snapshot_only("v2", 400, &v1);
 
     let cases = [
         (Fault::ServerError, "HTTP 500"),
@@ -412,8 +424,7 @@ fn killing_a_sync_process_at_any_point_leaves_the_old_or_the_new_catalogue() {
     publish_to(&live, &v1);
     let client = Client::new(&url_of(&server), &p.pubkey_b64());
     client.sync().unwrap();
-    let v2 = p.build("v2", 26_000, Some(&v1), &p.key, None);
-    p.resign(&v2, |m| m.deltas.clear());
+    let (v2, _) = p.snapshot_only("v2", 26_000, &v1);
     publish_to(&live, &v2);
 
     for (at, want) in [(KillAt::Downloading, 6_000), (KillAt::MidApply, 6_000), (KillAt::Reported, 26_000)] {
@@ -473,8 +484,7 @@ fn a_cancelled_sync_changes_nothing_and_the_next_one_completes() {
     let server = serve::start(live.clone(), "127.0.0.1:0").unwrap();
     let (client, v1) = synced_client(&p, &live, &server);
     let before = client.dump();
-    let v2 = p.build("v2", 20_000, Some(&v1), &p.key, None);
-    p.resign(&v2, |m| m.deltas.clear());
+    let (v2, _) = p.snapshot_only("v2", 20_000, &v1);
     publish_to(&live, &v2);
 
     // The clerk presses Cancel while the records are being applied.
@@ -709,8 +719,8 @@ fn a_manifest_outside_its_own_bounds_is_refused_with_the_catalogue_intact() {
     // Mix and match: an older genuine record file of the same feed, listed
     // in the newer manifest with its honest size, hash and count.
     publish_to(&live, &v2);
-    let old: Manifest = serde_json::from_slice(&std::fs::read(v1.join("manifest.json")).unwrap()).unwrap();
-    let new: Manifest = serde_json::from_slice(&std::fs::read(live.join("manifest.json")).unwrap()).unwrap();
+    let old = manifest_in(&v1);
+    let new = manifest_in(&live);
     std::fs::copy(v1.join(&old.snapshot.path), live.join(&new.snapshot.path)).unwrap();
     p.resign(&live, |m| {
         m.deltas.clear();
@@ -729,9 +739,7 @@ fn busy_answers_are_retried_and_a_missing_file_is_asked_for_once() {
     let server = serve::start(live.clone(), "127.0.0.1:0").unwrap();
     let (client, v1) = synced_client(&p, &live, &server);
     let before = client.dump();
-    let v2 = p.build("v2", 400, Some(&v1), &p.key, None);
-    p.resign(&v2, |m| m.deltas.clear());
-    let m: Manifest = serde_json::from_slice(&std::fs::read(v2.join("manifest.json")).unwrap()).unwrap();
+    let (v2, m) = p.snapshot_only("v2", 400, &v1);
 
     // Never found: one request, no retry.
     let missing =
@@ -764,10 +772,8 @@ fn a_complete_download_left_behind_is_checked_and_used() {
     let live = p.scratch.path("live");
     let server = serve::start(live.clone(), "127.0.0.1:0").unwrap();
     let (client, v1) = synced_client(&p, &live, &server);
-    let v2 = p.build("v2", 130, Some(&v1), &p.key, None);
-    p.resign(&v2, |m| m.deltas.clear());
+    let (v2, m) = p.snapshot_only("v2", 130, &v1);
     publish_to(&live, &v2);
-    let m: Manifest = serde_json::from_slice(&std::fs::read(live.join("manifest.json")).unwrap()).unwrap();
     let staging = coopdesk_core::sync::staging_dir(&client.db(), FEED);
     std::fs::create_dir_all(&staging).unwrap();
     let part = staging.join(format!("{}.ndjson.part", m.snapshot.sha256));
@@ -777,10 +783,8 @@ fn a_complete_download_left_behind_is_checked_and_used() {
 
     // A complete-looking leftover that is not what the manifest lists is
     // thrown away and fetched again.
-    let v3 = p.build("v3", 140, Some(&v2), &p.key, None);
-    p.resign(&v3, |m| m.deltas.clear());
+    let (v3, m) = p.snapshot_only("v3", 140, &v2);
     publish_to(&live, &v3);
-    let m: Manifest = serde_json::from_slice(&std::fs::read(live.join("manifest.json")).unwrap()).unwrap();
     let part = staging.join(format!("{}.ndjson.part", m.snapshot.sha256));
     std::fs::write(&part, vec![0u8; m.snapshot.size as usize]).unwrap();
     let r = client.sync().unwrap();
