@@ -82,6 +82,14 @@ pub trait Audited {
     fn state_hash(&self, conn: &Connection, id: i64) -> Result<String>;
 }
 
+/// `(id, name)` pairs for [`Audited::subjects`], from a query that selects
+/// exactly those two columns.
+pub fn subjects_from(conn: &Connection, sql: &str) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 /// What [`verify`] found.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

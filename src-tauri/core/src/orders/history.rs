@@ -50,9 +50,7 @@ impl Audited for Requisitions {
     }
 
     fn subjects(&self, conn: &Connection) -> Result<Vec<(i64, String)>> {
-        let mut stmt = conn.prepare("SELECT id, number FROM requisitions")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        audit::subjects_from(conn, "SELECT id, number FROM requisitions")
     }
 
     fn state_hash(&self, conn: &Connection, id: i64) -> Result<String> {
