@@ -58,41 +58,18 @@ impl std::fmt::Display for Timestamp {
 }
 
 impl std::str::FromStr for Timestamp {
-    type Err = chrono::ParseError;
+    type Err = String;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Ok(Timestamp(DateTime::parse_from_rfc3339(text)?.with_timezone(&Utc)))
+        let at = DateTime::parse_from_rfc3339(text).map_err(|e| format!("'{text}' is not a time ({e})"))?;
+        Ok(Timestamp(at.with_timezone(&Utc)))
     }
 }
+
+crate::text_form::stored_as_text!(Timestamp);
 
 impl From<DateTime<Utc>> for Timestamp {
     fn from(at: DateTime<Utc>) -> Self {
         Timestamp(at)
-    }
-}
-
-impl serde::Serialize for Timestamp {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Timestamp {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        text.parse().map_err(|e| serde::de::Error::custom(format!("'{text}' is not a time ({e})")))
-    }
-}
-
-impl rusqlite::types::FromSql for Timestamp {
-    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-        let text = value.as_str()?;
-        text.parse().map_err(|e| rusqlite::types::FromSqlError::Other(format!("'{text}' is not a time ({e})").into()))
-    }
-}
-
-impl rusqlite::types::ToSql for Timestamp {
-    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-        Ok(rusqlite::types::ToSqlOutput::from(self.to_string()))
     }
 }
 

@@ -51,6 +51,7 @@ pub mod search;
 mod search_index;
 pub mod store;
 pub mod sync;
+mod text_form;
 
 pub use error::{Error, Result};
 pub use money::Cents;

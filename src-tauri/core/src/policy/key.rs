@@ -139,30 +139,7 @@ fn parse(text: &str) -> Option<FindingKey> {
     })
 }
 
-impl serde::Serialize for FindingKey {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FindingKey {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        Ok(text.parse().unwrap_or_else(|never| match never {}))
-    }
-}
-
-impl rusqlite::types::FromSql for FindingKey {
-    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-        Ok(value.as_str()?.parse().unwrap_or_else(|never| match never {}))
-    }
-}
-
-impl rusqlite::types::ToSql for FindingKey {
-    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-        Ok(rusqlite::types::ToSqlOutput::from(self.to_string()))
-    }
-}
+crate::text_form::stored_as_text!(FindingKey);
 
 /// Compares with a key's text form, as a clerk or a script gives it.
 impl PartialEq<str> for FindingKey {
