@@ -236,18 +236,6 @@ impl Store {
         Ok(())
     }
 
-    fn blocking_reasons(&self, req: &Requisition, today: NaiveDate, errors_only: bool) -> Result<Vec<String>> {
-        let findings = self.check_requisition(req, today)?;
-        Ok(policy::blocking(&findings)
-            .into_iter()
-            .filter(|f| !errors_only || f.severity == Severity::Error)
-            .map(|f| match f.severity {
-                Severity::Warning => format!("{} (not yet acknowledged)", f.message.trim_end_matches('.')),
-                _ => f.message.trim_end_matches('.').to_owned(),
-            })
-            .collect())
-    }
-
     /// Takes one step of the journey.
     pub fn transition(&mut self, number: &str, step: &Transition, actor: &str, today: NaiveDate) -> Result<()> {
         match step {
@@ -265,7 +253,7 @@ impl Store {
     /// warnings are unacknowledged.
     pub fn submit(&mut self, number: &str, actor: &str, today: NaiveDate) -> Result<()> {
         let req = self.requisition(number)?;
-        let reasons = self.blocking_reasons(&req, today, false)?;
+        let reasons = blocking_reasons(&self.check_requisition(&req, today)?, false);
         if req.status == Status::Draft && !reasons.is_empty() {
             return Err(Error::PolicyBlocked { number: req.number, reasons });
         }
@@ -296,10 +284,10 @@ impl Store {
     /// Approval by `approver`, who must be in Settings with a limit that
     /// covers the total. Policy errors that arose since submission block it.
     pub fn approve(&mut self, number: &str, approver: &str, actor: &str, today: NaiveDate) -> Result<()> {
-        let settings = self.purchasing_settings()?;
         let req = self.requisition(number)?;
-        let terms = self.emergency_terms(req.emergency.as_ref().map(|e| e.incident_id), req.id)?;
-        let approvers = policy::approvers_for(&settings, terms.as_ref());
+        // One read of what the policy needs serves both checks below.
+        let facts = self.policy_facts(&req)?;
+        let approvers = policy::approvers_for(&facts.settings, facts.emergency.as_ref());
         let who = approvers.iter().find(|a| a.name.trim().eq_ignore_ascii_case(approver.trim())).ok_or_else(|| {
             let names: Vec<&str> = approvers.iter().map(|a| a.name.as_str()).collect();
             Error::NotAllowed(if names.is_empty() {
@@ -316,7 +304,7 @@ impl Store {
             )));
         }
         if req.status == Status::Submitted {
-            let reasons = self.blocking_reasons(&req, today, true)?;
+            let reasons = blocking_reasons(&facts.check(&req, today), true);
             if !reasons.is_empty() {
                 return Err(Error::PolicyBlocked { number: req.number, reasons });
             }
@@ -438,4 +426,17 @@ fn required<'a>(text: &'a str, message: &str) -> Result<&'a str> {
         return Err(Error::Invalid(message.into()));
     }
     Ok(t)
+}
+
+/// What stands in the way, in words for an error: errors, and (unless
+/// `errors_only`) warnings not yet acknowledged.
+fn blocking_reasons(findings: &[Finding], errors_only: bool) -> Vec<String> {
+    policy::blocking(findings)
+        .into_iter()
+        .filter(|f| !errors_only || f.severity == Severity::Error)
+        .map(|f| match f.severity {
+            Severity::Warning => format!("{} (not yet acknowledged)", f.message.trim_end_matches('.')),
+            _ => f.message.trim_end_matches('.').to_owned(),
+        })
+        .collect()
 }
