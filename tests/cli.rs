@@ -351,3 +351,64 @@ fn a_price_files_columns_are_chosen_and_saved_for_the_supplier() {
     let bad = coopdesk(&s.db(), &["import", f, "--column", "price=C"]);
     assert!(stderr(&bad).contains("'price' is not a price-file field"), "{}", stderr(&bad));
 }
+
+/// Hostile and broken files as a new user feeds them: nothing beyond the
+/// model's bounds is stored, a misnamed file is refused for that, and an
+/// import that read nothing fails (non-zero, the reason first).
+#[test]
+fn broken_and_hostile_import_files_fail_or_refuse_rows_and_store_nothing_out_of_bounds() {
+    let s = Scratch::new();
+    let csv = s.path("huge.csv");
+    let huge = "d".repeat(2_000_000);
+    std::fs::write(&csv, format!("SKU,Description,Price\nA-1,{huge},10.00\nA-2,Toner,64.50\n")).unwrap();
+    let done = coopdesk(&s.db(), &["import", csv.to_str().unwrap(), "--contract", "ACME-1"]);
+    assert!(done.status.success(), "{}", stderr(&done));
+    let text = stdout(&done);
+    assert!(text.contains("Row 2: refused: the description is longer than 2000 characters"), "{text}");
+    assert!(text.contains("1 added"), "{text}");
+    let page: Value = serde_json::from_slice(&coopdesk(&s.db(), &["search", "", "--json"]).stdout).unwrap();
+    let longest = page["hits"].as_array().unwrap().iter().map(|h| h["description"].as_str().unwrap().len()).max();
+    assert_eq!(longest, Some("Toner".len()));
+
+    let only_huge = s.path("only-huge.csv");
+    std::fs::write(&only_huge, format!("SKU,Description,Price\nA-1,{huge},10.00\n")).unwrap();
+    let failed = coopdesk(&s.db(), &["import", only_huge.to_str().unwrap(), "--contract", "ACME-2"]);
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(
+        stderr(&failed).starts_with(
+            "coopdesk: only-huge.csv, row 2: the description is longer than 2000 characters. Nothing was imported."
+        ),
+        "{}",
+        stderr(&failed)
+    );
+
+    let noise = s.path("prices.xlsx");
+    std::fs::write(&noise, (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect::<Vec<_>>())
+        .unwrap();
+    let misnamed = coopdesk(&s.db(), &["import", noise.to_str().unwrap()]);
+    assert_eq!(misnamed.status.code(), Some(1));
+    assert!(
+        stderr(&misnamed).contains("is named as an Excel workbook but its content is not one"),
+        "{}",
+        stderr(&misnamed)
+    );
+
+    for (name, content) in [
+        ("cut.json", r#"{"releases": ["#.to_owned()),
+        ("deep.json", format!("{}{}", "[".repeat(100_000), "]".repeat(100_000))),
+    ] {
+        let path = s.path(name);
+        std::fs::write(&path, content).unwrap();
+        let out = coopdesk(&s.db(), &["import", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", stdout(&out));
+        let err = stderr(&out);
+        assert!(
+            err.starts_with(&format!("coopdesk: {} is not valid JSON", path.display()))
+                && err.contains("Nothing was imported."),
+            "{err}"
+        );
+        assert!(!stdout(&out).contains("Imported"), "{name}");
+    }
+    let status: Value = serde_json::from_slice(&coopdesk(&s.db(), &["status", "--json"]).stdout).unwrap();
+    assert_eq!(status["items"], 1, "only the one good row of all these files");
+}

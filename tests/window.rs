@@ -664,6 +664,18 @@ async fn a_clerk_imports_a_vendor_price_file_and_an_ocds_publication() {
     let log = wait_text(&c, "import-log", |t| t.contains("barnet.json")).await;
     assert!(log.contains("price file") && log.contains("OCDS"), "{log}");
     screenshot(&c, "12-import-ocds-summary.png").await;
+
+    // A publication cut off after its opening reads as nothing: the panel
+    // says why and that nothing was imported, with no summary to misread.
+    let cut = scratch.path("cut.json");
+    std::fs::write(&cut, r#"{"releases": ["#).unwrap();
+    let location = by_test_id(&c, "import-location").await;
+    location.clear().await.unwrap();
+    location.send_keys(cut.to_str().unwrap()).await.unwrap();
+    click(&c, "import-preview").await;
+    let error = wait_text(&c, "import-error", |t| !t.is_empty()).await;
+    assert!(error.contains("is not valid JSON") && error.ends_with("Nothing was imported."), "{error}");
+    assert!(c.find(Locator::Css("[data-testid='import-summary']")).await.is_err(), "no summary beside the error");
     click(&c, "import-toggle").await;
 
     // Both are in the catalogue, each price in its own currency.

@@ -542,8 +542,10 @@ impl CatalogueItem {
         check_opt("manufacturer_part", &self.manufacturer_part, 100)?;
         check_text("description", &self.description, limits::LONG_TEXT, true)?;
         check_text("unit", &self.unit, 20, true)?;
-        check_price("list_price", self.list_price)?;
+        // The contract price first: a price file's list price defaults to
+        // it, and the column the clerk filled in is the one to name.
         check_price("contract_price", self.contract_price)?;
+        check_price("list_price", self.list_price)?;
         check_list("classifications", &self.classifications)?;
         for c in &self.classifications {
             check_text("classifications.scheme", &c.scheme, 40, true)?;

@@ -3,6 +3,8 @@
 
 // Applying record files: all or nothing, refusals leave the store untouched.
 mod apply;
+// Every import path holds the model's bounds, and one that reads nothing fails.
+mod bounds;
 // Contract documents kept for offline use.
 mod documents;
 // Emergency purchasing: incidents, gaps, tally, vendor sheet, FEMA packet.

@@ -125,7 +125,7 @@ fn a_uk_call_off_from_a_framework_is_imported_as_a_call_off() {
 }
 
 /// The fictional compiled release, changed the way other publishers publish.
-fn fictional_compiled() -> Value {
+pub fn fictional_compiled() -> Value {
     let record: Value = serde_json::from_slice(&bytes("fictional/record/ocds-213czf-000-00001.json")).unwrap();
     record["records"][0]["compiledRelease"].clone()
 }
@@ -248,10 +248,11 @@ fn paraguays_records_import_as_published_with_what_cannot_be_used_reported() {
     let item = t.store.item_detail(&hits[0]).unwrap().item;
     assert_eq!(item.currency, "PYG");
 
-    // A single empty file is reported, not an error, and changes nothing.
+    // A single empty file imports nothing, which is a failure that says so.
     let mut u = store();
-    let s = import(&mut u.store, "283826.json", &bytes("paraguay/records/283826.json"));
-    assert_eq!(s.skipped[0].reason, "it is empty");
+    let err =
+        u.store.import_ocds("283826.json", &bytes("paraguay/records/283826.json")[..], false, |_| {}).unwrap_err();
+    assert_eq!(err.to_string(), "283826.json is empty. Nothing was imported.");
     assert_eq!(u.store.catalogue_status().unwrap().items, 0);
 
     // Bare releases outside any package, one after another.

@@ -5,6 +5,11 @@ import { setInvoker, type ImportOutcome, type ImportProgress, type ImportRequest
 
 afterEach(() => cleanup());
 
+const toner = {
+  line: 2, sku: "A-100", manufacturer: null, manufacturer_part: null, description: "Copier toner black", unit: "EA",
+  list_price: 6450, contract_price: 6450, classification: null, contract_number: null, vendor: null, effective: null, expiration: null,
+};
+
 const preview = (request: ImportRequest): ImportOutcome => ({
   kind: "prices",
   file: "acme.csv",
@@ -19,7 +24,7 @@ const preview = (request: ImportRequest): ImportOutcome => ({
   dry_run: request.dry_run,
   missing: request.prices?.columns?.contract_price ? [] : ["contract_price"],
   contracts: [
-    { contract_number: "ACME-1", vendor: "Acme Supply", contract_id: "local-acme-1", existing: false, note: null, added: [], changed: [], unchanged: 0 },
+    { contract_number: "ACME-1", vendor: "Acme Supply", contract_id: "local-acme-1", existing: false, note: null, added: [toner], changed: [], unchanged: 0 },
   ],
   refused: [{ line: 3, reason: "the price 'call' is not a number" }],
   instructions: [],
@@ -58,6 +63,21 @@ describe("ImportPanel", () => {
     await screen.findByText(/^Imported$/);
     expect(calls[2]).toMatchObject({ location: "/data/acme.csv", dry_run: false, prices: { save_mapping: true, columns: { contract_price: "Cost each" } } });
     expect(imported).toBe(1);
+  });
+
+  it("offers no Import when every row was refused, and says why", async () => {
+    setInvoker(async <T,>(cmd: string, args?: Record<string, unknown>): Promise<T> => {
+      if (cmd === "import_log") return [] as T;
+      const request = args?.request as ImportRequest;
+      const all = preview({ ...request, prices: { ...request.prices, columns: { contract_price: "Cost each" } } });
+      if (all.kind !== "prices") throw new Error("a price preview");
+      return { ...all, contracts: [{ ...all.contracts[0], added: [] }] } as T;
+    });
+    render(ImportPanel, { onImported: () => {} });
+    await fireEvent.input(screen.getByTestId("import-location"), { target: { value: "/data/acme.csv" } });
+    await fireEvent.click(screen.getByTestId("import-preview"));
+    expect((await screen.findByTestId("import-nothing")).textContent).toContain("No row can be imported");
+    expect((screen.getByTestId("import-run") as HTMLButtonElement).disabled).toBe(true);
   });
 
   it("shows an OCDS import's progress, counts and what was skipped", async () => {

@@ -19,8 +19,26 @@ fn too_big(name: &str) -> Error {
 
 /// Reads `bytes` as XLSX when they are a ZIP file, else as CSV or tab-
 /// delimited text (UTF-8, or Windows-1252 as spreadsheets often save it).
+/// A name that says one and content that is the other is refused: reading
+/// a damaged workbook as text would only produce a misleading reason.
 pub fn read(name: &str, bytes: &[u8]) -> Result<Vec<Sheet>> {
-    if bytes.starts_with(b"PK\x03\x04") {
+    let workbook = bytes.starts_with(b"PK\x03\x04");
+    let lower = name.to_lowercase();
+    let named_workbook = [".xlsx", ".xlsm"].iter().any(|e| lower.ends_with(e));
+    let named_text = [".csv", ".tsv", ".txt"].iter().any(|e| lower.ends_with(e));
+    if named_workbook && !workbook {
+        return Err(Error::Invalid(format!(
+            "{name} is named as an Excel workbook but its content is not one (a workbook is a ZIP file). \
+             Open it in Excel and save it again as .xlsx, or rename it if it is a CSV file. Nothing was imported."
+        )));
+    }
+    if named_text && workbook {
+        return Err(Error::Invalid(format!(
+            "{name} is named as a text (CSV) file but holds a ZIP file or Excel workbook. \
+             Rename it to .xlsx if it is a workbook, or save it again as CSV. Nothing was imported."
+        )));
+    }
+    if workbook {
         read_xlsx(name, bytes)
     } else {
         read_csv(name, bytes).map(|s| vec![s])

@@ -243,6 +243,18 @@ impl Store {
         summary.not_awarded = converted.not_awarded;
         summary.skipped = converted.skipped;
         summary.skipped.append(&mut extra_skips);
+        if summary.processes == 0 {
+            // Nothing read is a failure, not an empty success: the reason
+            // (broken JSON, usually) comes first.
+            let reason = match summary.skipped.first() {
+                Some(skip) => match skip.reason.strip_prefix("it ") {
+                    Some(rest) => format!("{source} {rest}"),
+                    None => format!("{source}: {}", skip.reason),
+                },
+                None => format!("{source} holds no OCDS releases or records"),
+            };
+            return Err(Error::Invalid(format!("{reason}. Nothing was imported.")));
+        }
         if dry_run {
             tx.rollback()?;
         } else {

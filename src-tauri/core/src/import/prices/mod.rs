@@ -13,6 +13,7 @@
 mod columns;
 mod parse;
 mod preview;
+mod records;
 mod write;
 
 pub use columns::{detect, Field, Mapping, MappingSource};

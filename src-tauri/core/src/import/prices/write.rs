@@ -5,24 +5,17 @@
 use super::columns::*;
 use super::parse::*;
 use super::preview::*;
+use super::records::{self, local_contract_id, local_cooperative_id, local_item_id, local_supplier_id};
 use super::PriceOptions;
 use crate::error::{Error, Result};
 use crate::import::table::{self, Sheet};
-use crate::import::{slug, LOCAL_FEED};
+use crate::import::LOCAL_FEED;
 use crate::money::Cents;
 use crate::store::Store;
 use chrono::Utc;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use std::collections::BTreeMap;
-
-fn local_item_id(contract: &str, sku: &str) -> String {
-    format!("local-{}-{}", slug(contract), slug(sku))
-}
-
-fn local_contract_id(contract: &str) -> String {
-    format!("local-{}", slug(contract))
-}
 
 impl Store {
     /// Reads a price file and says what importing it would do, with the
@@ -118,6 +111,10 @@ impl Store {
         let mut groups: Vec<ContractChanges> = Vec::new();
         let mut rows_by_item: BTreeMap<String, (usize, PriceRow)> = BTreeMap::new();
         let mut duplicates = Vec::new();
+        let scheme = classification_scheme(preview);
+        // Contracts whose number or vendor is beyond the model's bounds: all
+        // their rows are refused for it.
+        let mut unstorable: BTreeMap<String, String> = BTreeMap::new();
         for r in parsed.rows {
             let Some(number) = contract.map(str::to_owned).or(r.contract_number.clone()) else {
                 refused.push(Refused {
@@ -126,6 +123,10 @@ impl Store {
                 });
                 continue;
             };
+            if let Some(reason) = unstorable.get(&number) {
+                refused.push(Refused { line: r.line, reason: reason.clone() });
+                continue;
+            }
             let g = match groups.iter().position(|g| g.contract_number == number) {
                 Some(g) => g,
                 None => {
@@ -136,6 +137,11 @@ impl Store {
                         .or_else(|| options.supplier.clone().filter(|s| !s.trim().is_empty()))
                         .or_else(|| existing.as_ref().map(|(_, supplier)| supplier.clone()))
                         .unwrap_or_else(|| "Unnamed vendor".into());
+                    if let Some(reason) = records::contract_refusal(&number, &vendor) {
+                        refused.push(Refused { line: r.line, reason: reason.clone() });
+                        unstorable.insert(number, reason);
+                        continue;
+                    }
                     let note = match &existing {
                         Some(_) => None,
                         None => self.feed_contract_with_number(&number)?.map(|feed| {
@@ -160,6 +166,10 @@ impl Store {
                     groups.len() - 1
                 }
             };
+            if let Err(invalid) = records::item(&r, &groups[g].contract_id, &number, scheme).validate() {
+                refused.push(Refused { line: r.line, reason: records::reason(invalid) });
+                continue;
+            }
             if let Some((_, prev)) = rows_by_item.insert(local_item_id(&number, &r.sku), (g, r)) {
                 duplicates.push(prev.line);
             }
@@ -223,6 +233,23 @@ impl Store {
                 names.join(" or the ")
             )));
         }
+        let rows = preview.added() + preview.changed() + preview.unchanged();
+        if rows == 0 {
+            let reason = match preview.refused.first() {
+                Some(first) if preview.refused.len() > 1 => format!(
+                    "{file}, row {}: {} ({})",
+                    first.line,
+                    first.reason,
+                    match preview.refused.len() - 1 {
+                        1 => "1 other row was refused too".to_owned(),
+                        n => format!("{n} other rows were refused too"),
+                    }
+                ),
+                Some(first) => format!("{file}, row {}: {}", first.line, first.reason),
+                None => format!("{file} has no price rows under its header"),
+            };
+            return Err(Error::Invalid(format!("{reason}. Nothing was imported.")));
+        }
         preview.dry_run = false;
         let cooperative = options.cooperative.as_deref();
         if options.save_mapping && preview.supplier.is_none() {
@@ -232,7 +259,10 @@ impl Store {
             ));
         }
         let coop_name = cooperative.map(str::trim).filter(|c| !c.is_empty()).unwrap_or("Imported price lists");
-        let coop_id = format!("local-{}", slug(coop_name));
+        if let Some(reason) = records::cooperative_refusal(coop_name) {
+            return Err(Error::Invalid(format!("Cannot import {file}: {reason}. Nothing was imported.")));
+        }
+        let coop_id = local_cooperative_id(coop_name);
         let tx = self.conn_mut().transaction()?;
         crate::import::ensure_local_feed(&tx)?;
         tx.execute(
@@ -242,7 +272,7 @@ impl Store {
         )?;
         let scheme = classification_scheme(&preview);
         for group in &preview.contracts {
-            let supplier_id = format!("local-{}", slug(&group.vendor));
+            let supplier_id = local_supplier_id(&group.vendor);
             if !group.existing {
                 tx.execute(
                     "INSERT INTO suppliers (id, feed_id, legal_name, identifiers, street, city, state, zip) VALUES (?1, ?2, ?3, '[]', '', '', '', '')
@@ -266,16 +296,14 @@ impl Store {
                     coop_id,
                     supplier_id,
                     group.contract_number,
-                    format!("{} price list", group.vendor),
+                    records::price_list_title(&group.vendor),
                     start.to_string(),
                     end.to_string()
                 ],
             )?;
             for r in rows {
-                let classes = match &r.classification {
-                    Some(c) => serde_json::json!([{ "scheme": scheme, "code": c.trim() }]).to_string(),
-                    None => "[]".into(),
-                };
+                // The very record the preview checked against the model.
+                let item = records::item(r, &group.contract_id, &group.contract_number, scheme);
                 tx.execute(
                     "INSERT INTO items (id, feed_id, contract_id, supplier_sku, manufacturer, manufacturer_part, description, unit,
                          list_cents, contract_cents, classifications, price_tiers, attributes)
@@ -285,17 +313,17 @@ impl Store {
                          manufacturer = excluded.manufacturer, manufacturer_part = excluded.manufacturer_part,
                          classifications = excluded.classifications",
                     params![
-                        local_item_id(&group.contract_number, &r.sku),
+                        item.id,
                         LOCAL_FEED,
-                        group.contract_id,
-                        r.sku,
-                        r.manufacturer,
-                        r.manufacturer_part,
-                        r.description,
-                        r.unit,
-                        r.list_price.0,
-                        r.contract_price.0,
-                        classes
+                        item.contract_id,
+                        item.supplier_sku,
+                        item.manufacturer,
+                        item.manufacturer_part,
+                        item.description,
+                        item.unit,
+                        item.list_price.0,
+                        item.contract_price.0,
+                        serde_json::to_string(&item.classifications).map_err(Error::internal)?
                     ],
                 )?;
             }
