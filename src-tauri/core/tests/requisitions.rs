@@ -440,3 +440,51 @@ fn csv_export_is_spreadsheet_friendly() {
     let list = t.store.requisitions(&ListFilter::default()).unwrap();
     assert!(export::list_csv(&list).unwrap().contains(&format!("{n},draft,PW,Dana Reyes,Pelican Power Supply")));
 }
+
+/// A restore brings back the backup's catalog as search finds it (the index
+/// is rebuilt, not left describing the database that was replaced), and a
+/// damaged backup is refused with the current database untouched.
+#[test]
+fn a_restore_is_what_search_finds_and_a_damaged_backup_is_refused() {
+    let mut t = ready_store();
+    let dir = tempfile::tempdir().unwrap();
+    let backup = dir.path().join("coopdesk-backup.sqlite3");
+    t.store.backup_to(&backup).unwrap();
+    assert_eq!(search_ids(&t.store, "ups battery cartridge"), ["i1"]);
+
+    // After the backup the feed drops the battery and adds a generator.
+    let mut ops = base_ops();
+    ops.remove(3);
+    ops.push(Op::Put(item("i7", "ctr-a", "Portable generator 9500W", "PG-9500", 90_000, 70_000)));
+    t.store.apply_records("test", &file(&header("feed-a", 9, Scope::Snapshot, None), &ops)[..]).unwrap();
+    assert!(search_ids(&t.store, "ups battery cartridge").is_empty());
+    assert_eq!(search_ids(&t.store, "generator"), ["i7"]);
+
+    t.store.restore_from(&backup).unwrap();
+    assert_eq!(search_ids(&t.store, "ups battery cartridge"), ["i1"], "the backup's item is found again");
+    assert!(search_ids(&t.store, "generator").is_empty(), "the replaced database's item is gone from search");
+
+    // Damaged backups: cut short, another program's file, a newer schema.
+    let bytes = std::fs::read(&backup).unwrap();
+    let truncated = dir.path().join("truncated.sqlite3");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let foreign_id = dir.path().join("foreign-id.sqlite3");
+    std::fs::copy(&backup, &foreign_id).unwrap();
+    raw(&foreign_id).execute_batch("PRAGMA application_id = 1234").unwrap();
+    let newer = dir.path().join("newer.sqlite3");
+    std::fs::copy(&backup, &newer).unwrap();
+    raw(&newer).execute_batch("PRAGMA user_version = 99").unwrap();
+    let before = dump(&t.store);
+    for (path, why) in [
+        (&truncated, "the file is damaged or cut short"),
+        (&foreign_id, "it was not written by coopdesk"),
+        (&newer, "it comes from a newer coopdesk"),
+    ] {
+        let err = t.store.restore_from(path).unwrap_err().to_string();
+        assert!(err.contains(why) && err.ends_with("Nothing was changed."), "{}: {err}", path.display());
+        assert_eq!(dump(&t.store), before);
+    }
+    t.store.check_integrity().unwrap();
+    drop(t.store);
+    assert_eq!(dump(&Store::open(&t.path).unwrap()), before, "reopened, the database is as it was");
+}

@@ -66,24 +66,32 @@ impl Store {
         if !src.is_file() {
             return Err(not_backup("there is no such file".into()));
         }
+        // SQLite's own words ("database disk image is malformed") tell a
+        // clerk nothing; say what kind of file it is instead.
+        let unreadable = |e: rusqlite::Error| {
+            not_backup(match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::NotADatabase) => "it is not a database".into(),
+                Some(rusqlite::ErrorCode::DatabaseCorrupt) => "the file is damaged or cut short".into(),
+                _ => format!("it cannot be read ({e})"),
+            })
+        };
         let source =
             Connection::open_with_flags(src, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-                .map_err(|e| not_backup(e.to_string()))?;
-        let app_id: i32 =
-            source.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|e| not_backup(e.to_string()))?;
+                .map_err(unreadable)?;
+        let app_id: i32 = source.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(unreadable)?;
         if app_id != APPLICATION_ID {
             return Err(not_backup("it was not written by coopdesk".into()));
         }
-        let version: i64 = source.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let version: i64 = source.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(unreadable)?;
         if version > latest_version() {
             return Err(not_backup(format!(
                 "it comes from a newer coopdesk (schema {version}; this one reads up to {})",
                 latest_version()
             )));
         }
-        let verdict: String = source.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        let verdict: String = source.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(unreadable)?;
         if verdict != "ok" {
-            return Err(not_backup(format!("the file is damaged ({verdict})")));
+            return Err(not_backup(format!("the file is damaged or cut short ({verdict})")));
         }
         {
             let backup = rusqlite::backup::Backup::new(&source, &mut self.conn)?;
