@@ -7,7 +7,8 @@
 //! publisher's bulk download. Imports it into a fresh catalogue in a child
 //! process and prints the time, the rate and the peak memory, for two sizes
 //! ten times apart: the memory should not grow with the file. Figures in
-//! `docs/performance.md`.
+//! `docs/performance.md`. `COOPDESK_BENCH_PROCESSES=200,2000` sets the sizes
+//! (the test command runs it small, so it cannot rot).
 
 use coopdesk_core::Store;
 use serde_json::json;
@@ -100,6 +101,16 @@ fn child(db: &Path, file: &Path) {
     println!("{secs:.2} {} {} {:.0}", s.contracts.created, s.items.created, peak_rss_mb());
 }
 
+/// The sizes to measure: the variable's comma-separated list, or `default`.
+fn sizes(var: &str, default: &[usize]) -> Vec<usize> {
+    std::env::var(var)
+        .ok()
+        .map(|v| {
+            v.split(',').map(|n| n.trim().parse().unwrap_or_else(|_| panic!("{var}: '{n}' is not a size"))).collect()
+        })
+        .unwrap_or_else(|| default.to_vec())
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--child") {
@@ -108,7 +119,7 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     println!("| processes | releases | file | import | releases/s | contracts | items | peak memory |");
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for processes in [5_000, 50_000] {
+    for processes in sizes("COOPDESK_BENCH_PROCESSES", &[5_000, 50_000]) {
         let file = dir.path().join(format!("publication-{processes}.jsonl"));
         write_publication(&file, processes);
         let mb = std::fs::metadata(&file).unwrap().len() as f64 / 1e6;

@@ -6,7 +6,8 @@
 //! packet's own (plus an open store), and prints the first (cold) time and
 //! the median of the rest.
 //! Target: a 100-line packet under 150 ms. `docs/performance.md` records
-//! the figures.
+//! the figures. `COOPDESK_BENCH_LINES=10,100` sets the sizes (the test
+//! command runs it small, so it cannot rot).
 
 use coopdesk_core::orders::{AttachmentKind, Header, ManualLine, NewAttachment, QuoteInfo};
 use coopdesk_core::packet::Paper;
@@ -103,6 +104,16 @@ fn child(db: &Path, number: &str) {
     println!("{first:.1} {:.1} {pages} {:.0}", rest[rest.len() / 2], peak_rss_mb());
 }
 
+/// The sizes to measure: the variable's comma-separated list, or `default`.
+fn sizes(var: &str, default: &[usize]) -> Vec<usize> {
+    std::env::var(var)
+        .ok()
+        .map(|v| {
+            v.split(',').map(|n| n.trim().parse().unwrap_or_else(|_| panic!("{var}: '{n}' is not a size"))).collect()
+        })
+        .unwrap_or_else(|| default.to_vec())
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--child") {
@@ -111,7 +122,7 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     println!("| lines | pages | first build (cold process) | median of the next {} | peak memory |", RUNS - 1);
     println!("|---:|---:|---:|---:|---:|");
-    for lines in [10, 100, 1000] {
+    for lines in sizes("COOPDESK_BENCH_LINES", &[10, 100, 1000]) {
         let db = dir.path().join(format!("bench-{lines}.sqlite3"));
         let number = prepare(&db, lines);
         let out = Command::new(&args[0]).args(["--child", db.to_str().unwrap(), &number]).output().unwrap();

@@ -19,19 +19,28 @@ use std::time::Instant;
 
 const FEED: &str = "bench-market";
 const DELTA_ITEMS: usize = 10_000;
-const TABLES: &str = include_str!("../src-tauri/core/src/store/migrations/0001_catalogue.sql");
+/// The current schema, as the store's own test keeps it.
+const SCHEMA: &str = include_str!("../src-tauri/core/src/store/schema.sql");
 const INDEX: &str = include_str!("../src-tauri/core/src/store/migrations/0003_contentless_search_index.sql");
 
-/// The catalogue tables and the current search index, as plain DDL for the
-/// sqlite3 shell: no triggers (the shell builds the index in one statement),
-/// and no `contentless_delete`, which Debian's shell predates and which
-/// changes nothing about building the index.
+/// The catalog tables as they are today (every column a sync fills, so the
+/// shell imports the same rows the sync stored) and a full-text index, as
+/// plain DDL for the sqlite3 shell: no triggers (the shell builds the index
+/// in one statement), and no `contentless_delete`, which Debian's shell
+/// predates and which changes nothing about building the index.
 fn baseline_schema() -> String {
-    let tables = TABLES.split("CREATE VIRTUAL TABLE item_fts").next().unwrap();
+    let catalog = ["feeds", "cooperatives", "suppliers", "contracts", "dealers", "items"];
+    let wanted = |stmt: &&str| {
+        let stmt = stmt.trim_start();
+        catalog.iter().any(|t| stmt.starts_with(&format!("CREATE TABLE {t} (")))
+            || stmt.starts_with("CREATE VIEW item_search_text")
+    };
+    let tables: Vec<&str> = SCHEMA.split(";\n").filter(wanted).collect();
+    assert_eq!(tables.len(), catalog.len() + 1, "the schema snapshot names every catalog table and the search view");
     let start = INDEX.find("CREATE VIRTUAL TABLE item_fts").unwrap();
     let end = start + INDEX[start..].find(");").unwrap() + 2;
     let index = INDEX[start..end].replace("    contentless_delete = 1,\n", "");
-    format!("{tables}\n{index}\n")
+    format!("{};\n{index}\n", tables.join(";\n"))
 }
 
 fn peak_rss_mb() -> f64 {

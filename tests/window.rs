@@ -412,8 +412,22 @@ async fn a_clerk_builds_a_requisition_and_submits_it() {
     by_test_id(&c, "packet-preview").await.click().await.unwrap();
     let shown = wait_text(&c, "packet-message", |t| t.contains("pages")).await;
     let pages: u32 = shown.split_whitespace().next().unwrap().parse().unwrap();
-    let canvases = c.find_all(Locator::Css("[data-testid='packet-pages'] canvas")).await.unwrap();
-    assert!(pages >= 3 && canvases.len() as u32 == pages, "{shown}: {} canvases", canvases.len());
+    assert!(pages >= 3, "{shown}");
+    // Read back as text: each drawn page carries its own words.
+    let texts = c
+        .execute(
+            "return [...document.querySelectorAll(\"[data-testid='packet-pages'] canvas\")].map(c => c.textContent)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let texts: Vec<String> = serde_json::from_value(texts).unwrap();
+    assert_eq!(texts.len() as u32, pages, "one page drawn for each in the packet");
+    let packet = texts.join("\n");
+    for want in [number.as_str(), "Purchase requisition", "Dana Reyes", "100-210-01-5230"] {
+        assert!(packet.contains(want), "the preview shows {want:?}: {packet}");
+    }
+    assert!(texts[0].contains("Purchase requisition"), "the form comes first: {}", texts[0]);
     // Into the middle of the view, clear of the status bar (the menu bar
     // leaves the page less height than the window).
     c.execute("document.querySelector(\"[data-testid='packet-pages']\").scrollIntoView({ block: 'center' })", vec![])
@@ -480,6 +494,21 @@ fn offline_agency(scratch: &Scratch) -> std::path::PathBuf {
 fn pdf_text(path: &std::path::Path) -> String {
     let out = Command::new("pdftotext").arg(path).arg("-").output().expect("pdftotext is installed");
     String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Presses keys in the app's window as a person would: through the X
+/// server (XTEST), so GTK's menu bar sees them, which WebDriver's keys,
+/// delivered to the page, never reach.
+fn press_keys(keys: &[&str]) {
+    let found = Command::new("xdotool")
+        .args(["search", "--sync", "--onlyvisible", "--name", "^coopdesk$"])
+        .output()
+        .expect("xdotool is installed (scripts/setup --test)");
+    let window = String::from_utf8_lossy(&found.stdout).lines().next().expect("the coopdesk window").to_owned();
+    let focus = Command::new("xdotool").args(["windowfocus", "--sync", &window]).status().unwrap();
+    assert!(focus.success());
+    let pressed = Command::new("xdotool").args(["key", "--delay", "150"]).args(keys).status().unwrap();
+    assert!(pressed.success());
 }
 
 async fn click(c: &Client, id: &str) {
@@ -631,8 +660,14 @@ async fn a_clerk_imports_a_vendor_price_file_and_an_ocds_publication() {
     let c = driver.open_app(&scratch.db()).await;
     wait_text(&c, "result-count", |t| t.contains("items in the catalogue")).await;
 
+    // File > Import, from the window's own menu bar: its Ctrl+I, pressed
+    // through the X server, is GTK's menu accelerator (the page has no key
+    // handler of its own for it), so this is the menu item's event.
+    press_keys(&["ctrl+i"]);
+    wait_text(&c, "import-preview", |t| t == "Preview").await;
+    assert_eq!(by_test_id(&c, "import-toggle").await.attr("aria-expanded").await.unwrap().as_deref(), Some("true"));
+
     // The price file: previewed, its columns chosen by hand, then imported.
-    click(&c, "import-toggle").await;
     by_test_id(&c, "import-location").await.send_keys(csv.to_str().unwrap()).await.unwrap();
     by_test_id(&c, "import-contract").await.send_keys("ACME-2026").await.unwrap();
     by_test_id(&c, "import-supplier").await.send_keys("Acme Supply").await.unwrap();

@@ -88,10 +88,16 @@ fn the_gsa_excel_template_is_read_from_its_pricing_sheet() {
             &PriceOptions { contract: Some("GS-00F-EXAMPLE".into()), ..Default::default() },
         )
         .unwrap();
+    // The first sheet is instructions and the products sheet of this
+    // example holds no priced row; the labor categories are what it prices.
+    assert_eq!(preview.mapping.sheet, "(3)Labor Categories");
     assert!(preview.mapping.columns.contains_key(&Field::Description), "{:?}", preview.mapping);
     assert!(preview.added() >= 1, "{preview:?}");
     let row = &preview.contracts[0].added[0];
-    assert!(row.contract_price.0 > 0 && !row.description.is_empty(), "{row:?}");
+    assert_eq!(
+        (row.line, row.description.as_str(), row.unit.as_str(), row.contract_price, row.list_price),
+        (3, "Project Manager", "Hour", Cents(11_599), Cents(12_500))
+    );
 }
 
 #[test]

@@ -14,7 +14,11 @@ function pdfjs() {
   return loaded;
 }
 
-/** Each page as a canvas at `scale` (1 = 72 dpi). */
+/**
+ * Each page as a canvas at `scale` (1 = 72 dpi), holding the page's text as
+ * its fallback content: a screen reader reads the packet, not a picture of
+ * it, and what the window shows can be checked as text.
+ */
 export async function renderPages(pdf: ArrayBuffer, scale: number): Promise<HTMLCanvasElement[]> {
   const lib = await pdfjs();
   const task = lib.getDocument({ data: new Uint8Array(pdf) });
@@ -28,6 +32,10 @@ export async function renderPages(pdf: ArrayBuffer, scale: number): Promise<HTML
       canvas.width = Math.ceil(viewport.width);
       canvas.height = Math.ceil(viewport.height);
       await page.render({ canvas, viewport }).promise;
+      const content = await page.getTextContent();
+      canvas.textContent = content.items
+        .map((item) => ("str" in item ? item.str + (item.hasEOL ? "\n" : " ") : ""))
+        .join("");
       pages.push(canvas);
     }
   } finally {
