@@ -10,6 +10,8 @@ mod commands;
 mod emergency;
 // A misbehaving HTTP server: errors, stalls, cut and endless bodies.
 mod fault_server;
+// HTTPS with a certificate authority made at test time: trusted, and refused.
+mod https;
 // Requisitions scripted headless: draft to closed, exports, backup, tampering.
 mod requisitions;
 // Signed feeds: publishing, syncing, and every attack and fault refused.

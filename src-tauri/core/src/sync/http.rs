@@ -38,8 +38,10 @@ pub fn fetch_now<T>(
     fetch: impl AsyncFnOnce(&Fetcher, &AtomicBool) -> Result<T, FetchError>,
 ) -> crate::error::Result<Result<T, String>> {
     use crate::error::Error;
+    // The only way to fail here is a setting that needs fixing (the extra
+    // authorities' file), which the reason names.
     let fetcher = Fetcher::new(Duration::from_secs(15), read_timeout, retries, Duration::from_millis(500))
-        .map_err(|reason| Error::io("the network", std::io::Error::other(reason)))?;
+        .map_err(Error::Invalid)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -59,8 +61,53 @@ pub struct Fetcher {
     backoff: Duration,
 }
 
+/// The certificate problem behind a failed connection, if that is what it was.
+fn certificate_error(e: &reqwest::Error) -> Option<rustls::CertificateError> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if let Some(rustls::Error::InvalidCertificate(cert)) = err.downcast_ref::<rustls::Error>() {
+            return Some(cert.clone());
+        }
+        // An io::Error's `source()` skips the error it wraps, and the TLS
+        // layer wraps rustls's error in io::Errors two deep: unwrap them.
+        source = match err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => err.source(),
+        };
+    }
+    None
+}
+
+/// A certificate refused, in words that say which way and what to do. Not
+/// retried: the same certificate is refused the same way next time.
+fn certificate_refused(cert: rustls::CertificateError, host: &str) -> FetchError {
+    use rustls::CertificateError as C;
+    let why = match cert {
+        C::UnknownIssuer | C::BadSignature | C::UnknownRevocationStatus => format!(
+            "{host}'s certificate is not from an authority this computer trusts. If your network inspects HTTPS, \
+             ask IT for its certificate authority and name that file in {EXTRA_CA_VARIABLE}"
+        ),
+        C::NotValidForName | C::NotValidForNameContext { .. } => format!(
+            "{host}'s certificate is for another name, so this may not be {host}: check the address, \
+             or ask IT whether something on the network intercepts it"
+        ),
+        C::Expired | C::ExpiredContext { .. } => {
+            format!("{host}'s certificate has expired: the publisher must renew it (or this computer's date is wrong)")
+        }
+        C::NotValidYet | C::NotValidYetContext { .. } => {
+            format!("{host}'s certificate is not valid yet: this computer's date may be wrong")
+        }
+        C::Revoked => format!("{host}'s certificate has been revoked"),
+        other => format!("{host}'s certificate was refused ({other:?})"),
+    };
+    FetchError::Permanent(why)
+}
+
 fn describe(e: &reqwest::Error, url: &Url) -> FetchError {
     let host = url.host_str().unwrap_or("the server");
+    if let Some(cert) = certificate_error(e) {
+        return certificate_refused(cert, host);
+    }
     if e.is_timeout() {
         FetchError::Transient(format!("{host} stopped answering (timed out)"))
     } else if e.is_connect() {
@@ -80,6 +127,26 @@ fn status_error(status: StatusCode, url: &Url) -> FetchError {
     }
 }
 
+/// Names a PEM file of extra certificate authorities to trust beside the
+/// system's: an inspecting proxy's, or an internal mirror's.
+pub const EXTRA_CA_VARIABLE: &str = "COOPDESK_EXTRA_CA";
+
+/// The certificates of the file `COOPDESK_EXTRA_CA` names, if it names one.
+fn extra_roots() -> Result<Vec<reqwest::Certificate>, String> {
+    let Some(path) = std::env::var_os(EXTRA_CA_VARIABLE).filter(|p| !p.is_empty()) else {
+        return Ok(Vec::new());
+    };
+    let shown = std::path::Path::new(&path).display().to_string();
+    let pem =
+        std::fs::read(&path).map_err(|e| format!("{EXTRA_CA_VARIABLE} names {shown}, which cannot be read ({e})"))?;
+    let certs = reqwest::Certificate::from_pem_bundle(&pem)
+        .map_err(|e| format!("{EXTRA_CA_VARIABLE} names {shown}, which is not a PEM certificate file ({e})"))?;
+    if certs.is_empty() {
+        return Err(format!("{EXTRA_CA_VARIABLE} names {shown}, which holds no certificates"));
+    }
+    Ok(certs)
+}
+
 impl Fetcher {
     pub fn new(
         connect_timeout: Duration,
@@ -95,6 +162,8 @@ impl Fetcher {
             .read_timeout(read_timeout)
             .redirect(reqwest::redirect::Policy::limited(5))
             .user_agent(concat!("coopdesk/", env!("CARGO_PKG_VERSION")))
+            // The system's trust store, plus the agency's own authorities.
+            .tls_certs_merge(extra_roots()?)
             .build()
             .map_err(|e| format!("the HTTP client could not start: {e}"))?;
         Ok(Fetcher { client, retries, backoff })
