@@ -496,12 +496,22 @@ fn pdf_text(path: &std::path::Path) -> String {
     String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Presses keys in the app's window as a person would: through the X
-/// server (XTEST), so GTK's menu bar sees them, which WebDriver's keys,
-/// delivered to the page, never reach.
-fn press_keys(keys: &[&str]) {
+/// Presses keys in the window of the app that has `db` open, as a person
+/// would: through the X server (XTEST), so GTK's menu bar sees them, which
+/// WebDriver's keys, delivered to the page, never reach. Other tests' windows
+/// share the display, so the window is found by its process.
+fn press_keys(db: &std::path::Path, keys: &[&str]) {
+    let db = db.to_str().unwrap();
+    let pid = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .find(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .is_ok_and(|c| c.split(|&b| b == 0).any(|arg| arg == db.as_bytes()))
+        })
+        .expect("the app's process");
     let found = Command::new("xdotool")
-        .args(["search", "--sync", "--onlyvisible", "--name", "^coopdesk$"])
+        .args(["search", "--sync", "--all", "--onlyvisible", "--pid", &pid.to_string(), "--name", "^coopdesk$"])
         .output()
         .expect("xdotool is installed (scripts/setup --test)");
     let window = String::from_utf8_lossy(&found.stdout).lines().next().expect("the coopdesk window").to_owned();
@@ -663,7 +673,7 @@ async fn a_clerk_imports_a_vendor_price_file_and_an_ocds_publication() {
     // File > Import, from the window's own menu bar: its Ctrl+I, pressed
     // through the X server, is GTK's menu accelerator (the page has no key
     // handler of its own for it), so this is the menu item's event.
-    press_keys(&["ctrl+i"]);
+    press_keys(&scratch.db(), &["ctrl+i"]);
     wait_text(&c, "import-preview", |t| t == "Preview").await;
     assert_eq!(by_test_id(&c, "import-toggle").await.attr("aria-expanded").await.unwrap().as_deref(), Some("true"));
 
