@@ -12,6 +12,10 @@ mod emergency;
 mod fault_server;
 // HTTPS with a certificate authority made at test time: trusted, and refused.
 mod https;
+// The office on a real PostgreSQL server: people, keys, signed events, tampering.
+mod office;
+// A PostgreSQL server of the tests' own, in a temporary folder.
+mod postgres;
 // Requisitions scripted headless: draft to closed, exports, backup, tampering.
 mod requisitions;
 // Signed feeds: publishing, syncing, and every attack and fault refused.

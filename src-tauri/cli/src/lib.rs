@@ -8,6 +8,7 @@ mod agency;
 mod emergency;
 mod feeds;
 pub mod import;
+mod office;
 mod req;
 mod search_args;
 mod table;
@@ -122,6 +123,12 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         by: Option<String>,
     },
+    /// The office: requisitions shared with colleagues through a PostgreSQL
+    /// server, each change signed by the person who made it.
+    Office {
+        #[command(subcommand)]
+        action: office::OfficeAction,
+    },
     /// Write a backup of the whole database (catalogue, requisitions,
     /// attachments, settings) to one file.
     Backup { file: PathBuf },
@@ -209,6 +216,9 @@ fn hint(e: &coopdesk_core::Error) -> Option<&'static str> {
         NoActor => "Pass --by NAME, or set your name once with `coopdesk purchasing operator NAME`.",
         NoAgencyProfile => "Set it up with `coopdesk agency set`.",
         Open { .. } | DatabaseTooNew { .. } | NoDataDir => "Choose the database file with --db PATH (or COOPDESK_DB).",
+        KeyLocked(_) => "Give your key's passphrase in COOPDESK_KEY_PASSPHRASE.",
+        OfficeUnreachable(_) => "`coopdesk office status` shows what waits; `coopdesk office sync` tries again.",
+        OfficeTampered { .. } => "`coopdesk office verify` lists every problem on the server.",
         _ => return None,
     })
 }
@@ -291,6 +301,7 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
             )
             .map_err(stdout_error)
         }
+        Command::Office { action } => office::run(&mut store, action, json, out),
         Command::Backup { file } => {
             let summary = store.backup_to(file)?;
             if json {

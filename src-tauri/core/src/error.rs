@@ -89,6 +89,18 @@ pub enum Error {
 
     #[error("The requisition history does not verify: {}. Someone changed the database outside coopdesk; restore it from a backup and compare.", .problems.join("; "))]
     Tampered { problems: Vec<String> },
+
+    /// The person's office key is missing or the passphrase does not open it.
+    #[error("{0}.")]
+    KeyLocked(String),
+
+    /// The office's server did not answer; work goes on here and waits.
+    #[error("The office server could not be reached ({0}). Work goes on on this computer; its changes wait and are sent at the next sync.")]
+    OfficeUnreachable(String),
+
+    /// The shared history on the office's server was changed behind coopdesk.
+    #[error("The office's shared history on its server does not verify: {}. Nothing from the server was applied. Tell the office's administrator, who can compare the server with a backup.", .problems.join("; "))]
+    OfficeTampered { problems: Vec<String> },
 }
 
 impl Error {
@@ -115,6 +127,9 @@ impl Error {
             Error::NoAgencyProfile => "no_agency_profile",
             Error::PolicyBlocked { .. } => "policy_blocked",
             Error::Tampered { .. } => "history_tampered",
+            Error::KeyLocked(_) => "key_locked",
+            Error::OfficeUnreachable(_) => "office_unreachable",
+            Error::OfficeTampered { .. } => "office_tampered",
         }
     }
 

@@ -41,6 +41,7 @@ pub mod history;
 pub mod import;
 pub mod model;
 pub mod money;
+pub mod office;
 pub mod orders;
 pub mod packet;
 pub mod paths;

@@ -20,12 +20,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0010_search_index_outside.sql")),
         M::up(include_str!("migrations/0011_imports.sql")),
         M::up(include_str!("migrations/0012_search_marks_on_change.sql")),
+        M::up(include_str!("migrations/0013_office.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {
-    12
+    13
 }
 
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {

@@ -131,15 +131,35 @@ fn status_error(status: StatusCode, url: &Url) -> FetchError {
 /// system's: an inspecting proxy's, or an internal mirror's.
 pub const EXTRA_CA_VARIABLE: &str = "COOPDESK_EXTRA_CA";
 
-/// The certificates of the file `COOPDESK_EXTRA_CA` names, if it names one.
-fn extra_roots() -> Result<Vec<reqwest::Certificate>, String> {
+/// The file `COOPDESK_EXTRA_CA` names, shown and read, if it names one.
+fn extra_ca_file() -> Result<Option<(String, Vec<u8>)>, String> {
     let Some(path) = std::env::var_os(EXTRA_CA_VARIABLE).filter(|p| !p.is_empty()) else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
     let shown = std::path::Path::new(&path).display().to_string();
     let pem =
         std::fs::read(&path).map_err(|e| format!("{EXTRA_CA_VARIABLE} names {shown}, which cannot be read ({e})"))?;
+    Ok(Some((shown, pem)))
+}
+
+/// The certificates of the file `COOPDESK_EXTRA_CA` names, if it names one.
+fn extra_roots() -> Result<Vec<reqwest::Certificate>, String> {
+    let Some((shown, pem)) = extra_ca_file()? else { return Ok(Vec::new()) };
     let certs = reqwest::Certificate::from_pem_bundle(&pem)
+        .map_err(|e| format!("{EXTRA_CA_VARIABLE} names {shown}, which is not a PEM certificate file ({e})"))?;
+    if certs.is_empty() {
+        return Err(format!("{EXTRA_CA_VARIABLE} names {shown}, which holds no certificates"));
+    }
+    Ok(certs)
+}
+
+/// The same authorities as DER, for the other TLS clients (the office's
+/// PostgreSQL connection).
+pub(crate) fn extra_root_ders() -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, String> {
+    use rustls::pki_types::pem::PemObject;
+    let Some((shown, pem)) = extra_ca_file()? else { return Ok(Vec::new()) };
+    let certs = rustls::pki_types::CertificateDer::pem_slice_iter(&pem)
+        .collect::<Result<Vec<_>, _>>()
         .map_err(|e| format!("{EXTRA_CA_VARIABLE} names {shown}, which is not a PEM certificate file ({e})"))?;
     if certs.is_empty() {
         return Err(format!("{EXTRA_CA_VARIABLE} names {shown}, which holds no certificates"));

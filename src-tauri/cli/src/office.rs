@@ -1,0 +1,247 @@
+//! `coopdesk office …`: creating, joining and running an office whose
+//! shared history lives on a PostgreSQL server. The passphrase of the
+//! person's key comes from `COOPDESK_KEY_PASSPHRASE`; the server's password
+//! from `PGPASSWORD`.
+
+use crate::{print_json, stdout_error};
+use clap::Subcommand;
+use coopdesk_core::office::{passphrase_from_env, Admission, OfficeStatus, Role, RosterEntry};
+use coopdesk_core::{Cents, Store};
+use std::io::Write;
+
+#[derive(Subcommand, Debug)]
+pub enum OfficeAction {
+    /// Create an office on a PostgreSQL server (setting up its tables) with
+    /// you as its first administrator.
+    Init {
+        /// postgresql://USER@HOST:PORT/DATABASE?sslmode=require (no password).
+        #[arg(long)]
+        url: String,
+        /// The office's name, e.g. "Harbor County Purchasing".
+        #[arg(long)]
+        office: String,
+        /// Your name as the office knows you.
+        #[arg(long)]
+        name: String,
+    },
+    /// Join an office: makes your key and asks to be admitted. Give the
+    /// fingerprint it prints to an administrator.
+    Join {
+        #[arg(long)]
+        url: String,
+        /// Your name as the office should know you.
+        #[arg(long)]
+        name: String,
+        /// Which office, when the server holds several.
+        #[arg(long)]
+        office: Option<String>,
+    },
+    /// Admit a person (or change their roles and limit), by the fingerprint
+    /// they read out to you. Administrators only.
+    Admit {
+        fingerprint: String,
+        /// requester, approver, purchasing, finance or administrator; repeat for several.
+        #[arg(long = "role", required = true, value_parser = role)]
+        roles: Vec<Role>,
+        /// The most an approver may approve, in dollars.
+        #[arg(long, value_parser = crate::values::money)]
+        limit: Option<Cents>,
+        /// A department the approver approves for; repeat for several (none: all).
+        #[arg(long = "department")]
+        departments: Vec<String>,
+        #[arg(long)]
+        title: Option<String>,
+        /// The name to give them (default: the one they joined under).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Remove a person from the office. Administrators only.
+    Remove { fingerprint: String },
+    /// Who is who in the office.
+    People {},
+    /// Send this laptop's changes and take in everyone else's.
+    Sync {},
+    /// Changes waiting to be sent, the last contact, the verified head.
+    Status {},
+    /// Check the whole history on the server again; exits non-zero on
+    /// anything wrong, saying what.
+    Verify {},
+}
+
+fn role(text: &str) -> Result<Role, String> {
+    text.parse()
+}
+
+pub fn run(store: &mut Store, action: &OfficeAction, json: bool, out: &mut dyn Write) -> coopdesk_core::Result<()> {
+    match action {
+        OfficeAction::Init { url, office, name } => {
+            let status = store.office_init(url, office, name, &passphrase_from_env()?)?;
+            if json {
+                return print_json(out, &status);
+            }
+            writeln!(out, "Created the office '{}' with you as its administrator.", status.name)
+                .map_err(stdout_error)?;
+            status_text(&status, out)
+        }
+        OfficeAction::Join { url, name, office } => {
+            let status = store.office_join(url, office.as_deref(), name, &passphrase_from_env()?)?;
+            if json {
+                return print_json(out, &status);
+            }
+            writeln!(
+                out,
+                "Asked to join '{}'. Read your key's fingerprint to an administrator, who admits it:\n  {}\n\
+                 Compare the office founder's fingerprint with theirs: {}",
+                status.name,
+                status.fingerprint,
+                status.founder.as_deref().unwrap_or("(not received yet)")
+            )
+            .map_err(stdout_error)
+        }
+        OfficeAction::Admit { fingerprint, roles, limit, departments, title, name } => {
+            let admission = Admission {
+                name: name.clone(),
+                title: title.clone(),
+                roles: roles.clone(),
+                approval_limit: *limit,
+                departments: departments.clone(),
+            };
+            let status = store.office_admit(fingerprint, &admission, &passphrase_from_env()?)?;
+            if json {
+                return print_json(out, &status);
+            }
+            sent_or_waiting(&status, "The roster change", out)
+        }
+        OfficeAction::Remove { fingerprint } => {
+            let status = store.office_remove(fingerprint, &passphrase_from_env()?)?;
+            if json {
+                return print_json(out, &status);
+            }
+            sent_or_waiting(&status, "The removal", out)
+        }
+        OfficeAction::People {} => {
+            let people = store.office_people()?;
+            if json {
+                return print_json(out, &people);
+            }
+            people_text(&people, out)
+        }
+        OfficeAction::Sync {} => {
+            let report = store.office_sync()?;
+            if json {
+                return print_json(out, &report);
+            }
+            writeln!(
+                out,
+                "Sent {} changes, received {}. History head {}.",
+                report.sent,
+                report.received,
+                short(&report.head)
+            )
+            .map_err(stdout_error)?;
+            for why in &report.refused {
+                writeln!(out, "  Refused: {why}").map_err(stdout_error)?;
+            }
+            Ok(())
+        }
+        OfficeAction::Status {} => {
+            let status = store.office_status()?;
+            if json {
+                return print_json(out, &status);
+            }
+            status_text(&status, out)
+        }
+        OfficeAction::Verify {} => {
+            let report = store.office_verify()?;
+            if json {
+                print_json(out, &report)?;
+            } else {
+                writeln!(
+                    out,
+                    "Checked {} events on the office server; history head {}.",
+                    report.events,
+                    short(&report.head)
+                )
+                .map_err(stdout_error)?;
+                for p in &report.problems {
+                    writeln!(out, "  Problem: {p}").map_err(stdout_error)?;
+                }
+            }
+            if report.problems.is_empty() {
+                Ok(())
+            } else {
+                Err(coopdesk_core::Error::OfficeTampered { problems: report.problems })
+            }
+        }
+    }
+}
+
+fn short(head: &str) -> &str {
+    head.get(..16).unwrap_or(head)
+}
+
+fn sent_or_waiting(status: &OfficeStatus, what: &str, out: &mut dyn Write) -> coopdesk_core::Result<()> {
+    let text = if status.waiting == 0 {
+        format!("{what} reached the office server.")
+    } else {
+        format!(
+            "{what} is signed and waits: {} changes will be sent when the office server can be reached.",
+            status.waiting
+        )
+    };
+    writeln!(out, "{text}").map_err(stdout_error)
+}
+
+fn status_text(s: &OfficeStatus, out: &mut dyn Write) -> coopdesk_core::Result<()> {
+    let me = match &s.me {
+        Some(e) if e.person.active => format!("{} ({})", e.person.name, roles(&e.person.roles)),
+        Some(e) => format!("{} (removed)", e.person.name),
+        None => "not admitted yet".into(),
+    };
+    let contact = s.last_contact.map(|t| t.to_string()).unwrap_or_else(|| "never".into());
+    let mut text = format!(
+        "Office: {}\nServer: {}\nYou: {me}, key {}\nChanges waiting to send: {}\nLast contact: {contact}\n\
+         Verified events: {}, history head {}\n",
+        s.name,
+        s.url,
+        s.fingerprint,
+        s.waiting,
+        s.events,
+        short(&s.head)
+    );
+    if let Some(p) = &s.problem {
+        text += &format!("Problem: {p}\n");
+    }
+    for r in &s.refused {
+        text += &format!("Refused {r}\n");
+    }
+    out.write_all(text.as_bytes()).map_err(stdout_error)
+}
+
+fn roles(roles: &[Role]) -> String {
+    roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+fn people_text(people: &[RosterEntry], out: &mut dyn Write) -> coopdesk_core::Result<()> {
+    let mut text = String::new();
+    for e in people {
+        let p = &e.person;
+        let limit = p.approval_limit.map(|c| format!(", up to {c}")).unwrap_or_default();
+        let departments =
+            if p.departments.is_empty() { String::new() } else { format!(", for {}", p.departments.join(", ")) };
+        let state = if p.active { "" } else { " [removed]" };
+        let title = if p.title.is_empty() { String::new() } else { format!(", {}", p.title) };
+        text += &format!(
+            "{}{title}: {}{limit}{departments}{state}\n  key {}, changed {} by {}\n",
+            p.name,
+            roles(&p.roles),
+            e.fingerprint,
+            e.changed_at,
+            e.changed_by
+        );
+    }
+    if text.is_empty() {
+        text = "No one is on the roster yet: sync to take in the office's history.\n".into();
+    }
+    out.write_all(text.as_bytes()).map_err(stdout_error)
+}

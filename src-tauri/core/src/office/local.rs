@@ -1,0 +1,265 @@
+//! The office as this laptop's SQLite file keeps it: its membership row,
+//! every event it verified or wrote, the rows it rejected, and the roster
+//! the verified events left. The roster table is derived: `roster()`
+//! resumes the pure `Roster` from these tables, and `save_people` writes
+//! its people back.
+
+use super::event::{Person, Role, SignedEvent};
+use super::identity::fingerprint;
+use super::roster::Roster;
+use crate::clock::Timestamp;
+use crate::error::{Error, Result};
+use crate::money::Cents;
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// This laptop's membership of its office.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Membership {
+    pub office_id: String,
+    pub name: String,
+    pub url: String,
+    pub person_key: String,
+    pub device: String,
+    pub joined_at: Timestamp,
+    pub pulled_seq: i64,
+    pub pulled_id: Option<String>,
+    pub head: String,
+    pub last_contact: Option<Timestamp>,
+    pub problem: Option<String>,
+}
+
+pub fn membership(conn: &Connection) -> Result<Option<Membership>> {
+    Ok(conn
+        .query_row(
+            "SELECT office_id, name, url, person_key, device, joined_at, pulled_seq, pulled_id, head, last_contact, problem
+             FROM office WHERE id = 1",
+            [],
+            |r| {
+                Ok(Membership {
+                    office_id: r.get(0)?,
+                    name: r.get(1)?,
+                    url: r.get(2)?,
+                    person_key: r.get(3)?,
+                    device: r.get(4)?,
+                    joined_at: r.get(5)?,
+                    pulled_seq: r.get(6)?,
+                    pulled_id: r.get(7)?,
+                    head: r.get(8)?,
+                    last_contact: r.get(9)?,
+                    problem: r.get(10)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// The membership, or the error that says this database has none.
+pub fn require(conn: &Connection) -> Result<Membership> {
+    membership(conn)?.ok_or_else(|| {
+        Error::InvalidState(
+            "This database is not part of an office yet: create one (office init) or join one (office join).".into(),
+        )
+    })
+}
+
+pub fn insert_membership(conn: &Connection, m: &Membership) -> Result<()> {
+    conn.execute(
+        "INSERT INTO office (id, office_id, name, url, person_key, device, joined_at) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
+        params![m.office_id, m.name, m.url, m.person_key, m.device, m.joined_at],
+    )?;
+    Ok(())
+}
+
+/// Keeps a new event of this laptop's own, to be sent.
+pub fn insert_own(conn: &Connection, e: &SignedEvent) -> Result<()> {
+    conn.execute(
+        "INSERT INTO office_events (id, server_seq, device, device_seq, author, envelope, signature)
+         VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6)",
+        params![e.id, e.device, e.device_seq as i64, e.author, e.envelope, e.signature],
+    )?;
+    Ok(())
+}
+
+fn event_from_row(r: &rusqlite::Row) -> rusqlite::Result<SignedEvent> {
+    Ok(SignedEvent {
+        id: r.get(0)?,
+        device: r.get(1)?,
+        device_seq: r.get::<_, i64>(2)? as u64,
+        author: r.get(3)?,
+        envelope: r.get(4)?,
+        signature: r.get(5)?,
+    })
+}
+
+/// This device's events the server does not have yet, in their order.
+pub fn waiting(conn: &Connection, device: &str) -> Result<Vec<SignedEvent>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, device, device_seq, author, envelope, signature FROM office_events
+         WHERE server_seq IS NULL AND device = ?1 ORDER BY device_seq",
+    )?;
+    let rows = stmt.query_map([device], event_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn waiting_count(conn: &Connection) -> Result<u64> {
+    Ok(conn.query_row("SELECT count(*) FROM office_events WHERE server_seq IS NULL", [], |r| r.get::<_, i64>(0))?
+        as u64)
+}
+
+/// Every event the server has given back, in its order, with its place.
+pub fn received(conn: &Connection) -> Result<Vec<(i64, SignedEvent)>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, device, device_seq, author, envelope, signature, server_seq FROM office_events
+         WHERE server_seq IS NOT NULL ORDER BY server_seq",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(6)?, event_from_row(r)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// This device's next place in its chain, counting events still waiting.
+pub fn device_next(conn: &Connection, device: &str) -> Result<(u64, Option<String>)> {
+    let last: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT device_seq, id FROM office_events WHERE device = ?1 ORDER BY device_seq DESC LIMIT 1",
+            [device],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(match last {
+        Some((seq, id)) => (seq as u64 + 1, Some(id)),
+        None => (1, None),
+    })
+}
+
+/// The verified roster, resumed from what this laptop received.
+pub fn roster(conn: &Connection, m: &Membership) -> Result<Roster> {
+    let people = people(conn)?.into_iter().map(|p| p.person).collect::<Vec<_>>();
+    let mut stmt = conn.prepare(
+        "SELECT device, device_seq, id FROM office_events e WHERE server_seq IS NOT NULL
+         AND device_seq = (SELECT max(device_seq) FROM office_events f WHERE f.device = e.device AND f.server_seq IS NOT NULL)",
+    )?;
+    let devices = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64, r.get::<_, String>(2)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let count: i64 =
+        conn.query_row("SELECT count(*) FROM office_events WHERE server_seq IS NOT NULL", [], |r| r.get(0))?;
+    let founded = count > 0;
+    Ok(Roster::resume(&m.office_id, founded.then(|| m.name.clone()), people, devices, m.head.clone(), count as u64))
+}
+
+/// A person on the roster, as the window and the command line show them.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RosterEntry {
+    pub fingerprint: String,
+    pub person: Person,
+    pub changed_at: Timestamp,
+    /// The administrator who last changed the entry.
+    pub changed_by: String,
+}
+
+pub fn people(conn: &Connection) -> Result<Vec<RosterEntry>> {
+    let mut stmt = conn.prepare(
+        "SELECT person_key, fingerprint, name, title, roles, approval_limit, departments, active, changed_at, changed_by
+         FROM office_people ORDER BY active DESC, name, fingerprint",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let roles: String = r.get(4)?;
+        let departments: String = r.get(6)?;
+        Ok(RosterEntry {
+            fingerprint: r.get(1)?,
+            person: Person {
+                key: r.get(0)?,
+                name: r.get(2)?,
+                title: r.get(3)?,
+                roles: serde_json::from_str::<Vec<Role>>(&roles).unwrap_or_default(),
+                approval_limit: r.get::<_, Option<i64>>(5)?.map(Cents),
+                departments: serde_json::from_str(&departments).unwrap_or_default(),
+                active: r.get(7)?,
+            },
+            changed_at: r.get(8)?,
+            changed_by: r.get(9)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Writes a person as a verified event left them.
+pub fn save_person(conn: &Connection, p: &Person, at: Timestamp, by: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO office_people (person_key, fingerprint, name, title, roles, approval_limit, departments, active, changed_at, changed_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT(person_key) DO UPDATE SET name = excluded.name, title = excluded.title, roles = excluded.roles,
+             approval_limit = excluded.approval_limit, departments = excluded.departments, active = excluded.active,
+             changed_at = excluded.changed_at, changed_by = excluded.changed_by",
+        params![
+            p.key,
+            fingerprint(&p.key),
+            p.name,
+            p.title,
+            serde_json::to_string(&p.roles).map_err(Error::internal)?,
+            p.approval_limit.map(|c| c.0),
+            serde_json::to_string(&p.departments).map_err(Error::internal)?,
+            p.active,
+            at,
+            by
+        ],
+    )?;
+    Ok(())
+}
+
+/// Records an event the server returned, in its place: one this laptop
+/// wrote gets its number, another is added.
+pub fn record_received(conn: &Connection, seq: i64, e: &SignedEvent, refused: Option<&str>) -> Result<()> {
+    conn.execute(
+        "INSERT INTO office_events (id, server_seq, device, device_seq, author, envelope, signature, refused)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT(id) DO UPDATE SET server_seq = excluded.server_seq, refused = excluded.refused",
+        params![e.id, seq, e.device, e.device_seq as i64, e.author, e.envelope, e.signature, refused],
+    )?;
+    Ok(())
+}
+
+pub fn record_reject(conn: &Connection, seq: i64, id: &str, reason: &str, at: Timestamp) -> Result<()> {
+    conn.execute(
+        "INSERT INTO office_rejects (server_seq, id, reason, seen_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(server_seq) DO NOTHING",
+        params![seq, id, reason, at],
+    )?;
+    Ok(())
+}
+
+/// Rows refused for not being genuine, and genuine events refused as not
+/// allowed, by server number.
+pub fn refusals(conn: &Connection) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT server_seq, reason FROM office_rejects
+         UNION ALL SELECT server_seq, refused FROM office_events WHERE refused IS NOT NULL
+         ORDER BY 1",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// How many server rows this laptop has accounted for: received events
+/// and rejected rows.
+pub fn accounted(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT (SELECT count(*) FROM office_events WHERE server_seq IS NOT NULL) + (SELECT count(*) FROM office_rejects)",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+pub fn set_progress(conn: &Connection, seq: i64, id: Option<&str>, head: &str, at: Timestamp) -> Result<()> {
+    conn.execute(
+        "UPDATE office SET pulled_seq = ?1, pulled_id = ?2, head = ?3, last_contact = ?4, problem = NULL WHERE id = 1",
+        params![seq, id, head, at],
+    )?;
+    Ok(())
+}
+
+pub fn set_problem(conn: &Connection, problem: Option<&str>) -> Result<()> {
+    conn.execute("UPDATE office SET problem = ?1 WHERE id = 1", [problem])?;
+    Ok(())
+}

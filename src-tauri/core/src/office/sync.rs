@@ -1,0 +1,136 @@
+//! One exchange with the office's server: this laptop's waiting events go
+//! up in one transaction, then everything new comes down in the server's
+//! order and is verified event by event before any of it is applied, in
+//! one SQLite transaction. Before pulling, the server must still hold the
+//! history this laptop already has: the same event at the last place it
+//! pulled, and as many events up to there. A server that was changed behind
+//! coopdesk, or restored from an older copy, is named and nothing from it is
+//! applied.
+
+use super::local::{self, Membership};
+use super::server::{Row, Server};
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+/// How many events one pull reads at a time.
+const PAGE: i64 = 2_000;
+
+/// What a sync did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OfficeSyncReport {
+    /// This laptop's events the server took.
+    pub sent: u64,
+    /// Events received and verified (others' and this laptop's own).
+    pub received: u64,
+    /// Rows or events refused, each with the reason.
+    pub refused: Vec<String>,
+    /// The history head after the sync: equal on laptops with equal history.
+    pub head: String,
+}
+
+impl Store {
+    /// Sends this laptop's waiting events and takes in everything new from
+    /// the office's server.
+    pub fn office_sync(&mut self) -> Result<OfficeSyncReport> {
+        let m = local::require(self.conn())?;
+        super::block_on(async {
+            let mut server = Server::connect(&m.url).await?;
+            server.check_schema().await?;
+            self.exchange(&mut server, &m).await
+        })
+    }
+
+    pub(super) async fn exchange(&mut self, server: &mut Server, m: &Membership) -> Result<OfficeSyncReport> {
+        self.check_history(server, m).await?;
+        let waiting = local::waiting(self.conn(), &m.device)?;
+        if let Some(clash) = server.push(&m.office_id, &waiting).await? {
+            local::set_problem(self.conn(), Some(&clash))?;
+            return Err(Error::Conflict(format!("This laptop's changes were not sent: {clash}.")));
+        }
+        let mut report = OfficeSyncReport { sent: waiting.len() as u64, ..Default::default() };
+        let mut rows: Vec<Row> = Vec::new();
+        let mut after = m.pulled_seq;
+        loop {
+            let page = server.pull(&m.office_id, after, PAGE).await?;
+            let done = (page.len() as i64) < PAGE;
+            if let Some(last) = page.last() {
+                after = last.seq;
+            }
+            rows.extend(page);
+            if done {
+                break;
+            }
+        }
+        let now = self.clock().now().into();
+        let tx = self.conn_mut().transaction()?;
+        let mut roster = local::roster(&tx, m)?;
+        for row in &rows {
+            match roster.take(&row.event) {
+                Ok(envelope) => {
+                    local::record_received(&tx, row.seq, &row.event, None)?;
+                    let by = roster.person(&envelope.author).map(|p| p.name.clone()).unwrap_or_default();
+                    match &envelope.change {
+                        super::event::Change::OfficeCreated { founder, .. } => {
+                            local::save_person(&tx, founder, envelope.at, &founder.name)?;
+                        }
+                        super::event::Change::RosterChanged { person } => {
+                            local::save_person(&tx, person, envelope.at, &by)?;
+                        }
+                    }
+                    report.received += 1;
+                }
+                Err(refusal) if refusal.genuine => {
+                    local::record_received(&tx, row.seq, &row.event, Some(&refusal.reason))?;
+                    report.refused.push(refusal.reason);
+                }
+                Err(refusal) => {
+                    local::record_reject(&tx, row.seq, &row.event.id, &refusal.reason, now)?;
+                    report.refused.push(refusal.reason);
+                }
+            }
+        }
+        let (last_seq, last_id) = match rows.last() {
+            Some(r) => (r.seq, Some(r.event.id.as_str())),
+            None => (m.pulled_seq, m.pulled_id.as_deref()),
+        };
+        local::set_progress(&tx, last_seq, last_id, &roster.head, now)?;
+        tx.commit()?;
+        report.head = roster.head;
+        Ok(report)
+    }
+
+    /// Refuses a server that no longer holds what this laptop received from
+    /// it: rows changed, deleted or slipped in among them, or the whole
+    /// server restored from an older copy.
+    async fn check_history(&mut self, server: &Server, m: &Membership) -> Result<()> {
+        if m.pulled_seq == 0 {
+            return Ok(());
+        }
+        let (id, count) = server.history_at(&m.office_id, m.pulled_seq).await?;
+        let ours = local::accounted(self.conn())?;
+        let mut problems = Vec::new();
+        match id {
+            None => problems.push(format!(
+                "event number {} that this laptop received is gone from the server, which was restored from an \
+                 older copy or had events deleted",
+                m.pulled_seq
+            )),
+            Some(id) if Some(&id) != m.pulled_id.as_ref() => problems.push(format!(
+                "event number {} on the server is not the one this laptop received: it was changed",
+                m.pulled_seq
+            )),
+            Some(_) if count != ours => problems.push(format!(
+                "the server holds {count} events up to number {} where this laptop received {ours}: events were \
+                 deleted or slipped in among them",
+                m.pulled_seq
+            )),
+            Some(_) => {}
+        }
+        if problems.is_empty() {
+            return Ok(());
+        }
+        local::set_problem(self.conn(), Some(&problems.join("; ")))?;
+        Err(Error::OfficeTampered { problems })
+    }
+}

@@ -1,0 +1,330 @@
+//! The office on a real PostgreSQL server with several coopdesk instances,
+//! each with its own SQLite file and key, run as their people run them:
+//! an administrator creates the office, a clerk, a department head and a
+//! purchasing agent join from their own laptops and are admitted, and every
+//! laptop converges on the same roster and history head. The server is not
+//! trusted: rows edited, deleted, forged or restored from an older dump
+//! are each named by every laptop and never applied.
+
+use crate::postgres::{Postgres, APP_PASSWORD, OWNER_PASSWORD};
+use crate::util::*;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// One person's coopdesk: their database (and, beside it, their key).
+struct Laptop {
+    _scratch: Scratch,
+    db: PathBuf,
+    passphrase: String,
+    password: &'static str,
+}
+
+impl Laptop {
+    fn new(who: &str, password: &'static str) -> Laptop {
+        let scratch = Scratch::new();
+        let db = scratch.db();
+        Laptop { _scratch: scratch, db, passphrase: format!("{who} passphrase, long enough"), password }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(BIN)
+            .arg("--db")
+            .arg(&self.db)
+            .args(args)
+            .env_remove("DISPLAY")
+            .env_remove("COOPDESK_DB")
+            .env("COOPDESK_KEY_PASSPHRASE", &self.passphrase)
+            .env("PGPASSWORD", self.password)
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(out.status.success(), "{args:?}: {}{}", stdout(&out), stderr(&out));
+        stdout(&out)
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.push("--json");
+        serde_json::from_str(&self.ok(&all)).unwrap()
+    }
+
+    fn status(&self) -> Value {
+        self.json(&["office", "status"])
+    }
+}
+
+/// An office of four: Alex (administrator, created it), Casey (clerk,
+/// requester), Pat (department head, approver to $5,000 for Public Works)
+/// and Jordan (purchasing), each admitted by Alex.
+struct Office {
+    pg: Postgres,
+    admin: Laptop,
+    clerk: Laptop,
+    head: Laptop,
+    buyer: Laptop,
+}
+
+impl Office {
+    fn laptops(&self) -> [&Laptop; 4] {
+        [&self.admin, &self.clerk, &self.head, &self.buyer]
+    }
+}
+
+fn office() -> Office {
+    let pg = Postgres::start();
+    let admin = Laptop::new("alex", OWNER_PASSWORD);
+    let created = admin.ok(&[
+        "office",
+        "init",
+        "--url",
+        &pg.url("coopdesk_owner"),
+        "--office",
+        "Harbor County Purchasing",
+        "--name",
+        "Alex Admin",
+    ]);
+    assert!(created.contains("Created the office 'Harbor County Purchasing'"), "{created}");
+    let admin_fp = admin.status()["fingerprint"].as_str().unwrap().to_owned();
+
+    let mut joined = Vec::new();
+    for (who, name) in [("casey", "Casey Clerk"), ("pat", "Pat Lee"), ("jordan", "Jordan Buyer")] {
+        let laptop = Laptop::new(who, APP_PASSWORD);
+        let status = laptop.json(&["office", "join", "--url", &pg.url("coopdesk_app"), "--name", name]);
+        assert_eq!(status["founder"], admin_fp.as_str(), "the founder to compare is the administrator");
+        assert!(status["me"].is_null(), "not admitted yet");
+        joined.push((laptop, status["fingerprint"].as_str().unwrap().to_owned()));
+    }
+    let [(clerk, clerk_fp), (head, head_fp), (buyer, buyer_fp)] = <[_; 3]>::try_from(joined).ok().unwrap();
+    let admitted = admin.ok(&["office", "admit", &clerk_fp, "--role", "requester", "--title", "Account clerk"]);
+    assert!(admitted.contains("reached the office server"), "{admitted}");
+    admin.ok(&[
+        "office",
+        "admit",
+        &head_fp.to_lowercase().replace('-', " "),
+        "--role",
+        "approver",
+        "--limit",
+        "5000",
+        "--department",
+        "Public Works",
+        "--title",
+        "Director of Public Works",
+    ]);
+    admin.ok(&["office", "admit", &buyer_fp, "--role", "purchasing", "--title", "Purchasing agent"]);
+    let office = Office { pg, admin, clerk, head, buyer };
+    for l in office.laptops() {
+        l.ok(&["office", "sync"]);
+    }
+    office
+}
+
+#[test]
+fn people_join_from_their_own_laptops_are_admitted_and_every_laptop_agrees() {
+    let o = office();
+    let heads: Vec<Value> = o.laptops().iter().map(|l| l.status()["head"].clone()).collect();
+    assert!(heads.iter().all(|h| h == &heads[0] && h.as_str().unwrap().len() == 64), "{heads:?}");
+    for l in o.laptops() {
+        let status = l.status();
+        assert_eq!((status["waiting"].as_u64(), status["events"].as_u64()), (Some(0), Some(4)));
+        assert!(status["problem"].is_null() && status["refused"].as_array().unwrap().is_empty(), "{status}");
+    }
+    let me = &o.head.status()["me"]["person"];
+    assert_eq!((me["name"].as_str(), me["approval_limit"].as_i64()), (Some("Pat Lee"), Some(500_000)));
+    assert_eq!(me["departments"], serde_json::json!(["Public Works"]));
+
+    let people = o.clerk.ok(&["office", "people"]);
+    for line in [
+        "Alex Admin: administrator",
+        "Casey Clerk, Account clerk: requester",
+        "Pat Lee, Director of Public Works: approver, up to $5,000.00, for Public Works",
+        "Jordan Buyer, Purchasing agent: purchasing",
+    ] {
+        assert!(people.contains(line), "{line}\n{people}");
+    }
+
+    // Only an administrator changes the roster.
+    let clerk_fp = o.clerk.status()["fingerprint"].as_str().unwrap().to_owned();
+    let refused = o.clerk.run(&["office", "admit", &clerk_fp, "--role", "administrator"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("Casey Clerk is not one"), "{}", stderr(&refused));
+
+    // The laptops' role may read and append, nothing else; and even the
+    // owner's edits are refused by the server's own trigger.
+    let denied = o.pg.role_sql("coopdesk_app", APP_PASSWORD, "DELETE FROM coopdesk_events");
+    assert!(String::from_utf8_lossy(&denied.stderr).contains("permission denied"), "{denied:?}");
+    let trigger = o.pg.role_sql("coopdesk_owner", OWNER_PASSWORD, "UPDATE coopdesk_events SET author = 'x'");
+    assert!(String::from_utf8_lossy(&trigger.stderr).contains("append-only"), "{trigger:?}");
+
+    // A removal reaches everyone.
+    let buyer_fp = o.buyer.status()["fingerprint"].as_str().unwrap().to_owned();
+    o.admin.ok(&["office", "remove", &buyer_fp]);
+    o.buyer.ok(&["office", "sync"]);
+    assert_eq!(o.buyer.status()["me"]["person"]["active"], false);
+    assert!(o.buyer.ok(&["office", "status"]).contains("Jordan Buyer (removed)"));
+}
+
+#[test]
+fn a_change_made_with_the_server_down_waits_and_goes_when_it_is_back() {
+    let o = office();
+    o.pg.stop_server();
+    let head_fp = o.head.status()["fingerprint"].as_str().unwrap().to_owned();
+    let waits = o.admin.ok(&["office", "admit", &head_fp, "--role", "approver", "--limit", "25000"]);
+    assert!(waits.contains("signed and waits: 1 changes will be sent"), "{waits}");
+    let status = o.admin.ok(&["office", "status"]);
+    assert!(status.contains("Changes waiting to send: 1"), "{status}");
+    let offline = o.head.run(&["office", "sync"]);
+    assert_eq!(offline.status.code(), Some(1));
+    assert!(stderr(&offline).contains("The office server could not be reached"), "{}", stderr(&offline));
+
+    o.pg.start_server();
+    let sent = o.admin.ok(&["office", "sync"]);
+    assert!(sent.starts_with("Sent 1 changes, received 1."), "{sent}");
+    o.head.ok(&["office", "sync"]);
+    assert_eq!(o.head.status()["me"]["person"]["approval_limit"], 2_500_000);
+    assert_eq!(o.head.status()["head"], o.admin.status()["head"]);
+}
+
+/// Runs SQL on the server as its superuser with the append-only triggers
+/// off, as someone with full access to the server could.
+fn tamper(pg: &Postgres, sql: &str) {
+    pg.superuser_sql(
+        "office",
+        &format!(
+            "ALTER TABLE coopdesk_events DISABLE TRIGGER USER; {sql}; ALTER TABLE coopdesk_events ENABLE TRIGGER USER;"
+        ),
+    );
+}
+
+fn verify_fails_saying(laptop: &Laptop, want: &str) {
+    let out = laptop.run(&["office", "verify"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(text.contains(want), "{want}:\n{text}");
+}
+
+#[test]
+fn rows_edited_deleted_or_forged_on_the_server_are_named_by_every_laptop_and_never_applied() {
+    let o = office();
+    for l in o.laptops() {
+        l.ok(&["office", "verify"]);
+    }
+    let clerk_row = o.pg.superuser_sql(
+        "office",
+        "SELECT seq FROM coopdesk_events WHERE envelope LIKE '%Casey Clerk%' ORDER BY seq LIMIT 1",
+    );
+
+    // An administrator of the server edits the clerk's admission.
+    tamper(&o.pg, &format!("UPDATE coopdesk_events SET envelope = replace(envelope, 'requester', 'administrator') WHERE seq = {clerk_row}"));
+    for l in o.laptops() {
+        verify_fails_saying(l, &format!("#{clerk_row}: event"));
+        verify_fails_saying(l, "was altered");
+    }
+    let clerk = o.clerk.status();
+    assert_eq!(clerk["me"]["person"]["roles"], serde_json::json!(["requester"]), "never applied");
+    tamper(&o.pg, &format!("UPDATE coopdesk_events SET envelope = replace(envelope, 'administrator\"],\"approval', 'requester\"],\"approval') WHERE seq = {clerk_row}"));
+
+    // A forged event at the end: the clerk made an administrator, signed by
+    // no one the office knows.
+    let last: i64 = o.pg.superuser_sql("office", "SELECT max(seq) FROM coopdesk_events").parse().unwrap();
+    tamper(
+        &o.pg,
+        &format!(
+            "INSERT INTO coopdesk_events (office, id, device, device_seq, author, envelope, signature)
+             SELECT office, md5(id) || md5(id), device, device_seq + 100, author,
+                    replace(envelope, 'Jordan Buyer', 'Jordan Boss'), signature
+             FROM coopdesk_events WHERE seq = {last}"
+        ),
+    );
+    let forged: i64 = o.pg.superuser_sql("office", "SELECT max(seq) FROM coopdesk_events").parse().unwrap();
+    assert!(forged > last);
+    for l in o.laptops() {
+        let sync = l.ok(&["office", "sync"]);
+        assert!(sync.contains("Refused: event") && sync.contains("was altered"), "{sync}");
+        let people = l.ok(&["office", "people"]);
+        assert!(!people.contains("Jordan Boss"), "{people}");
+        let status = l.ok(&["office", "status"]);
+        assert!(status.contains(&format!("Refused #{forged}: event")), "{status}");
+        verify_fails_saying(l, "was altered");
+    }
+
+    // The last row deleted: the history this laptop holds is gone from the server.
+    let end: i64 = o.pg.superuser_sql("office", "SELECT max(seq) FROM coopdesk_events").parse().unwrap();
+    tamper(&o.pg, &format!("DELETE FROM coopdesk_events WHERE seq = {end}"));
+    for l in o.laptops() {
+        let out = l.run(&["office", "sync"]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            stderr(&out).contains(&format!("event number {end} that this laptop received is gone")),
+            "{}",
+            stderr(&out)
+        );
+        assert!(stderr(&out).contains("Nothing from the server was applied"), "{}", stderr(&out));
+        assert!(l.ok(&["office", "status"]).contains("Problem: event number"));
+    }
+}
+
+#[test]
+fn a_server_restored_from_an_older_dump_is_detected() {
+    let o = office();
+    let dump = o.pg.path("before-removal.dump");
+    o.pg.dump(&dump);
+    let buyer_fp = o.buyer.status()["fingerprint"].as_str().unwrap().to_owned();
+    o.admin.ok(&["office", "remove", &buyer_fp]);
+    for l in o.laptops() {
+        l.ok(&["office", "sync"]);
+    }
+    o.pg.restore(&dump);
+    for l in o.laptops() {
+        let out = l.run(&["office", "sync"]);
+        assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+        let err = stderr(&out);
+        assert!(err.contains("restored from an older copy"), "{err}");
+        verify_fails_saying(l, "gone from the server");
+    }
+    // The removal stands on every laptop: nothing of the old copy was applied.
+    assert_eq!(
+        o.clerk
+            .json(&["office", "people"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["person"]["active"] == false)
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn a_removed_administrators_later_changes_are_refused_everywhere() {
+    let o = office();
+    // Pat is made a second administrator, then removed while their laptop
+    // is offline; it still admits someone with its old rights.
+    let head_fp = o.head.status()["fingerprint"].as_str().unwrap().to_owned();
+    o.admin.ok(&["office", "admit", &head_fp, "--role", "administrator", "--role", "approver", "--limit", "5000"]);
+    o.head.ok(&["office", "sync"]);
+    o.admin.ok(&["office", "remove", &head_fp]);
+    let clerk_fp = o.clerk.status()["fingerprint"].as_str().unwrap().to_owned();
+    let sneaky = o.head.ok(&["office", "admit", &clerk_fp, "--role", "administrator"]);
+    assert!(sneaky.contains("reached the office server"), "{sneaky}");
+    for l in o.laptops() {
+        l.ok(&["office", "sync"]);
+        let status = l.status();
+        let refused = status["refused"].as_array().unwrap();
+        assert!(refused.iter().any(|r| r.as_str().unwrap().contains("signed by Pat Lee, who was removed")), "{status}");
+        let clerk = l
+            .json(&["office", "people"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["fingerprint"] == clerk_fp.as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(clerk["person"]["roles"], serde_json::json!(["requester"]));
+    }
+    let heads: Vec<Value> = o.laptops().iter().map(|l| l.status()["head"].clone()).collect();
+    assert!(heads.iter().all(|h| h == &heads[0]), "the refused event is in everyone's history alike: {heads:?}");
+}
