@@ -328,3 +328,47 @@ fn a_removed_administrators_later_changes_are_refused_everywhere() {
     let heads: Vec<Value> = o.laptops().iter().map(|l| l.status()["head"].clone()).collect();
     assert!(heads.iter().all(|h| h == &heads[0]), "the refused event is in everyone's history alike: {heads:?}");
 }
+
+#[test]
+fn waiting_changes_travel_on_a_file_to_a_laptop_that_can_reach_the_server() {
+    let o = office();
+    o.pg.stop_server();
+    let head_fp = o.head.status()["fingerprint"].as_str().unwrap().to_owned();
+    o.admin.ok(&["office", "admit", &head_fp, "--role", "approver", "--limit", "7500", "--title", "Director"]);
+    let stick = o.pg.path("usb-stick.json");
+    let wrote = o.admin.ok(&["office", "export-events", stick.to_str().unwrap()]);
+    assert!(wrote.starts_with("Wrote 1 waiting changes"), "{wrote}");
+
+    // A copy with a byte changed on the way is refused, and nothing taken.
+    let tampered = o.pg.path("tampered.json");
+    std::fs::write(
+        &tampered,
+        std::fs::read_to_string(&stick).unwrap().replace("7500", "9500").replace("750000", "950000"),
+    )
+    .unwrap();
+    let refused = o.clerk.run(&["office", "import-events", tampered.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stdout(&refused).contains("Refused: event") && stdout(&refused).contains("was altered"),
+        "{}",
+        stdout(&refused)
+    );
+    assert_eq!(o.clerk.status()["waiting"], 0);
+
+    let took = o.clerk.ok(&["office", "import-events", stick.to_str().unwrap()]);
+    assert!(took.starts_with("Took 1 changes to send on (0 already here)"), "{took}");
+    let again = o.clerk.ok(&["office", "import-events", stick.to_str().unwrap()]);
+    assert!(again.starts_with("Took 0 changes to send on (1 already here)"), "{again}");
+
+    // The clerk's laptop reaches the server first and sends it on.
+    o.pg.start_server();
+    let sent = o.clerk.ok(&["office", "sync"]);
+    assert!(sent.starts_with("Sent 1 changes, received 1."), "{sent}");
+    for l in o.laptops() {
+        l.ok(&["office", "sync"]);
+        assert_eq!(l.status()["waiting"], 0);
+    }
+    assert_eq!(o.head.status()["me"]["person"]["approval_limit"], 750_000);
+    let heads: Vec<Value> = o.laptops().iter().map(|l| l.status()["head"].clone()).collect();
+    assert!(heads.iter().all(|h| h == &heads[0]), "{heads:?}");
+}

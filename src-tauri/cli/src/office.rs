@@ -66,6 +66,12 @@ pub enum OfficeAction {
     /// Check the whole history on the server again; exits non-zero on
     /// anything wrong, saying what.
     Verify {},
+    /// Write the changes waiting to be sent to a file, for another laptop
+    /// that can reach the server (a USB stick when the network is down).
+    ExportEvents { file: std::path::PathBuf },
+    /// Take in another laptop's waiting changes from a file, each checked,
+    /// to send on with this laptop's own.
+    ImportEvents { file: std::path::PathBuf },
 }
 
 fn role(text: &str) -> Result<Role, String> {
@@ -150,6 +156,41 @@ pub fn run(store: &mut Store, action: &OfficeAction, json: bool, out: &mut dyn W
                 return print_json(out, &status);
             }
             status_text(&status, out)
+        }
+        OfficeAction::ExportEvents { file } => {
+            let n = store.office_export_events(file)?;
+            if json {
+                return print_json(out, &serde_json::json!({ "events": n, "file": file }));
+            }
+            writeln!(
+                out,
+                "Wrote {n} waiting changes to {}. Import them on a laptop that can reach the office server.",
+                file.display()
+            )
+            .map_err(stdout_error)
+        }
+        OfficeAction::ImportEvents { file } => {
+            let report = store.office_import_events(file)?;
+            if json {
+                return print_json(out, &report);
+            }
+            writeln!(
+                out,
+                "Took {} changes to send on ({} already here); they go at the next office sync.",
+                report.added, report.known
+            )
+            .map_err(stdout_error)?;
+            for why in &report.refused {
+                writeln!(out, "  Refused: {why}").map_err(stdout_error)?;
+            }
+            if report.refused.is_empty() {
+                Ok(())
+            } else {
+                Err(coopdesk_core::Error::Invalid(format!(
+                    "{} of the file's changes were refused (above); the rest were taken.",
+                    report.refused.len()
+                )))
+            }
         }
         OfficeAction::Verify {} => {
             let report = store.office_verify()?;

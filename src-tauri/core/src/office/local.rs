@@ -70,8 +70,8 @@ pub fn insert_membership(conn: &Connection, m: &Membership) -> Result<()> {
     Ok(())
 }
 
-/// Keeps a new event of this laptop's own, to be sent.
-pub fn insert_own(conn: &Connection, e: &SignedEvent) -> Result<()> {
+/// Keeps an event to be sent: this laptop's own, or one it carries.
+pub fn insert_waiting(conn: &Connection, e: &SignedEvent) -> Result<()> {
     conn.execute(
         "INSERT INTO office_events (id, server_seq, device, device_seq, author, envelope, signature)
          VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6)",
@@ -91,14 +91,19 @@ fn event_from_row(r: &rusqlite::Row) -> rusqlite::Result<SignedEvent> {
     })
 }
 
-/// This device's events the server does not have yet, in their order.
-pub fn waiting(conn: &Connection, device: &str) -> Result<Vec<SignedEvent>> {
+/// Events the server does not have yet (this laptop's, and any it carries
+/// for others), each device's in its order.
+pub fn waiting(conn: &Connection) -> Result<Vec<SignedEvent>> {
     let mut stmt = conn.prepare(
         "SELECT id, device, device_seq, author, envelope, signature FROM office_events
-         WHERE server_seq IS NULL AND device = ?1 ORDER BY device_seq",
+         WHERE server_seq IS NULL ORDER BY device, device_seq",
     )?;
-    let rows = stmt.query_map([device], event_from_row)?;
+    let rows = stmt.query_map([], event_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn known(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn.query_row("SELECT count(*) FROM office_events WHERE id = ?1", [id], |r| r.get::<_, i64>(0))? > 0)
 }
 
 pub fn waiting_count(conn: &Connection) -> Result<u64> {

@@ -5,13 +5,15 @@
 //! against the roster in force when it was written (`roster`, pure); the
 //! server only stores and orders (`server`); the laptop's SQLite file keeps
 //! what it verified and what waits to be sent (`local`), and `sync`
-//! exchanges the two. The server is never trusted: a row changed, removed
+//! exchanges the two; `handover` carries waiting events between laptops on
+//! a file when the network is down. The server is never trusted: a row changed, removed
 //! or forged there is named by every laptop, never applied.
 //!
 //! Without an office none of this runs: one person on one laptop works as
 //! before.
 
 pub mod event;
+mod handover;
 pub mod identity;
 mod local;
 pub mod roster;
@@ -19,6 +21,7 @@ pub mod server;
 mod sync;
 
 pub use event::{Change, Person, Role};
+pub use handover::HandoverReport;
 pub use identity::{fingerprint, normalise_fingerprint, passphrase_from_env, Identity, PASSPHRASE_VARIABLE};
 pub use local::RosterEntry;
 pub use sync::OfficeSyncReport;
@@ -276,7 +279,7 @@ impl Store {
                 "Only an office administrator changes the roster, and you are not admitted yet.".into(),
             ));
         }
-        local::insert_own(self.conn(), &event)?;
+        local::insert_waiting(self.conn(), &event)?;
         // Sent now when the server answers; otherwise it waits for a sync.
         match self.office_sync() {
             Ok(_) | Err(Error::OfficeUnreachable(_)) => self.office_status(),
@@ -420,6 +423,6 @@ impl Store {
 
     fn sign_and_keep(&mut self, identity: &Identity, m: &Membership, change: Change) -> Result<()> {
         let event = self.signed(identity, m, change)?;
-        local::insert_own(self.conn(), &event)
+        local::insert_waiting(self.conn(), &event)
     }
 }

@@ -43,7 +43,7 @@ impl Store {
 
     pub(super) async fn exchange(&mut self, server: &mut Server, m: &Membership) -> Result<OfficeSyncReport> {
         self.check_history(server, m).await?;
-        let waiting = local::waiting(self.conn(), &m.device)?;
+        let waiting = local::waiting(self.conn())?;
         if let Some(clash) = server.push(&m.office_id, &waiting).await? {
             local::set_problem(self.conn(), Some(&clash))?;
             return Err(Error::Conflict(format!("This laptop's changes were not sent: {clash}.")));
