@@ -13,15 +13,15 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 /// One person's coopdesk: their database (and, beside it, their key).
-struct Laptop {
+pub struct Laptop {
     _scratch: Scratch,
-    db: PathBuf,
+    pub db: PathBuf,
     passphrase: String,
     password: &'static str,
 }
 
 impl Laptop {
-    fn new(who: &str, password: &'static str) -> Laptop {
+    pub fn new(who: &str, password: &'static str) -> Laptop {
         let scratch = Scratch::new();
         let db = scratch.db();
         Laptop { _scratch: scratch, db, passphrase: format!("{who} passphrase, long enough"), password }
@@ -40,7 +40,7 @@ impl Laptop {
             .unwrap()
     }
 
-    fn ok(&self, args: &[&str]) -> String {
+    pub fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
         assert!(out.status.success(), "{args:?}: {}{}", stdout(&out), stderr(&out));
         stdout(&out)
@@ -52,7 +52,7 @@ impl Laptop {
         serde_json::from_str(&self.ok(&all)).unwrap()
     }
 
-    fn status(&self) -> Value {
+    pub fn status(&self) -> Value {
         self.json(&["office", "status"])
     }
 }

@@ -34,6 +34,11 @@ fn tauri_driver_path() -> std::path::PathBuf {
 
 impl Driver {
     fn start() -> Driver {
+        Driver::start_with_env(&[])
+    }
+
+    /// With variables for the app it starts (the office server's password).
+    fn start_with_env(env: &[(&str, &str)]) -> Driver {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "the window test needs a display: run the tests with scripts/test, which starts Xvfb"
@@ -48,6 +53,7 @@ impl Driver {
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())
             .stderr(log)
+            .envs(env.iter().copied())
             .process_group(0)
             .spawn()
             .expect("tauri-driver starts");
@@ -746,4 +752,53 @@ async fn a_clerk_imports_a_vendor_price_file_and_an_ocds_publication() {
     let store = coopdesk_core::Store::open(&scratch.db()).unwrap();
     let saved = store.saved_price_mapping("Acme Supply").unwrap().expect("the columns were saved for the supplier");
     assert_eq!(saved[&coopdesk_core::import::prices::Field::ContractPrice], "Cost each");
+}
+
+/// The office in the window: a clerk's computer shows they are not admitted
+/// yet, an administrator admits them from another computer, and a sync in
+/// the window brings the signed admission in.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_admission_made_on_another_laptop_arrives_in_the_window() {
+    use crate::office::Laptop;
+    use crate::postgres::{Postgres, APP_PASSWORD, OWNER_PASSWORD};
+    let pg = Postgres::start();
+    let admin = Laptop::new("alex", OWNER_PASSWORD);
+    admin.ok(&[
+        "office",
+        "init",
+        "--url",
+        &pg.url("coopdesk_owner"),
+        "--office",
+        "Harbor County Purchasing",
+        "--name",
+        "Alex Admin",
+    ]);
+    let clerk = Laptop::new("casey", APP_PASSWORD);
+    clerk.ok(&["office", "join", "--url", &pg.url("coopdesk_app"), "--name", "Casey Clerk"]);
+    let fingerprint = clerk.status()["fingerprint"].as_str().unwrap().to_owned();
+
+    let driver = Driver::start_with_env(&[("PGPASSWORD", APP_PASSWORD)]);
+    let c = driver.open_app(&clerk.db).await;
+    wait_text(&c, "result-count", |t| t.contains("items in the catalogue")).await;
+    click(&c, "settings-toggle").await;
+    let me = wait_text(&c, "office-me", |t| !t.is_empty()).await;
+    assert!(me.contains("Not admitted yet") && me.contains(&fingerprint), "{me}");
+    assert_eq!(by_test_id(&c, "office-name").await.text().await.unwrap(), "Harbor County Purchasing");
+
+    admin.ok(&["office", "admit", &fingerprint, "--role", "requester", "--title", "Account clerk"]);
+    click(&c, "office-sync").await;
+    let me = wait_text(&c, "office-me", |t| t.contains("Casey Clerk")).await;
+    assert_eq!(me, "Casey Clerk (requester)");
+    let message = by_test_id(&c, "office-message").await.text().await.unwrap();
+    assert_eq!(message, "Sent 0 changes, received 1.");
+    let people = c.find_all(Locator::Css("[data-testid='office-person']")).await.unwrap();
+    assert_eq!(people.len(), 2);
+    let casey = people[1].text().await.unwrap();
+    assert!(["Casey Clerk", "Account clerk", "requester", &fingerprint].iter().all(|w| casey.contains(w)), "{casey}");
+    assert_eq!(by_test_id(&c, "office-waiting").await.text().await.unwrap(), "0 changes");
+    c.execute("document.querySelector(\"[data-testid='office-settings']\").scrollIntoView()", vec![]).await.unwrap();
+    screenshot(&c, "16-office-settings.png").await;
+    c.close().await.unwrap();
+    drop(driver);
+    assert_eq!(clerk.status()["head"], admin.status()["head"]);
 }

@@ -9,6 +9,7 @@ mod emergency_commands;
 mod import_commands;
 mod ipc_error;
 mod menu;
+mod office_commands;
 mod requisition_commands;
 mod state;
 

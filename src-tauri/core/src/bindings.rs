@@ -19,9 +19,11 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
             $(<$ty as TS>::export_all(&cfg)?;)+
         };
     }
-    use crate::{agency, emergency, error, import, orders, packet, search, store, sync};
+    use crate::{agency, emergency, error, import, office, orders, packet, search, store, sync};
     export!(
         error::ErrorReply,
+        office::OfficeOverview,
+        office::OfficeSyncReport,
         store::CatalogueStatus,
         store::Facets,
         store::ContractDetail,

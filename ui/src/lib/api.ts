@@ -97,7 +97,13 @@ import type { PriceTier } from "./bindings/PriceTier";
 import type { Progress } from "./bindings/Progress";
 import type { Project } from "./bindings/Project";
 import type { PurchasingSettings } from "./bindings/PurchasingSettings";
+import type { OfficeOverview } from "./bindings/OfficeOverview";
+import type { OfficeStatus } from "./bindings/OfficeStatus";
+import type { OfficeSyncReport } from "./bindings/OfficeSyncReport";
+import type { Person } from "./bindings/Person";
 import type { QuoteInfo } from "./bindings/QuoteInfo";
+import type { Role } from "./bindings/Role";
+import type { RosterEntry } from "./bindings/RosterEntry";
 import type { ReadStats } from "./bindings/ReadStats";
 import type { Refused } from "./bindings/Refused";
 import type { Requisition } from "./bindings/Requisition";
@@ -126,6 +132,12 @@ import type { Verdict } from "./bindings/Verdict";
 import type { WordingTemplate } from "./bindings/WordingTemplate";
 export type {
   AccountSegment,
+  OfficeOverview,
+  OfficeStatus,
+  OfficeSyncReport,
+  Person,
+  Role,
+  RosterEntry,
   Acknowledgement,
   Addendum,
   Address,
@@ -262,6 +274,8 @@ export function errorHint(code: string): string | null {
     case "db_too_new":
     case "no_data_dir":
       return "Start coopdesk with another database file (COOPDESK_DB).";
+    case "office_tampered":
+      return "Settings > Office lists what was refused; `coopdesk office verify` checks the whole history.";
     default:
       return null;
   }
@@ -391,6 +405,10 @@ export const api = {
   importRun: (request: ImportRequest, onProgress: (p: ImportProgress) => void) =>
     call<ImportOutcome>("import_run", { request, onProgress: makeChannel(onProgress) }),
   importLog: () => call<ImportRecord[]>("import_log"),
+  /** The office's status and roster; no status outside an office. */
+  officeGet: () => call<OfficeOverview>("office_get"),
+  /** Sends this computer's waiting changes and takes in the office's. */
+  officeSync: () => call<OfficeSyncReport>("office_sync"),
   /** Asks for a file to import; null when the clerk cancels. */
   chooseImportFile: async (): Promise<string | null> => {
     try {

@@ -76,6 +76,15 @@ pub struct OfficeStatus {
     pub refused: Vec<String>,
 }
 
+/// The office as the window shows it: nothing when this database is in no
+/// office.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OfficeOverview {
+    pub status: Option<OfficeStatus>,
+    pub people: Vec<RosterEntry>,
+}
+
 /// The roster change an administrator makes for one person.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Admission {
@@ -291,6 +300,15 @@ impl Store {
     pub fn office_people(&self) -> Result<Vec<RosterEntry>> {
         local::require(self.conn())?;
         local::people(self.conn())
+    }
+
+    /// The office's status and roster, or nothing outside an office; works
+    /// offline.
+    pub fn office_overview(&self) -> Result<OfficeOverview> {
+        if local::membership(self.conn())?.is_none() {
+            return Ok(OfficeOverview { status: None, people: vec![] });
+        }
+        Ok(OfficeOverview { status: Some(self.office_status()?), people: local::people(self.conn())? })
     }
 
     /// Where this laptop stands with its office; works offline.

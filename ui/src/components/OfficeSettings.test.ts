@@ -1,0 +1,58 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
+import OfficeSettings from "./OfficeSettings.svelte";
+import { setInvoker, type OfficeOverview, type RosterEntry } from "../lib/api";
+
+afterEach(() => cleanup());
+
+const entry = (name: string, key: string, extra: Partial<RosterEntry["person"]> = {}): RosterEntry => ({
+  fingerprint: key,
+  person: { key, name, title: "", roles: ["requester"], approval_limit: null, departments: [], active: true, ...extra },
+  changed_at: "2026-11-27T12:00:00.000Z",
+  changed_by: "Alex Admin",
+});
+
+const overview = (admitted: boolean): OfficeOverview => ({
+  status: {
+    office_id: "o1",
+    name: "Harbor County Purchasing",
+    url: "postgresql://coopdesk_app@db/office",
+    fingerprint: "AAAA-BBBB-CCCC-DDDD-EEEE",
+    me: admitted ? entry("Pat Lee", "AAAA-BBBB-CCCC-DDDD-EEEE", { roles: ["approver"], approval_limit: 500000, departments: ["Public Works"] }) : null,
+    founder: "1111-2222-3333-4444-5555",
+    waiting: admitted ? 0 : 2,
+    last_contact: null,
+    events: 3,
+    head: "ab".repeat(32),
+    problem: admitted ? null : "event number 7 that this laptop received is gone from the server",
+    refused: [],
+  },
+  people: admitted ? [entry("Pat Lee", "AAAA-BBBB-CCCC-DDDD-EEEE", { roles: ["approver"], approval_limit: 500000, departments: ["Public Works"] })] : [],
+});
+
+describe("OfficeSettings", () => {
+  it("says how to set up an office when there is none", async () => {
+    setInvoker(async <T,>(): Promise<T> => ({ status: null, people: [] }) as T);
+    render(OfficeSettings);
+    expect((await screen.findByTestId("office-none")).textContent).toContain("coopdesk office join");
+  });
+
+  it("shows what waits, the server's problem, and a sync bringing an admission in", async () => {
+    let admitted = false;
+    setInvoker(async <T,>(cmd: string): Promise<T> => {
+      if (cmd === "office_sync") {
+        admitted = true;
+        return { sent: 2, received: 1, refused: [], head: "ab".repeat(32) } as T;
+      }
+      return overview(admitted) as T;
+    });
+    render(OfficeSettings);
+    expect((await screen.findByTestId("office-me")).textContent).toContain("AAAA-BBBB-CCCC-DDDD-EEEE");
+    expect(screen.getByTestId("office-waiting").textContent).toBe("2 changes");
+    expect(screen.getByTestId("office-problem").textContent).toContain("gone from the server");
+    await fireEvent.click(screen.getByTestId("office-sync"));
+    expect((await screen.findByTestId("office-message")).textContent).toBe("Sent 2 changes, received 1.");
+    expect(screen.getByTestId("office-me").textContent?.trim()).toBe("Pat Lee (approver, up to $5,000.00, for Public Works)");
+    expect(screen.getByTestId("office-waiting").textContent).toBe("0 changes");
+  });
+});
