@@ -58,7 +58,7 @@ impl Laptop {
 }
 
 /// An office of four: Alex (administrator, created it), Casey (clerk,
-/// requester), Pat (department head, approver to $5,000 for Public Works)
+/// requester), Pat (department head, approver to $5,000 for Public Works, PW)
 /// and Jordan (purchasing), each admitted by Alex.
 struct Office {
     pg: Postgres,
@@ -110,7 +110,7 @@ fn office() -> Office {
         "--limit",
         "5000",
         "--department",
-        "Public Works",
+        "PW",
         "--title",
         "Director of Public Works",
     ]);
@@ -134,13 +134,13 @@ fn people_join_from_their_own_laptops_are_admitted_and_every_laptop_agrees() {
     }
     let me = &o.head.status()["me"]["person"];
     assert_eq!((me["name"].as_str(), me["approval_limit"].as_i64()), (Some("Pat Lee"), Some(500_000)));
-    assert_eq!(me["departments"], serde_json::json!(["Public Works"]));
+    assert_eq!(me["departments"], serde_json::json!(["PW"]));
 
     let people = o.clerk.ok(&["office", "people"]);
     for line in [
         "Alex Admin: administrator",
         "Casey Clerk, Account clerk: requester",
-        "Pat Lee, Director of Public Works: approver, up to $5,000.00, for Public Works",
+        "Pat Lee, Director of Public Works: approver, up to $5,000.00, for PW",
         "Jordan Buyer, Purchasing agent: purchasing",
     ] {
         assert!(people.contains(line), "{line}\n{people}");
@@ -150,7 +150,12 @@ fn people_join_from_their_own_laptops_are_admitted_and_every_laptop_agrees() {
     let clerk_fp = o.clerk.status()["fingerprint"].as_str().unwrap().to_owned();
     let refused = o.clerk.run(&["office", "admit", &clerk_fp, "--role", "administrator"]);
     assert_eq!(refused.status.code(), Some(1));
-    assert!(stderr(&refused).contains("Casey Clerk is not one"), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused)
+            .contains("The office would refuse that: it changes the roster, but Casey Clerk is not an administrator."),
+        "{}",
+        stderr(&refused)
+    );
 
     // The laptops' role may read and append, nothing else; and even the
     // owner's edits are refused by the server's own trigger.
@@ -371,4 +376,212 @@ fn waiting_changes_travel_on_a_file_to_a_laptop_that_can_reach_the_server() {
     assert_eq!(o.head.status()["me"]["person"]["approval_limit"], 750_000);
     let heads: Vec<Value> = o.laptops().iter().map(|l| l.status()["head"].clone()).collect();
     assert!(heads.iter().all(|h| h == &heads[0]), "{heads:?}");
+}
+
+/// The clerk's catalog, agency and a submitted requisition of `qty` UPS
+/// batteries for Public Works, drafted on the clerk's own laptop; returns
+/// its number and its total in cents.
+fn submitted_requisition(clerk: &Laptop, qty: u32) -> (String, i64) {
+    if clerk.json(&["status"])["items"] == 0 {
+        clerk.ok(&["load-sample"]);
+        clerk.ok(&[
+            "agency",
+            "set",
+            "--name",
+            "Escambia Harbor County",
+            "--type",
+            "county",
+            "--state",
+            "FL",
+            "--zip",
+            "32502",
+        ]);
+    }
+    let hits = clerk.json(&["search", "ups battery", "--eligible", "--limit", "1"]);
+    let hit = &hits["hits"][0];
+    let contract = clerk.json(&["contract", hit["contract_id"].as_str().unwrap()]);
+    clerk.ok(&["agency", "add-membership", contract["cooperative"]["id"].as_str().unwrap(), "--signed", "2024-07-01"]);
+    let needed = (chrono::Local::now().date_naive() + chrono::Duration::days(14)).to_string();
+    let number = clerk
+        .ok(&[
+            "req",
+            "new",
+            "--department",
+            "PW",
+            "--requester",
+            "Casey Clerk",
+            "--phone",
+            "850-555-0142",
+            "--deliver-to",
+            "911 Centre, 2 Harbor Way",
+            "--needed",
+            &needed,
+            "--purpose",
+            "Replace the 911 centre's UPS batteries",
+            "--by",
+            "Casey Clerk",
+        ])
+        .trim()
+        .to_owned();
+    let qty = qty.to_string();
+    clerk.ok(&[
+        "req",
+        "add",
+        &number,
+        hit["item_id"].as_str().unwrap(),
+        "--qty",
+        &qty,
+        "--account",
+        "100-210-01-5230",
+        "--by",
+        "Casey Clerk",
+    ]);
+    clerk.ok(&["req", "submit", &number, "--by", "Casey Clerk"]);
+    let view = clerk.json(&["req", "show", &number]);
+    (number, view["requisition"]["lines"][0]["unit_price"].as_i64().unwrap() * qty.parse::<i64>().unwrap())
+}
+
+fn history_actions(laptop: &Laptop, number: &str) -> Vec<(String, String)> {
+    laptop.json(&["req", "show", number])["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["action"].as_str().unwrap().to_owned(), e["actor"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+#[test]
+fn a_requisition_shared_offline_is_approved_by_its_department_head_on_their_own_laptop_and_ordered() {
+    let o = office();
+    let (number, total) = submitted_requisition(&o.clerk, 10);
+    assert!(total < 500_000, "within the head's limit: {total}");
+
+    // Drafted and shared with the server down: it waits, then goes.
+    o.pg.stop_server();
+    let waits = o.clerk.ok(&["office", "share", &number]);
+    assert!(waits.contains("signed and waits: 1 changes"), "{waits}");
+    o.pg.start_server();
+    o.clerk.ok(&["office", "sync"]);
+
+    // Under an office the old "approve as someone else" path is gone.
+    let as_someone = o.clerk.run(&["req", "approve", &number, "--approver", "Pat Lee"]);
+    assert_eq!(as_someone.status.code(), Some(1));
+    assert!(stderr(&as_someone).contains("The office would refuse that"), "{}", stderr(&as_someone));
+    assert!(stderr(&as_someone).contains("is not an approver"), "{}", stderr(&as_someone));
+
+    o.head.ok(&["office", "sync"]);
+    let inbox = o.head.ok(&["office", "inbox"]);
+    assert!(inbox.starts_with(&format!("{number} from Casey Clerk (PW): ")) && inbox.contains("submitted"), "{inbox}");
+    assert!(
+        o.buyer.ok(&["office", "inbox"]).contains("Nothing waits for your approval"),
+        "purchasing approves nothing"
+    );
+
+    let approved = o.head.ok(&["req", "approve", &number]);
+    assert_eq!(approved.trim(), format!("{number} approved by Pat Lee, signed, and sent to the office."));
+    assert!(o.head.ok(&["office", "inbox"]).contains("Nothing waits for your approval"));
+
+    // The requester's own laptop takes the signed approval into the requisition.
+    o.clerk.ok(&["office", "sync"]);
+    let req = o.clerk.json(&["req", "show", &number]);
+    assert_eq!(
+        (req["requisition"]["status"].as_str(), req["requisition"]["approved_by"].as_str()),
+        (Some("approved"), Some("Pat Lee"))
+    );
+    let last = req["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((last["action"].as_str(), last["actor"].as_str()), (Some("approved"), Some("Pat Lee")));
+    let head_fp = o.head.status()["fingerprint"].as_str().unwrap().to_owned();
+    assert_eq!(last["detail"]["signed_in_coopdesk"], head_fp.as_str());
+    assert_eq!(last["detail"]["title"], "Director of Public Works");
+    o.clerk.ok(&["req", "verify-history"]);
+
+    // Purchasing issues the PO on their own laptop; the number is the office's.
+    o.buyer.ok(&["office", "sync"]);
+    o.buyer.ok(&["office", "order", &number, "--po", "PO-27-0101"]);
+    o.clerk.ok(&["office", "sync"]);
+    let req = o.clerk.json(&["req", "show", &number]);
+    assert_eq!(
+        (req["requisition"]["status"].as_str(), req["requisition"]["po_number"].as_str()),
+        (Some("ordered"), Some("PO-27-0101"))
+    );
+    assert_eq!(
+        history_actions(&o.clerk, &number).into_iter().rev().take(3).collect::<Vec<_>>(),
+        [
+            ("ordered".to_owned(), "Jordan Buyer".to_owned()),
+            ("approved".to_owned(), "Pat Lee".to_owned()),
+            ("submitted".to_owned(), "Casey Clerk".to_owned())
+        ]
+    );
+
+    // A second requisition: above the head's limit, refused; approved by
+    // the administrator made an approver; its PO may not repeat the first.
+    let admin_fp = o.admin.status()["fingerprint"].as_str().unwrap().to_owned();
+    o.admin.ok(&["office", "admit", &admin_fp, "--role", "administrator", "--role", "approver", "--limit", "25000"]);
+    o.clerk.ok(&["office", "sync"]);
+    let (big, big_total) = submitted_requisition(&o.clerk, 50);
+    assert!(big_total > 500_000, "{big_total}");
+    o.clerk.ok(&["office", "share", &big]);
+    o.head.ok(&["office", "sync"]);
+    assert!(o.head.ok(&["office", "inbox"]).contains("Nothing waits for your approval"), "above the head's limit");
+    let over = o.head.run(&["req", "approve", &big]);
+    assert_eq!(over.status.code(), Some(1));
+    assert!(stderr(&over).contains("above their limit of $5,000.00"), "{}", stderr(&over));
+    let unseen = o.admin.run(&["office", "approve", &big]);
+    assert!(stderr(&unseen).contains("sync with the office to take in new ones"), "{}", stderr(&unseen));
+    o.admin.ok(&["office", "sync"]);
+    o.admin.ok(&["office", "approve", &big]);
+    o.buyer.ok(&["office", "sync"]);
+    let again = o.buyer.run(&["office", "order", &big, "--po", "po-27-0101"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("a number the office has already issued"), "{}", stderr(&again));
+    o.buyer.ok(&["office", "order", &big, "--po", "PO-27-0102"]);
+
+    for l in o.laptops() {
+        l.ok(&["office", "sync"]);
+        let s = l.status();
+        assert!(s["refused"].as_array().unwrap().is_empty(), "{s}");
+    }
+    let heads: Vec<Value> = o.laptops().iter().map(|l| l.status()["head"].clone()).collect();
+    assert!(heads.iter().all(|h| h == &heads[0]), "{heads:?}");
+    let shared = o.head.json(&["office", "inbox"])["shared"].clone();
+    assert_eq!(shared.as_array().unwrap().len(), 2);
+    assert!(shared.as_array().unwrap().iter().all(|s| s["status"] == "ordered"), "{shared}");
+}
+
+#[test]
+fn an_approval_of_a_version_changed_afterwards_is_superseded_on_every_laptop() {
+    let o = office();
+    let (number, _) = submitted_requisition(&o.clerk, 10);
+    o.clerk.ok(&["office", "share", &number]);
+    o.head.ok(&["office", "sync"]);
+
+    // The clerk changes it and shares the new version before the head's
+    // laptop hears of it; the head then approves the version they saw.
+    o.clerk.ok(&["req", "return", &number, "--reason", "Two more for the backup site", "--by", "Casey Clerk"]);
+    o.clerk.ok(&["req", "line", &number, "1", "--qty", "12", "--by", "Casey Clerk"]);
+    o.clerk.ok(&["req", "submit", &number, "--by", "Casey Clerk"]);
+    o.clerk.ok(&["office", "share", &number]);
+    let approved = o.head.ok(&["req", "approve", &number]);
+    assert!(approved.contains("approved by Pat Lee, signed"), "{approved}");
+
+    for l in o.laptops() {
+        l.ok(&["office", "sync"]);
+        let refused = l.status()["refused"].clone();
+        assert!(
+            refused.as_array().unwrap().iter().any(|r| r.as_str().unwrap().contains("decision on an earlier version")
+                && r.as_str().unwrap().contains("superseded")),
+            "{refused}"
+        );
+        let shared = &l.json(&["office", "inbox"])["shared"][0];
+        assert_eq!(
+            (shared["status"].as_str(), shared["approved_by"].as_array().unwrap().len()),
+            (Some("submitted"), 0)
+        );
+    }
+    let req = o.clerk.json(&["req", "show", &number]);
+    assert_eq!(req["requisition"]["status"], "submitted", "the new version still needs approval");
+    assert!(o.head.ok(&["office", "inbox"]).contains(&number), "it waits for the head again");
+    o.head.ok(&["req", "approve", &number]);
+    o.clerk.ok(&["office", "sync"]);
+    assert_eq!(o.clerk.json(&["req", "show", &number])["requisition"]["status"], "approved");
 }

@@ -5,7 +5,7 @@
 
 use crate::{print_json, stdout_error};
 use clap::Subcommand;
-use coopdesk_core::office::{passphrase_from_env, Admission, OfficeStatus, Role, RosterEntry};
+use coopdesk_core::office::{passphrase_from_env, Admission, Decision, OfficeStatus, Role, RosterEntry};
 use coopdesk_core::{Cents, Store};
 use std::io::Write;
 
@@ -66,6 +66,38 @@ pub enum OfficeAction {
     /// Check the whole history on the server again; exits non-zero on
     /// anything wrong, saying what.
     Verify {},
+    /// Share a submitted requisition with the office for approval.
+    Share { number: String },
+    /// Requisitions shared in the office: those waiting for your approval,
+    /// or with --all every one.
+    Inbox {
+        #[arg(long)]
+        all: bool,
+    },
+    /// Approve a shared requisition as yourself (signed).
+    Approve {
+        number: String,
+        /// Whose, when several share the number.
+        #[arg(long)]
+        from: Option<String>,
+    },
+    /// Send a shared requisition back to its requester with a note.
+    Return {
+        number: String,
+        #[arg(long)]
+        note: String,
+        #[arg(long)]
+        from: Option<String>,
+    },
+    /// Record the purchase order for an approved shared requisition
+    /// (purchasing); PO numbers are unique in the office.
+    Order {
+        number: String,
+        #[arg(long)]
+        po: String,
+        #[arg(long)]
+        from: Option<String>,
+    },
     /// Write the changes waiting to be sent to a file, for another laptop
     /// that can reach the server (a USB stick when the network is down).
     ExportEvents { file: std::path::PathBuf },
@@ -157,6 +189,58 @@ pub fn run(store: &mut Store, action: &OfficeAction, json: bool, out: &mut dyn W
             }
             status_text(&status, out)
         }
+        OfficeAction::Share { number } => {
+            let status = store.office_share(number, &passphrase_from_env()?)?;
+            if json {
+                return print_json(out, &status);
+            }
+            sent_or_waiting(&status, &format!("Requisition {number}, shared for approval,"), out)
+        }
+        OfficeAction::Inbox { all } => {
+            let inbox = store.office_inbox()?;
+            if json {
+                return print_json(out, &inbox);
+            }
+            let list = if *all { &inbox.shared } else { &inbox.waiting_for_me };
+            if list.is_empty() {
+                let none =
+                    if *all { "Nothing is shared in the office yet." } else { "Nothing waits for your approval." };
+                return writeln!(out, "{none}").map_err(stdout_error);
+            }
+            let mut text = String::new();
+            for s in list {
+                let approved = if s.approved_by.is_empty() {
+                    String::new()
+                } else {
+                    format!(", approved by {}", s.approved_by.join(" and "))
+                };
+                let po = s.po_number.as_deref().map(|p| format!(", PO {p}")).unwrap_or_default();
+                text += &format!(
+                    "{} from {} ({}): {}, {}{approved}{po}\n  version {}, {} lines, purpose: {}\n",
+                    s.number,
+                    s.requester,
+                    s.department,
+                    s.total,
+                    s.status.as_str(),
+                    &s.version[..16.min(s.version.len())],
+                    s.requisition.lines.len(),
+                    s.requisition.header.purpose
+                );
+                if let Some(note) = &s.note {
+                    text += &format!("  returned: {note}\n");
+                }
+            }
+            out.write_all(text.as_bytes()).map_err(stdout_error)
+        }
+        OfficeAction::Approve { number, from } => {
+            decide(store, number, from, Decision::Approved, "approval", json, out)
+        }
+        OfficeAction::Return { number, note, from } => {
+            decide(store, number, from, Decision::Returned { note: note.clone() }, "return", json, out)
+        }
+        OfficeAction::Order { number, po, from } => {
+            decide(store, number, from, Decision::Ordered { po_number: po.clone() }, "purchase order", json, out)
+        }
         OfficeAction::ExportEvents { file } => {
             let n = store.office_export_events(file)?;
             if json {
@@ -215,6 +299,22 @@ pub fn run(store: &mut Store, action: &OfficeAction, json: bool, out: &mut dyn W
             }
         }
     }
+}
+
+fn decide(
+    store: &mut Store,
+    number: &str,
+    from: &Option<String>,
+    decision: Decision,
+    what: &str,
+    json: bool,
+    out: &mut dyn Write,
+) -> coopdesk_core::Result<()> {
+    let status = store.office_decide(number, from.as_deref(), decision, &passphrase_from_env()?)?;
+    if json {
+        return print_json(out, &status);
+    }
+    sent_or_waiting(&status, &format!("Your signed {what} of {number}"), out)
 }
 
 fn short(head: &str) -> &str {

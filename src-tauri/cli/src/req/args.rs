@@ -151,11 +151,17 @@ pub enum ReqAction {
     Show { number: String },
     /// Send a draft for approval (refused while the policy says no).
     Submit { number: String },
-    /// Approve a submitted requisition as an approver from the settings.
+    /// Approve a submitted requisition: as an approver from the settings,
+    /// or, on a computer in an office, as yourself (a signed approval of a
+    /// requisition shared with the office; --approver is not used).
     Approve {
         number: String,
+        /// Outside an office: the approver from the settings (required).
         #[arg(long)]
-        approver: String,
+        approver: Option<String>,
+        /// In an office: whose shared requisition, when several share the number.
+        #[arg(long)]
+        from: Option<String>,
     },
     /// Send a submitted or approved requisition back to draft.
     Return {

@@ -15,7 +15,28 @@ pub(super) fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn
             store.submit(number, by, today())?;
             say(out, format!("Submitted {number} for approval."))
         }
-        ReqAction::Approve { number, approver } => {
+        ReqAction::Approve { number, approver, from } => {
+            if store.in_office()? {
+                // Approving means being that person, on their own computer.
+                let passphrase = coopdesk_core::office::passphrase_from_env()?;
+                let status = store.office_decide(
+                    number,
+                    from.as_deref(),
+                    coopdesk_core::office::Decision::Approved,
+                    &passphrase,
+                )?;
+                let me = status.me.map(|e| e.person.name).unwrap_or_default();
+                return say(
+                    out,
+                    if status.waiting == 0 {
+                        format!("{number} approved by {me}, signed, and sent to the office.")
+                    } else {
+                        format!("{number} approved by {me}, signed; it goes to the office at the next sync.")
+                    },
+                );
+            }
+            let approver =
+                approver.as_deref().ok_or_else(|| Error::Invalid("Name the approver with --approver.".into()))?;
             store.approve(number, approver, by, today())?;
             let req = store.requisition(number)?;
             say(out, format!("{number} approved by {}.", req.approved_by.unwrap_or_default()))

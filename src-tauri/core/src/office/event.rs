@@ -12,9 +12,11 @@ use crate::model::limits;
 use crate::money::Cents;
 use serde::{Deserialize, Serialize};
 
-/// The largest envelope accepted from anywhere: an event is a few hundred
-/// bytes; the bound keeps a hostile server from handing out megabytes.
-pub const MAX_ENVELOPE: usize = 64 * 1024;
+/// The largest envelope accepted from anywhere: a roster change is a few
+/// hundred bytes and a shared requisition of a few hundred lines, with the
+/// catalog evidence each line keeps, well under this; the bound keeps a
+/// hostile server from handing out more.
+pub const MAX_ENVELOPE: usize = 2 * 1024 * 1024;
 
 /// What a person may do in the office.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -116,7 +118,7 @@ impl Person {
 }
 
 /// What an event changes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Change {
     /// The office's first event: its name, and its founder, the first
@@ -125,10 +127,32 @@ pub enum Change {
     /// A person admitted, changed, or removed (`active: false`), signed by
     /// an administrator.
     RosterChanged { person: Person },
+    /// A requisition its requester shares for approval, whole: its version
+    /// is the hash of exactly this state. Shared again after a change, it
+    /// is a new version, and approvals of the old one no longer count.
+    RequisitionSubmitted { requisition: Box<crate::orders::Requisition> },
+    /// A decision on one version of a shared requisition, which the event
+    /// names by the device it came from, its number and its version.
+    RequisitionDecided { origin: String, number: String, version: String, decision: Decision },
+}
+
+/// What someone decided about a shared requisition.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "decision", rename_all = "snake_case")]
+pub enum Decision {
+    /// Approved by an approver whose limit covers it (and whose departments
+    /// include it), who is not its requester.
+    Approved,
+    /// Sent back to the requester with a note.
+    Returned { note: String },
+    /// Purchasing issued the purchase order: its number is unique in the
+    /// office.
+    Ordered { po_number: String },
 }
 
 /// The signed part of an event.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Envelope {
     pub office: String,
     /// The author's public key.

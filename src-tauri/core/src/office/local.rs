@@ -6,7 +6,7 @@
 
 use super::event::{Person, Role, SignedEvent};
 use super::identity::fingerprint;
-use super::roster::Roster;
+use super::roster::{Roster, SharedReq, SharedStatus};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::money::Cents;
@@ -149,7 +149,15 @@ pub fn roster(conn: &Connection, m: &Membership) -> Result<Roster> {
     let count: i64 =
         conn.query_row("SELECT count(*) FROM office_events WHERE server_seq IS NOT NULL", [], |r| r.get(0))?;
     let founded = count > 0;
-    Ok(Roster::resume(&m.office_id, founded.then(|| m.name.clone()), people, devices, m.head.clone(), count as u64))
+    Ok(Roster::resume(
+        &m.office_id,
+        founded.then(|| m.name.clone()),
+        people,
+        devices,
+        m.head.clone(),
+        count as u64,
+        shared_states(conn)?,
+    ))
 }
 
 /// A person on the roster, as the window and the command line show them.
@@ -267,4 +275,186 @@ pub fn set_progress(conn: &Connection, seq: i64, id: Option<&str>, head: &str, a
 pub fn set_problem(conn: &Connection, problem: Option<&str>) -> Result<()> {
     conn.execute("UPDATE office SET problem = ?1 WHERE id = 1", [problem])?;
     Ok(())
+}
+
+fn status_from(text: &str) -> SharedStatus {
+    match text {
+        "approved" => SharedStatus::Approved,
+        "returned" => SharedStatus::Returned,
+        "ordered" => SharedStatus::Ordered,
+        _ => SharedStatus::Submitted,
+    }
+}
+
+fn shared_states(conn: &Connection) -> Result<Vec<SharedReq>> {
+    let mut stmt = conn.prepare(
+        "SELECT origin, number, owner_key, version, status, total_cents, department, approvals, po_number
+         FROM office_requisitions",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let approvals: String = r.get(7)?;
+        Ok(SharedReq {
+            origin: r.get(0)?,
+            number: r.get(1)?,
+            owner: r.get(2)?,
+            version: r.get(3)?,
+            status: status_from(&r.get::<_, String>(4)?),
+            total: Cents(r.get(5)?),
+            department: r.get(6)?,
+            approvals: serde_json::from_str(&approvals).unwrap_or_default(),
+            po_number: r.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Writes a shared requisition's state; with `snapshot`, the version shared.
+pub fn save_shared(
+    conn: &Connection,
+    r: &SharedReq,
+    snapshot: Option<&crate::orders::Requisition>,
+    at: Timestamp,
+    by: &str,
+    note: Option<&str>,
+) -> Result<()> {
+    let approvals = serde_json::to_string(&r.approvals).map_err(Error::internal)?;
+    match snapshot {
+        Some(req) => {
+            conn.execute(
+                "INSERT INTO office_requisitions (origin, number, owner_key, version, status, total_cents, department,
+                     approvals, po_number, requisition, shared_at, decided_at, decided_by, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL, NULL, NULL)
+                 ON CONFLICT(origin, number) DO UPDATE SET version = excluded.version, status = excluded.status,
+                     total_cents = excluded.total_cents, department = excluded.department, approvals = excluded.approvals,
+                     requisition = excluded.requisition, shared_at = excluded.shared_at,
+                     decided_at = NULL, decided_by = NULL, note = NULL",
+                params![
+                    r.origin,
+                    r.number,
+                    r.owner,
+                    r.version,
+                    r.status.as_str(),
+                    r.total.0,
+                    r.department,
+                    approvals,
+                    r.po_number,
+                    serde_json::to_string(req).map_err(Error::internal)?,
+                    at
+                ],
+            )?;
+        }
+        None => {
+            conn.execute(
+                "UPDATE office_requisitions SET status = ?3, approvals = ?4, po_number = ?5, decided_at = ?6,
+                     decided_by = ?7, note = ?8 WHERE origin = ?1 AND number = ?2",
+                params![r.origin, r.number, r.status.as_str(), approvals, r.po_number, at, by, note],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A requisition shared in the office, as the inbox lists it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SharedRequisition {
+    pub origin: String,
+    pub number: String,
+    pub requester: String,
+    pub requester_key: String,
+    pub version: String,
+    pub status: SharedStatus,
+    pub total: Cents,
+    pub department: String,
+    /// Names of those who approved the current version.
+    pub approved_by: Vec<String>,
+    pub po_number: Option<String>,
+    pub shared_at: Timestamp,
+    pub decided_by: Option<String>,
+    pub note: Option<String>,
+    pub requisition: crate::orders::Requisition,
+}
+
+type SharedRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    Option<String>,
+    String,
+    Timestamp,
+    Option<String>,
+    Option<String>,
+);
+
+pub fn shared(conn: &Connection) -> Result<Vec<SharedRequisition>> {
+    let names: std::collections::HashMap<String, String> =
+        people(conn)?.into_iter().map(|e| (e.person.key, e.person.name)).collect();
+    let mut stmt = conn.prepare(
+        "SELECT origin, number, owner_key, version, status, total_cents, department, approvals, po_number,
+                requisition, shared_at, decided_by, note
+         FROM office_requisitions ORDER BY shared_at DESC, number",
+    )?;
+    let rows = stmt.query_map([], |r| -> rusqlite::Result<SharedRow> {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+            r.get(7)?,
+            r.get(8)?,
+            r.get(9)?,
+            r.get(10)?,
+            r.get(11)?,
+            r.get(12)?,
+        ))
+    })?;
+    let name_of = |k: &String| names.get(k).cloned().unwrap_or_else(|| fingerprint(k));
+    let mut out = Vec::new();
+    for row in rows {
+        let (origin, number, owner, version, status, total, department, approvals, po, req, at, by, note) = row?;
+        let keys: Vec<String> = serde_json::from_str(&approvals).unwrap_or_default();
+        out.push(SharedRequisition {
+            requester: name_of(&owner),
+            requester_key: owner,
+            origin,
+            number,
+            version,
+            status: status_from(&status),
+            total: Cents(total),
+            department,
+            approved_by: keys.iter().map(name_of).collect(),
+            po_number: po,
+            shared_at: at,
+            decided_by: by,
+            note,
+            requisition: serde_json::from_str(&req)
+                .map_err(|e| Error::database(format!("a shared requisition could not be read ({e})")))?,
+        });
+    }
+    Ok(out)
+}
+
+pub fn enqueue_effect(conn: &Connection, event_id: &str, number: &str, effect: &serde_json::Value) -> Result<()> {
+    conn.execute(
+        "INSERT INTO office_effects (event_id, number, effect) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+        params![event_id, number, effect.to_string()],
+    )?;
+    Ok(())
+}
+
+pub fn effects(conn: &Connection) -> Result<Vec<(String, String, serde_json::Value)>> {
+    let mut stmt = conn.prepare("SELECT event_id, number, effect FROM office_effects ORDER BY rowid")?;
+    let rows = stmt.query_map([], |r| {
+        let text: String = r.get(2)?;
+        Ok((r.get(0)?, r.get(1)?, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -16,14 +16,18 @@ pub mod event;
 mod handover;
 pub mod identity;
 mod local;
+mod requisitions;
 pub mod roster;
 pub mod server;
 mod sync;
 
+pub use event::Decision;
 pub use event::{Change, Person, Role};
 pub use handover::HandoverReport;
 pub use identity::{fingerprint, normalise_fingerprint, passphrase_from_env, Identity, PASSPHRASE_VARIABLE};
-pub use local::RosterEntry;
+pub use local::{RosterEntry, SharedRequisition};
+pub use requisitions::Inbox;
+pub use roster::SharedStatus;
 pub use sync::OfficeSyncReport;
 
 use crate::clock::Timestamp;
@@ -42,6 +46,15 @@ fn block_on<T>(work: impl std::future::Future<Output = Result<T>>) -> Result<T> 
         .build()
         .map_err(|e| Error::internal(format!("the network runtime: {e}")))?
         .block_on(work)
+}
+
+/// A change is kept and signed whether or not the server answers: it is
+/// sent now when it can be, and waits for a later sync when not.
+fn sync_if_reachable(result: Result<OfficeSyncReport>) -> Result<()> {
+    match result {
+        Ok(_) | Err(Error::OfficeUnreachable(_)) => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// A random id: 128 bits as hex.
@@ -273,33 +286,40 @@ impl Store {
 
     fn roster_change(&mut self, m: &Membership, person: Person, passphrase: &str) -> Result<OfficeStatus> {
         let identity = Identity::unlock(self.path(), passphrase)?;
-        // The change must stand against the roster as this laptop knows it:
-        // the same check every laptop makes when it arrives.
-        let event = self.signed(&identity, m, Change::RosterChanged { person })?;
-        if let Some(me) = local::roster(self.conn(), m)?.person(&identity.public_key) {
-            if !me.has(Role::Administrator) {
-                return Err(Error::NotAllowed(format!(
-                    "Only an office administrator changes the roster, and {} is not one.",
-                    me.name
-                )));
-            }
-        } else {
-            return Err(Error::NotAllowed(
-                "Only an office administrator changes the roster, and you are not admitted yet.".into(),
-            ));
-        }
-        local::insert_waiting(self.conn(), &event)?;
-        // Sent now when the server answers; otherwise it waits for a sync.
-        match self.office_sync() {
-            Ok(_) | Err(Error::OfficeUnreachable(_)) => self.office_status(),
-            Err(e) => Err(e),
-        }
+        self.sign_checked(&identity, m, Change::RosterChanged { person })?;
+        sync_if_reachable(self.office_sync())?;
+        self.office_status()
     }
 
     /// The roster as this laptop verified it.
     pub fn office_people(&self) -> Result<Vec<RosterEntry>> {
         local::require(self.conn())?;
         local::people(self.conn())
+    }
+
+    /// In an office, the approvers on its roster for `department`; outside
+    /// one, nothing (the purchasing settings' list applies).
+    pub(crate) fn office_approvers(&self, department: &str) -> Result<Option<Vec<crate::orders::Approver>>> {
+        if !self.in_office()? {
+            return Ok(None);
+        }
+        Ok(Some(
+            local::people(self.conn())?
+                .into_iter()
+                .map(|e| e.person)
+                .filter(|p| p.has(Role::Approver))
+                .filter(|p| {
+                    p.departments.is_empty()
+                        || p.departments.iter().any(|d| d.trim().eq_ignore_ascii_case(department.trim()))
+                })
+                .map(|p| crate::orders::Approver { name: p.name, title: p.title, limit: p.approval_limit })
+                .collect(),
+        ))
+    }
+
+    /// Whether this database belongs to an office.
+    pub fn in_office(&self) -> Result<bool> {
+        Ok(local::membership(self.conn())?.is_some())
     }
 
     /// The office's status and roster, or nothing outside an office; works

@@ -5,9 +5,51 @@
 //! active, and held the role its change needs when it was written. Anything
 //! else is refused with the reason, and the state is left as it was.
 
-use super::event::{Change, Envelope, Person, Role, SignedEvent};
+use super::event::{Change, Decision, Envelope, Person, Role, SignedEvent};
 use super::identity::fingerprint;
-use std::collections::{BTreeMap, HashMap};
+use crate::money::Cents;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Where a shared requisition stands in the office.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum SharedStatus {
+    Submitted,
+    Approved,
+    Returned,
+    Ordered,
+}
+
+impl SharedStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SharedStatus::Submitted => "submitted",
+            SharedStatus::Approved => "approved",
+            SharedStatus::Returned => "returned",
+            SharedStatus::Ordered => "ordered",
+        }
+    }
+}
+
+/// A shared requisition as the office's rules see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharedReq {
+    /// The device it was written on, and its number there.
+    pub origin: String,
+    pub number: String,
+    /// Its requester's key.
+    pub owner: String,
+    /// The hash of the version shared last.
+    pub version: String,
+    pub status: SharedStatus,
+    pub total: Cents,
+    pub department: String,
+    /// Who approved the current version.
+    pub approvals: Vec<String>,
+    pub po_number: Option<String>,
+}
 
 /// The office as its verified history so far has left it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21,6 +63,10 @@ pub struct Roster {
     /// A hash over every event taken, in order: equal heads, equal histories.
     pub head: String,
     pub events: u64,
+    /// Shared requisitions by origin device and number.
+    pub requisitions: BTreeMap<(String, String), SharedReq>,
+    /// Purchase-order numbers issued in the office.
+    po_numbers: HashSet<String>,
 }
 
 /// The head after `id`, given the head before it.
@@ -54,7 +100,11 @@ impl Roster {
         devices: impl IntoIterator<Item = (String, u64, String)>,
         head: String,
         events: u64,
+        requisitions: impl IntoIterator<Item = SharedReq>,
     ) -> Roster {
+        let requisitions: BTreeMap<_, _> =
+            requisitions.into_iter().map(|r| ((r.origin.clone(), r.number.clone()), r)).collect();
+        let po_numbers = requisitions.values().filter_map(|r| r.po_number.as_deref()).map(po_key).collect();
         Roster {
             office: office.to_owned(),
             name,
@@ -62,6 +112,8 @@ impl Roster {
             devices: devices.into_iter().map(|(d, seq, id)| (d, (seq, id))).collect(),
             head,
             events,
+            requisitions,
+            po_numbers,
         }
     }
 
@@ -99,8 +151,53 @@ impl Roster {
             Change::RosterChanged { person } => {
                 self.people.insert(person.key.clone(), person.clone());
             }
+            Change::RequisitionSubmitted { requisition } => {
+                let key = (envelope.device.clone(), requisition.number.clone());
+                self.requisitions.insert(
+                    key,
+                    SharedReq {
+                        origin: envelope.device.clone(),
+                        number: requisition.number.clone(),
+                        owner: envelope.author.clone(),
+                        version: crate::orders::history::state_hash(requisition),
+                        status: SharedStatus::Submitted,
+                        total: requisition.total(),
+                        department: requisition.header.department.clone(),
+                        approvals: vec![],
+                        po_number: None,
+                    },
+                );
+            }
+            Change::RequisitionDecided { origin, number, decision, .. } => {
+                let req = self
+                    .requisitions
+                    .get_mut(&(origin.clone(), number.clone()))
+                    .expect("checked: the requisition is shared");
+                match decision {
+                    Decision::Approved => {
+                        req.status = SharedStatus::Approved;
+                        req.approvals.push(envelope.author.clone());
+                    }
+                    Decision::Returned { .. } => {
+                        req.status = SharedStatus::Returned;
+                        req.approvals.clear();
+                    }
+                    Decision::Ordered { po_number } => {
+                        req.status = SharedStatus::Ordered;
+                        req.po_number = Some(po_number.trim().to_owned());
+                        self.po_numbers.insert(po_key(po_number));
+                    }
+                }
+            }
         }
         Ok(envelope)
+    }
+
+    /// Whether the author of `envelope` may make its change now: the check
+    /// every laptop makes when the event arrives, for a laptop to make
+    /// before it signs.
+    pub fn allows(&self, envelope: &Envelope) -> Result<(), String> {
+        self.check("(new)", envelope)
     }
 
     /// Whether the author could make this change when they wrote it.
@@ -129,6 +226,100 @@ impl Roster {
         }
         match &e.change {
             Change::OfficeCreated { .. } => unreachable!("handled above"),
+            Change::RequisitionSubmitted { requisition } => {
+                if !who.has(Role::Requester) {
+                    return Err(format!("event {short} shares a requisition, but {} is not a requester", who.name));
+                }
+                let number = &requisition.number;
+                if number.trim().is_empty() || number.chars().count() > 60 || requisition.lines.len() > 1_000 {
+                    return Err(format!("event {short} shares a requisition with no usable number or too many lines"));
+                }
+                if requisition.status != crate::orders::Status::Submitted {
+                    return Err(format!("event {short} shares requisition {number} before it was submitted"));
+                }
+                if let Some(prev) = self.requisitions.get(&(e.device.clone(), number.clone())) {
+                    if prev.owner != e.author {
+                        return Err(format!("event {short} shares requisition {number} of another person"));
+                    }
+                    if prev.status == SharedStatus::Ordered {
+                        return Err(format!("event {short} changes requisition {number}, which was already ordered"));
+                    }
+                }
+            }
+            Change::RequisitionDecided { origin, number, version, decision } => {
+                let Some(req) = self.requisitions.get(&(origin.clone(), number.clone())) else {
+                    return Err(format!("event {short} decides on requisition {number}, which was never shared"));
+                };
+                if *version != req.version {
+                    return Err(format!(
+                        "event {short} is {}'s decision on an earlier version of requisition {number}: it was \
+                         changed afterwards, so the decision is superseded and the requisition needs one again",
+                        who.name
+                    ));
+                }
+                match decision {
+                    Decision::Approved => {
+                        if !who.has(Role::Approver) {
+                            return Err(format!(
+                                "event {short}: {} approved {number} but is not an approver",
+                                who.name
+                            ));
+                        }
+                        if req.owner == e.author {
+                            return Err(format!(
+                                "event {short}: {} approved their own requisition {number}; nobody approves their own",
+                                who.name
+                            ));
+                        }
+                        if !matches!(req.status, SharedStatus::Submitted | SharedStatus::Approved) {
+                            return Err(format!("event {short} approves {number}, which is {}", req.status.as_str()));
+                        }
+                        let limit = who.approval_limit.unwrap_or(Cents(0));
+                        if req.total > limit {
+                            return Err(format!(
+                                "event {short}: {} approved {number} for {}, above their limit of {limit}",
+                                who.name, req.total
+                            ));
+                        }
+                        if !who.departments.is_empty()
+                            && !who.departments.iter().any(|d| d.trim().eq_ignore_ascii_case(req.department.trim()))
+                        {
+                            return Err(format!(
+                                "event {short}: {} approved {number} of {}, a department they do not approve for",
+                                who.name, req.department
+                            ));
+                        }
+                    }
+                    Decision::Returned { note } => {
+                        if !(who.has(Role::Approver) || who.has(Role::Purchasing)) {
+                            return Err(format!("event {short}: {} returned {number} but may not", who.name));
+                        }
+                        if !matches!(req.status, SharedStatus::Submitted | SharedStatus::Approved) {
+                            return Err(format!("event {short} returns {number}, which is {}", req.status.as_str()));
+                        }
+                        if note.trim().is_empty() || note.chars().count() > crate::model::limits::LONG_TEXT {
+                            return Err(format!("event {short} returns {number} with no usable note"));
+                        }
+                    }
+                    Decision::Ordered { po_number } => {
+                        if !who.has(Role::Purchasing) {
+                            return Err(format!("event {short}: {} ordered {number} but is not purchasing", who.name));
+                        }
+                        if req.status != SharedStatus::Approved {
+                            return Err(format!("event {short} orders {number}, which is {}", req.status.as_str()));
+                        }
+                        let po = po_number.trim();
+                        if po.is_empty() || po.chars().count() > 60 {
+                            return Err(format!("event {short} orders {number} with no usable PO number"));
+                        }
+                        if self.po_numbers.contains(&po_key(po)) {
+                            return Err(format!(
+                                "event {short} orders {number} as PO {po}, a number the office has already issued"
+                            ));
+                        }
+                    }
+                }
+            }
             Change::RosterChanged { person } => {
                 if !who.has(Role::Administrator) {
                     return Err(format!("event {short} changes the roster, but {} is not an administrator", who.name));
@@ -144,6 +335,11 @@ impl Roster {
         }
         Ok(())
     }
+}
+
+/// A PO number as compared for uniqueness: case and spaces aside.
+fn po_key(po: &str) -> String {
+    po.split_whitespace().collect::<String>().to_uppercase()
 }
 
 /// Why an event was not applied.
@@ -260,6 +456,128 @@ mod tests {
         let second = event(&ahead, &admin, "dev-a", rename);
         assert!(r.take(&second).unwrap_err().reason.contains("breaks the chain of device"));
         assert_eq!(r, before, "nothing that is not genuine changes anything");
+    }
+
+    /// A submitted requisition of `total` cents for `department`.
+    fn requisition(number: &str, department: &str, total: i64) -> crate::orders::Requisition {
+        let json = serde_json::json!({
+            "id": 1, "number": number, "status": "submitted", "fiscal_year": 2027,
+            "header": { "department": department, "requester": "Casey Clerk", "requester_phone": "", "deliver_to": "",
+                        "date_needed": null, "purpose": "UPS batteries", "notes": "" },
+            "supplier_id": null, "vendor": null, "po_number": null, "approved_by": null,
+            "created_at": "2026-11-27T12:00:00.000Z", "updated_at": "2026-11-27T12:00:00.000Z",
+            "submitted_at": "2026-11-27T12:00:00.000Z", "approved_at": null, "ordered_at": null, "closed_at": null,
+            "lines": [], "attachments": [], "acknowledgements": []
+        });
+        let mut req: crate::orders::Requisition = serde_json::from_value(json).unwrap();
+        req.lines = vec![crate::orders::Line {
+            position: 1,
+            source: crate::orders::LineSource::OffContract { vendor: "Pelican Power Supply".into() },
+            quantity: 1,
+            received: 0,
+            unit: "EA".into(),
+            description: "UPS battery".into(),
+            supplier_sku: "B-1".into(),
+            manufacturer_part: String::new(),
+            unit_price: Cents(total),
+            account: "100-210-01-5230".into(),
+            tax_exempt: false,
+        }];
+        req
+    }
+
+    fn decide(r: &Roster, by: &Identity, device: &str, number: &str, version: &str, decision: Decision) -> SignedEvent {
+        event(
+            r,
+            by,
+            device,
+            Change::RequisitionDecided {
+                origin: "dev-c".into(),
+                number: number.into(),
+                version: version.into(),
+                decision,
+            },
+        )
+    }
+
+    #[test]
+    fn approvals_follow_separation_of_duties_limits_departments_and_versions() {
+        let (mut r, admin) = founded();
+        let (clerk, head) = (key(), key());
+        let mut pat = person(&head, "Pat Lee", &[Role::Approver, Role::Requester]);
+        pat.departments = vec!["PW".into()];
+        for p in [
+            person(&clerk, "Casey Clerk", &[Role::Requester]),
+            pat,
+            person(&admin, "Alex Admin", &[Role::Administrator, Role::Purchasing]),
+        ] {
+            r.take(&event(&r, &admin, "dev-a", Change::RosterChanged { person: p })).unwrap();
+        }
+        let share = |r: &Roster, number: &str, department: &str, total: i64| {
+            event(
+                r,
+                &clerk,
+                "dev-c",
+                Change::RequisitionSubmitted { requisition: Box::new(requisition(number, department, total)) },
+            )
+        };
+        r.take(&share(&r, "27-PW-1", "PW", 100_000)).unwrap();
+        let v1 = r.requisitions[&("dev-c".to_owned(), "27-PW-1".to_owned())].version.clone();
+
+        // The requester may not approve, even as an approver; an approver
+        // above their limit or outside their departments may not either.
+        let err = r.take(&decide(&r, &clerk, "dev-c", "27-PW-1", &v1, Decision::Approved)).unwrap_err();
+        assert!(err.genuine && err.reason.contains("is not an approver"), "{err:?}");
+        r.take(&share(&r, "27-PW-2", "PW", 900_000)).unwrap();
+        let v2 = r.requisitions[&("dev-c".to_owned(), "27-PW-2".to_owned())].version.clone();
+        let err = r.take(&decide(&r, &head, "dev-h", "27-PW-2", &v2, Decision::Approved)).unwrap_err();
+        assert!(err.reason.contains("above their limit of $5,000.00"), "{err:?}");
+        r.take(&share(&r, "27-FIN-1", "FIN", 10_000)).unwrap();
+        let v3 = r.requisitions[&("dev-c".to_owned(), "27-FIN-1".to_owned())].version.clone();
+        let err = r.take(&decide(&r, &head, "dev-h", "27-FIN-1", &v3, Decision::Approved)).unwrap_err();
+        assert!(err.reason.contains("a department they do not approve for"), "{err:?}");
+
+        // A version changed after approval needs approval again.
+        r.take(&decide(&r, &head, "dev-h", "27-PW-1", &v1, Decision::Approved)).unwrap();
+        r.take(&share(&r, "27-PW-1", "PW", 120_000)).unwrap();
+        let shared = &r.requisitions[&("dev-c".to_owned(), "27-PW-1".to_owned())];
+        assert_eq!((shared.status, shared.approvals.len()), (SharedStatus::Submitted, 0));
+        let err = r.take(&decide(&r, &head, "dev-h", "27-PW-1", &v1, Decision::Approved)).unwrap_err();
+        assert!(err.genuine && err.reason.contains("superseded"), "{err:?}");
+
+        // Nobody approves their own: Pat shares one and approves it.
+        let own = event(
+            &r,
+            &head,
+            "dev-h",
+            Change::RequisitionSubmitted { requisition: Box::new(requisition("27-PW-9", "PW", 1_000)) },
+        );
+        r.take(&own).unwrap();
+        let v9 = r.requisitions[&("dev-h".to_owned(), "27-PW-9".to_owned())].version.clone();
+        let mut mine = decide(&r, &head, "dev-h", "27-PW-9", &v9, Decision::Approved);
+        mine = {
+            let mut e = mine.open().unwrap();
+            if let Change::RequisitionDecided { origin, .. } = &mut e.change {
+                *origin = "dev-h".into();
+            }
+            SignedEvent::sign(&e, &head).unwrap()
+        };
+        let err = r.take(&mine).unwrap_err();
+        assert!(err.reason.contains("approved their own requisition 27-PW-9"), "{err:?}");
+
+        // PO numbers are the office's: one number, one order.
+        let v1b = r.requisitions[&("dev-c".to_owned(), "27-PW-1".to_owned())].version.clone();
+        r.take(&decide(&r, &head, "dev-h", "27-PW-1", &v1b, Decision::Approved)).unwrap();
+        r.take(&decide(&r, &admin, "dev-a", "27-PW-1", &v1b, Decision::Ordered { po_number: "PO-1".into() })).unwrap();
+        r.take(&share(&r, "27-PW-3", "PW", 2_000)).unwrap();
+        let v4 = r.requisitions[&("dev-c".to_owned(), "27-PW-3".to_owned())].version.clone();
+        r.take(&decide(&r, &head, "dev-h", "27-PW-3", &v4, Decision::Approved)).unwrap();
+        let err = r
+            .take(&decide(&r, &admin, "dev-a", "27-PW-3", &v4, Decision::Ordered { po_number: "po-1 ".into() }))
+            .unwrap_err();
+        assert!(err.reason.contains("already issued"), "{err:?}");
+        let err = r.take(&share(&r, "27-PW-1", "PW", 1)).unwrap_err();
+        assert!(err.reason.contains("already ordered"), "{err:?}");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! coopdesk, or restored from an older copy, is named and nothing from it is
 //! applied.
 
+use super::event::{Change, Decision};
 use super::local::{self, Membership};
 use super::server::{Row, Server};
 use crate::error::{Error, Result};
@@ -69,13 +70,47 @@ impl Store {
             match roster.take(&row.event) {
                 Ok(envelope) => {
                     local::record_received(&tx, row.seq, &row.event, None)?;
-                    let by = roster.person(&envelope.author).map(|p| p.name.clone()).unwrap_or_default();
+                    let author = roster.person(&envelope.author).cloned();
+                    let by = author.as_ref().map(|p| p.name.clone()).unwrap_or_default();
                     match &envelope.change {
-                        super::event::Change::OfficeCreated { founder, .. } => {
+                        Change::OfficeCreated { founder, .. } => {
                             local::save_person(&tx, founder, envelope.at, &founder.name)?;
                         }
-                        super::event::Change::RosterChanged { person } => {
+                        Change::RosterChanged { person } => {
                             local::save_person(&tx, person, envelope.at, &by)?;
+                        }
+                        Change::RequisitionSubmitted { requisition } => {
+                            let key = (envelope.device.clone(), requisition.number.clone());
+                            local::save_shared(
+                                &tx,
+                                &roster.requisitions[&key],
+                                Some(requisition),
+                                envelope.at,
+                                &by,
+                                None,
+                            )?;
+                        }
+                        Change::RequisitionDecided { origin, number, version, decision } => {
+                            let key = (origin.clone(), number.clone());
+                            let note = match decision {
+                                Decision::Returned { note } => Some(note.as_str()),
+                                _ => None,
+                            };
+                            local::save_shared(&tx, &roster.requisitions[&key], None, envelope.at, &by, note)?;
+                            // A decision on one of this laptop's own requisitions
+                            // is written to the requisition itself.
+                            if *origin == m.device {
+                                let effect = serde_json::json!({
+                                    "decision": decision,
+                                    "by": by,
+                                    "title": author.as_ref().map(|p| p.title.clone()).unwrap_or_default(),
+                                    "fingerprint": super::identity::fingerprint(&envelope.author),
+                                    "event": row.event.id,
+                                    "version": version,
+                                    "at": envelope.at,
+                                });
+                                local::enqueue_effect(&tx, &row.event.id, number, &effect)?;
+                            }
                         }
                     }
                     report.received += 1;
@@ -96,6 +131,7 @@ impl Store {
         };
         local::set_progress(&tx, last_seq, last_id, &roster.head, now)?;
         tx.commit()?;
+        self.apply_office_effects()?;
         report.head = roster.head;
         Ok(report)
     }

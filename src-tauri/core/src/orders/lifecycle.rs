@@ -151,9 +151,15 @@ impl Store {
     }
 
     fn policy_facts(&self, req: &Requisition) -> Result<PolicyFacts> {
+        let mut settings = self.purchasing_settings()?;
+        // In an office, who may approve is the office's roster, not a list
+        // kept on this computer.
+        if let Some(approvers) = self.office_approvers(&req.header.department)? {
+            settings.approvers = approvers;
+        }
         Ok(PolicyFacts {
             lines: self.line_facts(req)?,
-            settings: self.purchasing_settings()?,
+            settings,
             agency: self.agency_profile()?,
             related: self.related_purchases(req)?,
             emergency: self.emergency_terms(req.emergency.as_ref().map(|e| e.incident_id), req.id)?,
@@ -284,6 +290,13 @@ impl Store {
     /// Approval by `approver`, who must be in Settings with a limit that
     /// covers the total. Policy errors that arose since submission block it.
     pub fn approve(&mut self, number: &str, approver: &str, actor: &str, today: NaiveDate) -> Result<()> {
+        if self.in_office()? {
+            return Err(Error::NotAllowed(
+                "This computer is part of an office, where an approval is signed by the approver on their own \
+                 computer: share the requisition with the office for approval."
+                    .into(),
+            ));
+        }
         let req = self.requisition(number)?;
         // One read of what the policy needs serves both checks below.
         let facts = self.policy_facts(&req)?;

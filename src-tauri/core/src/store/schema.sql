@@ -155,6 +155,12 @@ CREATE TABLE office (
     problem       TEXT                -- what the last sync refused, if anything
 ) STRICT;
 
+CREATE TABLE office_effects (
+    event_id  TEXT PRIMARY KEY,
+    number    TEXT NOT NULL,
+    effect    TEXT NOT NULL           -- JSON: the decision, who, when
+) STRICT;
+
 CREATE TABLE office_events (
     id          TEXT PRIMARY KEY,     -- SHA-256 of the envelope, hex
     server_seq  INTEGER UNIQUE,       -- NULL while it waits to be sent
@@ -188,6 +194,24 @@ CREATE TABLE office_rejects (
     id          TEXT NOT NULL,
     reason      TEXT NOT NULL,
     seen_at     TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE office_requisitions (
+    origin       TEXT NOT NULL,       -- the device it was written on
+    number       TEXT NOT NULL,       -- its number there
+    owner_key    TEXT NOT NULL,       -- its requester's key
+    version      TEXT NOT NULL,       -- hash of the version shared last
+    status       TEXT NOT NULL,       -- submitted, approved, returned, ordered
+    total_cents  INTEGER NOT NULL,
+    department   TEXT NOT NULL,
+    approvals    TEXT NOT NULL,       -- JSON array of approvers' keys, current version
+    po_number    TEXT,
+    requisition  TEXT NOT NULL,       -- the shared requisition, JSON
+    shared_at    TEXT NOT NULL,
+    decided_at   TEXT,
+    decided_by   TEXT,                -- name of who decided last
+    note         TEXT,                -- a return's note
+    PRIMARY KEY (origin, number)
 ) STRICT;
 
 CREATE TABLE price_mappings (

@@ -62,3 +62,32 @@ CREATE TABLE office_people (
     changed_at     TEXT NOT NULL,
     changed_by     TEXT NOT NULL      -- the administrator's name
 ) STRICT;
+
+-- Requisitions shared in the office, as the verified events left them:
+-- derived, like the roster. The snapshot is the version shared last.
+CREATE TABLE office_requisitions (
+    origin       TEXT NOT NULL,       -- the device it was written on
+    number       TEXT NOT NULL,       -- its number there
+    owner_key    TEXT NOT NULL,       -- its requester's key
+    version      TEXT NOT NULL,       -- hash of the version shared last
+    status       TEXT NOT NULL,       -- submitted, approved, returned, ordered
+    total_cents  INTEGER NOT NULL,
+    department   TEXT NOT NULL,
+    approvals    TEXT NOT NULL,       -- JSON array of approvers' keys, current version
+    po_number    TEXT,
+    requisition  TEXT NOT NULL,       -- the shared requisition, JSON
+    shared_at    TEXT NOT NULL,
+    decided_at   TEXT,
+    decided_by   TEXT,                -- name of who decided last
+    note         TEXT,                -- a return's note
+    PRIMARY KEY (origin, number)
+) STRICT;
+
+-- Decisions on this laptop's own requisitions that arrived from the office
+-- and are still to be written to the requisition itself (each in the same
+-- transaction as its removal from here).
+CREATE TABLE office_effects (
+    event_id  TEXT PRIMARY KEY,
+    number    TEXT NOT NULL,
+    effect    TEXT NOT NULL           -- JSON: the decision, who, when
+) STRICT;

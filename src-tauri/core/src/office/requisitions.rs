@@ -1,0 +1,202 @@
+//! Requisitions shared in the office. A requester shares a submitted
+//! requisition whole; approvers, purchasing and the requester's colleagues
+//! see it on their own laptops; each decision (approve, return, order) is an
+//! event its maker signs on their own machine, naming the exact version it
+//! decides on. Every laptop holds each decision to the office's rules (see
+//! `roster`), and the requester's laptop writes the ones on its own
+//! requisitions into them, with the signer's name, title and fingerprint in
+//! the history.
+
+use super::event::{Change, Decision};
+use super::local::{self, SharedRequisition};
+use super::roster::SharedStatus;
+use super::{sync_if_reachable, Identity, OfficeStatus, Role};
+use crate::error::{Error, Result};
+use crate::orders::Status;
+use crate::store::Store;
+use rusqlite::params;
+use serde_json::json;
+
+/// The shared requisitions as one person sees them.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Inbox {
+    /// Submitted, not this person's own, within their limit and
+    /// departments, and not yet approved by them in this version.
+    pub waiting_for_me: Vec<SharedRequisition>,
+    /// Every requisition shared in the office, newest first.
+    pub shared: Vec<SharedRequisition>,
+}
+
+impl Store {
+    /// Shares requisition `number`, submitted on this laptop, with the
+    /// office for approval: the whole requisition, as it stands, signed.
+    pub fn office_share(&mut self, number: &str, passphrase: &str) -> Result<OfficeStatus> {
+        let m = local::require(self.conn())?;
+        let req = self.requisition(number)?;
+        if req.status != Status::Submitted {
+            return Err(Error::InvalidState(format!(
+                "Requisition {} is {}; submit it first, then share it for approval.",
+                req.number,
+                req.status.label().to_lowercase()
+            )));
+        }
+        let identity = Identity::unlock(self.path(), passphrase)?;
+        let change = Change::RequisitionSubmitted { requisition: Box::new(req) };
+        self.sign_checked(&identity, &m, change)?;
+        sync_if_reachable(self.office_sync())?;
+        self.office_status()
+    }
+
+    /// Decides on the shared requisition `number` (from the requester named
+    /// `from`, when several share that number) as this laptop's person.
+    pub fn office_decide(
+        &mut self,
+        number: &str,
+        from: Option<&str>,
+        decision: Decision,
+        passphrase: &str,
+    ) -> Result<OfficeStatus> {
+        let m = local::require(self.conn())?;
+        let target = self.shared_by_number(number, from)?;
+        let identity = Identity::unlock(self.path(), passphrase)?;
+        let change = Change::RequisitionDecided {
+            origin: target.origin.clone(),
+            number: target.number.clone(),
+            version: target.version.clone(),
+            decision,
+        };
+        self.sign_checked(&identity, &m, change)?;
+        sync_if_reachable(self.office_sync())?;
+        self.office_status()
+    }
+
+    fn shared_by_number(&self, number: &str, from: Option<&str>) -> Result<SharedRequisition> {
+        let mut found: Vec<SharedRequisition> = local::shared(self.conn())?
+            .into_iter()
+            .filter(|s| s.number.eq_ignore_ascii_case(number.trim()))
+            .filter(|s| from.is_none_or(|f| s.requester.eq_ignore_ascii_case(f.trim())))
+            .collect();
+        match found.len() {
+            0 => Err(Error::not_found_on(
+                "shared requisition",
+                number,
+                "this computer yet (sync with the office to take in new ones)",
+            )),
+            1 => Ok(found.remove(0)),
+            _ => {
+                let who: Vec<String> = found.iter().map(|s| s.requester.clone()).collect();
+                Err(Error::Invalid(format!(
+                    "Several people shared a requisition numbered {number} ({}); name whose.",
+                    who.join(", ")
+                )))
+            }
+        }
+    }
+
+    /// Signs `change` as this laptop's person after holding it to the same
+    /// rules every laptop will, and keeps it to send.
+    pub(super) fn sign_checked(&mut self, identity: &Identity, m: &local::Membership, change: Change) -> Result<()> {
+        let event = self.signed(identity, m, change)?;
+        let envelope = event.open().map_err(Error::internal)?;
+        local::roster(self.conn(), m)?.allows(&envelope).map_err(|why| {
+            let why = why.trim_start_matches("event (new)").trim_start_matches(':').trim();
+            let it = if why.starts_with(|c: char| c.is_lowercase()) { "it " } else { "" };
+            Error::NotAllowed(format!("The office would refuse that: {it}{why}."))
+        })?;
+        local::insert_waiting(self.conn(), &event)
+    }
+
+    /// What is shared in the office, and what waits for this person.
+    pub fn office_inbox(&self) -> Result<Inbox> {
+        let m = local::require(self.conn())?;
+        let shared = local::shared(self.conn())?;
+        let me = local::people(self.conn())?.into_iter().find(|e| e.person.key == m.person_key).map(|e| e.person);
+        let waiting_for_me = shared
+            .iter()
+            .filter(|s| {
+                let Some(me) = &me else { return false };
+                s.status == SharedStatus::Submitted
+                    && s.requester_key != me.key
+                    && me.has(Role::Approver)
+                    && me.approval_limit.is_some_and(|l| l >= s.total)
+                    && (me.departments.is_empty()
+                        || me.departments.iter().any(|d| d.trim().eq_ignore_ascii_case(s.department.trim())))
+                    && !s.approved_by.contains(&me.name)
+            })
+            .cloned()
+            .collect();
+        Ok(Inbox { waiting_for_me, shared })
+    }
+
+    /// Writes decisions on this laptop's own requisitions that arrived from
+    /// the office into the requisitions, each with its removal from the
+    /// queue in one transaction.
+    pub(super) fn apply_office_effects(&mut self) -> Result<()> {
+        for (event_id, number, effect) in local::effects(self.conn())? {
+            let by = effect["by"].as_str().unwrap_or_default().to_owned();
+            let signed = json!({
+                "signed_in_coopdesk": effect["fingerprint"],
+                "title": effect["title"],
+                "event": event_id,
+                "version": effect["version"],
+            });
+            let status = match self.requisition(&number) {
+                Ok(req) => req.status,
+                Err(Error::NotFound { .. }) => {
+                    self.conn().execute("DELETE FROM office_effects WHERE event_id = ?1", [&event_id])?;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let decision: Decision = serde_json::from_value(effect["decision"].clone())
+                .map_err(|e| Error::database(format!("an office decision could not be read ({e})")))?;
+            let (action, applies) = match &decision {
+                Decision::Approved => ("approved", status == Status::Submitted),
+                Decision::Returned { .. } => {
+                    ("returned_to_draft", matches!(status, Status::Submitted | Status::Approved))
+                }
+                Decision::Ordered { .. } => ("ordered", status == Status::Approved),
+            };
+            // A decision on a version this laptop has since changed is
+            // recorded, and changes nothing.
+            let action = if applies { action } else { "decision_superseded" };
+            let actor = if by.trim().is_empty() { "office".to_owned() } else { by.clone() };
+            self.change_requisition(&number, &actor, action, &Status::ALL, |tx, req| {
+                let mut detail = signed.clone();
+                if applies {
+                    match &decision {
+                        Decision::Approved => {
+                            tx.execute(
+                                "UPDATE requisitions SET status = 'approved', approved_by = ?1, approved_at = ?2 WHERE id = ?3",
+                                params![by, tx.at, req.id],
+                            )?;
+                            detail["approver"] = json!(by);
+                            detail["total"] = json!(req.total());
+                        }
+                        Decision::Returned { note } => {
+                            tx.execute(
+                                "UPDATE requisitions SET status = 'draft', submitted_at = NULL, approved_at = NULL,
+                                     approved_by = NULL WHERE id = ?1",
+                                [req.id],
+                            )?;
+                            detail["reason"] = json!(format!("Returned by {by}: {note}"));
+                        }
+                        Decision::Ordered { po_number } => {
+                            tx.execute(
+                                "UPDATE requisitions SET status = 'ordered', po_number = ?1, ordered_at = ?2 WHERE id = ?3",
+                                params![po_number.trim(), tx.at, req.id],
+                            )?;
+                            detail["po_number"] = json!(po_number.trim());
+                        }
+                    }
+                } else {
+                    detail["decision"] = json!(decision);
+                }
+                tx.execute("DELETE FROM office_effects WHERE event_id = ?1", [&event_id])?;
+                Ok((detail, ()))
+            })?;
+        }
+        Ok(())
+    }
+}
