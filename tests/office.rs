@@ -16,7 +16,7 @@ use std::process::{Command, Output};
 pub struct Laptop {
     _scratch: Scratch,
     pub db: PathBuf,
-    passphrase: String,
+    pub passphrase: String,
     password: &'static str,
 }
 
@@ -46,7 +46,7 @@ impl Laptop {
         stdout(&out)
     }
 
-    fn json(&self, args: &[&str]) -> Value {
+    pub fn json(&self, args: &[&str]) -> Value {
         let mut all = args.to_vec();
         all.push("--json");
         serde_json::from_str(&self.ok(&all)).unwrap()
@@ -60,12 +60,12 @@ impl Laptop {
 /// An office of four: Alex (administrator, created it), Casey (clerk,
 /// requester), Pat (department head, approver to $5,000 for Public Works, PW)
 /// and Jordan (purchasing), each admitted by Alex.
-struct Office {
-    pg: Postgres,
-    admin: Laptop,
-    clerk: Laptop,
-    head: Laptop,
-    buyer: Laptop,
+pub struct Office {
+    pub pg: Postgres,
+    pub admin: Laptop,
+    pub clerk: Laptop,
+    pub head: Laptop,
+    pub buyer: Laptop,
 }
 
 impl Office {
@@ -74,7 +74,7 @@ impl Office {
     }
 }
 
-fn office() -> Office {
+pub fn office() -> Office {
     let pg = Postgres::start();
     let admin = Laptop::new("alex", OWNER_PASSWORD);
     let created = admin.ok(&[
@@ -381,7 +381,7 @@ fn waiting_changes_travel_on_a_file_to_a_laptop_that_can_reach_the_server() {
 /// The clerk's catalog, agency and a submitted requisition of `qty` UPS
 /// batteries for Public Works, drafted on the clerk's own laptop; returns
 /// its number and its total in cents.
-fn submitted_requisition(clerk: &Laptop, qty: u32) -> (String, i64) {
+pub fn submitted_requisition(clerk: &Laptop, qty: u32) -> (String, i64) {
     if clerk.json(&["status"])["items"] == 0 {
         clerk.ok(&["load-sample"]);
         clerk.ok(&[

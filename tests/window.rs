@@ -802,3 +802,54 @@ async fn an_admission_made_on_another_laptop_arrives_in_the_window() {
     drop(driver);
     assert_eq!(clerk.status()["head"], admin.status()["head"]);
 }
+
+/// Separation of duties in the window: a requisition shared from the
+/// clerk's laptop waits in the department head's Settings > Office, who
+/// approves it there with their own key's passphrase; the clerk's window
+/// then shows it approved by the head, and says who signed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_requisition_from_one_laptop_is_approved_in_the_window_of_another() {
+    use crate::office::{office, submitted_requisition};
+    use crate::postgres::APP_PASSWORD;
+    let o = office();
+    let (number, _) = submitted_requisition(&o.clerk, 10);
+    o.clerk.ok(&["office", "share", &number]);
+
+    let driver = Driver::start_with_env(&[("PGPASSWORD", APP_PASSWORD)]);
+    let c = driver.open_app(&o.head.db).await;
+    wait_text(&c, "result-count", |t| t.contains("items in the catalogue")).await;
+    click(&c, "settings-toggle").await;
+    click(&c, "office-sync").await;
+    let item = wait_text(&c, "inbox-item", |t| t.contains(&number)).await;
+    assert!(item.contains("from Casey Clerk (PW)"), "{item}");
+    by_test_id(&c, "inbox-passphrase").await.send_keys(&o.head.passphrase).await.unwrap();
+    c.execute("document.querySelector(\"[data-testid='inbox']\").scrollIntoView()", vec![]).await.unwrap();
+    screenshot(&c, "17-approvals-inbox.png").await;
+    click(&c, "inbox-approve").await;
+    let done = wait_text(&c, "office-message", |t| !t.is_empty()).await;
+    assert_eq!(done, format!("Approved {number} of Casey Clerk: signed, sent to the office."));
+    wait_text(&c, "inbox-empty", |t| t.contains("Nothing waits")).await;
+    c.close().await.unwrap();
+
+    // The clerk's own window: the approval arrives, signed by Pat Lee.
+    let c = driver.open_app(&o.clerk.db).await;
+    wait_text(&c, "result-count", |t| t.contains("items in the catalogue")).await;
+    click(&c, "settings-toggle").await;
+    click(&c, "office-sync").await;
+    wait_text(&c, "office-message", |t| t.contains("received 1")).await;
+    click(&c, "settings-toggle").await;
+    click(&c, "requisitions-toggle").await;
+    wait_text(&c, "req-row", |t| t.contains(&number)).await;
+    c.execute("document.querySelector(\"[data-testid='req-row']\").click()", vec![]).await.unwrap();
+    wait_text(&c, "req-status", |t| t == "Approved").await;
+    let history = wait_text(&c, "req-history", |t| t.contains("Pat Lee")).await;
+    assert!(history.contains("approved"), "{history}");
+    let head_key = o.head.status()["fingerprint"].as_str().unwrap().to_owned();
+    let signed = by_test_id(&c, "history-signed").await.text().await.unwrap();
+    assert_eq!(signed, format!("✓ signed in coopdesk, key {head_key}"));
+    let actions = by_test_id(&c, "req-actions").await.text().await.unwrap();
+    assert!(actions.contains("Approved by Pat Lee") && actions.contains("Purchasing records the order"), "{actions}");
+    screenshot(&c, "18-approval-arrived.png").await;
+    c.close().await.unwrap();
+    drop(driver);
+}

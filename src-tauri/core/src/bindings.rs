@@ -24,6 +24,8 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         error::ErrorReply,
         office::OfficeOverview,
         office::OfficeSyncReport,
+        office::Inbox,
+        office::Decision,
         store::CatalogueStatus,
         store::Facets,
         store::ContractDetail,

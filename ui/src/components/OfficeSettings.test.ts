@@ -44,6 +44,7 @@ describe("OfficeSettings", () => {
         admitted = true;
         return { sent: 2, received: 1, refused: [], head: "ab".repeat(32) } as T;
       }
+      if (cmd === "office_inbox") return { waiting_for_me: [], shared: [] } as T;
       return overview(admitted) as T;
     });
     render(OfficeSettings);
@@ -54,5 +55,36 @@ describe("OfficeSettings", () => {
     expect((await screen.findByTestId("office-message")).textContent).toBe("Sent 2 changes, received 1.");
     expect(screen.getByTestId("office-me").textContent?.trim()).toBe("Pat Lee (approver, up to $5,000.00, for Public Works)");
     expect(screen.getByTestId("office-waiting").textContent).toBe("0 changes");
+  });
+
+  it("signs an approval of the version shown, with the passphrase typed for it, then forgets the passphrase", async () => {
+    const shared = {
+      origin: "dev-c", number: "2027-PW-0001", requester: "Casey Clerk", requester_key: "k", version: "cd".repeat(32),
+      status: "submitted", total: 165210, department: "PW", approved_by: [], po_number: null,
+      shared_at: "2026-11-27T12:00:00.000Z", decided_by: null, note: null,
+      requisition: { lines: [{}], header: { purpose: "Replace the 911 centre's UPS batteries" } },
+    };
+    const calls: Record<string, unknown>[] = [];
+    let decided = false;
+    setInvoker(async <T,>(cmd: string, args?: Record<string, unknown>): Promise<T> => {
+      if (cmd === "office_decide") {
+        calls.push(args ?? {});
+        decided = true;
+        return { ...overview(true).status, waiting: 0 } as T;
+      }
+      if (cmd === "office_inbox") return { waiting_for_me: decided ? [] : [shared], shared: [shared] } as T;
+      return overview(true) as T;
+    });
+    render(OfficeSettings);
+    const item = await screen.findByTestId("inbox-item");
+    expect(item.textContent).toContain("2027-PW-0001 from Casey Clerk (PW): $1,652.10");
+    expect((screen.getByTestId("inbox-approve") as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.input(screen.getByTestId("inbox-passphrase"), { target: { value: "pat passphrase" } });
+    await fireEvent.click(screen.getByTestId("inbox-approve"));
+    expect((await screen.findByTestId("office-message")).textContent).toBe(
+      "Approved 2027-PW-0001 of Casey Clerk: signed, sent to the office.",
+    );
+    expect(calls).toEqual([{ number: "2027-PW-0001", from: "Casey Clerk", decision: { decision: "approved" }, passphrase: "pat passphrase" }]);
+    expect(screen.getByTestId("inbox-empty").textContent).toContain("Nothing waits");
   });
 });

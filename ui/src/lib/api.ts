@@ -97,7 +97,11 @@ import type { PriceTier } from "./bindings/PriceTier";
 import type { Progress } from "./bindings/Progress";
 import type { Project } from "./bindings/Project";
 import type { PurchasingSettings } from "./bindings/PurchasingSettings";
+import type { Decision } from "./bindings/Decision";
+import type { Inbox } from "./bindings/Inbox";
 import type { OfficeOverview } from "./bindings/OfficeOverview";
+import type { SharedRequisition } from "./bindings/SharedRequisition";
+import type { SharedStatus } from "./bindings/SharedStatus";
 import type { OfficeStatus } from "./bindings/OfficeStatus";
 import type { OfficeSyncReport } from "./bindings/OfficeSyncReport";
 import type { Person } from "./bindings/Person";
@@ -132,6 +136,10 @@ import type { Verdict } from "./bindings/Verdict";
 import type { WordingTemplate } from "./bindings/WordingTemplate";
 export type {
   AccountSegment,
+  Decision,
+  Inbox,
+  SharedRequisition,
+  SharedStatus,
   OfficeOverview,
   OfficeStatus,
   OfficeSyncReport,
@@ -409,6 +417,13 @@ export const api = {
   officeGet: () => call<OfficeOverview>("office_get"),
   /** Sends this computer's waiting changes and takes in the office's. */
   officeSync: () => call<OfficeSyncReport>("office_sync"),
+  /** The office's shared requisitions, and those waiting for this person. */
+  officeInbox: () => call<Inbox>("office_inbox"),
+  /** Shares a submitted requisition, signed with the key the passphrase opens. */
+  officeShare: (number: string, passphrase: string) => call<OfficeStatus>("office_share", { number, passphrase }),
+  /** Approves, returns or orders a shared requisition as this person, signed. */
+  officeDecide: (number: string, from: string | null, decision: Decision, passphrase: string) =>
+    call<OfficeStatus>("office_decide", { number, from, decision, passphrase }),
   /** Asks for a file to import; null when the clerk cancels. */
   chooseImportFile: async (): Promise<string | null> => {
     try {

@@ -64,6 +64,9 @@ pub struct RequisitionView {
     /// covers the total. The screens offer these and decide nothing.
     pub approvers: Vec<Approver>,
     pub history: Vec<HistoryEntry>,
+    /// This computer is part of an office: approvals and orders are signed
+    /// on the approver's and purchasing's own computers.
+    pub in_office: bool,
 }
 
 /// Everything the policy needs besides the requisition, read once per request.
@@ -207,6 +210,7 @@ impl Store {
             approvers,
             history,
             requisition: req,
+            in_office: self.in_office()?,
         })
     }
 
@@ -336,6 +340,13 @@ impl Store {
 
     /// Purchasing has issued the purchase order.
     pub fn mark_ordered(&mut self, number: &str, po_number: &str, actor: &str) -> Result<()> {
+        if self.in_office()? {
+            return Err(Error::NotAllowed(
+                "This computer is part of an office, where purchasing records the order from their own computer, \
+                 so that PO numbers stay unique in the office."
+                    .into(),
+            ));
+        }
         let po = required(po_number, "Enter the purchase order number.")?;
         self.change_requisition(number, actor, "ordered", &[Status::Approved], |tx, req| {
             tx.execute(

@@ -28,4 +28,9 @@ blocking: number,
  * for an emergency purchase when it names any), with a limit that
  * covers the total. The screens offer these and decide nothing.
  */
-approvers: Array<Approver>, history: Array<HistoryEntry>, };
+approvers: Array<Approver>, history: Array<HistoryEntry>, 
+/**
+ * This computer is part of an office: approvals and orders are signed
+ * on the approver's and purchasing's own computers.
+ */
+in_office: boolean, };
