@@ -585,3 +585,105 @@ fn an_approval_of_a_version_changed_afterwards_is_superseded_on_every_laptop() {
     o.clerk.ok(&["office", "sync"]);
     assert_eq!(o.clerk.json(&["req", "show", &number])["requisition"]["status"], "approved");
 }
+
+/// Makes every insert into the event table wait `seconds` inside its
+/// transaction, so that a push can be interrupted in the middle.
+fn slow_pushes(pg: &Postgres, seconds: f64) {
+    pg.superuser_sql(
+        "office",
+        &format!(
+            "CREATE OR REPLACE FUNCTION test_slow_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN PERFORM pg_sleep({seconds}); RETURN NEW; END $$;
+             DROP TRIGGER IF EXISTS test_slow ON coopdesk_events;
+             CREATE TRIGGER test_slow BEFORE INSERT ON coopdesk_events FOR EACH ROW EXECUTE FUNCTION test_slow_insert();"
+        ),
+    );
+}
+
+fn events_on_server(pg: &Postgres) -> i64 {
+    pg.superuser_sql("office", "SELECT count(*) FROM coopdesk_events").parse().unwrap()
+}
+
+/// Waits until the server is inside a push (an insert sleeping in the
+/// trigger), so an interruption lands mid-push and not before or after it.
+fn wait_for_push_in_progress(pg: &Postgres) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let sleeping = pg.superuser_sql(
+            "office",
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'INSERT INTO coopdesk_events%' AND wait_event = 'PgSleep'",
+        );
+        if sleeping != "0" {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "no push reached the server");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_push_cut_by_killing_the_laptop_or_stopping_the_server_loses_nothing_and_applies_nothing_twice() {
+    let o = office();
+    let before = events_on_server(&o.pg);
+    let clerk_fp = o.clerk.status()["fingerprint"].as_str().unwrap().to_owned();
+    let head_fp = o.head.status()["fingerprint"].as_str().unwrap().to_owned();
+
+    // Two roster changes made offline, then a push killed with SIGKILL
+    // while the server is inside it.
+    o.pg.stop_server();
+    o.admin.ok(&["office", "admit", &clerk_fp, "--role", "requester", "--title", "Senior account clerk"]);
+    o.admin.ok(&["office", "admit", &head_fp, "--role", "approver", "--limit", "6000", "--department", "PW"]);
+    assert_eq!(o.admin.status()["waiting"], 2);
+    o.pg.start_server();
+    slow_pushes(&o.pg, 2.0);
+    let mut push = std::process::Command::new(BIN)
+        .args(["--db", o.admin.db.to_str().unwrap(), "office", "sync"])
+        .env("PGPASSWORD", OWNER_PASSWORD)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for_push_in_progress(&o.pg);
+    push.kill().unwrap();
+    push.wait().unwrap();
+    // The server rolls the dead connection's transaction back.
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    assert_eq!(events_on_server(&o.pg), before, "nothing of a push that did not finish");
+    assert_eq!(o.admin.status()["waiting"], 2, "nothing lost on the laptop");
+
+    // The server stopped in the middle of the next push.
+    let push = std::process::Command::new(BIN)
+        .args(["--db", o.admin.db.to_str().unwrap(), "office", "sync"])
+        .env("PGPASSWORD", OWNER_PASSWORD)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_push_in_progress(&o.pg);
+    o.pg.stop_server();
+    let out = push.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("could not be reached"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    o.pg.start_server();
+    assert_eq!(events_on_server(&o.pg), before);
+    assert_eq!(o.admin.status()["waiting"], 2);
+
+    // Once more, uninterrupted: each change arrives exactly once.
+    o.pg.superuser_sql("office", "DROP TRIGGER test_slow ON coopdesk_events");
+    let sent = o.admin.ok(&["office", "sync"]);
+    assert!(sent.starts_with("Sent 2 changes, received 2."), "{sent}");
+    assert_eq!(events_on_server(&o.pg), before + 2);
+    let again = o.admin.ok(&["office", "sync"]);
+    assert!(again.starts_with("Sent 0 changes, received 0."), "{again}");
+    for l in o.laptops() {
+        l.ok(&["office", "sync"]);
+        l.ok(&["office", "verify"]);
+    }
+    assert_eq!(o.head.status()["me"]["person"]["approval_limit"], 600_000);
+    let heads: Vec<Value> = o.laptops().iter().map(|l| l.status()["head"].clone()).collect();
+    assert!(heads.iter().all(|h| h == &heads[0]), "{heads:?}");
+}
