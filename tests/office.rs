@@ -687,3 +687,63 @@ fn a_push_cut_by_killing_the_laptop_or_stopping_the_server_loses_nothing_and_app
     let heads: Vec<Value> = o.laptops().iter().map(|l| l.status()["head"].clone()).collect();
     assert!(heads.iter().all(|h| h == &heads[0]), "{heads:?}");
 }
+
+#[test]
+fn laptops_reach_the_office_over_tls_and_refuse_a_server_whose_certificate_they_cannot_check() {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, KeyUsagePurpose};
+    let o = office();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.distinguished_name.push(DnType::CommonName, "Harbor County IT CA");
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let ca = CertifiedIssuer::self_signed(ca, KeyPair::generate().unwrap()).unwrap();
+    let server_key = KeyPair::generate().unwrap();
+    let server = CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
+        .unwrap()
+        .signed_by(&server_key, &ca)
+        .unwrap();
+    o.pg.require_tls(&format!("{}{}", server.pem(), ca.pem()), &server_key.serialize_pem());
+    let ca_file = o.pg.path("county-ca.pem");
+    std::fs::write(&ca_file, ca.pem()).unwrap();
+
+    // Only TLS is accepted now: the plain address is turned away.
+    let plain = Laptop::new("riley", APP_PASSWORD);
+    let refused = plain.run(&["office", "join", "--url", &o.pg.url("coopdesk_app"), "--name", "Riley Plain"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("could not be reached"), "{}", stderr(&refused));
+
+    // Over TLS without the county's authority: the certificate is refused.
+    let untrusted = plain.run(&["office", "join", "--url", &o.pg.tls_url("coopdesk_app"), "--name", "Riley Plain"]);
+    assert_eq!(untrusted.status.code(), Some(1));
+    assert!(
+        stderr(&untrusted).contains(
+            "The office server was refused: 127.0.0.1's certificate is not from an authority this computer trusts"
+        ),
+        "{}",
+        stderr(&untrusted)
+    );
+
+    // With it, joining and syncing work, over TLS only.
+    let joined = Command::new(BIN)
+        .args([
+            "--db",
+            plain.db.to_str().unwrap(),
+            "office",
+            "join",
+            "--url",
+            &o.pg.tls_url("coopdesk_app"),
+            "--name",
+            "Riley Tls",
+            "--json",
+        ])
+        .env("COOPDESK_KEY_PASSPHRASE", &plain.passphrase)
+        .env("PGPASSWORD", APP_PASSWORD)
+        .env("COOPDESK_EXTRA_CA", &ca_file)
+        .output()
+        .unwrap();
+    assert!(joined.status.success(), "{}", stderr(&joined));
+    let status: Value = serde_json::from_slice(&joined.stdout).unwrap();
+    assert_eq!(status["events"], o.admin.status()["events"], "the whole history came over TLS");
+    let requests = o.pg.superuser_sql("office", "SELECT name FROM coopdesk_join_requests WHERE name = 'Riley Tls'");
+    assert_eq!(requests, "Riley Tls");
+}

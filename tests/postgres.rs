@@ -169,9 +169,40 @@ impl Postgres {
         );
     }
 
+    /// Turns TLS on with this certificate chain and key (PEM), and accepts
+    /// connections over TCP only through TLS from then on.
+    pub fn require_tls(&self, chain_pem: &str, key_pem: &str) {
+        let data = self.path("data");
+        std::fs::write(data.join("server.crt"), chain_pem).unwrap();
+        std::fs::write(data.join("server.key"), key_pem).unwrap();
+        if self.as_root {
+            Command::new("chown")
+                .args(["postgres:postgres"])
+                .arg(data.join("server.crt"))
+                .arg(data.join("server.key"))
+                .status()
+                .unwrap();
+        }
+        Command::new("chmod").arg("600").arg(data.join("server.key")).status().unwrap();
+        let hba = std::fs::read_to_string(data.join("pg_hba.conf")).unwrap();
+        let hba: String = hba
+            .lines()
+            .map(|l| if l.starts_with("host ") { format!("hostssl{}\n", &l[4..]) } else { format!("{l}\n") })
+            .collect();
+        std::fs::write(data.join("pg_hba.conf"), hba).unwrap();
+        self.superuser_sql("postgres", "ALTER SYSTEM SET ssl = on");
+        self.superuser_sql("postgres", "SELECT pg_reload_conf()");
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+
     /// The address a laptop logs in with (its password from PGPASSWORD).
     pub fn url(&self, role: &str) -> String {
         format!("postgresql://{role}@127.0.0.1:{}/office?sslmode=disable", self.port)
+    }
+
+    /// The address over TLS, checked against the trusted authorities.
+    pub fn tls_url(&self, role: &str) -> String {
+        format!("postgresql://{role}@127.0.0.1:{}/office?sslmode=require", self.port)
     }
 }
 

@@ -78,6 +78,15 @@ fn unreachable(e: tokio_postgres::Error) -> Error {
     Error::OfficeUnreachable(describe(&e))
 }
 
+/// A failed connection: a refused certificate is said as the downloads say
+/// it (untrusted, another name, expired), since the fix is not to retry.
+fn connect_failed(e: tokio_postgres::Error, host: &str) -> Error {
+    match crate::sync::http::certificate_problem(&e, host) {
+        Some(why) => Error::Invalid(format!("The office server was refused: {why}.")),
+        None => unreachable(e),
+    }
+}
+
 /// A server error in words: its own message when it sent one (a refused
 /// password, a missing table), else the connection's fault.
 fn describe(e: &tokio_postgres::Error) -> String {
@@ -136,7 +145,11 @@ impl Server {
         }
         config.application_name("coopdesk");
         config.connect_timeout(std::time::Duration::from_secs(10));
-        let (client, connection) = config.connect(tls()?).await.map_err(unreachable)?;
+        let host = match config.get_hosts().first() {
+            Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
+            _ => "the office server".to_owned(),
+        };
+        let (client, connection) = config.connect(tls()?).await.map_err(|e| connect_failed(e, &host))?;
         tokio::spawn(async move {
             // Ends when the client is dropped or the server goes away; the
             // next statement then reports the fault.

@@ -62,7 +62,7 @@ pub struct Fetcher {
 }
 
 /// The certificate problem behind a failed connection, if that is what it was.
-fn certificate_error(e: &reqwest::Error) -> Option<rustls::CertificateError> {
+fn certificate_error(e: &(dyn std::error::Error + 'static)) -> Option<rustls::CertificateError> {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(err) = source {
         if let Some(rustls::Error::InvalidCertificate(cert)) = err.downcast_ref::<rustls::Error>() {
@@ -76,6 +76,12 @@ fn certificate_error(e: &reqwest::Error) -> Option<rustls::CertificateError> {
         };
     }
     None
+}
+
+/// Why `host`'s certificate was refused, in words, when a failed connection
+/// (any client's: the office's database too) was a refused certificate.
+pub(crate) fn certificate_problem(e: &(dyn std::error::Error + 'static), host: &str) -> Option<String> {
+    certificate_error(e).map(|cert| certificate_refused(cert, host).reason())
 }
 
 /// A certificate refused, in words that say which way and what to do. Not
