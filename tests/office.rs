@@ -495,6 +495,17 @@ fn a_requisition_shared_offline_is_approved_by_its_department_head_on_their_own_
     assert_eq!(last["detail"]["title"], "Director of Public Works");
     o.clerk.ok(&["req", "verify-history"]);
 
+    // The packet prints the signed approval beside the wet-signature line.
+    let pdf = o.pg.path("packet.pdf");
+    o.clerk.ok(&["packet", &number, "--out", pdf.to_str().unwrap(), "--by", "Casey Clerk"]);
+    let text = Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Pat Lee, Director of Public Works"), "{text}");
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let signed = words.windows(6).any(|w| w[..4] == ["Signed", "in", "coopdesk", "on"] && w[5] == "key")
+        && words.contains(&head_fp.as_str());
+    assert!(signed, "the signed approval, its day and the whole key: {text}");
+
     // Purchasing issues the PO on their own laptop; the number is the office's.
     o.buyer.ok(&["office", "sync"]);
     o.buyer.ok(&["office", "order", &number, "--po", "PO-27-0101"]);
@@ -505,9 +516,10 @@ fn a_requisition_shared_offline_is_approved_by_its_department_head_on_their_own_
         (Some("ordered"), Some("PO-27-0101"))
     );
     assert_eq!(
-        history_actions(&o.clerk, &number).into_iter().rev().take(3).collect::<Vec<_>>(),
+        history_actions(&o.clerk, &number).into_iter().rev().take(4).collect::<Vec<_>>(),
         [
             ("ordered".to_owned(), "Jordan Buyer".to_owned()),
+            ("packet_printed".to_owned(), "Casey Clerk".to_owned()),
             ("approved".to_owned(), "Pat Lee".to_owned()),
             ("submitted".to_owned(), "Casey Clerk".to_owned())
         ]

@@ -168,6 +168,15 @@ pub(super) struct ApprovalData {
     pub role: &'static str,
     pub name: String,
     pub title: String,
+    /// For an approval signed in coopdesk (an office's): the day, and the
+    /// fingerprint of the key that signed.
+    pub signed: Option<SignedData>,
+}
+
+#[derive(Serialize)]
+pub(super) struct SignedData {
+    pub on: String,
+    pub key: String,
 }
 
 #[derive(Serialize)]
@@ -418,15 +427,44 @@ pub(super) fn build(input: &PacketInput, placements: &[Placement], paper: Paper)
         .collect();
 
     let s = &input.settings.signatories;
-    let approvals = vec![
-        ApprovalData { role: "Requisitioner", name: h.requester.clone(), title: h.department.clone() },
-        ApprovalData {
+    // An approval signed in coopdesk since the requisition was last
+    // submitted fills the department head's block with who signed, when
+    // and with which key, beside the line for a wet signature.
+    let since_submitted =
+        view.history.iter().rposition(|e| e.action == "submitted").map_or(&view.history[..], |i| &view.history[i..]);
+    let signed = since_submitted
+        .iter()
+        .filter(|e| e.action == "approved")
+        .find_map(|e| Some((e, e.detail.get("signed_in_coopdesk")?.as_str()?.to_owned())));
+    let head = match signed {
+        Some((e, key)) => ApprovalData {
+            role: "Department head",
+            name: e.actor.clone(),
+            title: e.detail.get("title").and_then(|t| t.as_str()).unwrap_or_default().to_owned(),
+            signed: Some(SignedData { on: e.at.date().to_string(), key }),
+        },
+        None => ApprovalData {
             role: "Department head",
             name: s.department_head.name.clone(),
             title: s.department_head.title.clone(),
+            signed: None,
         },
-        ApprovalData { role: "Budget / finance", name: s.finance.name.clone(), title: s.finance.title.clone() },
-        ApprovalData { role: "Purchasing", name: s.purchasing.name.clone(), title: s.purchasing.title.clone() },
+    };
+    let approvals = vec![
+        ApprovalData { role: "Requisitioner", name: h.requester.clone(), title: h.department.clone(), signed: None },
+        head,
+        ApprovalData {
+            role: "Budget / finance",
+            name: s.finance.name.clone(),
+            title: s.finance.title.clone(),
+            signed: None,
+        },
+        ApprovalData {
+            role: "Purchasing",
+            name: s.purchasing.name.clone(),
+            title: s.purchasing.title.clone(),
+            signed: None,
+        },
     ];
 
     let mut images = Vec::new();
