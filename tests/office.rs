@@ -436,6 +436,14 @@ pub fn submitted_requisition(clerk: &Laptop, qty: u32) -> (String, i64) {
         "--by",
         "Casey Clerk",
     ]);
+    // A warning (no approver on the roster may approve this much) is
+    // acknowledged, as a clerk would before the board takes it up.
+    for f in clerk.json(&["req", "show", &number])["findings"].as_array().unwrap().clone() {
+        if f["severity"] == "warning" {
+            let note = "For the board's next meeting";
+            clerk.ok(&["req", "ack", &number, f["key"].as_str().unwrap(), "--note", note, "--by", "Casey Clerk"]);
+        }
+    }
     clerk.ok(&["req", "submit", &number, "--by", "Casey Clerk"]);
     let view = clerk.json(&["req", "show", &number]);
     (number, view["requisition"]["lines"][0]["unit_price"].as_i64().unwrap() * qty.parse::<i64>().unwrap())
@@ -758,4 +766,41 @@ fn laptops_reach_the_office_over_tls_and_refuse_a_server_whose_certificate_they_
     assert_eq!(status["events"], o.admin.status()["events"], "the whole history came over TLS");
     let requests = o.pg.superuser_sql("office", "SELECT name FROM coopdesk_join_requests WHERE name = 'Riley Tls'");
     assert_eq!(requests, "Riley Tls");
+}
+
+#[test]
+fn a_purchase_above_every_approvers_limit_is_approved_by_the_board_and_recorded_as_such() {
+    let o = office();
+    let (number, total) = submitted_requisition(&o.clerk, 50);
+    assert!(total > 500_000, "above every approver's limit: {total}");
+    o.clerk.ok(&["office", "share", &number]);
+    for l in [&o.head, &o.buyer, &o.admin] {
+        l.ok(&["office", "sync"]);
+    }
+    let over = o.head.run(&["req", "approve", &number]);
+    assert!(stderr(&over).contains("above their limit"), "{}", stderr(&over));
+
+    // The requester may not record it; a meeting yet to happen is refused.
+    let own = o.clerk.run(&["office", "board-approve", &number, "--meeting", "2026-11-20", "--item", "7B"]);
+    assert!(stderr(&own).contains("may not"), "{}", stderr(&own));
+    let future = o.buyer.run(&["office", "board-approve", &number, "--meeting", "2099-01-01", "--item", "7B"]);
+    assert!(stderr(&future).contains("which has not happened"), "{}", stderr(&future));
+
+    o.buyer.ok(&["office", "board-approve", &number, "--meeting", "2026-11-20", "--item", "7B"]);
+    o.clerk.ok(&["office", "sync"]);
+    let req = o.clerk.json(&["req", "show", &number]);
+    assert_eq!(req["requisition"]["status"], "approved");
+    assert_eq!(req["requisition"]["approved_by"], "The board (meeting of 2026-11-20, item 7B)");
+    let last = req["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["actor"].as_str(), last["detail"]["recorded_by"].as_str()),
+        (Some("Jordan Buyer"), Some("Jordan Buyer"))
+    );
+    assert_eq!(last["detail"]["agenda_item"], "7B");
+    o.buyer.ok(&["office", "order", &number, "--po", "PO-27-0200"]);
+    for l in o.laptops() {
+        l.ok(&["office", "sync"]);
+        assert!(l.status()["refused"].as_array().unwrap().is_empty());
+    }
+    assert_eq!(o.clerk.json(&["req", "show", &number])["requisition"]["status"], "ordered");
 }

@@ -89,6 +89,19 @@ pub enum OfficeAction {
         #[arg(long)]
         from: Option<String>,
     },
+    /// Record that the governing board approved a shared requisition above
+    /// what any approver may approve (purchasing or an administrator).
+    BoardApprove {
+        number: String,
+        /// The board meeting's date.
+        #[arg(long, value_parser = crate::values::date)]
+        meeting: chrono::NaiveDate,
+        /// The agenda item, as the minutes number it.
+        #[arg(long)]
+        item: String,
+        #[arg(long)]
+        from: Option<String>,
+    },
     /// Record the purchase order for an approved shared requisition
     /// (purchasing); PO numbers are unique in the office.
     Order {
@@ -238,6 +251,15 @@ pub fn run(store: &mut Store, action: &OfficeAction, json: bool, out: &mut dyn W
         OfficeAction::Return { number, note, from } => {
             decide(store, number, from, Decision::Returned { note: note.clone() }, "return", json, out)
         }
+        OfficeAction::BoardApprove { number, meeting, item, from } => decide(
+            store,
+            number,
+            from,
+            Decision::BoardApproved { meeting: *meeting, agenda_item: item.clone() },
+            "record of the board's approval",
+            json,
+            out,
+        ),
         OfficeAction::Order { number, po, from } => {
             decide(store, number, from, Decision::Ordered { po_number: po.clone() }, "purchase order", json, out)
         }

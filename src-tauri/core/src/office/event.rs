@@ -149,6 +149,10 @@ pub enum Decision {
     /// Purchasing issued the purchase order: its number is unique in the
     /// office.
     Ordered { po_number: String },
+    /// Approved by the governing board, for a purchase above what any
+    /// approver may approve: the meeting and agenda item, recorded (and
+    /// signed) by purchasing or an administrator.
+    BoardApproved { meeting: chrono::NaiveDate, agenda_item: String },
 }
 
 /// The signed part of an event.

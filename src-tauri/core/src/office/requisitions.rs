@@ -157,6 +157,7 @@ impl Store {
                     ("returned_to_draft", matches!(status, Status::Submitted | Status::Approved))
                 }
                 Decision::Ordered { .. } => ("ordered", status == Status::Approved),
+                Decision::BoardApproved { .. } => ("approved", status == Status::Submitted),
             };
             // A decision on a version this laptop has since changed is
             // recorded, and changes nothing.
@@ -181,6 +182,18 @@ impl Store {
                                 [req.id],
                             )?;
                             detail["reason"] = json!(format!("Returned by {by}: {note}"));
+                        }
+                        Decision::BoardApproved { meeting, agenda_item } => {
+                            let board = format!("The board (meeting of {meeting}, item {})", agenda_item.trim());
+                            tx.execute(
+                                "UPDATE requisitions SET status = 'approved', approved_by = ?1, approved_at = ?2 WHERE id = ?3",
+                                params![board, tx.at, req.id],
+                            )?;
+                            detail["approver"] = json!(board);
+                            detail["board_meeting"] = json!(meeting);
+                            detail["agenda_item"] = json!(agenda_item.trim());
+                            detail["recorded_by"] = json!(by);
+                            detail["total"] = json!(req.total());
                         }
                         Decision::Ordered { po_number } => {
                             tx.execute(

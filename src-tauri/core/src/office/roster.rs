@@ -182,6 +182,9 @@ impl Roster {
                         req.status = SharedStatus::Returned;
                         req.approvals.clear();
                     }
+                    Decision::BoardApproved { .. } => {
+                        req.status = SharedStatus::Approved;
+                    }
                     Decision::Ordered { po_number } => {
                         req.status = SharedStatus::Ordered;
                         req.po_number = Some(po_number.trim().to_owned());
@@ -299,6 +302,38 @@ impl Roster {
                         }
                         if note.trim().is_empty() || note.chars().count() > crate::model::limits::LONG_TEXT {
                             return Err(format!("event {short} returns {number} with no usable note"));
+                        }
+                    }
+                    Decision::BoardApproved { meeting, agenda_item } => {
+                        if !(who.has(Role::Purchasing) || who.has(Role::Administrator)) {
+                            return Err(format!(
+                                "event {short}: {} recorded a board approval of {number} but may not (purchasing \
+                                 or an administrator records them)",
+                                who.name
+                            ));
+                        }
+                        if req.owner == e.author {
+                            return Err(format!(
+                                "event {short}: {} recorded a board approval of their own requisition {number}",
+                                who.name
+                            ));
+                        }
+                        if req.status != SharedStatus::Submitted {
+                            return Err(format!(
+                                "event {short} records a board approval of {number}, which is {}",
+                                req.status.as_str()
+                            ));
+                        }
+                        if *meeting > e.at.date() {
+                            return Err(format!(
+                                "event {short} records a board meeting on {meeting}, which has not happened"
+                            ));
+                        }
+                        let item = agenda_item.trim();
+                        if item.is_empty() || item.chars().count() > crate::model::limits::SHORT_TEXT {
+                            return Err(format!(
+                                "event {short} records a board approval of {number} with no agenda item"
+                            ));
                         }
                     }
                     Decision::Ordered { po_number } => {
