@@ -139,9 +139,12 @@ pub fn device_next(conn: &Connection, device: &str) -> Result<(u64, Option<Strin
 /// The verified roster, resumed from what this laptop received.
 pub fn roster(conn: &Connection, m: &Membership) -> Result<Roster> {
     let people = people(conn)?.into_iter().map(|p| p.person).collect::<Vec<_>>();
+    // Each device's last received event: one pass over the (device,
+    // device_seq) index, not a lookup per event.
     let mut stmt = conn.prepare(
-        "SELECT device, device_seq, id FROM office_events e WHERE server_seq IS NOT NULL
-         AND device_seq = (SELECT max(device_seq) FROM office_events f WHERE f.device = e.device AND f.server_seq IS NOT NULL)",
+        "SELECT e.device, e.device_seq, e.id FROM office_events e
+         JOIN (SELECT device, max(device_seq) AS last FROM office_events WHERE server_seq IS NOT NULL GROUP BY device) h
+           ON e.device = h.device AND e.device_seq = h.last",
     )?;
     let devices = stmt
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64, r.get::<_, String>(2)?)))?

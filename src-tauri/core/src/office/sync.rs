@@ -64,6 +64,13 @@ impl Store {
             }
         }
         let now = self.clock().now().into();
+        if rows.is_empty() {
+            // Nothing new: the server answered, and that is all to record.
+            local::set_progress(self.conn(), m.pulled_seq, m.pulled_id.as_deref(), &m.head, now)?;
+            self.apply_office_effects()?;
+            report.head = m.head.clone();
+            return Ok(report);
+        }
         let tx = self.conn_mut().transaction()?;
         let mut roster = local::roster(&tx, m)?;
         for row in &rows {

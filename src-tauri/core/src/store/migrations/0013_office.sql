@@ -39,6 +39,9 @@ CREATE TABLE office_events (
     UNIQUE (device, device_seq)
 ) STRICT;
 
+-- The refused few, found without reading every event.
+CREATE INDEX office_events_refused ON office_events (server_seq) WHERE refused IS NOT NULL;
+
 -- Rows the server handed out that are not genuine events of this office
 -- (altered, forged, out of their device's order): named, never applied.
 CREATE TABLE office_rejects (
