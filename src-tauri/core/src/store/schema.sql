@@ -348,6 +348,8 @@ CREATE INDEX items_contract ON items(contract_id);
 
 CREATE INDEX items_feed ON items(feed_id);
 
+CREATE INDEX office_events_refused ON office_events (server_seq) WHERE refused IS NOT NULL;
+
 CREATE INDEX requisition_history_req ON requisition_history(requisition_id, seq);
 
 CREATE INDEX requisitions_status ON requisitions(status);
