@@ -227,8 +227,12 @@ fn main() {
     let t = Instant::now();
     let inbox = laptop.office_inbox().unwrap();
     let inbox_time = t.elapsed();
-    assert_eq!(inbox.shared.len(), requisitions);
-    println!("| approvals inbox ({requisitions} shared) | {:.0} ms |", inbox_time.as_secs_f64() * 1000.0);
+    assert_eq!(inbox.shared.len(), requisitions.min(coopdesk_core::office::INBOX_LATEST));
+    println!(
+        "| approvals inbox ({requisitions} shared: those waiting, and the latest {}) | {:.0} ms |",
+        coopdesk_core::office::INBOX_LATEST,
+        inbox_time.as_secs_f64() * 1000.0
+    );
 
     eprintln!("push on one laptop, visible on another…");
     // The administrator's laptop takes in the history first, so that each

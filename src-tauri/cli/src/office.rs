@@ -69,7 +69,7 @@ pub enum OfficeAction {
     /// Share a submitted requisition with the office for approval.
     Share { number: String },
     /// Requisitions shared in the office: those waiting for your approval,
-    /// or with --all every one.
+    /// or with --all the latest 200.
     Inbox {
         #[arg(long)]
         all: bool,

@@ -394,15 +394,33 @@ type SharedRow = (
     Option<String>,
 );
 
-pub fn shared(conn: &Connection) -> Result<Vec<SharedRequisition>> {
+/// Which shared requisitions to read: an office holds tens of thousands,
+/// and a screen needs those waiting, or the latest few.
+#[derive(Clone, Copy, Debug)]
+pub enum Which<'a> {
+    /// Those still submitted (waiting for a decision).
+    Submitted,
+    /// The latest `n`, by when they were shared.
+    Latest(usize),
+    /// Those with this number (from any laptop).
+    Numbered(&'a str),
+}
+
+pub fn shared(conn: &Connection, which: Which) -> Result<Vec<SharedRequisition>> {
     let names: std::collections::HashMap<String, String> =
         people(conn)?.into_iter().map(|e| (e.person.key, e.person.name)).collect();
-    let mut stmt = conn.prepare(
+    let (filter, limit, number) = match which {
+        Which::Submitted => ("WHERE status = 'submitted'", -1i64, ""),
+        Which::Latest(n) => ("", n as i64, ""),
+        Which::Numbered(n) => ("WHERE number = ?2 COLLATE NOCASE", -1, n),
+    };
+    let mut stmt = conn.prepare(&format!(
         "SELECT origin, number, owner_key, version, status, total_cents, department, approvals, po_number,
                 requisition, shared_at, decided_by, note
-         FROM office_requisitions ORDER BY shared_at DESC, number",
-    )?;
-    let rows = stmt.query_map([], |r| -> rusqlite::Result<SharedRow> {
+         FROM office_requisitions {filter} ORDER BY shared_at DESC, number LIMIT ?1"
+    ))?;
+    let params: Vec<&dyn rusqlite::ToSql> = if number.is_empty() { vec![&limit] } else { vec![&limit, &number] };
+    let rows = stmt.query_map(params.as_slice(), |r| -> rusqlite::Result<SharedRow> {
         Ok((
             r.get(0)?,
             r.get(1)?,

@@ -26,7 +26,7 @@ pub use event::{Change, Person, Role};
 pub use handover::HandoverReport;
 pub use identity::{fingerprint, normalise_fingerprint, passphrase_from_env, Identity, PASSPHRASE_VARIABLE};
 pub use local::{RosterEntry, SharedRequisition};
-pub use requisitions::Inbox;
+pub use requisitions::{Inbox, INBOX_LATEST};
 pub use roster::SharedStatus;
 pub use sync::OfficeSyncReport;
 

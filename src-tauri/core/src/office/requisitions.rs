@@ -24,9 +24,14 @@ pub struct Inbox {
     /// Submitted, not this person's own, within their limit and
     /// departments, and not yet approved by them in this version.
     pub waiting_for_me: Vec<SharedRequisition>,
-    /// Every requisition shared in the office, newest first.
+    /// The latest requisitions shared in the office (up to
+    /// [`INBOX_LATEST`]), newest first.
     pub shared: Vec<SharedRequisition>,
 }
+
+/// How many of the latest shared requisitions the inbox lists beside those
+/// waiting: an office's history holds far more than a screen shows.
+pub const INBOX_LATEST: usize = 200;
 
 impl Store {
     /// Shares requisition `number`, submitted on this laptop, with the
@@ -72,9 +77,8 @@ impl Store {
     }
 
     fn shared_by_number(&self, number: &str, from: Option<&str>) -> Result<SharedRequisition> {
-        let mut found: Vec<SharedRequisition> = local::shared(self.conn())?
+        let mut found: Vec<SharedRequisition> = local::shared(self.conn(), local::Which::Numbered(number.trim()))?
             .into_iter()
-            .filter(|s| s.number.eq_ignore_ascii_case(number.trim()))
             .filter(|s| from.is_none_or(|f| s.requester.eq_ignore_ascii_case(f.trim())))
             .collect();
         match found.len() {
@@ -110,10 +114,9 @@ impl Store {
     /// What is shared in the office, and what waits for this person.
     pub fn office_inbox(&self) -> Result<Inbox> {
         let m = local::require(self.conn())?;
-        let shared = local::shared(self.conn())?;
         let me = local::people(self.conn())?.into_iter().find(|e| e.person.key == m.person_key).map(|e| e.person);
-        let waiting_for_me = shared
-            .iter()
+        let waiting_for_me = local::shared(self.conn(), local::Which::Submitted)?
+            .into_iter()
             .filter(|s| {
                 let Some(me) = &me else { return false };
                 s.status == SharedStatus::Submitted
@@ -124,9 +127,8 @@ impl Store {
                         || me.departments.iter().any(|d| d.trim().eq_ignore_ascii_case(s.department.trim())))
                     && !s.approved_by.contains(&me.name)
             })
-            .cloned()
             .collect();
-        Ok(Inbox { waiting_for_me, shared })
+        Ok(Inbox { waiting_for_me, shared: local::shared(self.conn(), local::Which::Latest(INBOX_LATEST))? })
     }
 
     /// Writes decisions on this laptop's own requisitions that arrived from
