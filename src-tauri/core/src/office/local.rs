@@ -1,8 +1,8 @@
 //! The office as this laptop's SQLite file keeps it: its membership row,
 //! every event it verified or wrote, the rows it rejected, and the roster
-//! the verified events left. The roster table is derived: `roster()`
-//! resumes the pure `Roster` from these tables, and `save_people` writes
-//! its people back.
+//! the verified events left. The roster and shared-requisition tables are
+//! derived: written from each verified event in the same transaction that
+//! records it; `roster()` resumes the pure `Roster` from them.
 
 use super::event::{Person, Role, SignedEvent};
 use super::identity::fingerprint;

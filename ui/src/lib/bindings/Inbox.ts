@@ -11,6 +11,7 @@ export type Inbox = {
  */
 waiting_for_me: Array<SharedRequisition>, 
 /**
- * Every requisition shared in the office, newest first.
+ * The latest requisitions shared in the office (up to
+ * [`INBOX_LATEST`]), newest first.
  */
 shared: Array<SharedRequisition>, };

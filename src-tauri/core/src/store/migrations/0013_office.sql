@@ -51,8 +51,8 @@ CREATE TABLE office_rejects (
     seen_at     TEXT NOT NULL
 ) STRICT;
 
--- The roster as the verified events left it: derived, rebuilt from
--- office_events whenever in doubt.
+-- The roster as the verified events left it: derived, written with each
+-- verified event in the same transaction.
 CREATE TABLE office_people (
     person_key     TEXT PRIMARY KEY,
     fingerprint    TEXT NOT NULL UNIQUE,
