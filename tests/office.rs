@@ -74,7 +74,8 @@ impl Office {
     }
 }
 
-pub fn office() -> Office {
+/// A PostgreSQL server and Alex's laptop, which created the office on it.
+pub fn founded() -> (Postgres, Laptop) {
     let pg = Postgres::start();
     let admin = Laptop::new("alex", OWNER_PASSWORD);
     let created = admin.ok(&[
@@ -88,6 +89,11 @@ pub fn office() -> Office {
         "Alex Admin",
     ]);
     assert!(created.contains("Created the office 'Harbor County Purchasing'"), "{created}");
+    (pg, admin)
+}
+
+pub fn office() -> Office {
+    let (pg, admin) = founded();
     let admin_fp = admin.status()["fingerprint"].as_str().unwrap().to_owned();
 
     let mut joined = Vec::new();

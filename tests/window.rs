@@ -759,20 +759,9 @@ async fn a_clerk_imports_a_vendor_price_file_and_an_ocds_publication() {
 /// the window brings the signed admission in.
 #[tokio::test(flavor = "multi_thread")]
 async fn an_admission_made_on_another_laptop_arrives_in_the_window() {
-    use crate::office::Laptop;
-    use crate::postgres::{Postgres, APP_PASSWORD, OWNER_PASSWORD};
-    let pg = Postgres::start();
-    let admin = Laptop::new("alex", OWNER_PASSWORD);
-    admin.ok(&[
-        "office",
-        "init",
-        "--url",
-        &pg.url("coopdesk_owner"),
-        "--office",
-        "Harbor County Purchasing",
-        "--name",
-        "Alex Admin",
-    ]);
+    use crate::office::{founded, Laptop};
+    use crate::postgres::APP_PASSWORD;
+    let (pg, admin) = founded();
     let clerk = Laptop::new("casey", APP_PASSWORD);
     clerk.ok(&["office", "join", "--url", &pg.url("coopdesk_app"), "--name", "Casey Clerk"]);
     let fingerprint = clerk.status()["fingerprint"].as_str().unwrap().to_owned();

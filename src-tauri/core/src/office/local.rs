@@ -28,6 +28,26 @@ pub struct Membership {
     pub problem: Option<String>,
 }
 
+impl Membership {
+    /// A new membership of `office_id` for this person, on a new device that
+    /// has received nothing yet.
+    pub fn new(office_id: String, name: &str, url: &str, person_key: &str, joined_at: Timestamp) -> Membership {
+        Membership {
+            office_id,
+            name: name.to_owned(),
+            url: url.trim().to_owned(),
+            person_key: person_key.to_owned(),
+            device: super::new_id(),
+            joined_at,
+            pulled_seq: 0,
+            pulled_id: None,
+            head: String::new(),
+            last_contact: None,
+            problem: None,
+        }
+    }
+}
+
 pub fn membership(conn: &Connection) -> Result<Option<Membership>> {
     Ok(conn
         .query_row(

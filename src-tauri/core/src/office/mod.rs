@@ -149,19 +149,7 @@ impl Store {
             active: true,
         };
         founder.validate().map_err(|why| Error::Invalid(format!("Your entry on the roster is not usable: {why}.")))?;
-        let m = Membership {
-            office_id: new_id(),
-            name: name.to_owned(),
-            url: url.trim().to_owned(),
-            person_key: identity.public_key.clone(),
-            device: new_id(),
-            joined_at: self.clock().now().into(),
-            pulled_seq: 0,
-            pulled_id: None,
-            head: String::new(),
-            last_contact: None,
-            problem: None,
-        };
+        let m = Membership::new(new_id(), name, url, &identity.public_key, self.clock().now().into());
         block_on(async {
             let mut server = Server::connect(&m.url).await?;
             server.migrate().await?;
@@ -214,19 +202,7 @@ impl Store {
                 }
             };
             let identity = self.office_identity_new(passphrase)?;
-            let m = Membership {
-                office_id,
-                name: office_name,
-                url: url.trim().to_owned(),
-                person_key: identity.public_key.clone(),
-                device: new_id(),
-                joined_at: self.clock().now().into(),
-                pulled_seq: 0,
-                pulled_id: None,
-                head: String::new(),
-                last_contact: None,
-                problem: None,
-            };
+            let m = Membership::new(office_id, &office_name, url, &identity.public_key, self.clock().now().into());
             server.request_to_join(&m.office_id, &m.person_key, my_name).await?;
             local::insert_membership(self.conn(), &m)?;
             self.exchange(&mut server, &m).await
