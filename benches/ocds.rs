@@ -10,8 +10,12 @@
 //! `docs/performance.md`. `COOPDESK_BENCH_PROCESSES=200,2000` sets the sizes
 //! (the test command runs it small, so it cannot rot).
 
+#[path = "sizes.rs"]
+mod sizes;
+
 use coopdesk_core::Store;
 use serde_json::json;
+use sizes::sizes;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::process::Command;
@@ -99,16 +103,6 @@ fn child(db: &Path, file: &Path) {
     let secs = t.elapsed().as_secs_f64();
     assert!(s.skipped.is_empty(), "{:?}", &s.skipped[..1]);
     println!("{secs:.2} {} {} {:.0}", s.contracts.created, s.items.created, peak_rss_mb());
-}
-
-/// The sizes to measure: the variable's comma-separated list, or `default`.
-fn sizes(var: &str, default: &[usize]) -> Vec<usize> {
-    std::env::var(var)
-        .ok()
-        .map(|v| {
-            v.split(',').map(|n| n.trim().parse().unwrap_or_else(|_| panic!("{var}: '{n}' is not a size"))).collect()
-        })
-        .unwrap_or_else(|| default.to_vec())
 }
 
 fn main() {

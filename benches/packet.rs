@@ -9,9 +9,13 @@
 //! the figures. `COOPDESK_BENCH_LINES=10,100` sets the sizes (the test
 //! command runs it small, so it cannot rot).
 
+#[path = "sizes.rs"]
+mod sizes;
+
 use coopdesk_core::orders::{AttachmentKind, Header, ManualLine, NewAttachment, QuoteInfo};
 use coopdesk_core::packet::Paper;
 use coopdesk_core::{Cents, Store};
+use sizes::sizes;
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
@@ -102,16 +106,6 @@ fn child(db: &Path, number: &str) {
     let mut rest = times[1..].to_vec();
     rest.sort_by(|a, b| a.partial_cmp(b).unwrap());
     println!("{first:.1} {:.1} {pages} {:.0}", rest[rest.len() / 2], peak_rss_mb());
-}
-
-/// The sizes to measure: the variable's comma-separated list, or `default`.
-fn sizes(var: &str, default: &[usize]) -> Vec<usize> {
-    std::env::var(var)
-        .ok()
-        .map(|v| {
-            v.split(',').map(|n| n.trim().parse().unwrap_or_else(|_| panic!("{var}: '{n}' is not a size"))).collect()
-        })
-        .unwrap_or_else(|| default.to_vec())
 }
 
 fn main() {
