@@ -152,7 +152,7 @@ async fn fresh_start_shows_the_sample_catalogue_and_searches_as_you_type() {
     input.clear().await.unwrap();
     input.send_keys("zzzzqqq").await.unwrap();
     let empty = by_test_id(&c, "no-results").await.text().await.unwrap();
-    assert!(empty.contains("Nothing in the catalogue matches"), "{empty}");
+    assert!(empty.contains("Nothing in the catalog matches"), "{empty}");
 
     c.close().await.unwrap();
     drop(driver);

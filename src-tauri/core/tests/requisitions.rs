@@ -276,7 +276,7 @@ fn a_sync_changes_nothing_on_a_requisition_until_the_clerk_accepts() {
     let req = s.requisition(&n).unwrap();
     assert_eq!(req.lines[0].unit_price, Cents(7_700));
     assert_eq!(req.lines[0].evidence().unwrap().feed_sequence, 2);
-    assert!(s.accept_current_price(&n, 2, CLERK).unwrap_err().to_string().contains("no longer in the catalogue"));
+    assert!(s.accept_current_price(&n, 2, CLERK).unwrap_err().to_string().contains("no longer in the catalog"));
     let view = s.review_requisition(&n, today()).unwrap();
     assert!(!view.findings.iter().any(|f| f.key.to_string().starts_with("price_changed")));
 }

@@ -51,7 +51,7 @@ pub(super) fn run(store: &mut Store, action: &ReqAction, json: bool, out: &mut d
                 &[5, 6],
             )
             .map_err(stdout_error)?;
-            say(out, format!("{} requisitions, {} (cancelled ones not counted)", list.requisitions.len(), list.total))
+            say(out, format!("{} requisitions, {} (canceled ones not counted)", list.requisitions.len(), list.total))
         }
         ReqAction::Export { numbers, filter, format, out: file } => {
             let reqs: Vec<Requisition> = if numbers.is_empty() {

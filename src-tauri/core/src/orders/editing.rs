@@ -554,7 +554,7 @@ impl Store {
         })?;
         let evidence = self.capture_evidence(&item_id).map_err(|_| {
             Error::Invalid(format!(
-                "Line {position}'s item is no longer in the catalogue, so there is no new price to accept. Keep the captured price or remove the line."
+                "Line {position}'s item is no longer in the catalog, so there is no new price to accept. Keep the captured price or remove the line."
             ))
         })?;
         self.change_requisition(number, actor, "price_accepted", &[Status::Draft], |tx, req| {

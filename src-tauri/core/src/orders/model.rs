@@ -269,7 +269,7 @@ impl TryFrom<LineWire> for Line {
         let source = match (w.item_id, w.evidence, w.vendor) {
             (Some(item_id), Some(evidence), None) => LineSource::Catalogue { item_id, evidence: Box::new(evidence) },
             (None, None, Some(vendor)) => LineSource::OffContract { vendor },
-            _ => return Err(format!("line {} is neither a catalogue line nor an off-contract line", w.position)),
+            _ => return Err(format!("line {} is neither a catalog line nor an off-contract line", w.position)),
         };
         Ok(Line {
             position: w.position,
@@ -517,7 +517,7 @@ mod line_tests {
     fn mixtures_no_coopdesk_writes_are_refused() {
         for (item, vendor) in [(true, false), (false, false), (true, true)] {
             let err = serde_json::from_value::<Line>(wire(item, false, vendor)).unwrap_err();
-            assert!(err.to_string().contains("neither a catalogue line nor an off-contract line"), "{err}");
+            assert!(err.to_string().contains("neither a catalog line nor an off-contract line"), "{err}");
         }
     }
 }

@@ -34,9 +34,7 @@ pub(in crate::policy) fn contracts(cx: &Ctx, f: &mut Findings) {
                 Warning,
                 FindingKey::ContractGone(id.to_string()),
                 Some(position),
-                format!(
-                    "{name} is no longer in the catalogue: confirm with the cooperative that it is still in force."
-                ),
+                format!("{name} is no longer in the catalog: confirm with the cooperative that it is still in force."),
             );
         }
         if input.today > contract.term_end {

@@ -81,7 +81,7 @@ pub(in crate::policy) fn emergency_findings(
             FindingKey::FemaCoverage(contract.id.clone()),
             Some(line.position),
             format!(
-                "FEMA coverage of contract {}: type — the items are on its price list; geography — {geography}; amount — {} on this order (the catalogue holds no contract ceiling: confirm it fits the contract's maximum){}.",
+                "FEMA coverage of contract {}: type — the items are on its price list; geography — {geography}; amount — {} on this order (the catalog holds no contract ceiling: confirm it fits the contract's maximum){}.",
                 contract.number,
                 crate::money::Cents(amount),
                 if expires_in_waiver { format!("; it expires on {}, during the waiver", contract.term_end) } else { String::new() }

@@ -12,7 +12,7 @@ pub(in crate::policy) fn header(cx: &Ctx, f: &mut Findings) {
             Error,
             FindingKey::NoLines,
             None,
-            "The requisition has no lines: add items from the catalogue or an off-contract line.".into(),
+            "The requisition has no lines: add items from the catalog or an off-contract line.".into(),
         );
     }
     for (field, value, label) in [

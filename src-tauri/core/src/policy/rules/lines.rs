@@ -20,7 +20,7 @@ pub(in crate::policy) fn lines(cx: &Ctx, f: &mut Findings) {
                     FindingKey::ItemGone(p),
                     Some(p),
                     format!(
-                        "Line {p}: the item is no longer in the catalogue; the price is as captured when it was added."
+                        "Line {p}: the item is no longer in the catalog; the price is as captured when it was added."
                     ),
                 ),
                 Some(now) if now != line.unit_price => f.push(
