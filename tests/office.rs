@@ -810,3 +810,90 @@ fn a_purchase_above_every_approvers_limit_is_approved_by_the_board_and_recorded_
     }
     assert_eq!(o.clerk.json(&["req", "show", &number])["requisition"]["status"], "ordered");
 }
+
+#[test]
+fn finance_gives_a_second_approval_when_the_rules_ask_and_receipts_and_cancellations_reach_every_laptop() {
+    let o = office();
+    let finance = Laptop::new("morgan", APP_PASSWORD);
+    let joined = finance.json(&["office", "join", "--url", &o.pg.url("coopdesk_app"), "--name", "Morgan Finance"]);
+    let finance_fp = joined["fingerprint"].as_str().unwrap().to_owned();
+    o.admin.ok(&["office", "admit", &finance_fp, "--role", "finance", "--title", "Finance director"]);
+    let ruled = o.clerk.run(&["office", "rules", "--finance-from", "1000"]);
+    assert!(stderr(&ruled).contains("not an administrator"), "only administrators set rules: {}", stderr(&ruled));
+    o.admin.ok(&["office", "rules", "--finance-from", "1000"]);
+
+    let (number, total) = submitted_requisition(&o.clerk, 10);
+    assert!((100_000..=500_000).contains(&total), "within the head's limit, above finance's threshold: {total}");
+    o.clerk.ok(&["office", "share", &number]);
+    o.head.ok(&["office", "sync"]);
+    o.head.ok(&["req", "approve", &number]);
+    for l in [&o.buyer, &finance] {
+        l.ok(&["office", "sync"]);
+    }
+
+    // Purchasing may not order before finance approves; the approver may not
+    // give finance's approval too.
+    let early = o.buyer.run(&["office", "order", &number, "--po", "PO-27-0300"]);
+    assert!(stderr(&early).contains("before finance approved it"), "{}", stderr(&early));
+    let head_again = o.head.run(&["office", "finance-approve", &number]);
+    assert!(stderr(&head_again).contains("is not finance"), "{}", stderr(&head_again));
+    let inbox = finance.json(&["office", "inbox"]);
+    assert_eq!(inbox["waiting_for_finance"][0]["number"], number.as_str());
+    assert!(o.buyer.json(&["office", "inbox"])["ready_to_order"].as_array().unwrap().is_empty());
+
+    finance.ok(&["office", "finance-approve", &number]);
+    o.buyer.ok(&["office", "sync"]);
+    assert_eq!(o.buyer.json(&["office", "inbox"])["ready_to_order"][0]["number"], number.as_str());
+    o.buyer.ok(&["office", "order", &number, "--po", "PO-27-0300"]);
+    o.clerk.ok(&["office", "sync"]);
+    let actions = history_actions(&o.clerk, &number);
+    assert!(actions.contains(&("finance_approved".to_owned(), "Morgan Finance".to_owned())), "{actions:?}");
+
+    // Goods received are recorded through the office, so everyone sees them:
+    // part by the clerk, the rest by purchasing; more than ordered is refused.
+    let local = o.clerk.run(&["req", "receive", &number, "1:4", "--by", "Casey Clerk"]);
+    assert!(stderr(&local).contains("shared with the office"), "{}", stderr(&local));
+    o.clerk.ok(&["office", "receive", &number, "--line", "1:4"]);
+    o.buyer.ok(&["office", "sync"]);
+    let too_many = o.buyer.run(&["office", "receive", &number, "--line", "1:7"]);
+    assert!(stderr(&too_many).contains("line 1 has 6 to receive, not 7"), "{}", stderr(&too_many));
+    let shared = o.buyer.json(&["office", "inbox", "--all"])["shared"][0].clone();
+    assert_eq!(
+        (shared["status"].as_str(), shared["outstanding"][0][1].as_u64()),
+        (Some("partially_received"), Some(6))
+    );
+    o.buyer.ok(&["office", "receive", &number]);
+    o.clerk.ok(&["office", "sync"]);
+    let req = o.clerk.json(&["req", "show", &number]);
+    assert_eq!(req["requisition"]["status"], "received");
+    assert_eq!(req["requisition"]["lines"][0]["received"], 10);
+
+    // The packet prints finance's signed approval in its block.
+    let pdf = o.pg.path("finance-packet.pdf");
+    o.clerk.ok(&["packet", &number, "--out", pdf.to_str().unwrap(), "--by", "Casey Clerk"]);
+    let text = Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Morgan Finance"), "{text}");
+    assert_eq!(text.matches("Signed in coopdesk on").count(), 2, "the head's and finance's: {text}");
+
+    // A second requisition is canceled by its requester; nobody may act on it after.
+    let (second, _) = submitted_requisition(&o.clerk, 2);
+    o.clerk.ok(&["office", "share", &second]);
+    let local = o.clerk.run(&["req", "cancel", &second, "--reason", "Ordered twice", "--by", "Casey Clerk"]);
+    assert!(stderr(&local).contains("shared with the office"), "{}", stderr(&local));
+    o.clerk.ok(&["office", "cancel", &second, "--reason", "Ordered twice by mistake"]);
+    o.head.ok(&["office", "sync"]);
+    let late = o.head.run(&["req", "approve", &second]);
+    assert!(stderr(&late).contains("which is canceled"), "{}", stderr(&late));
+    assert_eq!(o.clerk.json(&["req", "show", &second])["requisition"]["status"], "cancelled");
+
+    let mut heads = Vec::new();
+    for l in [&o.admin, &o.clerk, &o.head, &o.buyer, &finance] {
+        l.ok(&["office", "sync"]);
+        let status = l.status();
+        assert!(status["refused"].as_array().unwrap().is_empty(), "{status}");
+        heads.push(status["head"].as_str().unwrap().to_owned());
+    }
+    heads.dedup();
+    assert_eq!(heads.len(), 1, "every laptop holds the same history");
+}

@@ -111,6 +111,41 @@ pub enum OfficeAction {
         #[arg(long)]
         from: Option<String>,
     },
+    /// Give finance's second approval of an approved shared requisition
+    /// (finance; not its requester or approver).
+    FinanceApprove {
+        number: String,
+        #[arg(long)]
+        from: Option<String>,
+    },
+    /// Record goods received on an ordered shared requisition (its
+    /// requester or purchasing): every line in full, or --line LINE:QTY.
+    Receive {
+        number: String,
+        #[arg(long = "line", value_parser = crate::values::receipt)]
+        lines: Vec<(u32, u32)>,
+        #[arg(long)]
+        from: Option<String>,
+    },
+    /// Cancel a shared requisition, with the reason (its requester,
+    /// purchasing or an administrator).
+    Cancel {
+        number: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        from: Option<String>,
+    },
+    /// Set the office's rules (administrators): from what total finance
+    /// gives a second approval before an order.
+    Rules {
+        /// Requisitions of this many dollars or more need finance's approval.
+        #[arg(long, value_parser = crate::values::money, conflicts_with = "no_finance")]
+        finance_from: Option<Cents>,
+        /// Finance gives no second approval.
+        #[arg(long)]
+        no_finance: bool,
+    },
     /// Write the changes waiting to be sent to a file, for another laptop
     /// that can reach the server (a USB stick when the network is down).
     ExportEvents { file: std::path::PathBuf },
@@ -262,6 +297,34 @@ pub fn run(store: &mut Store, action: &OfficeAction, json: bool, out: &mut dyn W
         ),
         OfficeAction::Order { number, po, from } => {
             decide(store, number, from, Decision::Ordered { po_number: po.clone() }, "purchase order", json, out)
+        }
+        OfficeAction::FinanceApprove { number, from } => {
+            decide(store, number, from, Decision::FinanceApproved, "finance approval", json, out)
+        }
+        OfficeAction::Receive { number, lines, from } => decide(
+            store,
+            number,
+            from,
+            Decision::Received { receipts: lines.clone() },
+            "record of goods received",
+            json,
+            out,
+        ),
+        OfficeAction::Cancel { number, reason, from } => {
+            decide(store, number, from, Decision::Canceled { reason: reason.clone() }, "cancellation", json, out)
+        }
+        OfficeAction::Rules { finance_from, no_finance } => {
+            if finance_from.is_none() && !no_finance {
+                return Err(coopdesk_core::Error::Invalid(
+                    "Say --finance-from DOLLARS (finance approves requisitions of that much or more) or --no-finance."
+                        .into(),
+                ));
+            }
+            let status = store.office_set_finance_rule(*finance_from, &passphrase_from_env()?)?;
+            if json {
+                return print_json(out, &status);
+            }
+            sent_or_waiting(&status, "The office's rule", out)
         }
         OfficeAction::ExportEvents { file } => {
             let n = store.office_export_events(file)?;

@@ -1,4 +1,5 @@
-//! Parsers for argument values that are not plain text: dates and money.
+//! Parsers for argument values that are not plain text: dates, money and
+//! receipts.
 //! clap runs them while reading the command line, so a bad value is a usage
 //! error naming its flag before anything is opened.
 
@@ -12,6 +13,13 @@ pub fn money(text: &str) -> Result<Cents, String> {
     Cents::parse(text).ok_or_else(|| format!("'{text}' is not an amount in dollars like 1234.50"))
 }
 
+/// A receipt as LINE:QTY, such as 2:10.
+pub fn receipt(text: &str) -> Result<(u32, u32), String> {
+    text.split_once(':')
+        .and_then(|(l, q)| Some((l.trim().parse().ok()?, q.trim().parse().ok()?)))
+        .ok_or_else(|| format!("'{text}' is not LINE:QTY, such as 2:10"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -23,5 +31,7 @@ mod tests {
         assert_eq!(money("1,234.50").unwrap(), Cents(123_450));
         assert_eq!(money("$50000").unwrap(), Cents(5_000_000));
         assert!(money("fifty").unwrap_err().contains("not an amount"));
+        assert_eq!(receipt(" 2 : 10 ").unwrap(), (2, 10));
+        assert!(receipt("2-10").unwrap_err().contains("not LINE:QTY"));
     }
 }

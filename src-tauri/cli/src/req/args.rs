@@ -178,8 +178,8 @@ pub enum ReqAction {
     /// Record goods received: LINE:QTY pairs, or everything outstanding.
     Receive {
         number: String,
-        #[arg(value_name = "LINE:QTY")]
-        receipts: Vec<String>,
+        #[arg(value_name = "LINE:QTY", value_parser = crate::values::receipt)]
+        receipts: Vec<(u32, u32)>,
     },
     /// Close a received requisition.
     Close {

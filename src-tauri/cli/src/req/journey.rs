@@ -50,13 +50,7 @@ pub(super) fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn
             say(out, format!("{number} ordered on PO {po}."))
         }
         ReqAction::Receive { number, receipts } => {
-            let mut pairs = Vec::new();
-            for r in receipts {
-                let parsed =
-                    r.split_once(':').and_then(|(l, q)| Some((l.trim().parse().ok()?, q.trim().parse().ok()?)));
-                pairs.push(parsed.ok_or_else(|| Error::Invalid(format!("'{r}' is not LINE:QTY, such as 2:10.")))?);
-            }
-            store.receive(number, &pairs, by)?;
+            store.receive(number, receipts, by)?;
             let req = store.requisition(number)?;
             say(out, format!("{number} is now {}.", req.status.label().to_lowercase()))
         }
@@ -66,7 +60,7 @@ pub(super) fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn
         }
         ReqAction::Cancel { number, reason } => {
             store.cancel(number, reason, by)?;
-            say(out, format!("Cancelled {number}."))
+            say(out, format!("Canceled {number}."))
         }
         _ => unreachable!("req::run routes only this file's actions here"),
     }

@@ -134,6 +134,10 @@ pub enum Change {
     /// A decision on one version of a shared requisition, which the event
     /// names by the device it came from, its number and its version.
     RequisitionDecided { origin: String, number: String, version: String, decision: Decision },
+    /// The office's rules, set by an administrator: from what total a
+    /// requisition needs finance's second approval before it is ordered
+    /// (None: never).
+    RulesChanged { finance_approval_from: Option<Cents> },
 }
 
 /// What someone decided about a shared requisition.
@@ -153,6 +157,15 @@ pub enum Decision {
     /// approver may approve: the meeting and agenda item, recorded (and
     /// signed) by purchasing or an administrator.
     BoardApproved { meeting: chrono::NaiveDate, agenda_item: String },
+    /// Finance's second approval, by someone other than the requester and
+    /// the approver, when the office's rules ask for one.
+    FinanceApproved,
+    /// Goods received, by the requester or purchasing: `(line, quantity)`
+    /// pairs, or every outstanding line in full when empty.
+    Received { receipts: Vec<(u32, u32)> },
+    /// Canceled, with the reason, by the requester, purchasing or an
+    /// administrator. It stays on file.
+    Canceled { reason: String },
 }
 
 /// The signed part of an event.

@@ -172,9 +172,11 @@ pub fn roster(conn: &Connection, m: &Membership) -> Result<Roster> {
     let count: i64 =
         conn.query_row("SELECT count(*) FROM office_events WHERE server_seq IS NOT NULL", [], |r| r.get(0))?;
     let founded = count > 0;
+    let finance_from: Option<i64> = conn.query_row("SELECT finance_from FROM office WHERE id = 1", [], |r| r.get(0))?;
     Ok(Roster::resume(
         &m.office_id,
         founded.then(|| m.name.clone()),
+        finance_from.map(Cents),
         people,
         devices,
         m.head.clone(),
@@ -300,22 +302,30 @@ pub fn set_problem(conn: &Connection, problem: Option<&str>) -> Result<()> {
     Ok(())
 }
 
+/// Writes the office's rules as a verified event left them.
+pub fn save_rules(conn: &Connection, finance_from: Option<Cents>) -> Result<()> {
+    conn.execute("UPDATE office SET finance_from = ?1 WHERE id = 1", [finance_from.map(|c| c.0)])?;
+    Ok(())
+}
+
+/// The office's rule for finance's second approval: from what total.
+pub fn finance_from(conn: &Connection) -> Result<Option<Cents>> {
+    Ok(conn.query_row("SELECT finance_from FROM office WHERE id = 1", [], |r| r.get::<_, Option<i64>>(0))?.map(Cents))
+}
+
 fn status_from(text: &str) -> SharedStatus {
-    match text {
-        "approved" => SharedStatus::Approved,
-        "returned" => SharedStatus::Returned,
-        "ordered" => SharedStatus::Ordered,
-        _ => SharedStatus::Submitted,
-    }
+    SharedStatus::from_stored(text)
 }
 
 fn shared_states(conn: &Connection) -> Result<Vec<SharedReq>> {
     let mut stmt = conn.prepare(
-        "SELECT origin, number, owner_key, version, status, total_cents, department, approvals, po_number
+        "SELECT origin, number, owner_key, version, status, total_cents, department, approvals, po_number,
+                finance_key, outstanding
          FROM office_requisitions",
     )?;
     let rows = stmt.query_map([], |r| {
         let approvals: String = r.get(7)?;
+        let outstanding: String = r.get(10)?;
         Ok(SharedReq {
             origin: r.get(0)?,
             number: r.get(1)?,
@@ -326,6 +336,8 @@ fn shared_states(conn: &Connection) -> Result<Vec<SharedReq>> {
             department: r.get(6)?,
             approvals: serde_json::from_str(&approvals).unwrap_or_default(),
             po_number: r.get(8)?,
+            finance_approval: r.get(9)?,
+            outstanding: serde_json::from_str(&outstanding).unwrap_or_default(),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -341,16 +353,18 @@ pub fn save_shared(
     note: Option<&str>,
 ) -> Result<()> {
     let approvals = serde_json::to_string(&r.approvals).map_err(Error::internal)?;
+    let outstanding = serde_json::to_string(&r.outstanding).map_err(Error::internal)?;
     match snapshot {
         Some(req) => {
             conn.execute(
                 "INSERT INTO office_requisitions (origin, number, owner_key, version, status, total_cents, department,
-                     approvals, po_number, requisition, shared_at, decided_at, decided_by, note)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL, NULL, NULL)
+                     approvals, po_number, requisition, shared_at, decided_at, decided_by, note, finance_key, outstanding)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL, NULL, NULL, NULL, ?12)
                  ON CONFLICT(origin, number) DO UPDATE SET version = excluded.version, status = excluded.status,
                      total_cents = excluded.total_cents, department = excluded.department, approvals = excluded.approvals,
                      requisition = excluded.requisition, shared_at = excluded.shared_at,
-                     decided_at = NULL, decided_by = NULL, note = NULL",
+                     decided_at = NULL, decided_by = NULL, note = NULL, finance_key = NULL,
+                     outstanding = excluded.outstanding",
                 params![
                     r.origin,
                     r.number,
@@ -362,15 +376,27 @@ pub fn save_shared(
                     approvals,
                     r.po_number,
                     serde_json::to_string(req).map_err(Error::internal)?,
-                    at
+                    at,
+                    outstanding
                 ],
             )?;
         }
         None => {
             conn.execute(
                 "UPDATE office_requisitions SET status = ?3, approvals = ?4, po_number = ?5, decided_at = ?6,
-                     decided_by = ?7, note = ?8 WHERE origin = ?1 AND number = ?2",
-                params![r.origin, r.number, r.status.as_str(), approvals, r.po_number, at, by, note],
+                     decided_by = ?7, note = ?8, finance_key = ?9, outstanding = ?10 WHERE origin = ?1 AND number = ?2",
+                params![
+                    r.origin,
+                    r.number,
+                    r.status.as_str(),
+                    approvals,
+                    r.po_number,
+                    at,
+                    by,
+                    note,
+                    r.finance_approval,
+                    outstanding
+                ],
             )?;
         }
     }
@@ -391,28 +417,19 @@ pub struct SharedRequisition {
     pub department: String,
     /// Names of those who approved the current version.
     pub approved_by: Vec<String>,
+    /// Finance's second approval of the current version, by name.
+    pub finance_approved_by: Option<String>,
+    /// Whether the office's rules ask finance to approve it before it is
+    /// ordered.
+    pub needs_finance: bool,
     pub po_number: Option<String>,
+    /// What is still to be received: `(line, quantity)`.
+    pub outstanding: Vec<(u32, u32)>,
     pub shared_at: Timestamp,
     pub decided_by: Option<String>,
     pub note: Option<String>,
     pub requisition: crate::orders::Requisition,
 }
-
-type SharedRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    String,
-    String,
-    Option<String>,
-    String,
-    Timestamp,
-    Option<String>,
-    Option<String>,
-);
 
 /// Which shared requisitions to read: an office holds tens of thousands,
 /// and a screen needs those waiting, or the latest few.
@@ -420,6 +437,8 @@ type SharedRow = (
 pub enum Which<'a> {
     /// Those still submitted (waiting for a decision).
     Submitted,
+    /// Those approved (waiting for finance or for the order).
+    Approved,
     /// The latest `n`, by when they were shared.
     Latest(usize),
     /// Those with this number (from any laptop).
@@ -429,58 +448,50 @@ pub enum Which<'a> {
 pub fn shared(conn: &Connection, which: Which) -> Result<Vec<SharedRequisition>> {
     let names: std::collections::HashMap<String, String> =
         people(conn)?.into_iter().map(|e| (e.person.key, e.person.name)).collect();
+    let finance_from = finance_from(conn)?;
     let (filter, limit, number) = match which {
         Which::Submitted => ("WHERE status = 'submitted'", -1i64, ""),
+        Which::Approved => ("WHERE status = 'approved'", -1i64, ""),
         Which::Latest(n) => ("", n as i64, ""),
         Which::Numbered(n) => ("WHERE number = ?2 COLLATE NOCASE", -1, n),
     };
     let mut stmt = conn.prepare(&format!(
         "SELECT origin, number, owner_key, version, status, total_cents, department, approvals, po_number,
-                requisition, shared_at, decided_by, note
+                requisition, shared_at, decided_by, note, finance_key, outstanding
          FROM office_requisitions {filter} ORDER BY shared_at DESC, number LIMIT ?1"
     ))?;
     let params: Vec<&dyn rusqlite::ToSql> = if number.is_empty() { vec![&limit] } else { vec![&limit, &number] };
-    let rows = stmt.query_map(params.as_slice(), |r| -> rusqlite::Result<SharedRow> {
-        Ok((
-            r.get(0)?,
-            r.get(1)?,
-            r.get(2)?,
-            r.get(3)?,
-            r.get(4)?,
-            r.get(5)?,
-            r.get(6)?,
-            r.get(7)?,
-            r.get(8)?,
-            r.get(9)?,
-            r.get(10)?,
-            r.get(11)?,
-            r.get(12)?,
-        ))
-    })?;
     let name_of = |k: &String| names.get(k).cloned().unwrap_or_else(|| fingerprint(k));
-    let mut out = Vec::new();
-    for row in rows {
-        let (origin, number, owner, version, status, total, department, approvals, po, req, at, by, note) = row?;
-        let keys: Vec<String> = serde_json::from_str(&approvals).unwrap_or_default();
-        out.push(SharedRequisition {
+    fn json<T: serde::de::DeserializeOwned>(r: &rusqlite::Row, i: usize) -> rusqlite::Result<T> {
+        serde_json::from_str(&r.get::<_, String>(i)?)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
+    }
+    let rows = stmt.query_map(params.as_slice(), |r| {
+        let owner: String = r.get(2)?;
+        let total = Cents(r.get(5)?);
+        let approvals: Vec<String> = json(r, 7)?;
+        Ok(SharedRequisition {
             requester: name_of(&owner),
             requester_key: owner,
-            origin,
-            number,
-            version,
-            status: status_from(&status),
-            total: Cents(total),
-            department,
-            approved_by: keys.iter().map(name_of).collect(),
-            po_number: po,
-            shared_at: at,
-            decided_by: by,
-            note,
-            requisition: serde_json::from_str(&req)
-                .map_err(|e| Error::database(format!("a shared requisition could not be read ({e})")))?,
-        });
-    }
-    Ok(out)
+            origin: r.get(0)?,
+            number: r.get(1)?,
+            version: r.get(3)?,
+            status: status_from(&r.get::<_, String>(4)?),
+            total,
+            department: r.get(6)?,
+            approved_by: approvals.iter().map(name_of).collect(),
+            finance_approved_by: r.get::<_, Option<String>>(13)?.as_ref().map(name_of),
+            needs_finance: finance_from.is_some_and(|from| total >= from),
+            po_number: r.get(8)?,
+            outstanding: json(r, 14)?,
+            shared_at: r.get(10)?,
+            decided_by: r.get(11)?,
+            note: r.get(12)?,
+            requisition: json(r, 9)?,
+        })
+    })?;
+    rows.collect::<rusqlite::Result<_>>()
+        .map_err(|e| Error::database(format!("a shared requisition could not be read ({e})")))
 }
 
 pub fn enqueue_effect(conn: &Connection, event_id: &str, number: &str, effect: &serde_json::Value) -> Result<()> {

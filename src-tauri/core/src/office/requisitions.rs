@@ -24,6 +24,12 @@ pub struct Inbox {
     /// Submitted, not this person's own, within their limit and
     /// departments, and not yet approved by them in this version.
     pub waiting_for_me: Vec<SharedRequisition>,
+    /// Approved, needing finance's second approval, which this person (in
+    /// finance, neither its requester nor its approver) may give.
+    pub waiting_for_finance: Vec<SharedRequisition>,
+    /// Approved (by finance too where the rules ask), for this person in
+    /// purchasing to order.
+    pub ready_to_order: Vec<SharedRequisition>,
     /// The latest requisitions shared in the office (up to
     /// [`INBOX_LATEST`]), newest first.
     pub shared: Vec<SharedRequisition>,
@@ -128,7 +134,67 @@ impl Store {
                     && !s.approved_by.contains(&me.name)
             })
             .collect();
-        Ok(Inbox { waiting_for_me, shared: local::shared(self.conn(), local::Which::Latest(INBOX_LATEST))? })
+        let approved = local::shared(self.conn(), local::Which::Approved)?;
+        let has = |role| me.as_ref().is_some_and(|p| p.has(role));
+        let my_key = me.as_ref().map(|p| p.key.as_str()).unwrap_or_default();
+        let my_name = me.as_ref().map(|p| p.name.as_str()).unwrap_or_default();
+        let waiting_for_finance = approved
+            .iter()
+            .filter(|s| {
+                has(Role::Finance)
+                    && s.needs_finance
+                    && s.finance_approved_by.is_none()
+                    && s.requester_key != my_key
+                    && !s.approved_by.iter().any(|n| n == my_name)
+            })
+            .cloned()
+            .collect();
+        let ready_to_order = approved
+            .into_iter()
+            .filter(|s| has(Role::Purchasing) && (!s.needs_finance || s.finance_approved_by.is_some()))
+            .collect();
+        Ok(Inbox {
+            waiting_for_me,
+            waiting_for_finance,
+            ready_to_order,
+            shared: local::shared(self.conn(), local::Which::Latest(INBOX_LATEST))?,
+        })
+    }
+
+    /// Sets the office's rule for finance's second approval: requisitions
+    /// of `from` or more need it before they are ordered (None: never). An
+    /// administrator's signed change.
+    pub fn office_set_finance_rule(
+        &mut self,
+        from: Option<crate::money::Cents>,
+        passphrase: &str,
+    ) -> Result<OfficeStatus> {
+        let m = local::require(self.conn())?;
+        let identity = Identity::unlock(self.path(), passphrase)?;
+        self.sign_checked(&identity, &m, Change::RulesChanged { finance_approval_from: from })?;
+        sync_if_reachable(self.office_sync())?;
+        self.office_status()
+    }
+
+    /// Refuses a change made on this laptop alone to a requisition it
+    /// shared with the office, where colleagues would never see it: `what`
+    /// it would do, and the office command that does it.
+    pub(crate) fn refuse_if_shared(&self, number: &str, what: &str, command: &str) -> Result<()> {
+        let Some(m) = local::membership(self.conn())? else { return Ok(()) };
+        let shared: bool = self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM office_requisitions WHERE origin = ?1 AND number = ?2 COLLATE NOCASE)",
+            params![m.device, number.trim()],
+            |r| r.get(0),
+        )?;
+        if shared {
+            return Err(Error::NotAllowed(format!(
+                "Requisition {} is shared with the office: {what} there, signed, so that colleagues see it \
+                 (Settings > Office, or coopdesk office {command} {}).",
+                number.trim(),
+                number.trim()
+            )));
+        }
+        Ok(())
     }
 
     /// Writes decisions on this laptop's own requisitions that arrived from
@@ -160,6 +226,21 @@ impl Store {
                 }
                 Decision::Ordered { .. } => ("ordered", status == Status::Approved),
                 Decision::BoardApproved { .. } => ("approved", status == Status::Submitted),
+                Decision::FinanceApproved => ("finance_approved", status == Status::Approved),
+                Decision::Received { .. } => {
+                    ("received", matches!(status, Status::Ordered | Status::PartiallyReceived))
+                }
+                Decision::Canceled { .. } => (
+                    "cancelled",
+                    matches!(
+                        status,
+                        Status::Draft
+                            | Status::Submitted
+                            | Status::Approved
+                            | Status::Ordered
+                            | Status::PartiallyReceived
+                    ),
+                ),
             };
             // A decision on a version this laptop has since changed is
             // recorded, and changes nothing.
@@ -203,6 +284,23 @@ impl Store {
                                 params![po_number.trim(), tx.at, req.id],
                             )?;
                             detail["po_number"] = json!(po_number.trim());
+                        }
+                        Decision::FinanceApproved => {
+                            detail["approver"] = json!(by);
+                            detail["total"] = json!(req.total());
+                        }
+                        Decision::Received { receipts } => {
+                            let received = crate::orders::lifecycle::record_receipts(tx, req, receipts)?;
+                            detail["lines"] = received["lines"].clone();
+                            detail["status"] = received["status"].clone();
+                        }
+                        Decision::Canceled { reason } => {
+                            tx.execute(
+                                "UPDATE requisitions SET status = 'cancelled', closed_at = ?1 WHERE id = ?2",
+                                params![tx.at, req.id],
+                            )?;
+                            detail["reason"] = json!(format!("Canceled by {by}: {}", reason.trim()));
+                            detail["was"] = json!(req.status);
                         }
                     }
                 } else {

@@ -20,6 +20,9 @@ pub enum SharedStatus {
     Approved,
     Returned,
     Ordered,
+    PartiallyReceived,
+    Received,
+    Canceled,
 }
 
 impl SharedStatus {
@@ -29,7 +32,24 @@ impl SharedStatus {
             SharedStatus::Approved => "approved",
             SharedStatus::Returned => "returned",
             SharedStatus::Ordered => "ordered",
+            SharedStatus::PartiallyReceived => "partially_received",
+            SharedStatus::Received => "received",
+            SharedStatus::Canceled => "canceled",
         }
+    }
+
+    pub fn from_stored(text: &str) -> SharedStatus {
+        [
+            SharedStatus::Approved,
+            SharedStatus::Returned,
+            SharedStatus::Ordered,
+            SharedStatus::PartiallyReceived,
+            SharedStatus::Received,
+            SharedStatus::Canceled,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+        .unwrap_or(SharedStatus::Submitted)
     }
 }
 
@@ -48,7 +68,21 @@ pub struct SharedReq {
     pub department: String,
     /// Who approved the current version.
     pub approvals: Vec<String>,
+    /// The key of the finance officer who gave the current version its
+    /// second approval.
+    pub finance_approval: Option<String>,
     pub po_number: Option<String>,
+    /// What is still to be received: `(line, quantity)` for each line not
+    /// received in full.
+    pub outstanding: Vec<(u32, u32)>,
+}
+
+impl SharedReq {
+    /// Whether finance must approve it before it is ordered, under
+    /// `finance_from`.
+    pub fn needs_finance(&self, finance_from: Option<Cents>) -> bool {
+        finance_from.is_some_and(|from| self.total >= from)
+    }
 }
 
 /// The office as its verified history so far has left it.
@@ -67,6 +101,8 @@ pub struct Roster {
     pub requisitions: BTreeMap<(String, String), SharedReq>,
     /// Purchase-order numbers issued in the office.
     po_numbers: HashSet<String>,
+    /// From what total finance gives a second approval (the office's rule).
+    pub finance_from: Option<Cents>,
 }
 
 /// The head after `id`, given the head before it.
@@ -93,9 +129,11 @@ impl Roster {
 
     /// Rebuilds the state from what a laptop already verified: its people,
     /// each device's last event, its head and count.
+    #[allow(clippy::too_many_arguments)]
     pub fn resume(
         office: &str,
         name: Option<String>,
+        finance_from: Option<Cents>,
         people: impl IntoIterator<Item = Person>,
         devices: impl IntoIterator<Item = (String, u64, String)>,
         head: String,
@@ -114,6 +152,7 @@ impl Roster {
             events,
             requisitions,
             po_numbers,
+            finance_from,
         }
     }
 
@@ -151,6 +190,9 @@ impl Roster {
             Change::RosterChanged { person } => {
                 self.people.insert(person.key.clone(), person.clone());
             }
+            Change::RulesChanged { finance_approval_from } => {
+                self.finance_from = *finance_approval_from;
+            }
             Change::RequisitionSubmitted { requisition } => {
                 let key = (envelope.device.clone(), requisition.number.clone());
                 self.requisitions.insert(
@@ -164,7 +206,14 @@ impl Roster {
                         total: requisition.total(),
                         department: requisition.header.department.clone(),
                         approvals: vec![],
+                        finance_approval: None,
                         po_number: None,
+                        outstanding: requisition
+                            .lines
+                            .iter()
+                            .filter(|l| l.received < l.quantity)
+                            .map(|l| (l.position, l.quantity - l.received))
+                            .collect(),
                     },
                 );
             }
@@ -181,9 +230,25 @@ impl Roster {
                     Decision::Returned { .. } => {
                         req.status = SharedStatus::Returned;
                         req.approvals.clear();
+                        req.finance_approval = None;
                     }
                     Decision::BoardApproved { .. } => {
                         req.status = SharedStatus::Approved;
+                    }
+                    Decision::FinanceApproved => {
+                        req.finance_approval = Some(envelope.author.clone());
+                    }
+                    Decision::Received { receipts } => {
+                        req.outstanding = after_receipts(&req.outstanding, receipts)
+                            .expect("checked: every receipt is within what is outstanding");
+                        req.status = if req.outstanding.is_empty() {
+                            SharedStatus::Received
+                        } else {
+                            SharedStatus::PartiallyReceived
+                        };
+                    }
+                    Decision::Canceled { .. } => {
+                        req.status = SharedStatus::Canceled;
                     }
                     Decision::Ordered { po_number } => {
                         req.status = SharedStatus::Ordered;
@@ -244,8 +309,12 @@ impl Roster {
                     if prev.owner != e.author {
                         return Err(format!("event {short} shares requisition {number} of another person"));
                     }
-                    if prev.status == SharedStatus::Ordered {
-                        return Err(format!("event {short} changes requisition {number}, which was already ordered"));
+                    if !matches!(prev.status, SharedStatus::Submitted | SharedStatus::Approved | SharedStatus::Returned)
+                    {
+                        return Err(format!(
+                            "event {short} changes requisition {number}, which was already {}",
+                            prev.status.as_str().replace('_', " ")
+                        ));
                     }
                 }
             }
@@ -352,7 +421,85 @@ impl Roster {
                                 "event {short} orders {number} as PO {po}, a number the office has already issued"
                             ));
                         }
+                        if req.needs_finance(self.finance_from) && req.finance_approval.is_none() {
+                            return Err(format!(
+                                "event {short} orders {number} before finance approved it (the office's rules ask \
+                                 finance to approve requisitions from {})",
+                                self.finance_from.unwrap_or_default()
+                            ));
+                        }
                     }
+                    Decision::FinanceApproved => {
+                        if !who.has(Role::Finance) {
+                            return Err(format!(
+                                "event {short}: {} gave finance's approval of {number} but is not finance",
+                                who.name
+                            ));
+                        }
+                        if req.owner == e.author || req.approvals.contains(&e.author) {
+                            return Err(format!(
+                                "event {short}: {} gave finance's approval of {number}, which they requested or \
+                                 approved themselves; the second approval is another person's",
+                                who.name
+                            ));
+                        }
+                        if req.status != SharedStatus::Approved || req.finance_approval.is_some() {
+                            return Err(format!(
+                                "event {short} gives finance's approval of {number}, which is {}{}",
+                                req.status.as_str().replace('_', " "),
+                                if req.finance_approval.is_some() { " and approved by finance already" } else { "" }
+                            ));
+                        }
+                    }
+                    Decision::Received { receipts } => {
+                        if !(req.owner == e.author || who.has(Role::Purchasing)) {
+                            return Err(format!(
+                                "event {short}: {} recorded goods received on {number} but may not (its requester \
+                                 or purchasing does)",
+                                who.name
+                            ));
+                        }
+                        if !matches!(req.status, SharedStatus::Ordered | SharedStatus::PartiallyReceived) {
+                            return Err(format!(
+                                "event {short} records goods received on {number}, which is {}",
+                                req.status.as_str().replace('_', " ")
+                            ));
+                        }
+                        if receipts.len() > 1_000 {
+                            return Err(format!("event {short} records more receipts than {number} has lines"));
+                        }
+                        after_receipts(&req.outstanding, receipts)
+                            .map_err(|why| format!("event {short} records goods received on {number}: {why}"))?;
+                    }
+                    Decision::Canceled { reason } => {
+                        if !(req.owner == e.author || who.has(Role::Purchasing) || who.has(Role::Administrator)) {
+                            return Err(format!(
+                                "event {short}: {} canceled {number} but may not (its requester, purchasing or an \
+                                 administrator does)",
+                                who.name
+                            ));
+                        }
+                        if matches!(req.status, SharedStatus::Received | SharedStatus::Canceled) {
+                            return Err(format!(
+                                "event {short} cancels {number}, which is {}",
+                                req.status.as_str().replace('_', " ")
+                            ));
+                        }
+                        if reason.trim().is_empty() || reason.chars().count() > crate::model::limits::LONG_TEXT {
+                            return Err(format!("event {short} cancels {number} with no usable reason"));
+                        }
+                    }
+                }
+            }
+            Change::RulesChanged { finance_approval_from } => {
+                if !who.has(Role::Administrator) {
+                    return Err(format!(
+                        "event {short} changes the office's rules, but {} is not an administrator",
+                        who.name
+                    ));
+                }
+                if finance_approval_from.is_some_and(|c| c.0 <= 0 || c.0 > crate::model::limits::MAX_CENTS) {
+                    return Err(format!("event {short} sets a finance approval amount outside $0.01 to any price"));
                 }
             }
             Change::RosterChanged { person } => {
@@ -370,6 +517,23 @@ impl Roster {
         }
         Ok(())
     }
+}
+
+/// What is outstanding after `receipts` (every line in full when empty),
+/// or why they do not fit what is outstanding.
+pub fn after_receipts(outstanding: &[(u32, u32)], receipts: &[(u32, u32)]) -> Result<Vec<(u32, u32)>, String> {
+    if receipts.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut left: BTreeMap<u32, u32> = outstanding.iter().copied().collect();
+    for &(line, qty) in receipts {
+        let due = left.get(&line).copied().unwrap_or(0);
+        if qty == 0 || qty > due {
+            return Err(format!("line {line} has {due} to receive, not {qty}"));
+        }
+        left.insert(line, due - qty);
+    }
+    Ok(left.into_iter().filter(|(_, q)| *q > 0).collect())
 }
 
 /// A PO number as compared for uniqueness: case and spaces aside.
@@ -625,5 +789,49 @@ mod tests {
         let limitless = Person { approval_limit: None, ..person(&head, "Pat Lee", &[Role::Approver]) };
         let err = r.take(&event(&r, &admin, "dev-a", Change::RosterChanged { person: limitless })).unwrap_err();
         assert!(err.reason.contains("needs a dollar limit"), "{err:?}");
+    }
+
+    #[test]
+    fn receipts_are_held_to_what_is_outstanding() {
+        let due = [(1, 10), (2, 3)];
+        assert_eq!(after_receipts(&due, &[(1, 4)]).unwrap(), vec![(1, 6), (2, 3)]);
+        assert_eq!(after_receipts(&due, &[(1, 10), (2, 3)]).unwrap(), vec![]);
+        assert_eq!(after_receipts(&due, &[]).unwrap(), vec![], "nothing named: everything in full");
+        for (bad, why) in [
+            (vec![(1, 11)], "line 1 has 10 to receive, not 11"),
+            (vec![(1, 6), (1, 6)], "line 1 has 4 to receive, not 6"),
+            (vec![(3, 1)], "line 3 has 0 to receive, not 1"),
+            (vec![(2, 0)], "line 2 has 3 to receive, not 0"),
+        ] {
+            assert_eq!(after_receipts(&due, &bad).unwrap_err(), why);
+        }
+    }
+
+    #[test]
+    fn finance_needs_its_own_role_and_another_person() {
+        let (mut r, admin) = founded();
+        let (clerk, head, both) = (key(), key(), key());
+        for p in [
+            person(&clerk, "Casey Clerk", &[Role::Requester]),
+            person(&head, "Pat Lee", &[Role::Approver]),
+            person(&both, "Sam Both", &[Role::Approver, Role::Finance]),
+            person(&admin, "Alex Admin", &[Role::Administrator, Role::Purchasing]),
+        ] {
+            r.take(&event(&r, &admin, "dev-a", Change::RosterChanged { person: p })).unwrap();
+        }
+        r.take(&event(&r, &admin, "dev-a", Change::RulesChanged { finance_approval_from: Some(Cents(1_000)) }))
+            .unwrap();
+        let submitted = Change::RequisitionSubmitted { requisition: Box::new(requisition("27-PW-1", "PW", 2_000)) };
+        r.take(&event(&r, &clerk, "dev-c", submitted)).unwrap();
+        let v = r.requisitions[&("dev-c".to_owned(), "27-PW-1".to_owned())].version.clone();
+        r.take(&decide(&r, &both, "dev-b", "27-PW-1", &v, Decision::Approved)).unwrap();
+        let err = r.take(&decide(&r, &both, "dev-b", "27-PW-1", &v, Decision::FinanceApproved)).unwrap_err();
+        assert!(err.reason.contains("the second approval is another person's"), "{err:?}");
+        let err = r.take(&decide(&r, &head, "dev-h", "27-PW-1", &v, Decision::FinanceApproved)).unwrap_err();
+        assert!(err.reason.contains("is not finance"), "{err:?}");
+        let err = r
+            .take(&decide(&r, &admin, "dev-a", "27-PW-1", &v, Decision::Ordered { po_number: "PO-9".into() }))
+            .unwrap_err();
+        assert!(err.reason.contains("before finance approved it"), "{err:?}");
     }
 }

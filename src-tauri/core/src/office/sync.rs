@@ -86,6 +86,9 @@ impl Store {
                         Change::RosterChanged { person } => {
                             local::save_person(&tx, person, envelope.at, &by)?;
                         }
+                        Change::RulesChanged { finance_approval_from } => {
+                            local::save_rules(&tx, *finance_approval_from)?;
+                        }
                         Change::RequisitionSubmitted { requisition } => {
                             let key = (envelope.device.clone(), requisition.number.clone());
                             local::save_shared(
@@ -101,6 +104,7 @@ impl Store {
                             let key = (origin.clone(), number.clone());
                             let note = match decision {
                                 Decision::Returned { note } => Some(note.as_str()),
+                                Decision::Canceled { reason } => Some(reason.as_str()),
                                 _ => None,
                             };
                             local::save_shared(&tx, &roster.requisitions[&key], None, envelope.at, &by, note)?;

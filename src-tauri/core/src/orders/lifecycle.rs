@@ -361,52 +361,13 @@ impl Store {
     /// Records goods received: `(line, quantity)` pairs, or every line in
     /// full when `receipts` is empty.
     pub fn receive(&mut self, number: &str, receipts: &[(u32, u32)], actor: &str) -> Result<()> {
+        self.refuse_if_shared(number, "record the goods received", "receive")?;
         self.change_requisition(
             number,
             actor,
             "received",
             &[Status::Ordered, Status::PartiallyReceived],
-            |tx, req| {
-                let mut got: Vec<(u32, u32)> = receipts.to_vec();
-                if got.is_empty() {
-                    got = req
-                        .lines
-                        .iter()
-                        .filter(|l| l.received < l.quantity)
-                        .map(|l| (l.position, l.quantity - l.received))
-                        .collect();
-                }
-                let mut detail = Vec::new();
-                for (position, qty) in got {
-                    let line = req
-                        .line(position)
-                        .ok_or_else(|| Error::not_found_on("line", position, format!("requisition {}", req.number)))?;
-                    let received: u32 = tx.query_row(
-                        "SELECT received FROM requisition_lines WHERE requisition_id = ?1 AND position = ?2",
-                        params![req.id, position],
-                        |r| r.get(0),
-                    )?;
-                    if qty == 0 || received + qty > line.quantity {
-                        return Err(Error::Invalid(format!(
-                            "Line {position}: {} of {} already received; {qty} more would be too many.",
-                            received, line.quantity
-                        )));
-                    }
-                    tx.execute(
-                    "UPDATE requisition_lines SET received = received + ?1 WHERE requisition_id = ?2 AND position = ?3",
-                    params![qty, req.id, position],
-                )?;
-                    detail.push(json!({ "line": position, "quantity": qty }));
-                }
-                let outstanding: i64 = tx.query_row(
-                    "SELECT count(*) FROM requisition_lines WHERE requisition_id = ?1 AND received < quantity",
-                    [req.id],
-                    |r| r.get(0),
-                )?;
-                let status = if outstanding == 0 { Status::Received } else { Status::PartiallyReceived };
-                tx.execute("UPDATE requisitions SET status = ?1 WHERE id = ?2", params![status.as_str(), req.id])?;
-                Ok((json!({ "lines": detail, "status": status }), ()))
-            },
+            |tx, req| Ok((record_receipts(tx, req, receipts)?, ())),
         )?;
         Ok(())
     }
@@ -431,7 +392,8 @@ impl Store {
 
     /// Cancels a requisition that has not been closed. It stays on file.
     pub fn cancel(&mut self, number: &str, reason: &str, actor: &str) -> Result<()> {
-        let reason = required(reason, "Say why the requisition is cancelled.")?;
+        let reason = required(reason, "Say why the requisition is canceled.")?;
+        self.refuse_if_shared(number, "cancel it", "cancel")?;
         let open = [Status::Draft, Status::Submitted, Status::Approved, Status::Ordered, Status::PartiallyReceived];
         self.change_requisition(number, actor, "cancelled", &open, |tx, req| {
             tx.execute(
@@ -442,6 +404,55 @@ impl Store {
         })?;
         Ok(())
     }
+}
+
+/// Writes goods received into the requisition's lines (every outstanding
+/// line in full when `receipts` is empty) and its status, and says what
+/// was received, for the history.
+pub(crate) fn record_receipts(
+    tx: &super::Change,
+    req: &Requisition,
+    receipts: &[(u32, u32)],
+) -> Result<serde_json::Value> {
+    let mut got: Vec<(u32, u32)> = receipts.to_vec();
+    if got.is_empty() {
+        got = req
+            .lines
+            .iter()
+            .filter(|l| l.received < l.quantity)
+            .map(|l| (l.position, l.quantity - l.received))
+            .collect();
+    }
+    let mut detail = Vec::new();
+    for (position, qty) in got {
+        let line = req
+            .line(position)
+            .ok_or_else(|| Error::not_found_on("line", position, format!("requisition {}", req.number)))?;
+        let received: u32 = tx.query_row(
+            "SELECT received FROM requisition_lines WHERE requisition_id = ?1 AND position = ?2",
+            params![req.id, position],
+            |r| r.get(0),
+        )?;
+        if qty == 0 || received + qty > line.quantity {
+            return Err(Error::Invalid(format!(
+                "Line {position}: {} of {} already received; {qty} more would be too many.",
+                received, line.quantity
+            )));
+        }
+        tx.execute(
+            "UPDATE requisition_lines SET received = received + ?1 WHERE requisition_id = ?2 AND position = ?3",
+            params![qty, req.id, position],
+        )?;
+        detail.push(json!({ "line": position, "quantity": qty }));
+    }
+    let outstanding: i64 = tx.query_row(
+        "SELECT count(*) FROM requisition_lines WHERE requisition_id = ?1 AND received < quantity",
+        [req.id],
+        |r| r.get(0),
+    )?;
+    let status = if outstanding == 0 { Status::Received } else { Status::PartiallyReceived };
+    tx.execute("UPDATE requisitions SET status = ?1 WHERE id = ?2", params![status.as_str(), req.id])?;
+    Ok(json!({ "lines": detail, "status": status }))
 }
 
 fn required<'a>(text: &'a str, message: &str) -> Result<&'a str> {

@@ -428,37 +428,30 @@ pub(super) fn build(input: &PacketInput, placements: &[Placement], paper: Paper)
 
     let s = &input.settings.signatories;
     // An approval signed in coopdesk since the requisition was last
-    // submitted fills the department head's block with who signed, when
-    // and with which key, beside the line for a wet signature.
+    // submitted fills its block (the department head's, or finance's second
+    // approval) with who signed, when and with which key, beside the line
+    // for a wet signature.
     let since_submitted =
         view.history.iter().rposition(|e| e.action == "submitted").map_or(&view.history[..], |i| &view.history[i..]);
-    let signed = since_submitted
-        .iter()
-        .filter(|e| e.action == "approved")
-        .find_map(|e| Some((e, e.detail.get("signed_in_coopdesk")?.as_str()?.to_owned())));
-    let head = match signed {
-        Some((e, key)) => ApprovalData {
-            role: "Department head",
-            name: e.actor.clone(),
-            title: e.detail.get("title").and_then(|t| t.as_str()).unwrap_or_default().to_owned(),
-            signed: Some(SignedData { on: e.at.date().to_string(), key }),
-        },
-        None => ApprovalData {
-            role: "Department head",
-            name: s.department_head.name.clone(),
-            title: s.department_head.title.clone(),
-            signed: None,
-        },
+    let block = |role: &'static str, action: &str, unsigned: &crate::orders::settings::Signer| {
+        let signed = since_submitted
+            .iter()
+            .filter(|e| e.action == action)
+            .find_map(|e| Some((e, e.detail.get("signed_in_coopdesk")?.as_str()?.to_owned())));
+        match signed {
+            Some((e, key)) => ApprovalData {
+                role,
+                name: e.actor.clone(),
+                title: e.detail.get("title").and_then(|t| t.as_str()).unwrap_or_default().to_owned(),
+                signed: Some(SignedData { on: e.at.date().to_string(), key }),
+            },
+            None => ApprovalData { role, name: unsigned.name.clone(), title: unsigned.title.clone(), signed: None },
+        }
     };
     let approvals = vec![
         ApprovalData { role: "Requisitioner", name: h.requester.clone(), title: h.department.clone(), signed: None },
-        head,
-        ApprovalData {
-            role: "Budget / finance",
-            name: s.finance.name.clone(),
-            title: s.finance.title.clone(),
-            signed: None,
-        },
+        block("Department head", "approved", &s.department_head),
+        block("Budget / finance", "finance_approved", &s.finance),
         ApprovalData {
             role: "Purchasing",
             name: s.purchasing.name.clone(),

@@ -21,12 +21,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0011_imports.sql")),
         M::up(include_str!("migrations/0012_search_marks_on_change.sql")),
         M::up(include_str!("migrations/0013_office.sql")),
+        M::up(include_str!("migrations/0014_office_steps.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {
-    13
+    14
 }
 
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {

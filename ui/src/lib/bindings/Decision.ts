@@ -3,4 +3,4 @@
 /**
  * What someone decided about a shared requisition.
  */
-export type Decision = { "decision": "approved" } | { "decision": "returned", note: string, } | { "decision": "ordered", po_number: string, } | { "decision": "board_approved", meeting: string, agenda_item: string, };
+export type Decision = { "decision": "approved" } | { "decision": "returned", note: string, } | { "decision": "ordered", po_number: string, } | { "decision": "board_approved", meeting: string, agenda_item: string, } | { "decision": "finance_approved" } | { "decision": "received", receipts: Array<[number, number]>, } | { "decision": "canceled", reason: string, };

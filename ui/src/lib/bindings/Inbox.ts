@@ -11,6 +11,16 @@ export type Inbox = {
  */
 waiting_for_me: Array<SharedRequisition>, 
 /**
+ * Approved, needing finance's second approval, which this person (in
+ * finance, neither its requester nor its approver) may give.
+ */
+waiting_for_finance: Array<SharedRequisition>, 
+/**
+ * Approved (by finance too where the rules ask), for this person in
+ * purchasing to order.
+ */
+ready_to_order: Array<SharedRequisition>, 
+/**
  * The latest requisitions shared in the office (up to
  * [`INBOX_LATEST`]), newest first.
  */

@@ -11,4 +11,17 @@ export type SharedRequisition = { origin: string, number: string, requester: str
 /**
  * Names of those who approved the current version.
  */
-approved_by: Array<string>, po_number: string | null, shared_at: Timestamp, decided_by: string | null, note: string | null, requisition: Requisition, };
+approved_by: Array<string>, 
+/**
+ * Finance's second approval of the current version, by name.
+ */
+finance_approved_by: string | null, 
+/**
+ * Whether the office's rules ask finance to approve it before it is
+ * ordered.
+ */
+needs_finance: boolean, po_number: string | null, 
+/**
+ * What is still to be received: `(line, quantity)`.
+ */
+outstanding: Array<[number, number]>, shared_at: Timestamp, decided_by: string | null, note: string | null, requisition: Requisition, };
