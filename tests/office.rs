@@ -897,3 +897,28 @@ fn finance_gives_a_second_approval_when_the_rules_ask_and_receipts_and_cancellat
     heads.dedup();
     assert_eq!(heads.len(), 1, "every laptop holds the same history");
 }
+
+#[test]
+fn syncs_of_one_laptop_running_at_once_take_everything_in_once() {
+    // The window's background listener and a sync the clerk asks for can
+    // run together on one database; neither may mistake the other's
+    // progress for a changed server.
+    let o = office();
+    let clerk_fp = o.clerk.status()["fingerprint"].as_str().unwrap().to_owned();
+    for round in 0..3 {
+        for i in 0..4 {
+            let title = format!("Account clerk {round}.{i}");
+            o.admin.ok(&["office", "admit", &clerk_fp, "--role", "requester", "--title", &title]);
+        }
+        std::thread::scope(|s| {
+            for _ in 0..3 {
+                s.spawn(|| o.head.ok(&["office", "sync"]));
+            }
+        });
+        let status = o.head.status();
+        assert!(status["problem"].is_null(), "{status}");
+        assert!(status["refused"].as_array().unwrap().is_empty(), "{status}");
+        assert_eq!(status["head"], o.admin.status()["head"]);
+    }
+    o.head.ok(&["office", "verify"]);
+}

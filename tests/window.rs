@@ -755,8 +755,9 @@ async fn a_clerk_imports_a_vendor_price_file_and_an_ocds_publication() {
 }
 
 /// The office in the window: a clerk's computer shows they are not admitted
-/// yet, an administrator admits them from another computer, and a sync in
-/// the window brings the signed admission in.
+/// yet, an administrator admits them from another computer, and the window
+/// shows the signed admission as soon as it lands on the server, without
+/// anyone pressing Sync (the app listens to the office's server).
 #[tokio::test(flavor = "multi_thread")]
 async fn an_admission_made_on_another_laptop_arrives_in_the_window() {
     use crate::office::{founded, Laptop};
@@ -775,11 +776,13 @@ async fn an_admission_made_on_another_laptop_arrives_in_the_window() {
     assert_eq!(by_test_id(&c, "office-name").await.text().await.unwrap(), "Harbor County Purchasing");
 
     admin.ok(&["office", "admit", &fingerprint, "--role", "requester", "--title", "Account clerk"]);
-    click(&c, "office-sync").await;
+    let admitted = std::time::Instant::now();
     let me = wait_text(&c, "office-me", |t| t.contains("Casey Clerk")).await;
     assert_eq!(me, "Casey Clerk (requester)");
-    let message = by_test_id(&c, "office-message").await.text().await.unwrap();
-    assert_eq!(message, "Sent 0 changes, received 1.");
+    assert!(admitted.elapsed() < coopdesk_core::office::POLL, "a live update, not the periodic sync");
+    click(&c, "office-sync").await;
+    let message = wait_text(&c, "office-message", |t| !t.is_empty()).await;
+    assert_eq!(message, "Sent 0 changes, received 0.", "already in step");
     let people = c.find_all(Locator::Css("[data-testid='office-person']")).await.unwrap();
     assert_eq!(people.len(), 2);
     let casey = people[1].text().await.unwrap();
@@ -808,7 +811,6 @@ async fn a_requisition_from_one_laptop_is_approved_in_the_window_of_another() {
     let c = driver.open_app(&o.head.db).await;
     wait_text(&c, "result-count", |t| t.contains("items in the catalogue")).await;
     click(&c, "settings-toggle").await;
-    click(&c, "office-sync").await;
     let item = wait_text(&c, "inbox-item", |t| t.contains(&number)).await;
     assert!(item.contains("from Casey Clerk (PW)"), "{item}");
     by_test_id(&c, "inbox-passphrase").await.send_keys(&o.head.passphrase).await.unwrap();
@@ -820,13 +822,10 @@ async fn a_requisition_from_one_laptop_is_approved_in_the_window_of_another() {
     wait_text(&c, "inbox-empty", |t| t.contains("Nothing waits")).await;
     c.close().await.unwrap();
 
-    // The clerk's own window: the approval arrives, signed by Pat Lee.
+    // The clerk's own window: the approval arrives, signed by Pat Lee, with
+    // nobody pressing Sync.
     let c = driver.open_app(&o.clerk.db).await;
     wait_text(&c, "result-count", |t| t.contains("items in the catalogue")).await;
-    click(&c, "settings-toggle").await;
-    click(&c, "office-sync").await;
-    wait_text(&c, "office-message", |t| t.contains("received 1")).await;
-    click(&c, "settings-toggle").await;
     click(&c, "requisitions-toggle").await;
     wait_text(&c, "req-row", |t| t.contains(&number)).await;
     c.execute("document.querySelector(\"[data-testid='req-row']\").click()", vec![]).await.unwrap();
@@ -841,4 +840,73 @@ async fn a_requisition_from_one_laptop_is_approved_in_the_window_of_another() {
     screenshot(&c, "18-approval-arrived.png").await;
     c.close().await.unwrap();
     drop(driver);
+}
+
+/// An office set up from the window: the administrator creates it in
+/// Settings > Office, a colleague asks to join from their own computer, and
+/// the administrator finds the request, compares the fingerprint, and signs
+/// the admission and the office's finance rule in the window.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_office_is_created_and_a_colleague_admitted_from_the_window() {
+    use crate::office::Laptop;
+    use crate::postgres::{Postgres, APP_PASSWORD, OWNER_PASSWORD};
+    let pg = Postgres::start();
+    let admin = Laptop::new("alex", OWNER_PASSWORD);
+    let driver = Driver::start_with_env(&[("PGPASSWORD", OWNER_PASSWORD)]);
+    let c = driver.open_app(&admin.db).await;
+    wait_text(&c, "result-count", |t| t.contains("items in the catalogue")).await;
+    click(&c, "settings-toggle").await;
+    wait_text(&c, "office-none", |t| t.contains("not part of an office")).await;
+    click(&c, "office-mode-create").await;
+    let fill = [
+        ("office-url", pg.url("coopdesk_owner")),
+        ("office-office", "Harbor County Purchasing".to_owned()),
+        ("office-my-name", "Alex Admin".to_owned()),
+        ("office-new-passphrase", admin.passphrase.clone()),
+        ("office-new-passphrase-again", "a different passphrase".to_owned()),
+    ];
+    for (id, text) in &fill {
+        by_test_id(&c, id).await.send_keys(text).await.unwrap();
+    }
+    click(&c, "office-setup-submit").await;
+    let refused = wait_text(&c, "office-setup-error", |t| !t.is_empty()).await;
+    assert_eq!(refused, "The two passphrases differ: type the same one twice.");
+    let again = by_test_id(&c, "office-new-passphrase-again").await;
+    again.clear().await.unwrap();
+    again.send_keys(&admin.passphrase).await.unwrap();
+    click(&c, "office-setup-submit").await;
+    wait_text(&c, "office-name", |t| t == "Harbor County Purchasing").await;
+    let me = wait_text(&c, "office-me", |t| !t.is_empty()).await;
+    assert_eq!(me, "Alex Admin (administrator)");
+
+    let clerk = Laptop::new("casey", APP_PASSWORD);
+    clerk.ok(&["office", "join", "--url", &pg.url("coopdesk_app"), "--name", "Casey Clerk"]);
+    let fingerprint = clerk.status()["fingerprint"].as_str().unwrap().to_owned();
+    click(&c, "office-check-requests").await;
+    let request = wait_text(&c, "office-request", |t| !t.is_empty()).await;
+    assert!(request.contains(&fingerprint) && request.contains("Casey Clerk"), "{request}");
+    click(&c, "office-request-admit").await;
+    by_test_id(&c, "admit-title").await.send_keys("Account clerk").await.unwrap();
+    by_test_id(&c, "inbox-passphrase").await.send_keys(&admin.passphrase).await.unwrap();
+    c.execute("document.querySelector(\"[data-testid='office-admit-form']\").scrollIntoView()", vec![]).await.unwrap();
+    screenshot(&c, "18-office-admit.png").await;
+    click(&c, "admit-sign").await;
+    let done = wait_text(&c, "office-message", |t| !t.is_empty()).await;
+    assert_eq!(done, "The roster change for Casey Clerk is signed; sent to the office.");
+    let people = c.find_all(Locator::Css("[data-testid='office-person']")).await.unwrap();
+    assert_eq!(people.len(), 2);
+
+    by_test_id(&c, "inbox-passphrase").await.send_keys(&admin.passphrase).await.unwrap();
+    by_test_id(&c, "office-finance-from").await.send_keys("25000").await.unwrap();
+    click(&c, "office-finance-sign").await;
+    let done = wait_text(&c, "office-message", |t| t.contains("rule")).await;
+    assert_eq!(done, "Finance approves requisitions of $25,000.00 or more: the rule is signed; sent to the office.");
+    c.close().await.unwrap();
+    drop(driver);
+
+    clerk.ok(&["office", "sync"]);
+    let status = clerk.status();
+    assert_eq!(status["me"]["person"]["title"], "Account clerk");
+    assert_eq!(status["me"]["person"]["roles"][0], "requester");
+    assert_eq!(status["head"], admin.status()["head"]);
 }

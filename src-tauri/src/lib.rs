@@ -10,6 +10,7 @@ mod import_commands;
 mod ipc_error;
 mod menu;
 mod office_commands;
+mod office_watch;
 mod requisition_commands;
 mod state;
 
@@ -30,7 +31,7 @@ pub fn run(db_path: coopdesk_core::Result<PathBuf>) {
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             use tauri::Manager;
-            app.state::<AppState>().start();
+            app.state::<AppState>().start(app.handle().clone());
             app.set_menu(menu::build(app.handle())?)?;
             Ok(())
         })

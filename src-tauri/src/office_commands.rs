@@ -1,12 +1,13 @@
-//! The office as the window sees it: its status and roster, a sync with the
-//! office's server, the approvals inbox, and signing (sharing a requisition,
-//! deciding on one) with the passphrase the person types for that signing.
-//! Creating, joining and admitting are on the command line for now
-//! (`coopdesk office …`).
+//! The office as the window sees it: creating or joining one, its status
+//! and roster, a sync with the office's server, the approvals inbox, and
+//! signing (admitting and removing people, the office's rules, sharing a
+//! requisition, deciding on one) with the passphrase the person types for
+//! that signing.
 
 use crate::ipc_error::IpcError;
 use crate::state::AppState;
-use coopdesk_core::office::{Decision, Inbox, OfficeOverview, OfficeStatus, OfficeSyncReport};
+use coopdesk_core::office::{Admission, Decision, Inbox, JoinRequest, OfficeOverview, OfficeStatus, OfficeSyncReport};
+use coopdesk_core::Cents;
 use tauri::State;
 
 #[tauri::command]
@@ -42,4 +43,59 @@ pub async fn office_decide(
     passphrase: String,
 ) -> Result<OfficeStatus, IpcError> {
     state.with_store(move |store| store.office_decide(&number, from.as_deref(), decision, &passphrase)).await
+}
+
+#[tauri::command]
+pub async fn office_init(
+    state: State<'_, AppState>,
+    url: String,
+    office: String,
+    name: String,
+    passphrase: String,
+) -> Result<OfficeStatus, IpcError> {
+    state.with_store(move |store| store.office_init(&url, &office, &name, &passphrase)).await
+}
+
+#[tauri::command]
+pub async fn office_join(
+    state: State<'_, AppState>,
+    url: String,
+    office: Option<String>,
+    name: String,
+    passphrase: String,
+) -> Result<OfficeStatus, IpcError> {
+    state.with_store(move |store| store.office_join(&url, office.as_deref(), &name, &passphrase)).await
+}
+
+#[tauri::command]
+pub async fn office_join_requests(state: State<'_, AppState>) -> Result<Vec<JoinRequest>, IpcError> {
+    state.with_store(|store| store.office_join_requests()).await
+}
+
+#[tauri::command]
+pub async fn office_admit(
+    state: State<'_, AppState>,
+    fingerprint: String,
+    admission: Admission,
+    passphrase: String,
+) -> Result<OfficeStatus, IpcError> {
+    state.with_store(move |store| store.office_admit(&fingerprint, &admission, &passphrase)).await
+}
+
+#[tauri::command]
+pub async fn office_remove(
+    state: State<'_, AppState>,
+    fingerprint: String,
+    passphrase: String,
+) -> Result<OfficeStatus, IpcError> {
+    state.with_store(move |store| store.office_remove(&fingerprint, &passphrase)).await
+}
+
+#[tauri::command]
+pub async fn office_set_finance_rule(
+    state: State<'_, AppState>,
+    from: Option<Cents>,
+    passphrase: String,
+) -> Result<OfficeStatus, IpcError> {
+    state.with_store(move |store| store.office_set_finance_rule(from, &passphrase)).await
 }

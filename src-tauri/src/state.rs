@@ -44,7 +44,7 @@ impl AppState {
     /// syncs the followed feeds now and every few hours. The store lock is
     /// taken before returning, so the first search waits for the catalogue
     /// instead of seeing it empty.
-    pub fn start(&self) {
+    pub fn start(&self, app: tauri::AppHandle) {
         let Ok(mut guard) = self.store.clone().try_lock_owned() else { return };
         let (sync, db_path) = (self.sync.clone(), self.db_path.clone());
         tauri::async_runtime::spawn(async move {
@@ -59,6 +59,7 @@ impl AppState {
             .await
             .unwrap_or(false);
             let Some(db_path) = db_path.filter(|_| loaded) else { return };
+            crate::office_watch::start(app, db_path.clone());
             loop {
                 // A failed sync is recorded on its feed and shown there; it
                 // never gets in the way of working offline.

@@ -26,6 +26,8 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         office::OfficeSyncReport,
         office::Inbox,
         office::Decision,
+        office::Admission,
+        office::JoinRequest,
         store::CatalogueStatus,
         store::Facets,
         store::ContractDetail,

@@ -34,7 +34,43 @@ describe("OfficeSettings", () => {
   it("says how to set up an office when there is none", async () => {
     setInvoker(async <T,>(): Promise<T> => ({ status: null, people: [] }) as T);
     render(OfficeSettings);
-    expect((await screen.findByTestId("office-none")).textContent).toContain("coopdesk office join");
+    expect((await screen.findByTestId("office-none")).textContent).toContain("not part of an office");
+  });
+
+  it("creates an office from the window once the passphrase is typed the same twice", async () => {
+    const calls: [string, Record<string, unknown> | undefined][] = [];
+    let created = false;
+    setInvoker(async <T,>(cmd: string, args?: Record<string, unknown>): Promise<T> => {
+      calls.push([cmd, args]);
+      if (cmd === "office_init") {
+        created = true;
+        return overview(true).status as T;
+      }
+      if (cmd === "office_inbox") return { waiting_for_me: [], waiting_for_finance: [], ready_to_order: [], shared: [] } as T;
+      return (created ? overview(true) : { status: null, people: [] }) as T;
+    });
+    render(OfficeSettings);
+    await fireEvent.click(await screen.findByTestId("office-mode-create"));
+    const type = (id: string, value: string) => fireEvent.input(screen.getByTestId(id), { target: { value } });
+    await type("office-url", "postgresql://coopdesk_owner@db.harbor.gov/coopdesk");
+    await type("office-office", "Harbor County Purchasing");
+    await type("office-my-name", "Alex Admin");
+    await type("office-new-passphrase", "alex passphrase");
+    await type("office-new-passphrase-again", "alex passphrse");
+    await fireEvent.submit(screen.getByTestId("office-setup"));
+    expect((await screen.findByTestId("office-setup-error")).textContent).toBe(
+      "The two passphrases differ: type the same one twice.",
+    );
+    expect(calls.some(([c]) => c === "office_init")).toBe(false);
+    await type("office-new-passphrase-again", "alex passphrase");
+    await fireEvent.submit(screen.getByTestId("office-setup"));
+    expect((await screen.findByTestId("office-name")).textContent).toBe("Harbor County Purchasing");
+    expect(calls.find(([c]) => c === "office_init")?.[1]).toEqual({
+      url: "postgresql://coopdesk_owner@db.harbor.gov/coopdesk",
+      office: "Harbor County Purchasing",
+      name: "Alex Admin",
+      passphrase: "alex passphrase",
+    });
   });
 
   it("shows what waits, the server's problem, and a sync bringing an admission in", async () => {
@@ -44,7 +80,7 @@ describe("OfficeSettings", () => {
         admitted = true;
         return { sent: 2, received: 1, refused: [], head: "ab".repeat(32) } as T;
       }
-      if (cmd === "office_inbox") return { waiting_for_me: [], shared: [] } as T;
+      if (cmd === "office_inbox") return { waiting_for_me: [], waiting_for_finance: [], ready_to_order: [], shared: [] } as T;
       return overview(admitted) as T;
     });
     render(OfficeSettings);
@@ -61,6 +97,7 @@ describe("OfficeSettings", () => {
     const shared = {
       origin: "dev-c", number: "2027-PW-0001", requester: "Casey Clerk", requester_key: "k", version: "cd".repeat(32),
       status: "submitted", total: 165210, department: "PW", approved_by: [], po_number: null,
+      finance_approved_by: null, needs_finance: false, outstanding: [[1, 10]],
       shared_at: "2026-11-27T12:00:00.000Z", decided_by: null, note: null,
       requisition: { lines: [{}], header: { purpose: "Replace the 911 centre's UPS batteries" } },
     };
@@ -72,7 +109,9 @@ describe("OfficeSettings", () => {
         decided = true;
         return { ...overview(true).status, waiting: 0 } as T;
       }
-      if (cmd === "office_inbox") return { waiting_for_me: decided ? [] : [shared], shared: [shared] } as T;
+      if (cmd === "office_inbox") {
+        return { waiting_for_me: decided ? [] : [shared], waiting_for_finance: [], ready_to_order: [], shared: [shared] } as T;
+      }
       return overview(true) as T;
     });
     render(OfficeSettings);

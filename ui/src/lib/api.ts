@@ -97,8 +97,10 @@ import type { PriceTier } from "./bindings/PriceTier";
 import type { Progress } from "./bindings/Progress";
 import type { Project } from "./bindings/Project";
 import type { PurchasingSettings } from "./bindings/PurchasingSettings";
+import type { Admission } from "./bindings/Admission";
 import type { Decision } from "./bindings/Decision";
 import type { Inbox } from "./bindings/Inbox";
+import type { JoinRequest } from "./bindings/JoinRequest";
 import type { OfficeOverview } from "./bindings/OfficeOverview";
 import type { SharedRequisition } from "./bindings/SharedRequisition";
 import type { SharedStatus } from "./bindings/SharedStatus";
@@ -136,8 +138,10 @@ import type { Verdict } from "./bindings/Verdict";
 import type { WordingTemplate } from "./bindings/WordingTemplate";
 export type {
   AccountSegment,
+  Admission,
   Decision,
   Inbox,
+  JoinRequest,
   SharedRequisition,
   SharedStatus,
   OfficeOverview,
@@ -424,6 +428,23 @@ export const api = {
   /** Approves, returns or orders a shared requisition as this person, signed. */
   officeDecide: (number: string, from: string | null, decision: Decision, passphrase: string) =>
     call<OfficeStatus>("office_decide", { number, from, decision, passphrase }),
+  /** Creates an office on the PostgreSQL server at `url`, with this person as its administrator. */
+  officeInit: (url: string, office: string, name: string, passphrase: string) =>
+    call<OfficeStatus>("office_init", { url, office, name, passphrase }),
+  /** Makes this person's key and asks the office on `url` to admit it. */
+  officeJoin: (url: string, office: string | null, name: string, passphrase: string) =>
+    call<OfficeStatus>("office_join", { url, office, name, passphrase }),
+  /** Those who asked to join and are not on the roster yet (needs the server). */
+  officeJoinRequests: () => call<JoinRequest[]>("office_join_requests"),
+  /** Admits a person, or changes their entry, as a roster change this administrator signs. */
+  officeAdmit: (fingerprint: string, admission: Admission, passphrase: string) =>
+    call<OfficeStatus>("office_admit", { fingerprint, admission, passphrase }),
+  /** Removes a person from the office, signed. */
+  officeRemove: (fingerprint: string, passphrase: string) =>
+    call<OfficeStatus>("office_remove", { fingerprint, passphrase }),
+  /** Sets from what total finance gives a second approval (null: never), signed. */
+  officeSetFinanceRule: (from: Cents | null, passphrase: string) =>
+    call<OfficeStatus>("office_set_finance_rule", { from, passphrase }),
   /** Asks for a file to import; null when the clerk cancels. */
   chooseImportFile: async (): Promise<string | null> => {
     try {
@@ -448,6 +469,25 @@ export const api = {
       // Outside the app window (tests) there is no menu.
       return () => {};
     }
+  },
+  /**
+   * Calls `handler` when changes from the office arrive (the shell listens
+   * to the office's server in the background); returns the unsubscribe.
+   */
+  onOfficeChanged: (handler: () => void): (() => void) => {
+    let stop: (() => void) | null = null;
+    let gone = false;
+    try {
+      listen("office-changed", handler)
+        .then((unlisten) => (gone ? unlisten() : (stop = unlisten)))
+        .catch(() => {});
+    } catch {
+      // Outside the app window (tests) nothing arrives.
+    }
+    return () => {
+      gone = true;
+      stop?.();
+    };
   },
   /** Asks where to save a file; null when the clerk cancels. */
   chooseSavePath: async (defaultName: string): Promise<string | null> => {

@@ -89,7 +89,9 @@ const STATUS_LABELS: Record<string, string> = {
   partially_received: "Partially received",
   received: "Received",
   closed: "Closed",
-  cancelled: "Cancelled",
+  cancelled: "Canceled",
+  canceled: "Canceled",
+  returned: "Returned",
 };
 
 /** "partially_received" -> "Partially received" */

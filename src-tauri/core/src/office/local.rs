@@ -297,6 +297,12 @@ pub fn set_progress(conn: &Connection, seq: i64, id: Option<&str>, head: &str, a
     Ok(())
 }
 
+/// The server answered and had nothing new.
+pub fn set_contact(conn: &Connection, at: Timestamp) -> Result<()> {
+    conn.execute("UPDATE office SET last_contact = ?1, problem = NULL WHERE id = 1", params![at])?;
+    Ok(())
+}
+
 pub fn set_problem(conn: &Connection, problem: Option<&str>) -> Result<()> {
     conn.execute("UPDATE office SET problem = ?1 WHERE id = 1", [problem])?;
     Ok(())

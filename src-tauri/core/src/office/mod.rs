@@ -20,6 +20,7 @@ mod requisitions;
 pub mod roster;
 pub mod server;
 mod sync;
+mod watch;
 
 pub use event::Decision;
 pub use event::{Change, Person, Role};
@@ -29,6 +30,7 @@ pub use local::{RosterEntry, SharedRequisition};
 pub use requisitions::{Inbox, INBOX_LATEST};
 pub use roster::SharedStatus;
 pub use sync::OfficeSyncReport;
+pub use watch::POLL;
 
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
@@ -99,7 +101,8 @@ pub struct OfficeOverview {
 }
 
 /// The roster change an administrator makes for one person.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Admission {
     /// The name to give; without it, the one they asked to join under (or
     /// the one they have).
@@ -108,6 +111,17 @@ pub struct Admission {
     pub roles: Vec<Role>,
     pub approval_limit: Option<Cents>,
     pub departments: Vec<String>,
+}
+
+/// Someone who asked to join and is not on the roster yet, as the server
+/// lists them: an administrator compares the fingerprint with the one the
+/// person reads out before admitting it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct JoinRequest {
+    pub fingerprint: String,
+    /// The name they asked to join under (their own words, unchecked).
+    pub name: String,
 }
 
 /// What a full check of the server's history found.
@@ -158,7 +172,7 @@ impl Store {
             local::insert_membership(&tx, &m)?;
             tx.commit()?;
             self.sign_and_keep(&identity, &m, Change::OfficeCreated { name: m.name.clone(), founder })?;
-            self.exchange(&mut server, &m).await
+            self.exchange(&mut server).await
         })?;
         self.office_status()
     }
@@ -205,7 +219,7 @@ impl Store {
             let m = Membership::new(office_id, &office_name, url, &identity.public_key, self.clock().now().into());
             server.request_to_join(&m.office_id, &m.person_key, my_name).await?;
             local::insert_membership(self.conn(), &m)?;
-            self.exchange(&mut server, &m).await
+            self.exchange(&mut server).await
         })?;
         self.office_status()
     }
@@ -245,6 +259,23 @@ impl Store {
         };
         person.validate().map_err(|why| Error::Invalid(format!("That roster entry is not usable: {why}.")))?;
         self.roster_change(&m, person, passphrase)
+    }
+
+    /// Those who asked the office's server to join and are not on the roster
+    /// yet; needs the server.
+    pub fn office_join_requests(&self) -> Result<Vec<JoinRequest>> {
+        let m = local::require(self.conn())?;
+        let known: std::collections::HashSet<String> =
+            local::people(self.conn())?.into_iter().map(|e| e.person.key).collect();
+        let requests = block_on(async { Server::connect(&m.url).await?.join_requests(&m.office_id).await })?;
+        Ok(requests
+            .into_iter()
+            .filter(|(key, _)| !known.contains(key))
+            .map(|(key, name)| JoinRequest {
+                fingerprint: identity::fingerprint(&key),
+                name: name.chars().filter(|c| !c.is_control()).take(crate::model::limits::SHORT_TEXT).collect(),
+            })
+            .collect())
     }
 
     /// Removes the person whose key has `fingerprint` from the office: their

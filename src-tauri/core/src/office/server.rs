@@ -137,8 +137,29 @@ pub fn check_address(url: &str) -> Result<Config> {
     Ok(config)
 }
 
+/// The channel a push announces itself on, so that laptops listening see
+/// new events at once instead of at their next poll.
+const CHANNEL: &str = "coopdesk_events";
+
 impl Server {
     pub async fn connect(url: &str) -> Result<Server> {
+        let (client, _) = Self::open(url).await?;
+        Ok(Server { client })
+    }
+
+    /// Connects and listens for pushes: the receiver gets a message each
+    /// time any laptop's push commits, and closes when the connection is
+    /// lost.
+    pub async fn listen(url: &str) -> Result<(Server, tokio::sync::mpsc::UnboundedReceiver<()>)> {
+        let (client, rx) = Self::open(url).await?;
+        client.batch_execute(&format!("LISTEN {CHANNEL}")).await.map_err(unreachable)?;
+        Ok((Server { client }, rx))
+    }
+
+    /// Connects, and drives the connection on its own task until the
+    /// client is dropped or the server goes away (the next statement then
+    /// reports the fault), passing on each notification.
+    async fn open(url: &str) -> Result<(Client, tokio::sync::mpsc::UnboundedReceiver<()>)> {
         let mut config = check_address(url)?;
         if let Some(password) = std::env::var_os("PGPASSWORD").filter(|p| !p.is_empty()) {
             config.password(password.to_string_lossy().as_bytes());
@@ -149,13 +170,17 @@ impl Server {
             Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
             _ => "the office server".to_owned(),
         };
-        let (client, connection) = config.connect(tls()?).await.map_err(|e| connect_failed(e, &host))?;
+        let (client, mut connection) = config.connect(tls()?).await.map_err(|e| connect_failed(e, &host))?;
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(async move {
-            // Ends when the client is dropped or the server goes away; the
-            // next statement then reports the fault.
-            let _ = connection.await;
+            while let Some(Ok(message)) = std::future::poll_fn(|cx| connection.poll_message(cx)).await {
+                if matches!(message, tokio_postgres::AsyncMessage::Notification(_)) {
+                    // Nobody listening (a plain connection) is fine.
+                    let _ = tx.send(());
+                }
+            }
         });
-        Ok(Server { client })
+        Ok((client, rx))
     }
 
     /// The server schema's version; 0 when coopdesk was never set up there.
@@ -299,6 +324,10 @@ impl Server {
                     e.device_seq
                 )));
             }
+        }
+        if !events.is_empty() {
+            // Delivered to listeners when the transaction commits, not before.
+            tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &office]).await.map_err(unreachable)?;
         }
         tx.commit().await.map_err(unreachable)?;
         Ok(None)

@@ -38,12 +38,25 @@ impl Store {
         super::block_on(async {
             let mut server = Server::connect(&m.url).await?;
             server.check_schema().await?;
-            self.exchange(&mut server, &m).await
+            self.exchange(&mut server).await
         })
     }
 
-    pub(super) async fn exchange(&mut self, server: &mut Server, m: &Membership) -> Result<OfficeSyncReport> {
-        self.check_history(server, m).await?;
+    /// One exchange. Two may run at once on one database (the window's
+    /// background listener and a sync the clerk asked for, or the command
+    /// line): each reads where this laptop stands in one snapshot, and
+    /// applies only if no other exchange moved it meanwhile; the server
+    /// takes an event pushed twice once.
+    pub(super) async fn exchange(&mut self, server: &mut Server) -> Result<OfficeSyncReport> {
+        let (m, accounted) = {
+            let tx = self.conn().unchecked_transaction()?;
+            let fresh = local::require(&tx)?;
+            let accounted = local::accounted(&tx)?;
+            tx.commit()?;
+            (fresh, accounted)
+        };
+        let m = &m;
+        self.check_history(server, m, accounted).await?;
         let waiting = local::waiting(self.conn())?;
         if let Some(clash) = server.push(&m.office_id, &waiting).await? {
             local::set_problem(self.conn(), Some(&clash))?;
@@ -66,12 +79,19 @@ impl Store {
         let now = self.clock().now().into();
         if rows.is_empty() {
             // Nothing new: the server answered, and that is all to record.
-            local::set_progress(self.conn(), m.pulled_seq, m.pulled_id.as_deref(), &m.head, now)?;
+            local::set_contact(self.conn(), now)?;
             self.apply_office_effects()?;
             report.head = m.head.clone();
             return Ok(report);
         }
-        let tx = self.conn_mut().transaction()?;
+        let tx = self.conn_mut().transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        if local::require(&tx)?.pulled_seq != m.pulled_seq {
+            // Another exchange took these in first.
+            tx.rollback()?;
+            self.apply_office_effects()?;
+            report.head = local::require(self.conn())?.head;
+            return Ok(report);
+        }
         let mut roster = local::roster(&tx, m)?;
         for row in &rows {
             match roster.take(&row.event) {
@@ -150,12 +170,11 @@ impl Store {
     /// Refuses a server that no longer holds what this laptop received from
     /// it: rows changed, deleted or slipped in among them, or the whole
     /// server restored from an older copy.
-    async fn check_history(&mut self, server: &Server, m: &Membership) -> Result<()> {
+    async fn check_history(&mut self, server: &Server, m: &Membership, ours: i64) -> Result<()> {
         if m.pulled_seq == 0 {
             return Ok(());
         }
         let (id, count) = server.history_at(&m.office_id, m.pulled_seq).await?;
-        let ours = local::accounted(self.conn())?;
         let mut problems = Vec::new();
         match id {
             None => problems.push(format!(
