@@ -922,3 +922,81 @@ fn syncs_of_one_laptop_running_at_once_take_everything_in_once() {
     }
     o.head.ok(&["office", "verify"]);
 }
+
+#[test]
+fn attachments_travel_with_a_shared_requisition_and_are_checked_against_their_hash() {
+    let o = office();
+    // A server set up by an earlier coopdesk is refused with the way
+    // forward, and its administrator upgrades it.
+    o.pg.superuser_sql("office", "DROP TABLE coopdesk_files; DELETE FROM coopdesk_schema WHERE version = 2");
+    let old = o.clerk.run(&["office", "sync"]);
+    assert!(stderr(&old).contains("coopdesk office upgrade-server"), "{}", stderr(&old));
+    let upgraded = o.admin.ok(&["office", "upgrade-server"]);
+    assert!(upgraded.contains("version 2"), "{upgraded}");
+
+    let (number, _) = submitted_requisition(&o.clerk, 10);
+    let quote = o.pg.path("quote.pdf");
+    std::fs::write(&quote, b"%PDF-1.4\n% Pelican Power Supply quote Q-4471 for 10 UPS batteries\n").unwrap();
+    let by = ["--by", "Casey Clerk"];
+    let attach = |n: &str, file: &std::path::Path, kind: &str| {
+        let mut args = vec!["req", "attach", n, file.to_str().unwrap(), "--kind", kind];
+        args.extend(by);
+        o.clerk.ok(&args);
+    };
+    attach(&number, &quote, "quote");
+    // A second requisition whose file the server already holds a forged
+    // copy of, under the file's own hash.
+    let (second, _) = submitted_requisition(&o.clerk, 2);
+    let memo = o.pg.path("memo.txt");
+    let memo_text = b"Sole source: only Pelican stocks this battery in Escambia County.\n";
+    std::fs::write(&memo, memo_text).unwrap();
+    let sha = coopdesk_core::digest::sha256_hex(memo_text);
+    o.pg.superuser_sql(
+        "office",
+        &format!("INSERT INTO coopdesk_files (office, sha256, content) SELECT id, '{sha}', 'forged'::bytea FROM coopdesk_offices"),
+    );
+    attach(&second, &memo, "memo");
+    o.clerk.ok(&["office", "share", &number]);
+    o.clerk.ok(&["office", "share", &second]);
+
+    o.head.ok(&["office", "sync"]);
+    let shared = o.head.json(&["office", "inbox", "--all"])["shared"].as_array().unwrap().clone();
+    let find = |n: &str| shared.iter().find(|s| s["number"] == n).unwrap().clone();
+    assert_eq!(find(&number)["attachments_received"], serde_json::json!([true]));
+    assert_eq!(find(&second)["attachments_received"], serde_json::json!([false]));
+    let refused = o.head.status()["refused"].to_string();
+    assert!(
+        refused.contains("attachment 'memo.txt'")
+            && refused.contains("does not match the SHA-256 its requester signed"),
+        "{refused}"
+    );
+
+    let saved = o.pg.path("head-quote.pdf");
+    let out = o.head.ok(&["office", "attachment", &number, "quote.pdf", "--out", saved.to_str().unwrap()]);
+    assert!(out.contains("SHA-256 checked"), "{out}");
+    assert_eq!(std::fs::read(&saved).unwrap(), std::fs::read(&quote).unwrap());
+    let missing = o.head.run(&["office", "attachment", &second, "memo.txt", "--out", saved.to_str().unwrap()]);
+    assert!(stderr(&missing).contains("has not arrived from the office's server"), "{}", stderr(&missing));
+
+    // With the network down, the file goes on the USB stick with its event.
+    let (third, _) = submitted_requisition(&o.clerk, 3);
+    let photo = o.pg.path("site-photo.jpg");
+    std::fs::write(&photo, [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4, 5, 0xFF, 0xD9]).unwrap();
+    attach(&third, &photo, "other");
+    o.buyer.ok(&["office", "sync"]);
+    o.pg.stop_server();
+    o.clerk.ok(&["office", "share", &third]);
+    let stick = o.pg.path("stick.json");
+    o.clerk.ok(&["office", "export-events", stick.to_str().unwrap()]);
+    o.buyer.ok(&["office", "import-events", stick.to_str().unwrap()]);
+    o.pg.start_server();
+    o.buyer.ok(&["office", "sync"]);
+    o.head.ok(&["office", "sync"]);
+    let shared = o.head.json(&["office", "inbox", "--all"])["shared"].as_array().unwrap().clone();
+    let third_seen = shared.iter().find(|s| s["number"] == third.as_str()).unwrap();
+    assert_eq!(
+        third_seen["attachments_received"],
+        serde_json::json!([true]),
+        "carried by the purchasing agent's laptop"
+    );
+}

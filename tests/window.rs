@@ -805,6 +805,9 @@ async fn a_requisition_from_one_laptop_is_approved_in_the_window_of_another() {
     use crate::postgres::APP_PASSWORD;
     let o = office();
     let (number, _) = submitted_requisition(&o.clerk, 10);
+    let quote = o.pg.path("quote.pdf");
+    std::fs::write(&quote, b"%PDF-1.4\n% Pelican Power Supply quote Q-4471\n").unwrap();
+    o.clerk.ok(&["req", "attach", &number, quote.to_str().unwrap(), "--kind", "quote", "--by", "Casey Clerk"]);
     o.clerk.ok(&["office", "share", &number]);
 
     let driver = Driver::start_with_env(&[("PGPASSWORD", APP_PASSWORD)]);
@@ -813,6 +816,9 @@ async fn a_requisition_from_one_laptop_is_approved_in_the_window_of_another() {
     click(&c, "settings-toggle").await;
     let item = wait_text(&c, "inbox-item", |t| t.contains(&number)).await;
     assert!(item.contains("from Casey Clerk (PW)"), "{item}");
+    // The quote came with it, checked against its hash, ready to open.
+    let file = wait_text(&c, "shared-attachment", |t| t.contains("Save a copy")).await;
+    assert!(file.starts_with("quote.pdf ("), "{file}");
     by_test_id(&c, "inbox-passphrase").await.send_keys(&o.head.passphrase).await.unwrap();
     c.execute("document.querySelector(\"[data-testid='inbox']\").scrollIntoView()", vec![]).await.unwrap();
     screenshot(&c, "17-approvals-inbox.png").await;

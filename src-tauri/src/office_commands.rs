@@ -99,3 +99,18 @@ pub async fn office_set_finance_rule(
 ) -> Result<OfficeStatus, IpcError> {
     state.with_store(move |store| store.office_set_finance_rule(from, &passphrase)).await
 }
+
+#[tauri::command]
+pub async fn office_attachment_save(
+    state: State<'_, AppState>,
+    number: String,
+    from: Option<String>,
+    file: String,
+    path: Option<std::path::PathBuf>,
+) -> Result<String, IpcError> {
+    state
+        .with_store(move |store| {
+            store.office_save_attachment(&number, from.as_deref(), &file, path).map(|p| p.display().to_string())
+        })
+        .await
+}

@@ -146,6 +146,24 @@ pub enum OfficeAction {
         #[arg(long)]
         no_finance: bool,
     },
+    /// Save an attachment of a shared requisition, checked against the
+    /// SHA-256 its requester signed.
+    Attachment {
+        number: String,
+        /// The attachment's file name (or its SHA-256).
+        file: String,
+        #[arg(long)]
+        out: std::path::PathBuf,
+        #[arg(long)]
+        from: Option<String>,
+    },
+    /// Bring the office server's tables up to this coopdesk's (as the
+    /// database's owner, with its password in PGPASSWORD).
+    UpgradeServer {
+        /// The owner's address; without it, this laptop's office.
+        #[arg(long)]
+        url: Option<String>,
+    },
     /// Write the changes waiting to be sent to a file, for another laptop
     /// that can reach the server (a USB stick when the network is down).
     ExportEvents { file: std::path::PathBuf },
@@ -325,6 +343,28 @@ pub fn run(store: &mut Store, action: &OfficeAction, json: bool, out: &mut dyn W
                 return print_json(out, &status);
             }
             sent_or_waiting(&status, "The office's rule", out)
+        }
+        OfficeAction::Attachment { number, file, out: path, from } => {
+            let (attachment, bytes) = store.office_attachment(number, from.as_deref(), file)?;
+            coopdesk_core::paths::write_atomically(path, &bytes)?;
+            if json {
+                return print_json(out, &attachment);
+            }
+            writeln!(
+                out,
+                "Saved '{}' ({} bytes, SHA-256 checked) to {}.",
+                attachment.file_name,
+                bytes.len(),
+                path.display()
+            )
+            .map_err(stdout_error)
+        }
+        OfficeAction::UpgradeServer { url } => {
+            let version = store.office_upgrade_server(url.as_deref())?;
+            if json {
+                return print_json(out, &serde_json::json!({ "schema": version }));
+            }
+            writeln!(out, "The office server's tables are at version {version}.").map_err(stdout_error)
         }
         OfficeAction::ExportEvents { file } => {
             let n = store.office_export_events(file)?;

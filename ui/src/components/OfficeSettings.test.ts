@@ -97,9 +97,9 @@ describe("OfficeSettings", () => {
     const shared = {
       origin: "dev-c", number: "2027-PW-0001", requester: "Casey Clerk", requester_key: "k", version: "cd".repeat(32),
       status: "submitted", total: 165210, department: "PW", approved_by: [], po_number: null,
-      finance_approved_by: null, needs_finance: false, outstanding: [[1, 10]],
+      finance_approved_by: null, needs_finance: false, outstanding: [[1, 10]], attachments_received: [],
       shared_at: "2026-11-27T12:00:00.000Z", decided_by: null, note: null,
-      requisition: { lines: [{}], header: { purpose: "Replace the 911 centre's UPS batteries" } },
+      requisition: { lines: [{}], attachments: [], header: { purpose: "Replace the 911 centre's UPS batteries" } },
     };
     const calls: Record<string, unknown>[] = [];
     let decided = false;

@@ -445,6 +445,9 @@ export const api = {
   /** Sets from what total finance gives a second approval (null: never), signed. */
   officeSetFinanceRule: (from: Cents | null, passphrase: string) =>
     call<OfficeStatus>("office_set_finance_rule", { from, passphrase }),
+  /** Saves a shared requisition's attachment (checked against its SHA-256); null path: the save folder. */
+  officeAttachmentSave: (number: string, from: string | null, file: string, path: string | null) =>
+    call<string>("office_attachment_save", { number, from, file, path }),
   /** Asks for a file to import; null when the clerk cancels. */
   chooseImportFile: async (): Promise<string | null> => {
     try {
@@ -491,7 +494,7 @@ export const api = {
   },
   /** Asks where to save a file; null when the clerk cancels. */
   chooseSavePath: async (defaultName: string): Promise<string | null> => {
-    const ext = defaultName.endsWith(".csv") ? "csv" : "pdf";
+    const ext = /\.([A-Za-z0-9]{1,8})$/.exec(defaultName)?.[1]?.toLowerCase() ?? "pdf";
     try {
       return await save({ defaultPath: defaultName, filters: [{ name: ext.toUpperCase(), extensions: [ext] }] });
     } catch (e) {

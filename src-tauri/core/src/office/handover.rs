@@ -2,13 +2,16 @@
 //! stick) while the network is down. The receiving laptop checks each event
 //! as it would one from the server (genuine, this office's, next in its
 //! device's chain) and keeps it to send on with its own: events are signed,
-//! so it does not matter who carries them. The file is untrusted like
-//! anything else that arrives.
+//! so it does not matter who carries them. The attachments the waiting
+//! shared requisitions name travel in the same file, each kept only if it
+//! matches its hash. The file is untrusted like anything else that arrives.
 
 use super::event::SignedEvent;
 use super::local;
 use crate::error::{Error, Result};
 use crate::store::Store;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -21,6 +24,15 @@ struct HandoverFile {
     format: String,
     office: String,
     events: Vec<SignedEvent>,
+    /// Attachments named by the events, base64.
+    #[serde(default)]
+    files: Vec<HandoverAttachment>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct HandoverAttachment {
+    sha256: String,
+    content: String,
 }
 
 /// What importing a hand-over file did.
@@ -41,7 +53,13 @@ impl Store {
     pub fn office_export_events(&self, path: &Path) -> Result<u64> {
         let m = local::require(self.conn())?;
         let events = local::waiting(self.conn())?;
-        let file = HandoverFile { format: FORMAT.into(), office: m.office_id, events };
+        let mut files = Vec::new();
+        for sha256 in super::files::named_by(&events) {
+            if let Some(bytes) = super::files::blob(self.conn(), &sha256)? {
+                files.push(HandoverAttachment { sha256, content: BASE64.encode(bytes) });
+            }
+        }
+        let file = HandoverFile { format: FORMAT.into(), office: m.office_id, events, files };
         let text = serde_json::to_vec_pretty(&file).map_err(Error::internal)?;
         crate::paths::write_atomically(path, &text)?;
         Ok(file.events.len() as u64)
@@ -56,7 +74,7 @@ impl Store {
             return Err(Error::Invalid(format!("{shown} is far larger than any hand-over file; nothing was taken.")));
         }
         let bytes = std::fs::read(path).map_err(|e| Error::io(shown.clone(), e))?;
-        let file: HandoverFile = serde_json::from_slice(&bytes).map_err(|e| {
+        let mut file: HandoverFile = serde_json::from_slice(&bytes).map_err(|e| {
             Error::Invalid(format!("{shown} is not a coopdesk hand-over file ({e}); nothing was taken."))
         })?;
         if file.format != FORMAT {
@@ -67,7 +85,7 @@ impl Store {
         }
         let mut report = HandoverReport::default();
         let tx = self.conn_mut().transaction()?;
-        let mut events = file.events;
+        let mut events = std::mem::take(&mut file.events);
         events.sort_by(|a, b| (&a.device, a.device_seq).cmp(&(&b.device, b.device_seq)));
         for event in &events {
             let short = event.id.get(..12).unwrap_or(&event.id).to_owned();
@@ -96,6 +114,17 @@ impl Store {
             }
             local::insert_waiting(&tx, event)?;
             report.added += 1;
+        }
+        for f in &file.files {
+            match BASE64.decode(&f.content) {
+                Ok(bytes) if crate::digest::sha256_hex(&bytes) == f.sha256 => {
+                    super::files::keep(&tx, &f.sha256, &bytes)?
+                }
+                _ => report.refused.push(format!(
+                    "an attachment in the file does not match its SHA-256 {}",
+                    f.sha256.get(..12).unwrap_or(&f.sha256)
+                )),
+            }
         }
         tx.commit()?;
         Ok(report)

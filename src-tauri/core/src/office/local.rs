@@ -435,6 +435,9 @@ pub struct SharedRequisition {
     pub decided_by: Option<String>,
     pub note: Option<String>,
     pub requisition: crate::orders::Requisition,
+    /// For each of its attachments, whether its file has arrived here
+    /// (checked against the hash its requester signed).
+    pub attachments_received: Vec<bool>,
 }
 
 /// Which shared requisitions to read: an office holds tens of thousands,
@@ -494,10 +497,16 @@ pub fn shared(conn: &Connection, which: Which) -> Result<Vec<SharedRequisition>>
             decided_by: r.get(11)?,
             note: r.get(12)?,
             requisition: json(r, 9)?,
+            attachments_received: vec![],
         })
     })?;
-    rows.collect::<rusqlite::Result<_>>()
-        .map_err(|e| Error::database(format!("a shared requisition could not be read ({e})")))
+    let mut out: Vec<SharedRequisition> = rows
+        .collect::<rusqlite::Result<_>>()
+        .map_err(|e| Error::database(format!("a shared requisition could not be read ({e})")))?;
+    for s in &mut out {
+        s.attachments_received = super::files::held(conn, &s.requisition)?;
+    }
+    Ok(out)
 }
 
 pub fn enqueue_effect(conn: &Connection, event_id: &str, number: &str, effect: &serde_json::Value) -> Result<()> {

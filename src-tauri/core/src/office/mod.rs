@@ -13,6 +13,7 @@
 //! before.
 
 pub mod event;
+mod files;
 mod handover;
 pub mod identity;
 mod local;
@@ -363,7 +364,11 @@ impl Store {
             events: events as u64,
             head: m.head,
             problem: m.problem,
-            refused: local::refusals(self.conn())?.into_iter().map(|(seq, why)| format!("#{seq}: {why}")).collect(),
+            refused: local::refusals(self.conn())?
+                .into_iter()
+                .map(|(seq, why)| format!("#{seq}: {why}"))
+                .chain(files::problems(self.conn())?)
+                .collect(),
             office_id: m.office_id,
             name: m.name,
             url: m.url,
@@ -429,6 +434,27 @@ impl Store {
             report.problems.sort();
             report.problems.dedup();
             Ok(report)
+        })
+    }
+
+    /// Brings the office server's schema up to this coopdesk's (as the
+    /// database's owner, whose password is in `PGPASSWORD`): the address
+    /// given, or this laptop's office.
+    pub fn office_upgrade_server(&self, url: Option<&str>) -> Result<i32> {
+        let url = match url {
+            Some(u) => u.to_owned(),
+            None => local::require(self.conn())?.url,
+        };
+        block_on(async {
+            let mut server = Server::connect(&url).await?;
+            let before = server.schema_version().await?;
+            if before == 0 {
+                return Err(Error::Invalid(
+                    "That PostgreSQL database holds no coopdesk office: create one there with office init.".into(),
+                ));
+            }
+            server.migrate().await?;
+            Ok(server::SCHEMA_VERSION)
         })
     }
 

@@ -82,7 +82,7 @@ impl Store {
         self.office_status()
     }
 
-    fn shared_by_number(&self, number: &str, from: Option<&str>) -> Result<SharedRequisition> {
+    pub(super) fn shared_by_number(&self, number: &str, from: Option<&str>) -> Result<SharedRequisition> {
         let mut found: Vec<SharedRequisition> = local::shared(self.conn(), local::Which::Numbered(number.trim()))?
             .into_iter()
             .filter(|s| from.is_none_or(|f| s.requester.eq_ignore_ascii_case(f.trim())))

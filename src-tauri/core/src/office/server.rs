@@ -11,11 +11,12 @@ use std::sync::Arc;
 use tokio_postgres::{Client, Config};
 
 /// The server schema this build writes and reads.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
 
 /// The server schema, one migration per version, applied in order by
 /// `office init` (the only time coopdesk needs the right to create tables).
-const MIGRATIONS: [&str; 1] = [r#"
+const MIGRATIONS: [&str; 2] = [
+    r#"
 CREATE TABLE coopdesk_offices (
     id          text PRIMARY KEY,
     name        text NOT NULL,
@@ -60,7 +61,29 @@ DO $$ BEGIN
         GRANT USAGE ON SEQUENCE coopdesk_events_seq_seq TO coopdesk_app;
     END IF;
 END $$;
-"#];
+"#,
+    r#"
+-- Attachments of shared requisitions, by the SHA-256 their signed snapshot
+-- names; append-only like the events (a laptop checks every file against
+-- its hash anyway).
+CREATE TABLE coopdesk_files (
+    office     text NOT NULL REFERENCES coopdesk_offices (id),
+    sha256     text NOT NULL,
+    content    bytea NOT NULL,
+    stored_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (office, sha256)
+);
+CREATE TRIGGER coopdesk_files_no_change BEFORE UPDATE OR DELETE ON coopdesk_files
+    FOR EACH ROW EXECUTE FUNCTION coopdesk_append_only();
+CREATE TRIGGER coopdesk_files_no_truncate BEFORE TRUNCATE ON coopdesk_files
+    FOR EACH STATEMENT EXECUTE FUNCTION coopdesk_append_only();
+DO $$ BEGIN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'coopdesk_app') THEN
+        GRANT SELECT, INSERT ON coopdesk_files TO coopdesk_app;
+    END IF;
+END $$;
+"#,
+];
 
 /// One event row as the server returned it.
 #[derive(Clone, Debug)]
@@ -210,8 +233,8 @@ impl Server {
                  Install the newer coopdesk."
             ))),
             v => Err(Error::Invalid(format!(
-                "The office server's schema ({v}) is older than this coopdesk's ({SCHEMA_VERSION}); an administrator \
-                 updates it with office init."
+                "The office server's schema ({v}) is older than this coopdesk's ({SCHEMA_VERSION}); the office's \
+                 administrator updates it with `coopdesk office upgrade-server` (as the database's owner)."
             ))),
         }
     }
@@ -331,6 +354,39 @@ impl Server {
         }
         tx.commit().await.map_err(unreachable)?;
         Ok(None)
+    }
+
+    /// Stores an attachment's bytes under its hash (kept as it was when
+    /// another laptop stored them first).
+    pub async fn put_file(&self, office: &str, sha256: &str, content: &[u8]) -> Result<()> {
+        self.client
+            .execute(
+                "INSERT INTO coopdesk_files (office, sha256, content) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                &[&office, &sha256, &content],
+            )
+            .await
+            .map_err(unreachable)?;
+        Ok(())
+    }
+
+    /// An attachment's bytes: None when the server does not hold them (yet),
+    /// an error when they are larger than `max`.
+    pub async fn get_file(&self, office: &str, sha256: &str, max: i64) -> Result<Option<Vec<u8>>> {
+        let row = self
+            .client
+            .query_opt(
+                "SELECT octet_length(content)::bigint, CASE WHEN octet_length(content) <= $3::bigint THEN content END
+                 FROM coopdesk_files WHERE office = $1 AND sha256 = $2",
+                &[&office, &sha256, &max],
+            )
+            .await
+            .map_err(unreachable)?;
+        match row {
+            None => Ok(None),
+            Some(r) => r.get::<_, Option<Vec<u8>>>(1).map(Some).ok_or_else(|| {
+                Error::Invalid(format!("the server's copy is {} bytes, more than any attachment", r.get::<_, i64>(0)))
+            }),
+        }
     }
 
     /// Up to `limit` events after `after`, in the server's order, each

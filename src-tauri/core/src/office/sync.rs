@@ -58,6 +58,7 @@ impl Store {
         let m = &m;
         self.check_history(server, m, accounted).await?;
         let waiting = local::waiting(self.conn())?;
+        self.upload_files(server, &m.office_id, &waiting).await?;
         if let Some(clash) = server.push(&m.office_id, &waiting).await? {
             local::set_problem(self.conn(), Some(&clash))?;
             return Err(Error::Conflict(format!("This laptop's changes were not sent: {clash}.")));
@@ -81,6 +82,7 @@ impl Store {
             // Nothing new: the server answered, and that is all to record.
             local::set_contact(self.conn(), now)?;
             self.apply_office_effects()?;
+            report.refused.extend(self.fetch_files(server, &m.office_id).await?);
             report.head = m.head.clone();
             return Ok(report);
         }
@@ -110,6 +112,7 @@ impl Store {
                             local::save_rules(&tx, *finance_approval_from)?;
                         }
                         Change::RequisitionSubmitted { requisition } => {
+                            super::files::want(&tx, requisition)?;
                             let key = (envelope.device.clone(), requisition.number.clone());
                             local::save_shared(
                                 &tx,
@@ -163,6 +166,7 @@ impl Store {
         local::set_progress(&tx, last_seq, last_id, &roster.head, now)?;
         tx.commit()?;
         self.apply_office_effects()?;
+        report.refused.extend(self.fetch_files(server, &m.office_id).await?);
         report.head = roster.head;
         Ok(report)
     }

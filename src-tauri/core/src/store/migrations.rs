@@ -22,12 +22,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0012_search_marks_on_change.sql")),
         M::up(include_str!("migrations/0013_office.sql")),
         M::up(include_str!("migrations/0014_office_steps.sql")),
+        M::up(include_str!("migrations/0015_office_files.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {
-    14
+    15
 }
 
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {

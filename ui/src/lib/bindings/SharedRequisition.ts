@@ -24,4 +24,9 @@ needs_finance: boolean, po_number: string | null,
 /**
  * What is still to be received: `(line, quantity)`.
  */
-outstanding: Array<[number, number]>, shared_at: Timestamp, decided_by: string | null, note: string | null, requisition: Requisition, };
+outstanding: Array<[number, number]>, shared_at: Timestamp, decided_by: string | null, note: string | null, requisition: Requisition, 
+/**
+ * For each of its attachments, whether its file has arrived here
+ * (checked against the hash its requester signed).
+ */
+attachments_received: Array<boolean>, };
