@@ -148,7 +148,9 @@ fn main() {
         for version in 0..5u32 {
             let req = requisition(&number, version);
             let hash = coopdesk_core::orders::history::state_hash(&req);
-            batch.push(signers[req_i].sign(&office, Change::RequisitionSubmitted { requisition: Box::new(req) }));
+            batch.push(
+                signers[req_i].sign(&office, Change::RequisitionSubmitted { requisition: Box::new(req), base: None }),
+            );
             let decision = if version < 4 {
                 Decision::Returned { note: "One more quote, please".into() }
             } else {

@@ -1000,3 +1000,82 @@ fn attachments_travel_with_a_shared_requisition_and_are_checked_against_their_ha
         "carried by the purchasing agent's laptop"
     );
 }
+
+#[test]
+fn two_people_changing_one_requisition_while_apart_get_a_conflict_a_person_resolves() {
+    let o = office();
+    let (number, _) = submitted_requisition(&o.clerk, 10);
+    o.clerk.ok(&["office", "share", &number]);
+    o.head.ok(&["office", "sync"]);
+    o.head.ok(&["office", "return", &number, "--note", "Check the quantity with the 911 centre"]);
+    for l in [&o.clerk, &o.buyer] {
+        l.ok(&["office", "sync"]);
+    }
+    assert_eq!(o.clerk.json(&["req", "show", &number])["requisition"]["status"], "draft");
+
+    // While the server is down, purchasing corrects the account code and
+    // the clerk changes the quantity and shares again: neither knows.
+    o.pg.stop_server();
+    o.buyer.ok(&["office", "edit", &number, "--account", "1:100-210-01-5240"]);
+    o.clerk.ok(&["req", "line", &number, "1", "--qty", "9", "--by", "Casey Clerk"]);
+    o.clerk.ok(&["req", "submit", &number, "--by", "Casey Clerk"]);
+    o.clerk.ok(&["office", "share", &number]);
+    o.pg.start_server();
+    o.buyer.ok(&["office", "sync"]);
+    o.clerk.ok(&["office", "sync"]);
+    for l in o.laptops() {
+        l.ok(&["office", "sync"]);
+    }
+
+    // Every laptop shows both versions; nobody decides on either until a
+    // person resolves them.
+    let shared = |l: &Laptop| {
+        l.json(&["office", "inbox", "--all"])["shared"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["number"] == number.as_str())
+            .unwrap()
+            .clone()
+    };
+    for l in o.laptops() {
+        let s = shared(l);
+        assert_eq!(s["requisition"]["lines"][0]["account"], "100-210-01-5240", "purchasing's change landed first");
+        assert_eq!(s["requisition"]["lines"][0]["quantity"], 10);
+        assert_eq!(s["conflict"]["author"], "Casey Clerk", "{s}");
+        assert_eq!(s["conflict"]["requisition"]["lines"][0]["quantity"], 9);
+        assert_eq!(s["conflict"]["requisition"]["lines"][0]["account"], "100-210-01-5230");
+    }
+    let clerk_history = history_actions(&o.clerk, &number);
+    assert!(clerk_history.contains(&("office_edit_not_taken".into(), "Jordan Buyer".into())), "{clerk_history:?}");
+    assert!(clerk_history.contains(&("office_conflict".into(), "Casey Clerk".into())), "{clerk_history:?}");
+    assert_eq!(o.clerk.json(&["req", "show", &number])["requisition"]["lines"][0]["quantity"], 9, "nothing lost");
+    let approve = o.head.run(&["office", "approve", &number]);
+    assert!(stderr(&approve).contains("two versions in conflict"), "{}", stderr(&approve));
+    let not_theirs = o.head.run(&["office", "resolve", &number, "--keep", "other"]);
+    assert!(stderr(&not_theirs).contains("may not"), "{}", stderr(&not_theirs));
+
+    // The clerk keeps their quantity; purchasing then makes its correction
+    // again on that version; the clerk shares it, and the head approves.
+    o.clerk.ok(&["office", "resolve", &number, "--keep", "other"]);
+    o.buyer.ok(&["office", "sync"]);
+    o.buyer.ok(&["office", "edit", &number, "--account", "1:100-210-01-5240"]);
+    o.clerk.ok(&["office", "sync"]);
+    let line = o.clerk.json(&["req", "show", &number])["requisition"]["lines"][0].clone();
+    assert_eq!((line["quantity"].as_u64(), line["account"].as_str()), (Some(9), Some("100-210-01-5240")));
+    o.clerk.ok(&["office", "share", &number]);
+    o.head.ok(&["office", "sync"]);
+    o.head.ok(&["office", "approve", &number]);
+    let mut heads = Vec::new();
+    for l in o.laptops() {
+        l.ok(&["office", "sync"]);
+        let status = l.status();
+        assert!(status["refused"].as_array().unwrap().is_empty(), "{status}");
+        heads.push(status["head"].as_str().unwrap().to_owned());
+    }
+    heads.dedup();
+    assert_eq!(heads.len(), 1);
+    let req = o.clerk.json(&["req", "show", &number]);
+    assert_eq!(req["requisition"]["status"], "approved");
+    assert!(history_actions(&o.clerk, &number).contains(&("edited_in_office".into(), "Jordan Buyer".into())));
+}

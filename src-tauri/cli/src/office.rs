@@ -5,7 +5,7 @@
 
 use crate::{print_json, stdout_error};
 use clap::Subcommand;
-use coopdesk_core::office::{passphrase_from_env, Admission, Decision, OfficeStatus, Role, RosterEntry};
+use coopdesk_core::office::{passphrase_from_env, Admission, Decision, OfficeStatus, Role, RosterEntry, SharedEdit};
 use coopdesk_core::{Cents, Store};
 use std::io::Write;
 
@@ -146,6 +146,35 @@ pub enum OfficeAction {
         #[arg(long)]
         no_finance: bool,
     },
+    /// Change a shared requisition as yourself (signed): line quantities,
+    /// account codes, its purpose or notes. Made while apart from another
+    /// change, it becomes a conflict for its requester or purchasing to
+    /// resolve.
+    Edit {
+        number: String,
+        /// LINE:QTY; repeat for several lines.
+        #[arg(long = "quantity", value_parser = crate::values::receipt)]
+        quantities: Vec<(u32, u32)>,
+        /// LINE:ACCOUNT; repeat for several lines.
+        #[arg(long = "account", value_parser = line_account)]
+        accounts: Vec<(u32, String)>,
+        #[arg(long)]
+        purpose: Option<String>,
+        #[arg(long)]
+        notes: Option<String>,
+        #[arg(long)]
+        from: Option<String>,
+    },
+    /// Resolve two versions of a shared requisition in conflict by keeping
+    /// one (its requester or purchasing).
+    Resolve {
+        number: String,
+        /// Keep the version the office took first ("current") or the other ("other").
+        #[arg(long, value_parser = ["current", "other"])]
+        keep: String,
+        #[arg(long)]
+        from: Option<String>,
+    },
     /// Save an attachment of a shared requisition, checked against the
     /// SHA-256 its requester signed.
     Attachment {
@@ -170,6 +199,13 @@ pub enum OfficeAction {
     /// Take in another laptop's waiting changes from a file, each checked,
     /// to send on with this laptop's own.
     ImportEvents { file: std::path::PathBuf },
+}
+
+fn line_account(text: &str) -> Result<(u32, String), String> {
+    text.split_once(':')
+        .and_then(|(l, a)| Some((l.trim().parse().ok()?, a.trim().to_owned())))
+        .filter(|(_, a)| !a.is_empty())
+        .ok_or_else(|| format!("'{text}' is not LINE:ACCOUNT, such as 1:100-210-01-5230"))
 }
 
 fn role(text: &str) -> Result<Role, String> {
@@ -295,6 +331,15 @@ pub fn run(store: &mut Store, action: &OfficeAction, json: bool, out: &mut dyn W
                 if let Some(note) = &s.note {
                     text += &format!("  returned: {note}\n");
                 }
+                if let Some(c) = &s.conflict {
+                    text += &format!(
+                        "  IN CONFLICT: another version by {} ({}, version {}) waits beside this one; its requester \
+                         or purchasing keeps one with office resolve\n",
+                        c.author,
+                        c.requisition.total(),
+                        &c.version[..16.min(c.version.len())]
+                    );
+                }
             }
             out.write_all(text.as_bytes()).map_err(stdout_error)
         }
@@ -343,6 +388,26 @@ pub fn run(store: &mut Store, action: &OfficeAction, json: bool, out: &mut dyn W
                 return print_json(out, &status);
             }
             sent_or_waiting(&status, "The office's rule", out)
+        }
+        OfficeAction::Edit { number, quantities, accounts, purpose, notes, from } => {
+            let edit = SharedEdit {
+                quantities: quantities.clone(),
+                accounts: accounts.clone(),
+                purpose: purpose.clone(),
+                notes: notes.clone(),
+            };
+            let status = store.office_edit(number, from.as_deref(), &edit, &passphrase_from_env()?)?;
+            if json {
+                return print_json(out, &status);
+            }
+            sent_or_waiting(&status, &format!("Your change to {number}"), out)
+        }
+        OfficeAction::Resolve { number, keep, from } => {
+            let status = store.office_resolve(number, from.as_deref(), keep == "other", &passphrase_from_env()?)?;
+            if json {
+                return print_json(out, &status);
+            }
+            sent_or_waiting(&status, &format!("The resolution of {number}"), out)
         }
         OfficeAction::Attachment { number, file, out: path, from } => {
             let (attachment, bytes) = store.office_attachment(number, from.as_deref(), file)?;

@@ -130,7 +130,25 @@ pub enum Change {
     /// A requisition its requester shares for approval, whole: its version
     /// is the hash of exactly this state. Shared again after a change, it
     /// is a new version, and approvals of the old one no longer count.
-    RequisitionSubmitted { requisition: Box<crate::orders::Requisition> },
+    RequisitionSubmitted {
+        requisition: Box<crate::orders::Requisition>,
+        /// The office version the requester's copy was made from (None the
+        /// first time): shared from an older one than the office holds, it
+        /// is a conflict for a person to resolve, not an overwrite.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        base: Option<String>,
+    },
+    /// A colleague's change to a shared requisition (its lines or header),
+    /// made from version `base`; or, with `resolves`, a person's resolution
+    /// of two versions in conflict, naming the other one.
+    RequisitionEdited {
+        origin: String,
+        number: String,
+        base: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        resolves: Option<String>,
+        requisition: Box<crate::orders::Requisition>,
+    },
     /// A decision on one version of a shared requisition, which the event
     /// names by the device it came from, its number and its version.
     RequisitionDecided { origin: String, number: String, version: String, decision: Decision },

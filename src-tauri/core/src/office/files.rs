@@ -51,7 +51,9 @@ pub(super) fn named_by(events: &[SignedEvent]) -> Vec<String> {
         .iter()
         .filter_map(|e| e.open().ok())
         .filter_map(|e| match e.change {
-            Change::RequisitionSubmitted { requisition } => Some(requisition.attachments),
+            Change::RequisitionSubmitted { requisition, .. } | Change::RequisitionEdited { requisition, .. } => {
+                Some(requisition.attachments)
+            }
             _ => None,
         })
         .flatten()

@@ -326,12 +326,13 @@ fn status_from(text: &str) -> SharedStatus {
 fn shared_states(conn: &Connection) -> Result<Vec<SharedReq>> {
     let mut stmt = conn.prepare(
         "SELECT origin, number, owner_key, version, status, total_cents, department, approvals, po_number,
-                finance_key, outstanding
+                finance_key, outstanding, json_extract(conflict, '$.version'), json_extract(conflict, '$.author')
          FROM office_requisitions",
     )?;
     let rows = stmt.query_map([], |r| {
         let approvals: String = r.get(7)?;
         let outstanding: String = r.get(10)?;
+        let conflict: (Option<String>, Option<String>) = (r.get(11)?, r.get(12)?);
         Ok(SharedReq {
             origin: r.get(0)?,
             number: r.get(1)?,
@@ -344,6 +345,10 @@ fn shared_states(conn: &Connection) -> Result<Vec<SharedReq>> {
             po_number: r.get(8)?,
             finance_approval: r.get(9)?,
             outstanding: serde_json::from_str(&outstanding).unwrap_or_default(),
+            conflict: match conflict {
+                (Some(version), Some(author)) => Some((version, author)),
+                _ => None,
+            },
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -370,7 +375,7 @@ pub fn save_shared(
                      total_cents = excluded.total_cents, department = excluded.department, approvals = excluded.approvals,
                      requisition = excluded.requisition, shared_at = excluded.shared_at,
                      decided_at = NULL, decided_by = NULL, note = NULL, finance_key = NULL,
-                     outstanding = excluded.outstanding",
+                     outstanding = excluded.outstanding, conflict = NULL",
                 params![
                     r.origin,
                     r.number,
@@ -409,6 +414,53 @@ pub fn save_shared(
     Ok(())
 }
 
+/// Keeps the version the office did not take first beside the current one.
+pub fn save_conflict(conn: &Connection, r: &SharedReq, theirs: &crate::orders::Requisition) -> Result<()> {
+    let Some((version, author)) = &r.conflict else { return Ok(()) };
+    let conflict = serde_json::json!({ "version": version, "author": author, "requisition": theirs });
+    conn.execute(
+        "UPDATE office_requisitions SET conflict = ?3 WHERE origin = ?1 AND number = ?2",
+        params![r.origin, r.number, conflict.to_string()],
+    )?;
+    Ok(())
+}
+
+/// The office version this laptop's copy of its own requisition `number`
+/// is made from, and the hash of its content then (see [`content_hash`]).
+pub fn base(conn: &Connection, number: &str) -> Result<Option<(String, String)>> {
+    Ok(conn
+        .query_row("SELECT version, content FROM office_bases WHERE number = ?1", [number], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?)
+}
+
+pub fn set_base(conn: &Connection, number: &str, version: &str, content: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO office_bases (number, version, content) VALUES (?1, ?2, ?3)
+         ON CONFLICT(number) DO UPDATE SET version = excluded.version, content = excluded.content",
+        params![number, version, content],
+    )?;
+    Ok(())
+}
+
+/// A hash of what people edit in a requisition (its header and lines),
+/// which its status, dates and approvals leave alone.
+pub fn content_hash(req: &crate::orders::Requisition) -> String {
+    crate::digest::sha256_hex(serde_json::json!([req.header, req.lines]).to_string().as_bytes())
+}
+
+/// The other version of a shared requisition in conflict, as the screens
+/// show it beside the current one.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SharedConflict {
+    pub version: String,
+    /// Its author, by name (their key when the roster does not know it).
+    pub author: String,
+    pub requisition: crate::orders::Requisition,
+}
+
 /// A requisition shared in the office, as the inbox lists it.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -438,6 +490,8 @@ pub struct SharedRequisition {
     /// For each of its attachments, whether its file has arrived here
     /// (checked against the hash its requester signed).
     pub attachments_received: Vec<bool>,
+    /// Another version made while apart, waiting for a person to choose.
+    pub conflict: Option<SharedConflict>,
 }
 
 /// Which shared requisitions to read: an office holds tens of thousands,
@@ -466,7 +520,7 @@ pub fn shared(conn: &Connection, which: Which) -> Result<Vec<SharedRequisition>>
     };
     let mut stmt = conn.prepare(&format!(
         "SELECT origin, number, owner_key, version, status, total_cents, department, approvals, po_number,
-                requisition, shared_at, decided_by, note, finance_key, outstanding
+                requisition, shared_at, decided_by, note, finance_key, outstanding, conflict
          FROM office_requisitions {filter} ORDER BY shared_at DESC, number LIMIT ?1"
     ))?;
     let params: Vec<&dyn rusqlite::ToSql> = if number.is_empty() { vec![&limit] } else { vec![&limit, &number] };
@@ -498,6 +552,14 @@ pub fn shared(conn: &Connection, which: Which) -> Result<Vec<SharedRequisition>>
             note: r.get(12)?,
             requisition: json(r, 9)?,
             attachments_received: vec![],
+            conflict: match r.get::<_, Option<String>>(15)? {
+                None => None,
+                Some(_) => {
+                    let mut c: SharedConflict = json(r, 15)?;
+                    c.author = name_of(&c.author);
+                    Some(c)
+                }
+            },
         })
     })?;
     let mut out: Vec<SharedRequisition> = rows

@@ -35,6 +35,17 @@ pub struct Inbox {
     pub shared: Vec<SharedRequisition>,
 }
 
+/// A colleague's change to a shared requisition: line quantities and
+/// account codes by line, and the purpose or notes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SharedEdit {
+    pub quantities: Vec<(u32, u32)>,
+    pub accounts: Vec<(u32, String)>,
+    pub purpose: Option<String>,
+    pub notes: Option<String>,
+}
+
 /// How many of the latest shared requisitions the inbox lists beside those
 /// waiting: an office's history holds far more than a screen shows.
 pub const INBOX_LATEST: usize = 200;
@@ -53,7 +64,94 @@ impl Store {
             )));
         }
         let identity = Identity::unlock(self.path(), passphrase)?;
-        let change = Change::RequisitionSubmitted { requisition: Box::new(req) };
+        let base = local::base(self.conn(), &req.number)?.map(|(version, _)| version);
+        let (number, version, content) =
+            (req.number.clone(), crate::orders::history::state_hash(&req), local::content_hash(&req));
+        let change = Change::RequisitionSubmitted { requisition: Box::new(req), base };
+        self.sign_checked(&identity, &m, change)?;
+        local::set_base(self.conn(), &number, &version, &content)?;
+        sync_if_reachable(self.office_sync())?;
+        self.office_status()
+    }
+
+    /// Changes a shared requisition as this laptop's person (a colleague
+    /// correcting a quantity or an account code, say), from the version
+    /// this laptop holds. Made while apart from another change, it becomes
+    /// a conflict for a person to resolve, never an overwrite.
+    pub fn office_edit(
+        &mut self,
+        number: &str,
+        from: Option<&str>,
+        edit: &SharedEdit,
+        passphrase: &str,
+    ) -> Result<OfficeStatus> {
+        let m = local::require(self.conn())?;
+        let target = self.shared_by_number(number, from)?;
+        let mut req = target.requisition.clone();
+        for (position, quantity) in &edit.quantities {
+            let line = req.lines.iter_mut().find(|l| l.position == *position).ok_or_else(|| {
+                Error::not_found_on("line", position, format!("shared requisition {}", target.number))
+            })?;
+            if *quantity == 0 || *quantity < line.received {
+                return Err(Error::Invalid(format!(
+                    "Line {position} needs a quantity of at least {} (received already, and above zero).",
+                    line.received.max(1)
+                )));
+            }
+            line.quantity = *quantity;
+        }
+        for (position, account) in &edit.accounts {
+            let line = req.lines.iter_mut().find(|l| l.position == *position).ok_or_else(|| {
+                Error::not_found_on("line", position, format!("shared requisition {}", target.number))
+            })?;
+            line.account = account.trim().to_owned();
+        }
+        if let Some(purpose) = &edit.purpose {
+            req.header.purpose = purpose.trim().to_owned();
+        }
+        if let Some(notes) = &edit.notes {
+            req.header.notes = notes.trim().to_owned();
+        }
+        if local::content_hash(&req) == local::content_hash(&target.requisition) {
+            return Err(Error::Invalid("That changes nothing in the requisition.".into()));
+        }
+        let identity = Identity::unlock(self.path(), passphrase)?;
+        let change = Change::RequisitionEdited {
+            origin: target.origin,
+            number: target.number,
+            base: target.version,
+            resolves: None,
+            requisition: Box::new(req),
+        };
+        self.sign_checked(&identity, &m, change)?;
+        sync_if_reachable(self.office_sync())?;
+        self.office_status()
+    }
+
+    /// Resolves the two versions of a shared requisition in conflict by
+    /// keeping one (the current one, or with `keep_other` the other), as
+    /// its requester or purchasing.
+    pub fn office_resolve(
+        &mut self,
+        number: &str,
+        from: Option<&str>,
+        keep_other: bool,
+        passphrase: &str,
+    ) -> Result<OfficeStatus> {
+        let m = local::require(self.conn())?;
+        let target = self.shared_by_number(number, from)?;
+        let conflict = target.conflict.clone().ok_or_else(|| {
+            Error::InvalidState(format!("Shared requisition {} has no versions in conflict.", target.number))
+        })?;
+        let chosen = if keep_other { conflict.requisition } else { target.requisition };
+        let identity = Identity::unlock(self.path(), passphrase)?;
+        let change = Change::RequisitionEdited {
+            origin: target.origin,
+            number: target.number,
+            base: target.version,
+            resolves: Some(conflict.version),
+            requisition: Box::new(chosen),
+        };
         self.sign_checked(&identity, &m, change)?;
         sync_if_reachable(self.office_sync())?;
         self.office_status()
@@ -217,6 +315,10 @@ impl Store {
                 }
                 Err(e) => return Err(e),
             };
+            if effect.get("edited").is_some() || effect.get("conflict").is_some() {
+                self.apply_office_change(&event_id, &number, &effect, signed)?;
+                continue;
+            }
             let decision: Decision = serde_json::from_value(effect["decision"].clone())
                 .map_err(|e| Error::database(format!("an office decision could not be read ({e})")))?;
             let (action, applies) = match &decision {
@@ -309,6 +411,77 @@ impl Store {
                 tx.execute("DELETE FROM office_effects WHERE event_id = ?1", [&event_id])?;
                 Ok((detail, ()))
             })?;
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Writes a change to one of this laptop's shared requisitions that
+    /// came from the office: a colleague's edit (or a resolution) is taken
+    /// into the requisition when its copy here is the one the edit was made
+    /// from and has not been changed here since; otherwise, and for a
+    /// conflict, the history says so and the copy here is left alone.
+    fn apply_office_change(
+        &mut self,
+        event_id: &str,
+        number: &str,
+        effect: &serde_json::Value,
+        signed: serde_json::Value,
+    ) -> Result<()> {
+        let by = effect["by"].as_str().filter(|b| !b.trim().is_empty()).unwrap_or("office").to_owned();
+        let here = self.requisition(number)?;
+        let base = local::base(self.conn(), number)?;
+        let edited: Option<crate::orders::Requisition> = match effect.get("edited") {
+            Some(v) => Some(
+                serde_json::from_value(v.clone())
+                    .map_err(|e| Error::database(format!("an office change could not be read ({e})")))?,
+            ),
+            None => None,
+        };
+        let made_from = |v: &serde_json::Value| base.as_ref().is_some_and(|(b, _)| v.as_str() == Some(b.as_str()));
+        let unchanged_here = base.as_ref().is_some_and(|(_, content)| *content == local::content_hash(&here));
+        let applies = edited.is_some()
+            && unchanged_here
+            && (made_from(&effect["base"]) || made_from(&effect["resolves"]))
+            && matches!(here.status, Status::Draft | Status::Submitted | Status::Approved);
+        let action = match (&edited, applies) {
+            (Some(_), true) => "edited_in_office",
+            (Some(_), false) => "office_edit_not_taken",
+            (None, _) => "office_conflict",
+        };
+        self.change_requisition(number, &by, action, &Status::ALL, |tx, req| {
+            let mut detail = signed;
+            match (&edited, applies) {
+                (Some(new), true) => {
+                    detail["changed"] = crate::orders::editing::replace_content(tx, req, new)?;
+                    if req.status == Status::Approved {
+                        tx.execute(
+                            "UPDATE requisitions SET status = 'submitted', approved_at = NULL, approved_by = NULL
+                             WHERE id = ?1",
+                            [req.id],
+                        )?;
+                    }
+                }
+                (Some(_), false) => {
+                    detail["reason"] = json!(
+                        "This copy was changed here since it was shared, or was not shared from the version \
+                         changed: share it again and the office keeps both versions for a person to choose."
+                    );
+                }
+                (None, _) => {
+                    detail["reason"] = json!(
+                        "Changed in two places while apart: the office keeps both versions until the requester \
+                         or purchasing chooses one (Settings > Office, or coopdesk office resolve)."
+                    );
+                }
+            }
+            tx.execute("DELETE FROM office_effects WHERE event_id = ?1", [event_id])?;
+            Ok((detail, ()))
+        })?;
+        if let (Some(new), true) = (&edited, applies) {
+            let now = self.requisition(number)?;
+            local::set_base(self.conn(), number, &crate::orders::history::state_hash(new), &local::content_hash(&now))?;
         }
         Ok(())
     }

@@ -75,6 +75,19 @@ pub struct SharedReq {
     /// What is still to be received: `(line, quantity)` for each line not
     /// received in full.
     pub outstanding: Vec<(u32, u32)>,
+    /// Another version, made from an older one while apart, kept beside
+    /// this one until a person resolves them: its hash and its author's key.
+    pub conflict: Option<(String, String)>,
+}
+
+/// What each line still has to be received.
+fn outstanding_of(requisition: &crate::orders::Requisition) -> Vec<(u32, u32)> {
+    requisition
+        .lines
+        .iter()
+        .filter(|l| l.received < l.quantity)
+        .map(|l| (l.position, l.quantity - l.received))
+        .collect()
 }
 
 impl SharedReq {
@@ -193,29 +206,54 @@ impl Roster {
             Change::RulesChanged { finance_approval_from } => {
                 self.finance_from = *finance_approval_from;
             }
-            Change::RequisitionSubmitted { requisition } => {
+            Change::RequisitionSubmitted { requisition, base } => {
                 let key = (envelope.device.clone(), requisition.number.clone());
-                self.requisitions.insert(
-                    key,
-                    SharedReq {
-                        origin: envelope.device.clone(),
-                        number: requisition.number.clone(),
-                        owner: envelope.author.clone(),
-                        version: crate::orders::history::state_hash(requisition),
-                        status: SharedStatus::Submitted,
-                        total: requisition.total(),
-                        department: requisition.header.department.clone(),
-                        approvals: vec![],
-                        finance_approval: None,
-                        po_number: None,
-                        outstanding: requisition
-                            .lines
-                            .iter()
-                            .filter(|l| l.received < l.quantity)
-                            .map(|l| (l.position, l.quantity - l.received))
-                            .collect(),
-                    },
-                );
+                let version = crate::orders::history::state_hash(requisition);
+                match (self.requisitions.get_mut(&key), base) {
+                    (Some(prev), Some(base)) if *base != prev.version => {
+                        prev.conflict = Some((version, envelope.author.clone()));
+                    }
+                    _ => {
+                        self.requisitions.insert(
+                            key,
+                            SharedReq {
+                                origin: envelope.device.clone(),
+                                number: requisition.number.clone(),
+                                owner: envelope.author.clone(),
+                                version,
+                                status: SharedStatus::Submitted,
+                                total: requisition.total(),
+                                department: requisition.header.department.clone(),
+                                approvals: vec![],
+                                finance_approval: None,
+                                po_number: None,
+                                outstanding: outstanding_of(requisition),
+                                conflict: None,
+                            },
+                        );
+                    }
+                }
+            }
+            Change::RequisitionEdited { origin, number, base, resolves, requisition } => {
+                let req = self
+                    .requisitions
+                    .get_mut(&(origin.clone(), number.clone()))
+                    .expect("checked: the requisition is shared");
+                let version = crate::orders::history::state_hash(requisition);
+                if resolves.is_some() || *base == req.version {
+                    req.version = version;
+                    req.total = requisition.total();
+                    req.department = requisition.header.department.clone();
+                    req.approvals.clear();
+                    req.finance_approval = None;
+                    if req.status == SharedStatus::Approved {
+                        req.status = SharedStatus::Submitted;
+                    }
+                    req.outstanding = outstanding_of(requisition);
+                    req.conflict = None;
+                } else {
+                    req.conflict = Some((version, envelope.author.clone()));
+                }
             }
             Change::RequisitionDecided { origin, number, decision, .. } => {
                 let req = self
@@ -294,7 +332,7 @@ impl Roster {
         }
         match &e.change {
             Change::OfficeCreated { .. } => unreachable!("handled above"),
-            Change::RequisitionSubmitted { requisition } => {
+            Change::RequisitionSubmitted { requisition, .. } => {
                 if !who.has(Role::Requester) {
                     return Err(format!("event {short} shares a requisition, but {} is not a requester", who.name));
                 }
@@ -318,10 +356,60 @@ impl Roster {
                     }
                 }
             }
+            Change::RequisitionEdited { origin, number, base, resolves, requisition } => {
+                let Some(req) = self.requisitions.get(&(origin.clone(), number.clone())) else {
+                    return Err(format!("event {short} changes requisition {number}, which was never shared"));
+                };
+                let owner = req.owner == e.author;
+                if !(owner || who.has(Role::Requester) || who.has(Role::Purchasing)) {
+                    return Err(format!("event {short}: {} changed {number} but may not", who.name));
+                }
+                if requisition.number != *number || requisition.lines.len() > 1_000 {
+                    return Err(format!("event {short} changes {number} into another requisition"));
+                }
+                if !matches!(req.status, SharedStatus::Submitted | SharedStatus::Approved | SharedStatus::Returned) {
+                    return Err(format!(
+                        "event {short} changes {number}, which is {}",
+                        req.status.as_str().replace('_', " ")
+                    ));
+                }
+                match (resolves, &req.conflict) {
+                    (Some(other), Some((theirs, _))) => {
+                        if other != theirs || *base != req.version {
+                            return Err(format!(
+                                "event {short} resolves versions of {number} other than those in conflict"
+                            ));
+                        }
+                        if !(owner || who.has(Role::Purchasing)) {
+                            return Err(format!(
+                                "event {short}: {} resolved the conflict on {number} but may not (its requester or \
+                                 purchasing does)",
+                                who.name
+                            ));
+                        }
+                    }
+                    (Some(_), None) => {
+                        return Err(format!("event {short} resolves a conflict on {number} that is not open"));
+                    }
+                    (None, Some(_)) => {
+                        return Err(format!(
+                            "event {short} changes requisition {number}, which has two versions in conflict: a \
+                             person resolves them first"
+                        ));
+                    }
+                    (None, None) => {}
+                }
+            }
             Change::RequisitionDecided { origin, number, version, decision } => {
                 let Some(req) = self.requisitions.get(&(origin.clone(), number.clone())) else {
                     return Err(format!("event {short} decides on requisition {number}, which was never shared"));
                 };
+                if req.conflict.is_some() && !matches!(decision, Decision::Canceled { .. }) {
+                    return Err(format!(
+                        "event {short} decides on requisition {number}, which has two versions in conflict: a \
+                         person resolves them first"
+                    ));
+                }
                 if *version != req.version {
                     return Err(format!(
                         "event {short} is {}'s decision on an earlier version of requisition {number}: it was \
@@ -717,7 +805,10 @@ mod tests {
                 r,
                 &clerk,
                 "dev-c",
-                Change::RequisitionSubmitted { requisition: Box::new(requisition(number, department, total)) },
+                Change::RequisitionSubmitted {
+                    requisition: Box::new(requisition(number, department, total)),
+                    base: None,
+                },
             )
         };
         r.take(&share(&r, "27-PW-1", "PW", 100_000)).unwrap();
@@ -749,7 +840,7 @@ mod tests {
             &r,
             &head,
             "dev-h",
-            Change::RequisitionSubmitted { requisition: Box::new(requisition("27-PW-9", "PW", 1_000)) },
+            Change::RequisitionSubmitted { requisition: Box::new(requisition("27-PW-9", "PW", 1_000)), base: None },
         );
         r.take(&own).unwrap();
         let v9 = r.requisitions[&("dev-h".to_owned(), "27-PW-9".to_owned())].version.clone();
@@ -821,7 +912,8 @@ mod tests {
         }
         r.take(&event(&r, &admin, "dev-a", Change::RulesChanged { finance_approval_from: Some(Cents(1_000)) }))
             .unwrap();
-        let submitted = Change::RequisitionSubmitted { requisition: Box::new(requisition("27-PW-1", "PW", 2_000)) };
+        let submitted =
+            Change::RequisitionSubmitted { requisition: Box::new(requisition("27-PW-1", "PW", 2_000)), base: None };
         r.take(&event(&r, &clerk, "dev-c", submitted)).unwrap();
         let v = r.requisitions[&("dev-c".to_owned(), "27-PW-1".to_owned())].version.clone();
         r.take(&decide(&r, &both, "dev-b", "27-PW-1", &v, Decision::Approved)).unwrap();

@@ -111,17 +111,45 @@ impl Store {
                         Change::RulesChanged { finance_approval_from } => {
                             local::save_rules(&tx, *finance_approval_from)?;
                         }
-                        Change::RequisitionSubmitted { requisition } => {
+                        Change::RequisitionSubmitted { requisition, .. } => {
                             super::files::want(&tx, requisition)?;
                             let key = (envelope.device.clone(), requisition.number.clone());
-                            local::save_shared(
-                                &tx,
-                                &roster.requisitions[&key],
-                                Some(requisition),
-                                envelope.at,
-                                &by,
-                                None,
-                            )?;
+                            let state = &roster.requisitions[&key];
+                            let version = crate::orders::history::state_hash(requisition);
+                            if state.version == version {
+                                local::save_shared(&tx, state, Some(requisition), envelope.at, &by, None)?;
+                            } else {
+                                local::save_conflict(&tx, state, requisition)?;
+                                if envelope.device == m.device {
+                                    let effect =
+                                        signed_effect(&author, &envelope.author, &row.event.id, &version, envelope.at);
+                                    let effect = with(effect, "conflict", serde_json::json!(state.version));
+                                    local::enqueue_effect(&tx, &row.event.id, &requisition.number, &effect)?;
+                                }
+                            }
+                        }
+                        Change::RequisitionEdited { origin, number, base, resolves, requisition } => {
+                            super::files::want(&tx, requisition)?;
+                            let state = &roster.requisitions[&(origin.clone(), number.clone())];
+                            let version = crate::orders::history::state_hash(requisition);
+                            let taken = state.version == version && state.conflict.is_none();
+                            if taken {
+                                local::save_shared(&tx, state, Some(requisition), envelope.at, &by, None)?;
+                            } else {
+                                local::save_conflict(&tx, state, requisition)?;
+                            }
+                            if *origin == m.device {
+                                let effect =
+                                    signed_effect(&author, &envelope.author, &row.event.id, &version, envelope.at);
+                                let effect = if taken {
+                                    let effect = with(effect, "edited", serde_json::json!(requisition));
+                                    let effect = with(effect, "base", serde_json::json!(base));
+                                    with(effect, "resolves", serde_json::json!(resolves))
+                                } else {
+                                    with(effect, "conflict", serde_json::json!(state.version))
+                                };
+                                local::enqueue_effect(&tx, &row.event.id, number, &effect)?;
+                            }
                         }
                         Change::RequisitionDecided { origin, number, version, decision } => {
                             let key = (origin.clone(), number.clone());
@@ -134,15 +162,9 @@ impl Store {
                             // A decision on one of this laptop's own requisitions
                             // is written to the requisition itself.
                             if *origin == m.device {
-                                let effect = serde_json::json!({
-                                    "decision": decision,
-                                    "by": by,
-                                    "title": author.as_ref().map(|p| p.title.clone()).unwrap_or_default(),
-                                    "fingerprint": super::identity::fingerprint(&envelope.author),
-                                    "event": row.event.id,
-                                    "version": version,
-                                    "at": envelope.at,
-                                });
+                                let effect =
+                                    signed_effect(&author, &envelope.author, &row.event.id, version, envelope.at);
+                                let effect = with(effect, "decision", serde_json::json!(decision));
                                 local::enqueue_effect(&tx, &row.event.id, number, &effect)?;
                             }
                         }
@@ -203,4 +225,29 @@ impl Store {
         local::set_problem(self.conn(), Some(&problems.join("; ")))?;
         Err(Error::OfficeTampered { problems })
     }
+}
+
+/// What the requester's laptop needs to write an office event into its own
+/// requisition: who signed (name, title, fingerprint), which event, which
+/// version, when.
+fn signed_effect(
+    author: &Option<super::Person>,
+    key: &str,
+    event: &str,
+    version: &str,
+    at: crate::clock::Timestamp,
+) -> serde_json::Value {
+    serde_json::json!({
+        "by": author.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
+        "title": author.as_ref().map(|p| p.title.clone()).unwrap_or_default(),
+        "fingerprint": super::identity::fingerprint(key),
+        "event": event,
+        "version": version,
+        "at": at,
+    })
+}
+
+fn with(mut effect: serde_json::Value, key: &str, value: serde_json::Value) -> serde_json::Value {
+    effect[key] = value;
+    effect
 }

@@ -717,3 +717,90 @@ pub(crate) fn record_acknowledgement(
 fn no_line(req: &Requisition, position: u32) -> Error {
     Error::not_found_on("line", position, format!("requisition {}", req.number))
 }
+
+/// Makes the requisition's header and lines those of `from` (a version
+/// taken in from the office), and says what changed in words for the
+/// history: each line's quantity, price, account or description, lines
+/// added or removed, and header fields.
+pub(crate) fn replace_content(tx: &super::Change, req: &Requisition, from: &Requisition) -> Result<serde_json::Value> {
+    let h = &from.header;
+    tx.execute(
+        "UPDATE requisitions SET department = ?1, requester = ?2, requester_phone = ?3, deliver_to = ?4,
+             date_needed = ?5, purpose = ?6, notes = ?7, justification = ?8 WHERE id = ?9",
+        params![
+            h.department,
+            h.requester,
+            h.requester_phone,
+            h.deliver_to,
+            h.date_needed.map(|d| d.to_string()),
+            h.purpose,
+            h.notes,
+            h.justification.as_ref().map(|j| serde_json::to_string(j).expect("serialises")),
+            req.id
+        ],
+    )?;
+    tx.execute("DELETE FROM requisition_lines WHERE requisition_id = ?1", [req.id])?;
+    for l in &from.lines {
+        let (item_id, vendor, evidence) = match &l.source {
+            LineSource::Catalogue { item_id, evidence } => {
+                (Some(item_id.as_str()), None, Some(serde_json::to_string(evidence).map_err(Error::internal)?))
+            }
+            LineSource::OffContract { vendor } => (None, Some(vendor.as_str()), None),
+        };
+        tx.execute(
+            "INSERT INTO requisition_lines (requisition_id, position, item_id, quantity, received, unit, description,
+                 supplier_sku, manufacturer_part, unit_cents, account, tax_exempt, vendor, evidence)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            params![
+                req.id,
+                l.position,
+                item_id,
+                l.quantity,
+                l.received,
+                l.unit,
+                l.description,
+                l.supplier_sku,
+                l.manufacturer_part,
+                l.unit_price.0,
+                l.account,
+                l.tax_exempt,
+                vendor,
+                evidence
+            ],
+        )?;
+    }
+    let mut changes = Vec::new();
+    for old in &req.lines {
+        match from.line(old.position) {
+            None => changes.push(json!({ "line": old.position, "removed": old.description })),
+            Some(new) => {
+                let fields = [
+                    ("quantity", json!(old.quantity), json!(new.quantity)),
+                    ("unit_price", json!(old.unit_price), json!(new.unit_price)),
+                    ("account", json!(old.account), json!(new.account)),
+                    ("description", json!(old.description), json!(new.description)),
+                ];
+                for (field, was, now) in fields {
+                    if was != now {
+                        changes.push(json!({ "line": old.position, "field": field, "was": was, "now": now }));
+                    }
+                }
+            }
+        }
+    }
+    for new in from.lines.iter().filter(|n| req.line(n.position).is_none()) {
+        changes.push(json!({ "line": new.position, "added": new.description, "quantity": new.quantity }));
+    }
+    let old = &req.header;
+    for (field, was, now) in [
+        ("department", &old.department, &h.department),
+        ("deliver_to", &old.deliver_to, &h.deliver_to),
+        ("purpose", &old.purpose, &h.purpose),
+        ("notes", &old.notes, &h.notes),
+    ] {
+        if was != now {
+            changes.push(json!({ "field": field, "was": was, "now": now }));
+        }
+    }
+    Ok(json!({ "changes": changes, "total": { "was": req.total(), "now": from.total() } }))
+}

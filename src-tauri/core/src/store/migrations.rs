@@ -23,12 +23,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0013_office.sql")),
         M::up(include_str!("migrations/0014_office_steps.sql")),
         M::up(include_str!("migrations/0015_office_files.sql")),
+        M::up(include_str!("migrations/0016_office_conflicts.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {
-    15
+    16
 }
 
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
