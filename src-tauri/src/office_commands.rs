@@ -6,7 +6,9 @@
 
 use crate::ipc_error::IpcError;
 use crate::state::AppState;
-use coopdesk_core::office::{Admission, Decision, Inbox, JoinRequest, OfficeOverview, OfficeStatus, OfficeSyncReport};
+use coopdesk_core::office::{
+    Admission, Decision, Inbox, JoinRequest, OfficeOverview, OfficeStatus, OfficeSyncReport, SharedEdit,
+};
 use coopdesk_core::Cents;
 use tauri::State;
 
@@ -113,4 +115,26 @@ pub async fn office_attachment_save(
             store.office_save_attachment(&number, from.as_deref(), &file, path).map(|p| p.display().to_string())
         })
         .await
+}
+
+#[tauri::command]
+pub async fn office_edit(
+    state: State<'_, AppState>,
+    number: String,
+    from: Option<String>,
+    edit: SharedEdit,
+    passphrase: String,
+) -> Result<OfficeStatus, IpcError> {
+    state.with_store(move |store| store.office_edit(&number, from.as_deref(), &edit, &passphrase)).await
+}
+
+#[tauri::command]
+pub async fn office_resolve(
+    state: State<'_, AppState>,
+    number: String,
+    from: Option<String>,
+    keep_other: bool,
+    passphrase: String,
+) -> Result<OfficeStatus, IpcError> {
+    state.with_store(move |store| store.office_resolve(&number, from.as_deref(), keep_other, &passphrase)).await
 }

@@ -28,6 +28,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         office::Decision,
         office::Admission,
         office::JoinRequest,
+        office::SharedEdit,
         store::CatalogueStatus,
         store::Facets,
         store::ContractDetail,

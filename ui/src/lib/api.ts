@@ -101,6 +101,7 @@ import type { Admission } from "./bindings/Admission";
 import type { Decision } from "./bindings/Decision";
 import type { Inbox } from "./bindings/Inbox";
 import type { JoinRequest } from "./bindings/JoinRequest";
+import type { SharedEdit } from "./bindings/SharedEdit";
 import type { OfficeOverview } from "./bindings/OfficeOverview";
 import type { SharedRequisition } from "./bindings/SharedRequisition";
 import type { SharedStatus } from "./bindings/SharedStatus";
@@ -142,6 +143,7 @@ export type {
   Decision,
   Inbox,
   JoinRequest,
+  SharedEdit,
   SharedRequisition,
   SharedStatus,
   OfficeOverview,
@@ -445,6 +447,12 @@ export const api = {
   /** Sets from what total finance gives a second approval (null: never), signed. */
   officeSetFinanceRule: (from: Cents | null, passphrase: string) =>
     call<OfficeStatus>("office_set_finance_rule", { from, passphrase }),
+  /** Changes a shared requisition as this person, signed, from the version shown. */
+  officeEdit: (number: string, from: string | null, edit: SharedEdit, passphrase: string) =>
+    call<OfficeStatus>("office_edit", { number, from, edit, passphrase }),
+  /** Keeps one of two versions in conflict (the office's, or with keepOther the other). */
+  officeResolve: (number: string, from: string | null, keepOther: boolean, passphrase: string) =>
+    call<OfficeStatus>("office_resolve", { number, from, keepOther, passphrase }),
   /** Saves a shared requisition's attachment (checked against its SHA-256); null path: the save folder. */
   officeAttachmentSave: (number: string, from: string | null, file: string, path: string | null) =>
     call<string>("office_attachment_save", { number, from, file, path }),
