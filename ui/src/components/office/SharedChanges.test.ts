@@ -54,6 +54,6 @@ describe("SharedChanges", () => {
     await fireEvent.input(screen.getByTestId("office-edit-qty"), { target: { value: "12" } });
     await fireEvent.submit(screen.getByTestId("office-edit-form"));
     await new Promise((r) => setTimeout(r, 0));
-    expect(calls[0].edit).toEqual({ quantities: [[1, 12]], accounts: [], purpose: null, notes: null });
+    expect(calls[0]?.edit).toEqual({ quantities: [[1, 12]], accounts: [], purpose: null, notes: null });
   });
 });
