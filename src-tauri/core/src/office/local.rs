@@ -156,33 +156,43 @@ pub fn device_next(conn: &Connection, device: &str) -> Result<(u64, Option<Strin
     })
 }
 
-/// The verified roster, resumed from what this laptop received.
+/// The verified roster, resumed from what this laptop received; shared
+/// requisitions are added with [`load_requisition`] as events name them.
 pub fn roster(conn: &Connection, m: &Membership) -> Result<Roster> {
     let people = people(conn)?.into_iter().map(|p| p.person).collect::<Vec<_>>();
-    // Each device's last received event: one pass over the (device,
-    // device_seq) index, not a lookup per event.
-    let mut stmt = conn.prepare(
-        "SELECT e.device, e.device_seq, e.id FROM office_events e
-         JOIN (SELECT device, max(device_seq) AS last FROM office_events WHERE server_seq IS NOT NULL GROUP BY device) h
-           ON e.device = h.device AND e.device_seq = h.last",
-    )?;
+    let mut stmt = conn.prepare("SELECT device, seq, id FROM office_devices")?;
     let devices = stmt
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64, r.get::<_, String>(2)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let count: i64 =
-        conn.query_row("SELECT count(*) FROM office_events WHERE server_seq IS NOT NULL", [], |r| r.get(0))?;
-    let founded = count > 0;
-    let finance_from: Option<i64> = conn.query_row("SELECT finance_from FROM office WHERE id = 1", [], |r| r.get(0))?;
+    let (count, finance_from): (i64, Option<i64>) =
+        conn.query_row("SELECT events_received, finance_from FROM office WHERE id = 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let mut stmt = conn.prepare("SELECT po_number FROM office_requisitions WHERE po_number IS NOT NULL")?;
+    let po_numbers = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(Roster::resume(
         &m.office_id,
-        founded.then(|| m.name.clone()),
+        (count > 0).then(|| m.name.clone()),
         finance_from.map(Cents),
         people,
         devices,
         m.head.clone(),
         count as u64,
-        shared_states(conn)?,
+        po_numbers,
     ))
+}
+
+/// Adds the shared requisition `key` (origin device and number) to
+/// `roster` as this laptop verified it, unless it is there already or was
+/// never shared.
+pub fn load_requisition(conn: &Connection, roster: &mut Roster, key: &(String, String)) -> Result<()> {
+    if roster.requisitions.contains_key(key) {
+        return Ok(());
+    }
+    if let Some(state) = shared_state(conn, &key.0, &key.1)? {
+        roster.insert_requisition(state);
+    }
+    Ok(())
 }
 
 /// A person on the roster, as the window and the command line show them.
@@ -249,12 +259,18 @@ pub fn save_person(conn: &Connection, p: &Person, at: Timestamp, by: &str) -> Re
 /// Records an event the server returned, in its place: one this laptop
 /// wrote gets its number, another is added.
 pub fn record_received(conn: &Connection, seq: i64, e: &SignedEvent, refused: Option<&str>) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO office_events (id, server_seq, device, device_seq, author, envelope, signature, refused)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT(id) DO UPDATE SET server_seq = excluded.server_seq, refused = excluded.refused",
-        params![e.id, seq, e.device, e.device_seq as i64, e.author, e.envelope, e.signature, refused],
-    )?;
+    )?
+    .execute(params![e.id, seq, e.device, e.device_seq as i64, e.author, e.envelope, e.signature, refused])?;
+    conn.prepare_cached(
+        "INSERT INTO office_devices (device, seq, id) VALUES (?1, ?2, ?3)
+         ON CONFLICT(device) DO UPDATE SET seq = excluded.seq, id = excluded.id WHERE excluded.seq > office_devices.seq",
+    )?
+    .execute(params![e.device, e.device_seq as i64, e.id])?;
+    conn.prepare_cached("UPDATE office SET events_received = events_received + 1 WHERE id = 1")?.execute([])?;
     Ok(())
 }
 
@@ -283,7 +299,7 @@ pub fn refusals(conn: &Connection) -> Result<Vec<(i64, String)>> {
 /// and rejected rows.
 pub fn accounted(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row(
-        "SELECT (SELECT count(*) FROM office_events WHERE server_seq IS NOT NULL) + (SELECT count(*) FROM office_rejects)",
+        "SELECT (SELECT events_received FROM office WHERE id = 1) + (SELECT count(*) FROM office_rejects)",
         [],
         |r| r.get(0),
     )?)
@@ -323,13 +339,13 @@ fn status_from(text: &str) -> SharedStatus {
     SharedStatus::from_stored(text)
 }
 
-fn shared_states(conn: &Connection) -> Result<Vec<SharedReq>> {
-    let mut stmt = conn.prepare(
+fn shared_state(conn: &Connection, origin: &str, number: &str) -> Result<Option<SharedReq>> {
+    let mut stmt = conn.prepare_cached(
         "SELECT origin, number, owner_key, version, status, total_cents, department, approvals, po_number,
                 finance_key, outstanding, json_extract(conflict, '$.version'), json_extract(conflict, '$.author')
-         FROM office_requisitions",
+         FROM office_requisitions WHERE origin = ?1 AND number = ?2",
     )?;
-    let rows = stmt.query_map([], |r| {
+    let row = stmt.query_row(params![origin, number], |r| {
         let approvals: String = r.get(7)?;
         let outstanding: String = r.get(10)?;
         let conflict: (Option<String>, Option<String>) = (r.get(11)?, r.get(12)?);
@@ -350,8 +366,8 @@ fn shared_states(conn: &Connection) -> Result<Vec<SharedReq>> {
                 _ => None,
             },
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    });
+    Ok(row.optional()?)
 }
 
 /// Writes a shared requisition's state; with `snapshot`, the version shared.

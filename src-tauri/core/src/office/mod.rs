@@ -352,9 +352,7 @@ impl Store {
             )
             .ok()
             .map(|k| identity::fingerprint(&k));
-        let events: i64 =
-            self.conn()
-                .query_row("SELECT count(*) FROM office_events WHERE server_seq IS NOT NULL", [], |r| r.get(0))?;
+        let events: i64 = self.conn().query_row("SELECT events_received FROM office WHERE id = 1", [], |r| r.get(0))?;
         Ok(OfficeStatus {
             fingerprint: identity::fingerprint(&m.person_key),
             me: people.into_iter().find(|e| e.person.key == m.person_key),

@@ -207,7 +207,11 @@ impl Store {
     pub(super) fn sign_checked(&mut self, identity: &Identity, m: &local::Membership, change: Change) -> Result<()> {
         let event = self.signed(identity, m, change)?;
         let envelope = event.open().map_err(Error::internal)?;
-        local::roster(self.conn(), m)?.allows(&envelope).map_err(|why| {
+        let mut roster = local::roster(self.conn(), m)?;
+        if let Some(key) = super::roster::requisition_key(&envelope) {
+            local::load_requisition(self.conn(), &mut roster, &key)?;
+        }
+        roster.allows(&envelope).map_err(|why| {
             let why = why.trim_start_matches("event (new)").trim_start_matches(':').trim();
             let it = if why.starts_with(|c: char| c.is_lowercase()) { "it " } else { "" };
             Error::NotAllowed(format!("The office would refuse that: {it}{why}."))

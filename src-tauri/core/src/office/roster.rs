@@ -141,7 +141,9 @@ impl Roster {
     }
 
     /// Rebuilds the state from what a laptop already verified: its people,
-    /// each device's last event, its head and count.
+    /// each device's last event, its head and count, and the PO numbers
+    /// issued. Shared requisitions are added as events need them
+    /// ([`Roster::insert_requisition`]): an office holds tens of thousands.
     #[allow(clippy::too_many_arguments)]
     pub fn resume(
         office: &str,
@@ -151,11 +153,8 @@ impl Roster {
         devices: impl IntoIterator<Item = (String, u64, String)>,
         head: String,
         events: u64,
-        requisitions: impl IntoIterator<Item = SharedReq>,
+        po_numbers: impl IntoIterator<Item = String>,
     ) -> Roster {
-        let requisitions: BTreeMap<_, _> =
-            requisitions.into_iter().map(|r| ((r.origin.clone(), r.number.clone()), r)).collect();
-        let po_numbers = requisitions.values().filter_map(|r| r.po_number.as_deref()).map(po_key).collect();
         Roster {
             office: office.to_owned(),
             name,
@@ -163,10 +162,16 @@ impl Roster {
             devices: devices.into_iter().map(|(d, seq, id)| (d, (seq, id))).collect(),
             head,
             events,
-            requisitions,
-            po_numbers,
+            requisitions: BTreeMap::new(),
+            po_numbers: po_numbers.into_iter().map(|p| po_key(&p)).collect(),
             finance_from,
         }
+    }
+
+    /// Adds a shared requisition's state as a laptop verified it, for the
+    /// events that name it.
+    pub fn insert_requisition(&mut self, r: SharedReq) {
+        self.requisitions.insert((r.origin.clone(), r.number.clone()), r);
     }
 
     /// Checks `event` against everything before it and takes it in, or says
@@ -175,8 +180,14 @@ impl Roster {
     /// in the history and its device's chain, unapplied; any other refusal
     /// leaves the state exactly as it was.
     pub fn take(&mut self, event: &SignedEvent) -> Result<Envelope, Refusal> {
+        self.take_opened(event, event.open())
+    }
+
+    /// [`Roster::take`] for an event already opened (see
+    /// [`SignedEvent::open_all`], which opens many on every core).
+    pub fn take_opened(&mut self, event: &SignedEvent, opened: Result<Envelope, String>) -> Result<Envelope, Refusal> {
         let not_genuine = |reason: String| Refusal { reason, genuine: false };
-        let envelope = event.open().map_err(not_genuine)?;
+        let envelope = opened.map_err(not_genuine)?;
         let short = event.id.get(..12).unwrap_or(&event.id);
         if envelope.office != self.office {
             return Err(not_genuine(format!("event {short} belongs to another office")));
@@ -604,6 +615,18 @@ impl Roster {
             }
         }
         Ok(())
+    }
+}
+
+/// The shared requisition an event's change is about, by origin device
+/// and number, if any.
+pub fn requisition_key(envelope: &Envelope) -> Option<(String, String)> {
+    match &envelope.change {
+        Change::RequisitionSubmitted { requisition, .. } => Some((envelope.device.clone(), requisition.number.clone())),
+        Change::RequisitionEdited { origin, number, .. } | Change::RequisitionDecided { origin, number, .. } => {
+            Some((origin.clone(), number.clone()))
+        }
+        _ => None,
     }
 }
 

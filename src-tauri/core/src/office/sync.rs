@@ -7,7 +7,7 @@
 //! coopdesk, or restored from an older copy, is named and nothing from it is
 //! applied.
 
-use super::event::{Change, Decision};
+use super::event::{Change, Decision, SignedEvent};
 use super::local::{self, Membership};
 use super::server::{Row, Server};
 use crate::error::{Error, Result};
@@ -95,8 +95,20 @@ impl Store {
             return Ok(report);
         }
         let mut roster = local::roster(&tx, m)?;
-        for row in &rows {
-            match roster.take(&row.event) {
+        let mut opened = Vec::with_capacity(PAGE as usize);
+        for (i, row) in rows.iter().enumerate() {
+            // Signatures are checked a page at a time on every core; the
+            // rules, which depend on order, one event at a time.
+            if i % PAGE as usize == 0 {
+                let page: Vec<&SignedEvent> = rows[i..].iter().take(PAGE as usize).map(|r| &r.event).collect();
+                opened = SignedEvent::open_all(&page);
+                opened.reverse();
+            }
+            let opened = opened.pop().expect("one opened event per row");
+            if let Some(key) = opened.as_ref().ok().and_then(super::roster::requisition_key) {
+                local::load_requisition(&tx, &mut roster, &key)?;
+            }
+            match roster.take_opened(&row.event, opened) {
                 Ok(envelope) => {
                     local::record_received(&tx, row.seq, &row.event, None)?;
                     let author = roster.person(&envelope.author).cloned();

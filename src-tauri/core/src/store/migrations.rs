@@ -24,12 +24,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0014_office_steps.sql")),
         M::up(include_str!("migrations/0015_office_files.sql")),
         M::up(include_str!("migrations/0016_office_conflicts.sql")),
+        M::up(include_str!("migrations/0017_office_progress.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {
-    16
+    17
 }
 
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
