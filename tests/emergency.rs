@@ -75,7 +75,7 @@ fn an_emergency_is_run_from_the_command_line() {
             &today.to_string(),
         ],
     );
-    assert!(created.contains("emergency authorisation EM-EOC-"), "{created}");
+    assert!(created.contains("emergency authorization EM-EOC-"), "{created}");
     let number = created.split_whitespace().next().unwrap().to_owned();
     ok(&db, &["req", "add", &number, item, "--qty", "3", "--account", "100-525-01-5230"]);
     let shown = ok(&db, &["req", "show", &number]);

@@ -1079,3 +1079,102 @@ fn two_people_changing_one_requisition_while_apart_get_a_conflict_a_person_resol
     assert_eq!(req["requisition"]["status"], "approved");
     assert!(history_actions(&o.clerk, &number).contains(&("edited_in_office".into(), "Jordan Buyer".into())));
 }
+
+#[test]
+fn an_incident_declared_on_one_laptop_is_shared_so_everyone_can_buy_under_it() {
+    let o = office();
+    let declared = o.admin.json(&[
+        "emergency",
+        "declare",
+        "--name",
+        "Hurricane Delia",
+        "--kind",
+        "hurricane",
+        "--declaration",
+        "EO 26-301",
+        "--declared",
+        "2026-11-20",
+        "--authority",
+        "Escambia County Board",
+        "--waiver-start",
+        "2026-11-20",
+        "--waiver-end",
+        "2026-12-20",
+        "--by",
+        "Alex Admin",
+    ]);
+    let id = declared["id"].as_i64().unwrap().to_string();
+    // A clerk may declare one on their own laptop, but not share it.
+    let own = o.clerk.json(&[
+        "emergency",
+        "declare",
+        "--name",
+        "Tornado Ada",
+        "--kind",
+        "tornado",
+        "--declaration",
+        "EO 26-302",
+        "--declared",
+        "2026-11-20",
+        "--authority",
+        "Escambia County Board",
+        "--waiver-start",
+        "2026-11-20",
+        "--waiver-end",
+        "2026-12-20",
+        "--no-activate",
+        "--by",
+        "Casey Clerk",
+    ]);
+    let not_allowed = o.clerk.run(&["office", "share-incident", &own["id"].to_string()]);
+    assert!(stderr(&not_allowed).contains("purchasing or an administrator does"), "{}", stderr(&not_allowed));
+    o.admin.ok(&["office", "share-incident", &id]);
+    o.clerk.ok(&["office", "sync"]);
+    let incidents = o.clerk.json(&["emergency", "list"]);
+    let delia = incidents.as_array().unwrap().iter().find(|i| i["name"] == "Hurricane Delia").unwrap().clone();
+    assert_eq!((delia["active"].as_bool(), delia["waiver_end"].as_str()), (Some(true), Some("2026-12-20")));
+
+    // The clerk buys under it on their own laptop.
+    let number = o
+        .clerk
+        .ok(&[
+            "req",
+            "new",
+            "--emergency",
+            "--department",
+            "EOC",
+            "--requester",
+            "Casey Clerk",
+            "--purpose",
+            "Generators for the shelters",
+            "--by",
+            "Casey Clerk",
+        ])
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    let req = o.clerk.json(&["req", "show", &number]);
+    assert_eq!(req["requisition"]["emergency"]["incident_id"], delia["id"], "{req}");
+
+    // The waiver extended and the incident closed on the declaring laptop
+    // reach the same incident everywhere once shared again.
+    o.admin.ok(&["emergency", "extend", &id, "--until", "2027-01-19", "--reason", "Renewed", "--by", "Alex Admin"]);
+    o.admin.ok(&["office", "share-incident", &id]);
+    o.clerk.ok(&["office", "sync"]);
+    let again = o.clerk.json(&["emergency", "list"]);
+    let delia = again.as_array().unwrap().iter().find(|i| i["name"] == "Hurricane Delia").unwrap().clone();
+    assert_eq!(delia["waiver_end"], "2027-01-19");
+    assert_eq!(again.as_array().unwrap().len(), 2, "the clerk's own and Delia, updated, not a copy");
+    let clerk_id = delia["id"].as_i64().unwrap().to_string();
+    let from_here = o.clerk.run(&["office", "share-incident", &clerk_id]);
+    assert!(stderr(&from_here).contains("came from another computer"), "{}", stderr(&from_here));
+    o.admin.ok(&["emergency", "close", &id, "--on", "2026-11-27", "--by", "Alex Admin"]);
+    o.admin.ok(&["office", "share-incident", &id]);
+    o.clerk.ok(&["office", "sync"]);
+    let list = o.clerk.json(&["emergency", "list"]);
+    let closed = list.as_array().unwrap().iter().find(|i| i["name"] == "Hurricane Delia").unwrap().clone();
+    assert_eq!((closed["active"].as_bool(), closed["closed_on"].as_str()), (Some(false), Some("2026-11-27")));
+    let shown = o.clerk.ok(&["emergency", "show", &clerk_id]);
+    assert_eq!(shown.matches("incident shared in by Alex Admin").count(), 3, "declared, extended, closed: {shown}");
+}

@@ -138,3 +138,12 @@ pub async fn office_resolve(
 ) -> Result<OfficeStatus, IpcError> {
     state.with_store(move |store| store.office_resolve(&number, from.as_deref(), keep_other, &passphrase)).await
 }
+
+#[tauri::command]
+pub async fn office_share_incident(
+    state: State<'_, AppState>,
+    id: i64,
+    passphrase: String,
+) -> Result<OfficeStatus, IpcError> {
+    state.with_store(move |store| store.office_share_incident(id, &passphrase)).await
+}

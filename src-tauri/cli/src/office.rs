@@ -175,6 +175,10 @@ pub enum OfficeAction {
         #[arg(long)]
         from: Option<String>,
     },
+    /// Share an incident declared on this laptop (again after each change:
+    /// waiver extended, FEMA number, project, closed) so that everyone in
+    /// the office can buy under it (purchasing or an administrator).
+    ShareIncident { id: i64 },
     /// Save an attachment of a shared requisition, checked against the
     /// SHA-256 its requester signed.
     Attachment {
@@ -408,6 +412,13 @@ pub fn run(store: &mut Store, action: &OfficeAction, json: bool, out: &mut dyn W
                 return print_json(out, &status);
             }
             sent_or_waiting(&status, &format!("The resolution of {number}"), out)
+        }
+        OfficeAction::ShareIncident { id } => {
+            let status = store.office_share_incident(*id, &passphrase_from_env()?)?;
+            if json {
+                return print_json(out, &status);
+            }
+            sent_or_waiting(&status, &format!("Incident {id}, shared with the office,"), out)
         }
         OfficeAction::Attachment { number, file, out: path, from } => {
             let (attachment, bytes) = store.office_attachment(number, from.as_deref(), file)?;

@@ -453,6 +453,9 @@ export const api = {
   /** Keeps one of two versions in conflict (the office's, or with keepOther the other). */
   officeResolve: (number: string, from: string | null, keepOther: boolean, passphrase: string) =>
     call<OfficeStatus>("office_resolve", { number, from, keepOther, passphrase }),
+  /** Shares an incident declared on this computer with the office, as it stands now, signed. */
+  officeShareIncident: (id: number, passphrase: string) =>
+    call<OfficeStatus>("office_share_incident", { id, passphrase }),
   /** Saves a shared requisition's attachment (checked against its SHA-256); null path: the save folder. */
   officeAttachmentSave: (number: string, from: string | null, file: string, path: string | null) =>
     call<string>("office_attachment_save", { number, from, file, path }),

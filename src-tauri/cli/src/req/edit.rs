@@ -31,7 +31,7 @@ pub(super) fn run(store: &mut Store, action: &ReqAction, by: &str, json: bool, o
                 return print_json(out, &req);
             }
             match &req.emergency {
-                Some(e) => say(out, format!("{} (emergency authorisation {})", req.number, e.authorization)),
+                Some(e) => say(out, format!("{} (emergency authorization {})", req.number, e.authorization)),
                 None => say(out, req.number),
             }
         }

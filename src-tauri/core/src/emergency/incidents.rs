@@ -410,3 +410,75 @@ fn deactivate_all(tx: &rusqlite::Transaction, at: DateTime<Utc>, actor: &str) ->
     }
     Ok(())
 }
+
+/// Takes in an incident shared from another laptop of the office: a new one
+/// is added (active when it is and nothing else is active here), a known
+/// one (`existing`) gets the declaring laptop's waiver, FEMA number,
+/// projects and closing. Recorded in its history as `actor`'s, with
+/// `detail`. Returns its id here.
+pub(crate) fn take_in_shared(
+    tx: &Connection,
+    existing: Option<i64>,
+    incident: &Incident,
+    at: DateTime<Utc>,
+    actor: &str,
+    detail: serde_json::Value,
+) -> Result<i64> {
+    let projects = serde_json::to_string(&incident.projects).expect("serialises");
+    let rules = serde_json::to_string(&incident.rules).expect("serialises");
+    let closed = incident.closed_on.map(|d| d.to_string());
+    let stamp = audit::stamp(at);
+    let id = match existing {
+        Some(id) => {
+            tx.execute(
+                "UPDATE incidents SET name = ?1, kind = ?2, declaration_number = ?3, declared_on = ?4, authority = ?5,
+                     waiver_start = ?6, waiver_end = ?7, fema_disaster = ?8, projects = ?9, rules = ?10,
+                     closed_on = ?11, active = CASE WHEN ?11 IS NULL THEN active ELSE 0 END, updated_at = ?12
+                 WHERE id = ?13",
+                params![
+                    incident.name,
+                    incident.kind,
+                    incident.declaration_number,
+                    incident.declared_on.to_string(),
+                    incident.authority,
+                    incident.waiver_start.to_string(),
+                    incident.waiver_end.to_string(),
+                    incident.fema_disaster,
+                    projects,
+                    rules,
+                    closed,
+                    stamp,
+                    id
+                ],
+            )?;
+            id
+        }
+        None => {
+            let none_active: bool =
+                tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM incidents WHERE active = 1)", [], |r| r.get(0))?;
+            tx.execute(
+                "INSERT INTO incidents (name, kind, declaration_number, declared_on, authority, waiver_start, waiver_end,
+                     fema_disaster, projects, rules, active, closed_on, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+                params![
+                    incident.name,
+                    incident.kind,
+                    incident.declaration_number,
+                    incident.declared_on.to_string(),
+                    incident.authority,
+                    incident.waiver_start.to_string(),
+                    incident.waiver_end.to_string(),
+                    incident.fema_disaster,
+                    projects,
+                    rules,
+                    incident.active && incident.closed_on.is_none() && none_active,
+                    closed,
+                    stamp
+                ],
+            )?;
+            tx.last_insert_rowid()
+        }
+    };
+    record(tx, id, at, actor, "incident_shared_in", detail)?;
+    Ok(id)
+}

@@ -152,6 +152,11 @@ pub enum Change {
     /// A decision on one version of a shared requisition, which the event
     /// names by the device it came from, its number and its version.
     RequisitionDecided { origin: String, number: String, version: String, decision: Decision },
+    /// An incident as the laptop that declared it holds it now (declared,
+    /// its waiver extended, FEMA's number, projects, closed), shared by
+    /// purchasing or an administrator so that everyone can buy under it.
+    /// `key` is that laptop's device id and the incident's number there.
+    IncidentShared { key: String, incident: Box<crate::emergency::Incident> },
     /// The office's rules, set by an administrator: from what total a
     /// requisition needs finance's second approval before it is ordered
     /// (None: never).

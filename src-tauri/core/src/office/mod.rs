@@ -16,6 +16,7 @@ pub mod event;
 mod files;
 mod handover;
 pub mod identity;
+mod incidents;
 mod local;
 mod requisitions;
 pub mod roster;

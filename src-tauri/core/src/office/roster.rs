@@ -217,6 +217,7 @@ impl Roster {
             Change::RulesChanged { finance_approval_from } => {
                 self.finance_from = *finance_approval_from;
             }
+            Change::IncidentShared { .. } => {}
             Change::RequisitionSubmitted { requisition, base } => {
                 let key = (envelope.device.clone(), requisition.number.clone());
                 let version = crate::orders::history::state_hash(requisition);
@@ -588,6 +589,28 @@ impl Roster {
                             return Err(format!("event {short} cancels {number} with no usable reason"));
                         }
                     }
+                }
+            }
+            Change::IncidentShared { key, incident } => {
+                if !(who.has(Role::Purchasing) || who.has(Role::Administrator)) {
+                    return Err(format!(
+                        "event {short}: {} shared an incident but may not (purchasing or an administrator does)",
+                        who.name
+                    ));
+                }
+                if !key.strip_prefix(e.device.as_str()).is_some_and(|rest| rest.starts_with('/')) {
+                    return Err(format!("event {short} shares an incident declared on another computer"));
+                }
+                let short_text =
+                    |t: &str| t.chars().count() <= crate::model::limits::SHORT_TEXT && !t.chars().any(char::is_control);
+                if incident.name.trim().is_empty()
+                    || ![&incident.name, &incident.kind, &incident.declaration_number, &incident.authority]
+                        .iter()
+                        .all(|t| short_text(t))
+                    || incident.waiver_end < incident.waiver_start
+                    || incident.projects.len() > crate::model::limits::LIST
+                {
+                    return Err(format!("event {short} shares an incident that is not usable"));
                 }
             }
             Change::RulesChanged { finance_approval_from } => {

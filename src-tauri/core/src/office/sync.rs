@@ -123,6 +123,19 @@ impl Store {
                         Change::RulesChanged { finance_approval_from } => {
                             local::save_rules(&tx, *finance_approval_from)?;
                         }
+                        Change::IncidentShared { key, incident } => {
+                            // The laptop that declared it holds it already.
+                            if envelope.device != m.device {
+                                let detail = serde_json::json!({
+                                    "signed_in_coopdesk": super::identity::fingerprint(&envelope.author),
+                                    "title": author.as_ref().map(|p| p.title.clone()).unwrap_or_default(),
+                                    "event": row.event.id,
+                                    "office_key": key,
+                                });
+                                let actor = if by.trim().is_empty() { "office" } else { by.as_str() };
+                                super::incidents::take_in(&tx, key, incident, envelope.at.0, actor, detail)?;
+                            }
+                        }
                         Change::RequisitionSubmitted { requisition, .. } => {
                             super::files::want(&tx, requisition)?;
                             let key = (envelope.device.clone(), requisition.number.clone());

@@ -25,12 +25,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0015_office_files.sql")),
         M::up(include_str!("migrations/0016_office_conflicts.sql")),
         M::up(include_str!("migrations/0017_office_progress.sql")),
+        M::up(include_str!("migrations/0018_office_incidents.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {
-    17
+    18
 }
 
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
