@@ -370,29 +370,33 @@ fn shared_state(conn: &Connection, origin: &str, number: &str) -> Result<Option<
     Ok(row.optional()?)
 }
 
-/// Writes a shared requisition's state; with `snapshot`, the version shared.
+/// Writes a shared requisition's state; with `snapshot_event`, the id of
+/// the received event that holds the version shared (its snapshot is read
+/// from there, not stored again).
 pub fn save_shared(
     conn: &Connection,
     r: &SharedReq,
-    snapshot: Option<&crate::orders::Requisition>,
+    snapshot_event: Option<&str>,
     at: Timestamp,
     by: &str,
     note: Option<&str>,
 ) -> Result<()> {
     let approvals = serde_json::to_string(&r.approvals).map_err(Error::internal)?;
     let outstanding = serde_json::to_string(&r.outstanding).map_err(Error::internal)?;
-    match snapshot {
-        Some(req) => {
-            conn.execute(
+    match snapshot_event {
+        Some(event) => {
+            conn.prepare_cached(
                 "INSERT INTO office_requisitions (origin, number, owner_key, version, status, total_cents, department,
-                     approvals, po_number, requisition, shared_at, decided_at, decided_by, note, finance_key, outstanding)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL, NULL, NULL, NULL, ?12)
+                     approvals, po_number, requisition, shared_at, decided_at, decided_by, note, finance_key, outstanding,
+                     snapshot_event)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, '', ?11, NULL, NULL, NULL, NULL, ?12, ?10)
                  ON CONFLICT(origin, number) DO UPDATE SET version = excluded.version, status = excluded.status,
                      total_cents = excluded.total_cents, department = excluded.department, approvals = excluded.approvals,
-                     requisition = excluded.requisition, shared_at = excluded.shared_at,
+                     requisition = '', snapshot_event = excluded.snapshot_event, shared_at = excluded.shared_at,
                      decided_at = NULL, decided_by = NULL, note = NULL, finance_key = NULL,
                      outstanding = excluded.outstanding, conflict = NULL",
-                params![
+            )?
+            .execute(params![
                     r.origin,
                     r.number,
                     r.owner,
@@ -402,32 +406,40 @@ pub fn save_shared(
                     r.department,
                     approvals,
                     r.po_number,
-                    serde_json::to_string(req).map_err(Error::internal)?,
+                    event,
                     at,
                     outstanding
-                ],
-            )?;
+            ])?;
         }
         None => {
-            conn.execute(
+            conn.prepare_cached(
                 "UPDATE office_requisitions SET status = ?3, approvals = ?4, po_number = ?5, decided_at = ?6,
                      decided_by = ?7, note = ?8, finance_key = ?9, outstanding = ?10 WHERE origin = ?1 AND number = ?2",
-                params![
-                    r.origin,
-                    r.number,
-                    r.status.as_str(),
-                    approvals,
-                    r.po_number,
-                    at,
-                    by,
-                    note,
-                    r.finance_approval,
-                    outstanding
-                ],
-            )?;
+            )?
+            .execute(params![
+                r.origin,
+                r.number,
+                r.status.as_str(),
+                approvals,
+                r.po_number,
+                at,
+                by,
+                note,
+                r.finance_approval,
+                outstanding
+            ])?;
         }
     }
     Ok(())
+}
+
+/// The requisition an event that shared or changed it holds.
+fn snapshot_of(envelope: &super::event::Envelope) -> rusqlite::Result<crate::orders::Requisition> {
+    match &envelope.change {
+        super::event::Change::RequisitionSubmitted { requisition, .. }
+        | super::event::Change::RequisitionEdited { requisition, .. } => Ok((**requisition).clone()),
+        _ => Err(rusqlite::Error::InvalidColumnType(9, "snapshot".into(), rusqlite::types::Type::Text)),
+    }
 }
 
 /// Keeps the version the office did not take first beside the current one.
@@ -536,8 +548,10 @@ pub fn shared(conn: &Connection, which: Which) -> Result<Vec<SharedRequisition>>
     };
     let mut stmt = conn.prepare(&format!(
         "SELECT origin, number, owner_key, version, status, total_cents, department, approvals, po_number,
-                requisition, shared_at, decided_by, note, finance_key, outstanding, conflict
-         FROM office_requisitions {filter} ORDER BY shared_at DESC, number LIMIT ?1"
+                CASE WHEN r.snapshot_event IS NULL THEN r.requisition ELSE e.envelope END,
+                shared_at, decided_by, note, finance_key, outstanding, conflict, r.snapshot_event IS NOT NULL
+         FROM office_requisitions r LEFT JOIN office_events e ON e.id = r.snapshot_event
+         {filter} ORDER BY shared_at DESC, number LIMIT ?1"
     ))?;
     let params: Vec<&dyn rusqlite::ToSql> = if number.is_empty() { vec![&limit] } else { vec![&limit, &number] };
     let name_of = |k: &String| names.get(k).cloned().unwrap_or_else(|| fingerprint(k));
@@ -566,7 +580,7 @@ pub fn shared(conn: &Connection, which: Which) -> Result<Vec<SharedRequisition>>
             shared_at: r.get(10)?,
             decided_by: r.get(11)?,
             note: r.get(12)?,
-            requisition: json(r, 9)?,
+            requisition: if r.get::<_, bool>(16)? { snapshot_of(&json(r, 9)?)? } else { json(r, 9)? },
             attachments_received: vec![],
             conflict: match r.get::<_, Option<String>>(15)? {
                 None => None,

@@ -142,7 +142,7 @@ impl Store {
                             let state = &roster.requisitions[&key];
                             let version = crate::orders::history::state_hash(requisition);
                             if state.version == version {
-                                local::save_shared(&tx, state, Some(requisition), envelope.at, &by, None)?;
+                                local::save_shared(&tx, state, Some(&row.event.id), envelope.at, &by, None)?;
                             } else {
                                 local::save_conflict(&tx, state, requisition)?;
                                 if envelope.device == m.device {
@@ -159,7 +159,7 @@ impl Store {
                             let version = crate::orders::history::state_hash(requisition);
                             let taken = state.version == version && state.conflict.is_none();
                             if taken {
-                                local::save_shared(&tx, state, Some(requisition), envelope.at, &by, None)?;
+                                local::save_shared(&tx, state, Some(&row.event.id), envelope.at, &by, None)?;
                             } else {
                                 local::save_conflict(&tx, state, requisition)?;
                             }

@@ -26,12 +26,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0016_office_conflicts.sql")),
         M::up(include_str!("migrations/0017_office_progress.sql")),
         M::up(include_str!("migrations/0018_office_incidents.sql")),
+        M::up(include_str!("migrations/0019_office_snapshot_once.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {
-    18
+    19
 }
 
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
