@@ -23,7 +23,7 @@ mod postgres;
 
 use coopdesk_core::office::event::{Change, Decision, Envelope, SignedEvent};
 use coopdesk_core::office::server::Server;
-use coopdesk_core::office::{fingerprint, Admission, Identity, Role};
+use coopdesk_core::office::{fingerprint, Admission, Identity, KeyProtection, Role};
 use coopdesk_core::orders::{Line, LineSource, Requisition};
 use coopdesk_core::search::SearchQuery;
 use coopdesk_core::{Cents, Store};
@@ -110,7 +110,10 @@ fn main() {
     eprintln!("an office of {PEOPLE}…");
     let admin_db = dir.join("admin.sqlite3");
     let mut admin = Store::open(&admin_db).unwrap();
-    let office = admin.office_init(&url, "Bench County Purchasing", "Alex Admin", PASS).unwrap().office_id;
+    let office = admin
+        .office_init(&url, "Bench County Purchasing", "Alex Admin", &KeyProtection::Passphrase(PASS.into()))
+        .unwrap()
+        .office_id;
     let mut signers = Vec::new();
     for i in 1..PEOPLE {
         let db = dir.join(format!("person-{i}.sqlite3"));
@@ -210,7 +213,7 @@ fn main() {
 
     eprintln!("a new laptop joins and catches up…");
     let t = Instant::now();
-    let joined = laptop.office_join(&url, None, "New Laptop", PASS).unwrap();
+    let joined = laptop.office_join(&url, None, "New Laptop", &KeyProtection::Passphrase(PASS.into())).unwrap();
     let catch_up = t.elapsed();
     assert_eq!(joined.events as usize, read, "every event verified and taken");
     assert!(joined.refused.is_empty(), "{:?}", &joined.refused[..1]);

@@ -18,13 +18,15 @@ pub struct Laptop {
     pub db: PathBuf,
     pub passphrase: String,
     password: &'static str,
+    /// More environment for each run (a keyring's session bus).
+    pub env: Vec<(String, String)>,
 }
 
 impl Laptop {
     pub fn new(who: &str, password: &'static str) -> Laptop {
         let scratch = Scratch::new();
         let db = scratch.db();
-        Laptop { _scratch: scratch, db, passphrase: format!("{who} passphrase, long enough"), password }
+        Laptop { _scratch: scratch, db, passphrase: format!("{who} passphrase, long enough"), password, env: vec![] }
     }
 
     fn run(&self, args: &[&str]) -> Output {
@@ -36,6 +38,7 @@ impl Laptop {
             .env_remove("COOPDESK_DB")
             .env("COOPDESK_KEY_PASSPHRASE", &self.passphrase)
             .env("PGPASSWORD", self.password)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .output()
             .unwrap()
     }
@@ -1177,4 +1180,101 @@ fn an_incident_declared_on_one_laptop_is_shared_so_everyone_can_buy_under_it() {
     assert_eq!((closed["active"].as_bool(), closed["closed_on"].as_str()), (Some(false), Some("2026-11-27")));
     let shown = o.clerk.ok(&["emergency", "show", &clerk_id]);
     assert_eq!(shown.matches("incident shared in by Alex Admin").count(), 3, "declared, extended, closed: {shown}");
+}
+
+/// A desktop session's keyring for one test: a D-Bus session bus and
+/// GNOME Keyring's Secret Service on it, unlocked, in a home of its own.
+struct Keyring {
+    bus: std::process::Child,
+    daemon: std::process::Child,
+    home: Scratch,
+    address: String,
+}
+
+impl Keyring {
+    fn start() -> Keyring {
+        use std::io::{BufRead, Write};
+        let home = Scratch::new();
+        let mut bus = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("dbus-daemon (scripts/setup --test installs it)");
+        let mut address = String::new();
+        std::io::BufReader::new(bus.stdout.take().unwrap()).read_line(&mut address).unwrap();
+        let address = address.trim().to_owned();
+        let mut daemon = Command::new("gnome-keyring-daemon")
+            .args(["--foreground", "--unlock", "--components=secrets"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &address)
+            .env("HOME", home.dir.path())
+            .env("XDG_RUNTIME_DIR", home.dir.path())
+            .env("XDG_DATA_HOME", home.path("data"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("gnome-keyring-daemon (scripts/setup --test installs it)");
+        daemon.stdin.take().unwrap().write_all(b"login keyring password").unwrap();
+        let keyring = Keyring { bus, daemon, home, address };
+        // Ready once the Secret Service answers on the bus.
+        for _ in 0..100 {
+            let probe = Command::new("secret-tool").args(["search", "service", "nothing"]).envs(keyring.env()).output();
+            if probe.is_ok_and(|o| o.status.success() || o.status.code() == Some(1)) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        keyring
+    }
+
+    fn env(&self) -> Vec<(String, String)> {
+        vec![
+            ("DBUS_SESSION_BUS_ADDRESS".into(), self.address.clone()),
+            ("HOME".into(), self.home.dir.path().display().to_string()),
+            ("XDG_RUNTIME_DIR".into(), self.home.dir.path().display().to_string()),
+        ]
+    }
+}
+
+impl Drop for Keyring {
+    fn drop(&mut self) {
+        let _ = self.daemon.kill();
+        let _ = self.daemon.wait();
+        let _ = self.bus.kill();
+        let _ = self.bus.wait();
+    }
+}
+
+#[test]
+fn a_key_kept_in_the_keyring_signs_with_no_passphrase_and_is_not_on_disk_in_the_clear() {
+    let keyring = Keyring::start();
+    let (pg, admin) = founded();
+    let mut clerk = Laptop::new("casey", APP_PASSWORD);
+    clerk.passphrase = String::new();
+    clerk.env = keyring.env();
+    let status =
+        clerk.json(&["office", "join", "--url", &pg.url("coopdesk_app"), "--name", "Casey Clerk", "--keyring"]);
+    assert_eq!(status["key_in_keyring"], true, "{status}");
+    let listed = Command::new("secret-tool")
+        .args(["search", "--all", "service", "coopdesk office key"])
+        .envs(keyring.env())
+        .output()
+        .unwrap();
+    let listed = format!("{}{}", stdout(&listed), stderr(&listed));
+    assert!(listed.contains("coopdesk office key"), "the secret is an entry of the keyring: {listed}");
+    let key_file = std::fs::read_to_string(format!("{}.office-key", clerk.db.display())).unwrap();
+    assert!(key_file.contains("encrypted"), "the key file on disk stays encrypted: {key_file}");
+
+    let fingerprint = status["fingerprint"].as_str().unwrap().to_owned();
+    admin.ok(&["office", "admit", &fingerprint, "--role", "requester", "--title", "Account clerk"]);
+    clerk.ok(&["office", "sync"]);
+    let (number, _) = submitted_requisition(&clerk, 2);
+    let shared = clerk.ok(&["office", "share", &number]);
+    assert!(shared.contains("reached the office server"), "signed with no passphrase typed: {shared}");
+
+    // Without the keyring (the session ended), signing says why.
+    drop(keyring);
+    let (second, _) = submitted_requisition(&clerk, 3);
+    let locked = clerk.run(&["office", "share", &second]);
+    assert!(stderr(&locked).contains("keyring did not answer"), "{}", stderr(&locked));
 }

@@ -916,3 +916,48 @@ async fn an_office_is_created_and_a_colleague_admitted_from_the_window() {
     assert_eq!(status["me"]["person"]["roles"][0], "requester");
     assert_eq!(status["head"], admin.status()["head"]);
 }
+
+/// Two changes made apart in the window: the requester sees both versions
+/// of the shared requisition side by side in Settings > Office and keeps
+/// theirs, signed with their passphrase.
+#[tokio::test(flavor = "multi_thread")]
+async fn two_versions_made_apart_are_shown_side_by_side_and_one_is_kept() {
+    use crate::office::{office, submitted_requisition};
+    use crate::postgres::APP_PASSWORD;
+    let o = office();
+    let (number, _) = submitted_requisition(&o.clerk, 10);
+    o.clerk.ok(&["office", "share", &number]);
+    o.head.ok(&["office", "sync"]);
+    o.head.ok(&["office", "return", &number, "--note", "Check the quantity"]);
+    o.buyer.ok(&["office", "sync"]);
+    o.clerk.ok(&["office", "sync"]);
+    o.pg.stop_server();
+    o.buyer.ok(&["office", "edit", &number, "--account", "1:100-210-01-5240"]);
+    o.clerk.ok(&["req", "line", &number, "1", "--qty", "9", "--by", "Casey Clerk"]);
+    o.clerk.ok(&["req", "submit", &number, "--by", "Casey Clerk"]);
+    o.clerk.ok(&["office", "share", &number]);
+    o.pg.start_server();
+    o.buyer.ok(&["office", "sync"]);
+    o.clerk.ok(&["office", "sync"]);
+
+    let driver = Driver::start_with_env(&[("PGPASSWORD", APP_PASSWORD)]);
+    let c = driver.open_app(&o.clerk.db).await;
+    wait_text(&c, "result-count", |t| t.contains("items in the catalogue")).await;
+    click(&c, "settings-toggle").await;
+    let conflict = wait_text(&c, "office-conflict", |t| !t.is_empty()).await;
+    assert!(conflict.contains("Two versions in conflict"), "{conflict}");
+    assert!(conflict.contains("account 100-210-01-5240") && conflict.contains("Casey Clerk's version"), "{conflict}");
+    assert!(conflict.contains("9 × "), "{conflict}");
+    by_test_id(&c, "inbox-passphrase").await.send_keys(&o.clerk.passphrase).await.unwrap();
+    c.execute("document.querySelector(\"[data-testid='office-conflict']\").scrollIntoView()", vec![]).await.unwrap();
+    screenshot(&c, "19-office-conflict.png").await;
+    click(&c, "office-keep-other").await;
+    let done = wait_text(&c, "office-message", |t| t.starts_with("Kept")).await;
+    assert_eq!(done, format!("Kept Casey Clerk's version of {number}; sent to the office."));
+    c.close().await.unwrap();
+    drop(driver);
+    o.head.ok(&["office", "sync"]);
+    let shared = o.head.json(&["office", "inbox", "--all"])["shared"][0].clone();
+    assert!(shared["conflict"].is_null(), "{shared}");
+    assert_eq!(shared["requisition"]["lines"][0]["quantity"], 9);
+}

@@ -20,7 +20,8 @@ macro_rules! for_each_command {
             import_commands: import_run, import_log;
             office_commands: office_get, office_sync, office_inbox, office_share, office_decide, office_init, office_join,
                 office_join_requests, office_admit, office_remove, office_set_finance_rule, office_attachment_save,
-                office_edit, office_resolve, office_share_incident;
+                office_edit, office_resolve, office_share_incident,
+                office_keyring_available;
         }
     };
 }

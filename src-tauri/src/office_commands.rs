@@ -7,7 +7,7 @@
 use crate::ipc_error::IpcError;
 use crate::state::AppState;
 use coopdesk_core::office::{
-    Admission, Decision, Inbox, JoinRequest, OfficeOverview, OfficeStatus, OfficeSyncReport, SharedEdit,
+    Admission, Decision, Inbox, JoinRequest, KeyProtection, OfficeOverview, OfficeStatus, OfficeSyncReport, SharedEdit,
 };
 use coopdesk_core::Cents;
 use tauri::State;
@@ -53,9 +53,9 @@ pub async fn office_init(
     url: String,
     office: String,
     name: String,
-    passphrase: String,
+    protection: KeyProtection,
 ) -> Result<OfficeStatus, IpcError> {
-    state.with_store(move |store| store.office_init(&url, &office, &name, &passphrase)).await
+    state.with_store(move |store| store.office_init(&url, &office, &name, &protection)).await
 }
 
 #[tauri::command]
@@ -64,9 +64,9 @@ pub async fn office_join(
     url: String,
     office: Option<String>,
     name: String,
-    passphrase: String,
+    protection: KeyProtection,
 ) -> Result<OfficeStatus, IpcError> {
-    state.with_store(move |store| store.office_join(&url, office.as_deref(), &name, &passphrase)).await
+    state.with_store(move |store| store.office_join(&url, office.as_deref(), &name, &protection)).await
 }
 
 #[tauri::command]
@@ -146,4 +146,9 @@ pub async fn office_share_incident(
     passphrase: String,
 ) -> Result<OfficeStatus, IpcError> {
     state.with_store(move |store| store.office_share_incident(id, &passphrase)).await
+}
+
+#[tauri::command]
+pub async fn office_keyring_available() -> Result<bool, IpcError> {
+    Ok(tauri::async_runtime::spawn_blocking(coopdesk_core::office::keyring_available).await.unwrap_or(false))
 }

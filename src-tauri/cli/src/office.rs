@@ -5,7 +5,9 @@
 
 use crate::{print_json, stdout_error};
 use clap::Subcommand;
-use coopdesk_core::office::{passphrase_from_env, Admission, Decision, OfficeStatus, Role, RosterEntry, SharedEdit};
+use coopdesk_core::office::{
+    passphrase_from_env, Admission, Decision, KeyProtection, OfficeStatus, Role, RosterEntry, SharedEdit,
+};
 use coopdesk_core::{Cents, Store};
 use std::io::Write;
 
@@ -23,6 +25,10 @@ pub enum OfficeAction {
         /// Your name as the office knows you.
         #[arg(long)]
         name: String,
+        /// Keep your key in this computer's keyring instead of protecting
+        /// it with a passphrase.
+        #[arg(long)]
+        keyring: bool,
     },
     /// Join an office: makes your key and asks to be admitted. Give the
     /// fingerprint it prints to an administrator.
@@ -35,6 +41,10 @@ pub enum OfficeAction {
         /// Which office, when the server holds several.
         #[arg(long)]
         office: Option<String>,
+        /// Keep your key in this computer's keyring instead of protecting
+        /// it with a passphrase.
+        #[arg(long)]
+        keyring: bool,
     },
     /// Admit a person (or change their roles and limit), by the fingerprint
     /// they read out to you. Administrators only.
@@ -205,6 +215,20 @@ pub enum OfficeAction {
     ImportEvents { file: std::path::PathBuf },
 }
 
+/// How a new key is protected: in the keyring when asked, else with the
+/// passphrase from the environment.
+fn protection(keyring: bool) -> coopdesk_core::Result<KeyProtection> {
+    Ok(if keyring { KeyProtection::Keyring } else { KeyProtection::Passphrase(passphrase_from_env()?) })
+}
+
+/// The passphrase to sign with: none when the key is in the keyring.
+fn signing_passphrase(store: &Store) -> coopdesk_core::Result<String> {
+    if store.office_key_in_keyring() {
+        return Ok(String::new());
+    }
+    passphrase_from_env()
+}
+
 fn line_account(text: &str) -> Result<(u32, String), String> {
     text.split_once(':')
         .and_then(|(l, a)| Some((l.trim().parse().ok()?, a.trim().to_owned())))
@@ -218,8 +242,8 @@ fn role(text: &str) -> Result<Role, String> {
 
 pub fn run(store: &mut Store, action: &OfficeAction, json: bool, out: &mut dyn Write) -> coopdesk_core::Result<()> {
     match action {
-        OfficeAction::Init { url, office, name } => {
-            let status = store.office_init(url, office, name, &passphrase_from_env()?)?;
+        OfficeAction::Init { url, office, name, keyring } => {
+            let status = store.office_init(url, office, name, &protection(*keyring)?)?;
             if json {
                 return print_json(out, &status);
             }
@@ -227,8 +251,8 @@ pub fn run(store: &mut Store, action: &OfficeAction, json: bool, out: &mut dyn W
                 .map_err(stdout_error)?;
             status_text(&status, out)
         }
-        OfficeAction::Join { url, name, office } => {
-            let status = store.office_join(url, office.as_deref(), name, &passphrase_from_env()?)?;
+        OfficeAction::Join { url, name, office, keyring } => {
+            let status = store.office_join(url, office.as_deref(), name, &protection(*keyring)?)?;
             if json {
                 return print_json(out, &status);
             }
@@ -250,14 +274,14 @@ pub fn run(store: &mut Store, action: &OfficeAction, json: bool, out: &mut dyn W
                 approval_limit: *limit,
                 departments: departments.clone(),
             };
-            let status = store.office_admit(fingerprint, &admission, &passphrase_from_env()?)?;
+            let status = store.office_admit(fingerprint, &admission, &signing_passphrase(store)?)?;
             if json {
                 return print_json(out, &status);
             }
             sent_or_waiting(&status, "The roster change", out)
         }
         OfficeAction::Remove { fingerprint } => {
-            let status = store.office_remove(fingerprint, &passphrase_from_env()?)?;
+            let status = store.office_remove(fingerprint, &signing_passphrase(store)?)?;
             if json {
                 return print_json(out, &status);
             }
@@ -296,7 +320,7 @@ pub fn run(store: &mut Store, action: &OfficeAction, json: bool, out: &mut dyn W
             status_text(&status, out)
         }
         OfficeAction::Share { number } => {
-            let status = store.office_share(number, &passphrase_from_env()?)?;
+            let status = store.office_share(number, &signing_passphrase(store)?)?;
             if json {
                 return print_json(out, &status);
             }
@@ -387,7 +411,7 @@ pub fn run(store: &mut Store, action: &OfficeAction, json: bool, out: &mut dyn W
                         .into(),
                 ));
             }
-            let status = store.office_set_finance_rule(*finance_from, &passphrase_from_env()?)?;
+            let status = store.office_set_finance_rule(*finance_from, &signing_passphrase(store)?)?;
             if json {
                 return print_json(out, &status);
             }
@@ -400,21 +424,21 @@ pub fn run(store: &mut Store, action: &OfficeAction, json: bool, out: &mut dyn W
                 purpose: purpose.clone(),
                 notes: notes.clone(),
             };
-            let status = store.office_edit(number, from.as_deref(), &edit, &passphrase_from_env()?)?;
+            let status = store.office_edit(number, from.as_deref(), &edit, &signing_passphrase(store)?)?;
             if json {
                 return print_json(out, &status);
             }
             sent_or_waiting(&status, &format!("Your change to {number}"), out)
         }
         OfficeAction::Resolve { number, keep, from } => {
-            let status = store.office_resolve(number, from.as_deref(), keep == "other", &passphrase_from_env()?)?;
+            let status = store.office_resolve(number, from.as_deref(), keep == "other", &signing_passphrase(store)?)?;
             if json {
                 return print_json(out, &status);
             }
             sent_or_waiting(&status, &format!("The resolution of {number}"), out)
         }
         OfficeAction::ShareIncident { id } => {
-            let status = store.office_share_incident(*id, &passphrase_from_env()?)?;
+            let status = store.office_share_incident(*id, &signing_passphrase(store)?)?;
             if json {
                 return print_json(out, &status);
             }
@@ -511,7 +535,7 @@ fn decide(
     json: bool,
     out: &mut dyn Write,
 ) -> coopdesk_core::Result<()> {
-    let status = store.office_decide(number, from.as_deref(), decision, &passphrase_from_env()?)?;
+    let status = store.office_decide(number, from.as_deref(), decision, &signing_passphrase(store)?)?;
     if json {
         return print_json(out, &status);
     }

@@ -29,6 +29,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         office::Admission,
         office::JoinRequest,
         office::SharedEdit,
+        office::KeyProtection,
         store::CatalogueStatus,
         store::Facets,
         store::ContractDetail,

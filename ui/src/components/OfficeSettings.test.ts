@@ -18,6 +18,7 @@ const overview = (admitted: boolean): OfficeOverview => ({
     name: "Harbor County Purchasing",
     url: "postgresql://coopdesk_app@db/office",
     fingerprint: "AAAA-BBBB-CCCC-DDDD-EEEE",
+    key_in_keyring: false,
     me: admitted ? entry("Pat Lee", "AAAA-BBBB-CCCC-DDDD-EEEE", { roles: ["approver"], approval_limit: 500000, departments: ["Public Works"] }) : null,
     founder: "1111-2222-3333-4444-5555",
     waiting: admitted ? 0 : 2,
@@ -42,6 +43,7 @@ describe("OfficeSettings", () => {
     let created = false;
     setInvoker(async <T,>(cmd: string, args?: Record<string, unknown>): Promise<T> => {
       calls.push([cmd, args]);
+      if (cmd === "office_keyring_available") return false as T;
       if (cmd === "office_init") {
         created = true;
         return overview(true).status as T;
@@ -69,7 +71,31 @@ describe("OfficeSettings", () => {
       url: "postgresql://coopdesk_owner@db.harbor.gov/coopdesk",
       office: "Harbor County Purchasing",
       name: "Alex Admin",
-      passphrase: "alex passphrase",
+      protection: { kind: "passphrase", passphrase: "alex passphrase" },
+    });
+  });
+
+  it("joins with the key kept in the keyring when the computer has one, asking no passphrase", async () => {
+    const calls: [string, Record<string, unknown> | undefined][] = [];
+    setInvoker(async <T,>(cmd: string, args?: Record<string, unknown>): Promise<T> => {
+      calls.push([cmd, args]);
+      if (cmd === "office_keyring_available") return true as T;
+      if (cmd === "office_join") return { ...overview(false).status, key_in_keyring: true } as T;
+      return { status: null, people: [] } as T;
+    });
+    render(OfficeSettings);
+    expect(((await screen.findByTestId("office-use-keyring")) as HTMLInputElement).checked).toBe(true);
+    expect(screen.queryByTestId("office-new-passphrase")).toBeNull();
+    const type = (id: string, value: string) => fireEvent.input(screen.getByTestId(id), { target: { value } });
+    await type("office-url", "postgresql://coopdesk_app@db.harbor.gov/coopdesk");
+    await type("office-my-name", "Casey Clerk");
+    await fireEvent.submit(screen.getByTestId("office-setup"));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(calls.find(([c]) => c === "office_join")?.[1]).toEqual({
+      url: "postgresql://coopdesk_app@db.harbor.gov/coopdesk",
+      office: null,
+      name: "Casey Clerk",
+      protection: { kind: "keyring" },
     });
   });
 

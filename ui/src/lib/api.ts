@@ -101,6 +101,7 @@ import type { Admission } from "./bindings/Admission";
 import type { Decision } from "./bindings/Decision";
 import type { Inbox } from "./bindings/Inbox";
 import type { JoinRequest } from "./bindings/JoinRequest";
+import type { KeyProtection } from "./bindings/KeyProtection";
 import type { SharedEdit } from "./bindings/SharedEdit";
 import type { OfficeOverview } from "./bindings/OfficeOverview";
 import type { SharedRequisition } from "./bindings/SharedRequisition";
@@ -143,6 +144,7 @@ export type {
   Decision,
   Inbox,
   JoinRequest,
+  KeyProtection,
   SharedEdit,
   SharedRequisition,
   SharedStatus,
@@ -431,11 +433,13 @@ export const api = {
   officeDecide: (number: string, from: string | null, decision: Decision, passphrase: string) =>
     call<OfficeStatus>("office_decide", { number, from, decision, passphrase }),
   /** Creates an office on the PostgreSQL server at `url`, with this person as its administrator. */
-  officeInit: (url: string, office: string, name: string, passphrase: string) =>
-    call<OfficeStatus>("office_init", { url, office, name, passphrase }),
+  officeInit: (url: string, office: string, name: string, protection: KeyProtection) =>
+    call<OfficeStatus>("office_init", { url, office, name, protection }),
   /** Makes this person's key and asks the office on `url` to admit it. */
-  officeJoin: (url: string, office: string | null, name: string, passphrase: string) =>
-    call<OfficeStatus>("office_join", { url, office, name, passphrase }),
+  officeJoin: (url: string, office: string | null, name: string, protection: KeyProtection) =>
+    call<OfficeStatus>("office_join", { url, office, name, protection }),
+  /** Whether this computer has an OS keyring to keep the office key in. */
+  officeKeyringAvailable: () => call<boolean>("office_keyring_available"),
   /** Those who asked to join and are not on the roster yet (needs the server). */
   officeJoinRequests: () => call<JoinRequest[]>("office_join_requests"),
   /** Admits a person, or changes their entry, as a roster change this administrator signs. */

@@ -5,6 +5,13 @@
 //! leaves the machine; only the public key and its fingerprint are shared.
 //! The front end supplies the passphrase: headless use and tests from
 //! `COOPDESK_KEY_PASSPHRASE` ([`passphrase_from_env`]).
+//!
+//! Where the machine has an OS keyring (the Secret Service of GNOME or KDE,
+//! the macOS keychain, the Windows credential store) a person may keep the
+//! key there instead: the key file is then encrypted with a random secret
+//! that only the keyring holds, unlocked by their login rather than a
+//! passphrase typed for each signature. A marker file beside the key says
+//! which entry; `COOPDESK_KEYRING=off` keeps the keyring out of it.
 
 use crate::error::{Error, Result};
 use minisign::{KeyPair, PublicKey, SecretKey, SecretKeyBox};
@@ -16,6 +23,53 @@ pub const PASSPHRASE_VARIABLE: &str = "COOPDESK_KEY_PASSPHRASE";
 
 /// The fewest characters a passphrase may have.
 const MIN_PASSPHRASE: usize = 8;
+
+/// The keyring service name the key's secret is kept under.
+const KEYRING_SERVICE: &str = "coopdesk office key";
+
+/// Set to `off` to keep the keyring out of it (a shared machine, say).
+pub const KEYRING_VARIABLE: &str = "COOPDESK_KEYRING";
+
+/// How a new key is protected.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", content = "passphrase", rename_all = "snake_case")]
+pub enum KeyProtection {
+    /// Encrypted with this passphrase, typed for each signature.
+    Passphrase(String),
+    /// Encrypted with a secret the OS keyring holds.
+    Keyring,
+}
+
+/// The marker beside the key file that says its secret is in the keyring
+/// (and under which entry).
+fn keyring_marker(db: &Path) -> PathBuf {
+    let mut p = key_path(db).into_os_string();
+    p.push(".keyring");
+    PathBuf::from(p)
+}
+
+/// Whether the key of the database at `db` is kept in the OS keyring.
+pub fn in_keyring(db: &Path) -> bool {
+    keyring_marker(db).exists()
+}
+
+fn keyring_error(e: keyring::Error) -> Error {
+    Error::KeyLocked(format!("This computer's keyring did not answer ({e}); unlock it, or sign in again"))
+}
+
+/// Whether this machine has an OS keyring coopdesk may use: it stores and
+/// removes a probe entry.
+pub fn keyring_available() -> bool {
+    if std::env::var(KEYRING_VARIABLE).is_ok_and(|v| v.trim().eq_ignore_ascii_case("off")) {
+        return false;
+    }
+    let probe = format!("probe-{}", crate::digest::hex(&rand::random::<[u8; 8]>()));
+    let Ok(entry) = keyring::Entry::new(KEYRING_SERVICE, &probe) else { return false };
+    let stored = entry.set_password("probe").is_ok() && entry.get_password().is_ok_and(|p| p == "probe");
+    let _ = entry.delete_credential();
+    stored
+}
 
 /// The key file that goes with a database: beside it, named after it.
 pub fn key_path(db: &Path) -> PathBuf {
@@ -98,8 +152,46 @@ impl Identity {
         Ok(Identity { public_key: pk.to_base64(), secret })
     }
 
-    /// Unlocks the key of the database at `db` with the passphrase.
+    /// Makes a new key pair for the database at `db`, protected as asked.
+    pub fn create_protected(db: &Path, protection: &KeyProtection) -> Result<Identity> {
+        match protection {
+            KeyProtection::Passphrase(pass) => Identity::create(db, pass),
+            KeyProtection::Keyring => {
+                if !keyring_available() {
+                    return Err(Error::KeyLocked(
+                        "This computer has no keyring coopdesk can use; protect the key with a passphrase instead"
+                            .into(),
+                    ));
+                }
+                let marker = keyring_marker(db);
+                let user = format!("key-{}", crate::digest::hex(&rand::random::<[u8; 16]>()));
+                let secret = crate::digest::hex(&rand::random::<[u8; 32]>());
+                keyring::Entry::new(KEYRING_SERVICE, &user)
+                    .and_then(|e| e.set_password(&secret))
+                    .map_err(keyring_error)?;
+                let identity = Identity::create(db, &secret)?;
+                write_private(&marker, user.as_bytes())?;
+                Ok(identity)
+            }
+        }
+    }
+
+    /// Unlocks the key of the database at `db`: from the keyring when it is
+    /// kept there (the passphrase is then not used), else with the
+    /// passphrase.
     pub fn unlock(db: &Path, passphrase: &str) -> Result<Identity> {
+        let marker = keyring_marker(db);
+        if marker.exists() {
+            let user = std::fs::read_to_string(&marker).map_err(|e| Error::io(marker.display().to_string(), e))?;
+            let secret = keyring::Entry::new(KEYRING_SERVICE, user.trim())
+                .and_then(|e| e.get_password())
+                .map_err(keyring_error)?;
+            return Identity::unlock_file(db, &secret);
+        }
+        Identity::unlock_file(db, passphrase)
+    }
+
+    fn unlock_file(db: &Path, passphrase: &str) -> Result<Identity> {
         let path = key_path(db);
         let text = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Error::KeyLocked(format!(

@@ -27,7 +27,10 @@ mod watch;
 pub use event::Decision;
 pub use event::{Change, Person, Role};
 pub use handover::HandoverReport;
-pub use identity::{fingerprint, normalise_fingerprint, passphrase_from_env, Identity, PASSPHRASE_VARIABLE};
+pub use identity::{
+    fingerprint, keyring_available, normalise_fingerprint, passphrase_from_env, Identity, KeyProtection,
+    KEYRING_VARIABLE, PASSPHRASE_VARIABLE,
+};
 pub use local::{RosterEntry, SharedConflict, SharedRequisition};
 pub use requisitions::{Inbox, SharedEdit, INBOX_LATEST};
 pub use roster::SharedStatus;
@@ -76,6 +79,9 @@ pub struct OfficeStatus {
     pub url: String,
     /// This person's key, as they read it out to the administrator.
     pub fingerprint: String,
+    /// Whether the key is kept in this computer's keyring (no passphrase
+    /// to type when signing).
+    pub key_in_keyring: bool,
     /// This person on the verified roster; None until admitted.
     pub me: Option<RosterEntry>,
     /// The founder's fingerprint, to compare with the administrator's own.
@@ -146,7 +152,7 @@ impl Store {
         url: &str,
         office_name: &str,
         my_name: &str,
-        passphrase: &str,
+        protection: &KeyProtection,
     ) -> Result<OfficeStatus> {
         self.refuse_second_office()?;
         server::check_address(url)?;
@@ -154,7 +160,7 @@ impl Store {
         if name.is_empty() || name.chars().count() > crate::model::limits::SHORT_TEXT {
             return Err(Error::Invalid("Give the office a name of 1 to 200 characters.".into()));
         }
-        let identity = self.office_identity_new(passphrase)?;
+        let identity = self.office_identity_new(protection)?;
         let founder = Person {
             key: identity.public_key.clone(),
             name: my_name.trim().to_owned(),
@@ -187,7 +193,7 @@ impl Store {
         url: &str,
         office: Option<&str>,
         my_name: &str,
-        passphrase: &str,
+        protection: &KeyProtection,
     ) -> Result<OfficeStatus> {
         self.refuse_second_office()?;
         server::check_address(url)?;
@@ -217,7 +223,7 @@ impl Store {
                     )));
                 }
             };
-            let identity = self.office_identity_new(passphrase)?;
+            let identity = self.office_identity_new(protection)?;
             let m = Membership::new(office_id, &office_name, url, &identity.public_key, self.clock().now().into());
             server.request_to_join(&m.office_id, &m.person_key, my_name).await?;
             local::insert_membership(self.conn(), &m)?;
@@ -356,6 +362,7 @@ impl Store {
         let events: i64 = self.conn().query_row("SELECT events_received FROM office WHERE id = 1", [], |r| r.get(0))?;
         Ok(OfficeStatus {
             fingerprint: identity::fingerprint(&m.person_key),
+            key_in_keyring: identity::in_keyring(self.path()),
             me: people.into_iter().find(|e| e.person.key == m.person_key),
             founder,
             waiting: local::waiting_count(self.conn())?,
@@ -469,12 +476,22 @@ impl Store {
 
     /// A new key for this database, or the one made by an earlier attempt
     /// that did not finish.
-    fn office_identity_new(&self, passphrase: &str) -> Result<Identity> {
+    fn office_identity_new(&self, protection: &KeyProtection) -> Result<Identity> {
         if identity::key_path(self.path()).exists() {
-            Identity::unlock(self.path(), passphrase)
+            let pass = match protection {
+                KeyProtection::Passphrase(p) => p.as_str(),
+                KeyProtection::Keyring => "",
+            };
+            Identity::unlock(self.path(), pass)
         } else {
-            Identity::create(self.path(), passphrase)
+            Identity::create_protected(self.path(), protection)
         }
+    }
+
+    /// Whether this database's office key is kept in the OS keyring, so
+    /// that signing needs no passphrase.
+    pub fn office_key_in_keyring(&self) -> bool {
+        identity::in_keyring(self.path())
     }
 
     fn signed(&self, identity: &Identity, m: &Membership, change: Change) -> Result<SignedEvent> {

@@ -140,10 +140,12 @@ impl Store {
                             super::files::want(&tx, requisition)?;
                             let key = (envelope.device.clone(), requisition.number.clone());
                             let state = &roster.requisitions[&key];
-                            let version = crate::orders::history::state_hash(requisition);
-                            if state.version == version {
+                            // A share with a conflict open is refused, so a
+                            // conflict now is this share's.
+                            if state.conflict.is_none() {
                                 local::save_shared(&tx, state, Some(&row.event.id), envelope.at, &by, None)?;
                             } else {
+                                let version = state.conflict.as_ref().map(|c| c.0.clone()).unwrap_or_default();
                                 local::save_conflict(&tx, state, requisition)?;
                                 if envelope.device == m.device {
                                     let effect =
@@ -156,8 +158,13 @@ impl Store {
                         Change::RequisitionEdited { origin, number, base, resolves, requisition } => {
                             super::files::want(&tx, requisition)?;
                             let state = &roster.requisitions[&(origin.clone(), number.clone())];
-                            let version = crate::orders::history::state_hash(requisition);
-                            let taken = state.version == version && state.conflict.is_none();
+                            // An edit with a conflict open is refused unless it
+                            // resolves it, so a conflict now is this edit's.
+                            let taken = state.conflict.is_none();
+                            let version = match &state.conflict {
+                                None => state.version.clone(),
+                                Some((theirs, _)) => theirs.clone(),
+                            };
                             if taken {
                                 local::save_shared(&tx, state, Some(&row.event.id), envelope.at, &by, None)?;
                             } else {

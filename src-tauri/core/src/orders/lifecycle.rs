@@ -67,6 +67,9 @@ pub struct RequisitionView {
     /// This computer is part of an office: approvals and orders are signed
     /// on the approver's and purchasing's own computers.
     pub in_office: bool,
+    /// In an office, whether this person's key is in the OS keyring (no
+    /// passphrase to type when signing).
+    pub key_in_keyring: bool,
 }
 
 /// Everything the policy needs besides the requisition, read once per request.
@@ -211,6 +214,7 @@ impl Store {
             history,
             requisition: req,
             in_office: self.in_office()?,
+            key_in_keyring: self.office_key_in_keyring(),
         })
     }
 

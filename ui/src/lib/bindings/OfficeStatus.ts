@@ -11,6 +11,11 @@ export type OfficeStatus = { office_id: string, name: string, url: string,
  */
 fingerprint: string, 
 /**
+ * Whether the key is kept in this computer's keyring (no passphrase
+ * to type when signing).
+ */
+key_in_keyring: boolean, 
+/**
  * This person on the verified roster; None until admitted.
  */
 me: RosterEntry | null, 

@@ -33,4 +33,9 @@ approvers: Array<Approver>, history: Array<HistoryEntry>,
  * This computer is part of an office: approvals and orders are signed
  * on the approver's and purchasing's own computers.
  */
-in_office: boolean, };
+in_office: boolean, 
+/**
+ * In an office, whether this person's key is in the OS keyring (no
+ * passphrase to type when signing).
+ */
+key_in_keyring: boolean, };
