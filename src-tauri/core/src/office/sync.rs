@@ -7,7 +7,7 @@
 //! coopdesk, or restored from an older copy, is named and nothing from it is
 //! applied.
 
-use super::event::{Change, Decision, SignedEvent};
+use super::event::{Change, Decision, Envelope, SignedEvent};
 use super::local::{self, Membership};
 use super::server::{Row, Server};
 use crate::error::{Error, Result};
@@ -64,21 +64,9 @@ impl Store {
             return Err(Error::Conflict(format!("This laptop's changes were not sent: {clash}.")));
         }
         let mut report = OfficeSyncReport { sent: waiting.len() as u64, ..Default::default() };
-        let mut rows: Vec<Row> = Vec::new();
-        let mut after = m.pulled_seq;
-        loop {
-            let page = server.pull(&m.office_id, after, PAGE).await?;
-            let done = (page.len() as i64) < PAGE;
-            if let Some(last) = page.last() {
-                after = last.seq;
-            }
-            rows.extend(page);
-            if done {
-                break;
-            }
-        }
+        let first = server.pull(&m.office_id, m.pulled_seq, PAGE).await?;
         let now = self.clock().now().into();
-        if rows.is_empty() {
+        if first.is_empty() {
             // Nothing new: the server answered, and that is all to record.
             local::set_contact(self.conn(), now)?;
             self.apply_office_effects()?;
@@ -95,16 +83,19 @@ impl Store {
             return Ok(report);
         }
         let mut roster = local::roster(&tx, m)?;
-        let mut opened = Vec::with_capacity(PAGE as usize);
-        for (i, row) in rows.iter().enumerate() {
-            // Signatures are checked a page at a time on every core; the
-            // rules, which depend on order, one event at a time.
-            if i % PAGE as usize == 0 {
-                let page: Vec<&SignedEvent> = rows[i..].iter().take(PAGE as usize).map(|r| &r.event).collect();
-                opened = SignedEvent::open_all(&page);
-                opened.reverse();
-            }
-            let opened = opened.pop().expect("one opened event per row");
+        // A full first page means more: the rest is read on a connection of
+        // its own while this one verifies and applies, so that a catch-up
+        // reads and checks at the same time.
+        let rest = match first.last() {
+            Some(last) if first.len() as i64 == PAGE => Some(pull_rest(&m.url, &m.office_id, last.seq)),
+            _ => None,
+        };
+        let pages =
+            Pages { pages: std::iter::once(Ok(first)).chain(rest.into_iter().flatten()), current: vec![].into_iter() };
+        let mut last: Option<(i64, String)> = None;
+        for item in pages {
+            let (row, opened) = item?;
+            last = Some((row.seq, row.event.id.clone()));
             if let Some(key) = opened.as_ref().ok().and_then(super::roster::requisition_key) {
                 local::load_requisition(&tx, &mut roster, &key)?;
             }
@@ -213,8 +204,8 @@ impl Store {
                 }
             }
         }
-        let (last_seq, last_id) = match rows.last() {
-            Some(r) => (r.seq, Some(r.event.id.as_str())),
+        let (last_seq, last_id) = match &last {
+            Some((seq, id)) => (*seq, Some(id.as_str())),
             None => (m.pulled_seq, m.pulled_id.as_deref()),
         };
         local::set_progress(&tx, last_seq, last_id, &roster.head, now)?;
@@ -282,4 +273,56 @@ fn signed_effect(
 fn with(mut effect: serde_json::Value, key: &str, value: serde_json::Value) -> serde_json::Value {
     effect[key] = value;
     effect
+}
+
+/// The pages after `after`, read in order on a connection and thread of
+/// their own, a few pages ahead of the reader.
+fn pull_rest(url: &str, office: &str, mut after: i64) -> std::sync::mpsc::IntoIter<Result<Vec<Row>>> {
+    let (send, pages) = std::sync::mpsc::sync_channel(4);
+    let (url, office) = (url.to_owned(), office.to_owned());
+    std::thread::spawn(move || {
+        let read = async {
+            let server = Server::connect(&url).await?;
+            loop {
+                let page = server.pull(&office, after, PAGE).await?;
+                let done = (page.len() as i64) < PAGE;
+                if let Some(last) = page.last() {
+                    after = last.seq;
+                }
+                if (!page.is_empty() && send.send(Ok(page)).is_err()) || done {
+                    return Ok(());
+                }
+            }
+        };
+        if let Err(e) = super::block_on(read) {
+            let _ = send.send(Err(e));
+        }
+    });
+    pages.into_iter()
+}
+
+/// Rows a page at a time, each page's signatures checked on every core
+/// before its rows are handed out in the server's order.
+struct Pages<I> {
+    pages: I,
+    current: std::vec::IntoIter<(Row, std::result::Result<Envelope, String>)>,
+}
+
+impl<I: Iterator<Item = Result<Vec<Row>>>> Iterator for Pages<I> {
+    type Item = Result<(Row, std::result::Result<Envelope, String>)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(row) = self.current.next() {
+                return Some(Ok(row));
+            }
+            match self.pages.next()? {
+                Err(e) => return Some(Err(e)),
+                Ok(page) => {
+                    let opened = SignedEvent::open_all(&page.iter().map(|r| &r.event).collect::<Vec<_>>());
+                    self.current = page.into_iter().zip(opened).collect::<Vec<_>>().into_iter();
+                }
+            }
+        }
+    }
 }
