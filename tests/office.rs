@@ -1278,3 +1278,42 @@ fn a_key_kept_in_the_keyring_signs_with_no_passphrase_and_is_not_on_disk_in_the_
     let locked = clerk.run(&["office", "share", &second]);
     assert!(stderr(&locked).contains("keyring did not answer"), "{}", stderr(&locked));
 }
+
+#[test]
+fn a_draft_shared_with_the_office_is_worked_on_by_a_colleague_and_approved_once_submitted() {
+    let o = office();
+    let (number, _) = submitted_requisition(&o.clerk, 10);
+    o.clerk.ok(&["req", "return", &number, "--reason", "Share it as a draft first", "--by", "Casey Clerk"]);
+    o.clerk.ok(&["office", "share", &number]);
+    o.head.ok(&["office", "sync"]);
+    o.buyer.ok(&["office", "sync"]);
+    let shared = o.buyer.json(&["office", "inbox", "--all"])["shared"][0].clone();
+    assert_eq!(shared["status"], "draft");
+    let early = o.head.run(&["office", "approve", &number]);
+    assert!(stderr(&early).contains("which is draft"), "{}", stderr(&early));
+
+    o.buyer.ok(&[
+        "office",
+        "edit",
+        &number,
+        "--quantity",
+        "1:9",
+        "--purpose",
+        "UPS batteries for the 911 centre and EOC",
+    ]);
+    o.clerk.ok(&["office", "sync"]);
+    let req = o.clerk.json(&["req", "show", &number]);
+    assert_eq!(
+        (req["requisition"]["status"].as_str(), req["requisition"]["lines"][0]["quantity"].as_u64()),
+        (Some("draft"), Some(9))
+    );
+    assert_eq!(req["requisition"]["header"]["purpose"], "UPS batteries for the 911 centre and EOC");
+    assert!(history_actions(&o.clerk, &number).contains(&("edited_in_office".into(), "Jordan Buyer".into())));
+
+    o.clerk.ok(&["req", "submit", &number, "--by", "Casey Clerk"]);
+    o.clerk.ok(&["office", "share", &number]);
+    o.head.ok(&["office", "sync"]);
+    o.head.ok(&["office", "approve", &number]);
+    o.clerk.ok(&["office", "sync"]);
+    assert_eq!(o.clerk.json(&["req", "show", &number])["requisition"]["status"], "approved");
+}

@@ -51,14 +51,17 @@ pub struct SharedEdit {
 pub const INBOX_LATEST: usize = 200;
 
 impl Store {
-    /// Shares requisition `number`, submitted on this laptop, with the
-    /// office for approval: the whole requisition, as it stands, signed.
+    /// Shares requisition `number`, written on this laptop, with the office:
+    /// the whole requisition, as it stands, signed. A submitted one goes
+    /// for approval; a draft is shared for colleagues to work on with its
+    /// requester (their changes come back as edits, or as a conflict when
+    /// made apart), and is shared again once submitted.
     pub fn office_share(&mut self, number: &str, passphrase: &str) -> Result<OfficeStatus> {
         let m = local::require(self.conn())?;
         let req = self.requisition(number)?;
-        if req.status != Status::Submitted {
+        if !matches!(req.status, Status::Draft | Status::Submitted) {
             return Err(Error::InvalidState(format!(
-                "Requisition {} is {}; submit it first, then share it for approval.",
+                "Requisition {} is {}; a draft or a submitted requisition is shared.",
                 req.number,
                 req.status.label().to_lowercase()
             )));

@@ -16,6 +16,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum SharedStatus {
+    /// Shared while still a draft, for colleagues to work on with its
+    /// requester; nobody decides on it until it is submitted.
+    Draft,
     Submitted,
     Approved,
     Returned,
@@ -28,6 +31,7 @@ pub enum SharedStatus {
 impl SharedStatus {
     pub fn as_str(self) -> &'static str {
         match self {
+            SharedStatus::Draft => "draft",
             SharedStatus::Submitted => "submitted",
             SharedStatus::Approved => "approved",
             SharedStatus::Returned => "returned",
@@ -40,6 +44,7 @@ impl SharedStatus {
 
     pub fn from_stored(text: &str) -> SharedStatus {
         [
+            SharedStatus::Draft,
             SharedStatus::Approved,
             SharedStatus::Returned,
             SharedStatus::Ordered,
@@ -233,7 +238,11 @@ impl Roster {
                                 number: requisition.number.clone(),
                                 owner: envelope.author.clone(),
                                 version,
-                                status: SharedStatus::Submitted,
+                                status: if requisition.status == crate::orders::Status::Draft {
+                                    SharedStatus::Draft
+                                } else {
+                                    SharedStatus::Submitted
+                                },
                                 total: requisition.total(),
                                 department: requisition.header.department.clone(),
                                 approvals: vec![],
@@ -352,15 +361,19 @@ impl Roster {
                 if number.trim().is_empty() || number.chars().count() > 60 || requisition.lines.len() > 1_000 {
                     return Err(format!("event {short} shares a requisition with no usable number or too many lines"));
                 }
-                if requisition.status != crate::orders::Status::Submitted {
-                    return Err(format!("event {short} shares requisition {number} before it was submitted"));
+                if !matches!(requisition.status, crate::orders::Status::Draft | crate::orders::Status::Submitted) {
+                    return Err(format!(
+                        "event {short} shares requisition {number}, which is neither a draft nor submitted"
+                    ));
                 }
                 if let Some(prev) = self.requisitions.get(&(e.device.clone(), number.clone())) {
                     if prev.owner != e.author {
                         return Err(format!("event {short} shares requisition {number} of another person"));
                     }
-                    if !matches!(prev.status, SharedStatus::Submitted | SharedStatus::Approved | SharedStatus::Returned)
-                    {
+                    if !matches!(
+                        prev.status,
+                        SharedStatus::Draft | SharedStatus::Submitted | SharedStatus::Approved | SharedStatus::Returned
+                    ) {
                         return Err(format!(
                             "event {short} changes requisition {number}, which was already {}",
                             prev.status.as_str().replace('_', " ")
@@ -379,7 +392,10 @@ impl Roster {
                 if requisition.number != *number || requisition.lines.len() > 1_000 {
                     return Err(format!("event {short} changes {number} into another requisition"));
                 }
-                if !matches!(req.status, SharedStatus::Submitted | SharedStatus::Approved | SharedStatus::Returned) {
+                if !matches!(
+                    req.status,
+                    SharedStatus::Draft | SharedStatus::Submitted | SharedStatus::Approved | SharedStatus::Returned
+                ) {
                     return Err(format!(
                         "event {short} changes {number}, which is {}",
                         req.status.as_str().replace('_', " ")

@@ -16,6 +16,9 @@ use crate::store::Store;
 /// How many events one pull reads at a time.
 const PAGE: i64 = 2_000;
 
+/// SQLite's page cache while a laptop catches up (negative: KiB), 256 MiB.
+const CATCH_UP_CACHE_KIB: i64 = -262_144;
+
 /// What a sync did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -74,13 +77,39 @@ impl Store {
             report.head = m.head.clone();
             return Ok(report);
         }
+        // A catch-up inserts hundreds of thousands of events into indexes
+        // keyed by hash: with the index pages in memory that costs what is
+        // new, not a disk read per event. Given back when it is done.
+        let catching_up = first.len() as i64 == PAGE;
+        let cache_before: i64 = self.conn().pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        if catching_up {
+            self.conn().pragma_update(None, "cache_size", CATCH_UP_CACHE_KIB)?;
+        }
+        let applied = self.apply_pulled(m, first, now, &mut report);
+        if catching_up {
+            self.conn().pragma_update(None, "cache_size", cache_before)?;
+        }
+        applied?;
+        self.apply_office_effects()?;
+        report.refused.extend(self.fetch_files(server, &m.office_id).await?);
+        Ok(report)
+    }
+
+    /// Verifies and applies what was pulled (the first page, and the rest
+    /// read alongside), all in one transaction.
+    fn apply_pulled(
+        &mut self,
+        m: &Membership,
+        first: Vec<Row>,
+        now: crate::clock::Timestamp,
+        report: &mut OfficeSyncReport,
+    ) -> Result<()> {
         let tx = self.conn_mut().transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         if local::require(&tx)?.pulled_seq != m.pulled_seq {
             // Another exchange took these in first.
             tx.rollback()?;
-            self.apply_office_effects()?;
             report.head = local::require(self.conn())?.head;
-            return Ok(report);
+            return Ok(());
         }
         let mut roster = local::roster(&tx, m)?;
         // A full first page means more: the rest is read on a connection of
@@ -210,10 +239,8 @@ impl Store {
         };
         local::set_progress(&tx, last_seq, last_id, &roster.head, now)?;
         tx.commit()?;
-        self.apply_office_effects()?;
-        report.refused.extend(self.fetch_files(server, &m.office_id).await?);
         report.head = roster.head;
-        Ok(report)
+        Ok(())
     }
 
     /// Refuses a server that no longer holds what this laptop received from

@@ -3,4 +3,4 @@
 /**
  * Where a shared requisition stands in the office.
  */
-export type SharedStatus = "submitted" | "approved" | "returned" | "ordered" | "partially_received" | "received" | "canceled";
+export type SharedStatus = "draft" | "submitted" | "approved" | "returned" | "ordered" | "partially_received" | "received" | "canceled";
