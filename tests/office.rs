@@ -1004,9 +1004,11 @@ fn attachments_travel_with_a_shared_requisition_and_are_checked_against_their_ha
     );
 }
 
-#[test]
-fn two_people_changing_one_requisition_while_apart_get_a_conflict_a_person_resolves() {
-    let o = office();
+/// A requisition shared, returned by the head, then changed apart: while
+/// the server is down, purchasing corrects the account code (to
+/// 100-210-01-5240) and the clerk changes the quantity (to 9) and shares
+/// again; purchasing's change reaches the server first. Returns its number.
+pub fn conflict_made_apart(o: &Office) -> String {
     let (number, _) = submitted_requisition(&o.clerk, 10);
     o.clerk.ok(&["office", "share", &number]);
     o.head.ok(&["office", "sync"]);
@@ -1015,9 +1017,6 @@ fn two_people_changing_one_requisition_while_apart_get_a_conflict_a_person_resol
         l.ok(&["office", "sync"]);
     }
     assert_eq!(o.clerk.json(&["req", "show", &number])["requisition"]["status"], "draft");
-
-    // While the server is down, purchasing corrects the account code and
-    // the clerk changes the quantity and shares again: neither knows.
     o.pg.stop_server();
     o.buyer.ok(&["office", "edit", &number, "--account", "1:100-210-01-5240"]);
     o.clerk.ok(&["req", "line", &number, "1", "--qty", "9", "--by", "Casey Clerk"]);
@@ -1026,6 +1025,13 @@ fn two_people_changing_one_requisition_while_apart_get_a_conflict_a_person_resol
     o.pg.start_server();
     o.buyer.ok(&["office", "sync"]);
     o.clerk.ok(&["office", "sync"]);
+    number
+}
+
+#[test]
+fn two_people_changing_one_requisition_while_apart_get_a_conflict_a_person_resolves() {
+    let o = office();
+    let number = conflict_made_apart(&o);
     for l in o.laptops() {
         l.ok(&["office", "sync"]);
     }
@@ -1086,49 +1092,35 @@ fn two_people_changing_one_requisition_while_apart_get_a_conflict_a_person_resol
 #[test]
 fn an_incident_declared_on_one_laptop_is_shared_so_everyone_can_buy_under_it() {
     let o = office();
-    let declared = o.admin.json(&[
-        "emergency",
-        "declare",
-        "--name",
-        "Hurricane Delia",
-        "--kind",
-        "hurricane",
-        "--declaration",
-        "EO 26-301",
-        "--declared",
-        "2026-11-20",
-        "--authority",
-        "Escambia County Board",
-        "--waiver-start",
-        "2026-11-20",
-        "--waiver-end",
-        "2026-12-20",
-        "--by",
-        "Alex Admin",
-    ]);
+    // An incident declared on `laptop` by `by`, with a waiver to 2026-12-20.
+    let declare = |laptop: &Laptop, name: &str, kind: &str, number: &str, by: &str, more: &[&str]| {
+        let mut args = vec![
+            "emergency",
+            "declare",
+            "--name",
+            name,
+            "--kind",
+            kind,
+            "--declaration",
+            number,
+            "--declared",
+            "2026-11-20",
+            "--authority",
+            "Escambia County Board",
+            "--waiver-start",
+            "2026-11-20",
+            "--waiver-end",
+            "2026-12-20",
+            "--by",
+            by,
+        ];
+        args.extend(more);
+        laptop.json(&args)
+    };
+    let declared = declare(&o.admin, "Hurricane Delia", "hurricane", "EO 26-301", "Alex Admin", &[]);
     let id = declared["id"].as_i64().unwrap().to_string();
     // A clerk may declare one on their own laptop, but not share it.
-    let own = o.clerk.json(&[
-        "emergency",
-        "declare",
-        "--name",
-        "Tornado Ada",
-        "--kind",
-        "tornado",
-        "--declaration",
-        "EO 26-302",
-        "--declared",
-        "2026-11-20",
-        "--authority",
-        "Escambia County Board",
-        "--waiver-start",
-        "2026-11-20",
-        "--waiver-end",
-        "2026-12-20",
-        "--no-activate",
-        "--by",
-        "Casey Clerk",
-    ]);
+    let own = declare(&o.clerk, "Tornado Ada", "tornado", "EO 26-302", "Casey Clerk", &["--no-activate"]);
     let not_allowed = o.clerk.run(&["office", "share-incident", &own["id"].to_string()]);
     assert!(stderr(&not_allowed).contains("purchasing or an administrator does"), "{}", stderr(&not_allowed));
     o.admin.ok(&["office", "share-incident", &id]);

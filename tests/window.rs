@@ -922,23 +922,10 @@ async fn an_office_is_created_and_a_colleague_admitted_from_the_window() {
 /// theirs, signed with their passphrase.
 #[tokio::test(flavor = "multi_thread")]
 async fn two_versions_made_apart_are_shown_side_by_side_and_one_is_kept() {
-    use crate::office::{office, submitted_requisition};
+    use crate::office::{conflict_made_apart, office};
     use crate::postgres::APP_PASSWORD;
     let o = office();
-    let (number, _) = submitted_requisition(&o.clerk, 10);
-    o.clerk.ok(&["office", "share", &number]);
-    o.head.ok(&["office", "sync"]);
-    o.head.ok(&["office", "return", &number, "--note", "Check the quantity"]);
-    o.buyer.ok(&["office", "sync"]);
-    o.clerk.ok(&["office", "sync"]);
-    o.pg.stop_server();
-    o.buyer.ok(&["office", "edit", &number, "--account", "1:100-210-01-5240"]);
-    o.clerk.ok(&["req", "line", &number, "1", "--qty", "9", "--by", "Casey Clerk"]);
-    o.clerk.ok(&["req", "submit", &number, "--by", "Casey Clerk"]);
-    o.clerk.ok(&["office", "share", &number]);
-    o.pg.start_server();
-    o.buyer.ok(&["office", "sync"]);
-    o.clerk.ok(&["office", "sync"]);
+    let number = conflict_made_apart(&o);
 
     let driver = Driver::start_with_env(&[("PGPASSWORD", APP_PASSWORD)]);
     let c = driver.open_app(&o.clerk.db).await;

@@ -424,57 +424,50 @@ pub(crate) fn take_in_shared(
     actor: &str,
     detail: serde_json::Value,
 ) -> Result<i64> {
+    let (declared, start, end) =
+        (incident.declared_on.to_string(), incident.waiver_start.to_string(), incident.waiver_end.to_string());
     let projects = serde_json::to_string(&incident.projects).expect("serialises");
     let rules = serde_json::to_string(&incident.rules).expect("serialises");
     let closed = incident.closed_on.map(|d| d.to_string());
     let stamp = audit::stamp(at);
+    // ?1 to ?12 are the declaring laptop's fields, the same in both
+    // statements; ?13 is the incident here, or whether a new one is active.
+    let mut values: Vec<&dyn rusqlite::ToSql> = vec![
+        &incident.name,
+        &incident.kind,
+        &incident.declaration_number,
+        &declared,
+        &incident.authority,
+        &start,
+        &end,
+        &incident.fema_disaster,
+        &projects,
+        &rules,
+        &closed,
+        &stamp,
+    ];
     let id = match existing {
         Some(id) => {
+            values.push(&id);
             tx.execute(
                 "UPDATE incidents SET name = ?1, kind = ?2, declaration_number = ?3, declared_on = ?4, authority = ?5,
                      waiver_start = ?6, waiver_end = ?7, fema_disaster = ?8, projects = ?9, rules = ?10,
                      closed_on = ?11, active = CASE WHEN ?11 IS NULL THEN active ELSE 0 END, updated_at = ?12
                  WHERE id = ?13",
-                params![
-                    incident.name,
-                    incident.kind,
-                    incident.declaration_number,
-                    incident.declared_on.to_string(),
-                    incident.authority,
-                    incident.waiver_start.to_string(),
-                    incident.waiver_end.to_string(),
-                    incident.fema_disaster,
-                    projects,
-                    rules,
-                    closed,
-                    stamp,
-                    id
-                ],
+                values.as_slice(),
             )?;
             id
         }
         None => {
             let none_active: bool =
                 tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM incidents WHERE active = 1)", [], |r| r.get(0))?;
+            let active = incident.active && incident.closed_on.is_none() && none_active;
+            values.push(&active);
             tx.execute(
                 "INSERT INTO incidents (name, kind, declaration_number, declared_on, authority, waiver_start, waiver_end,
-                     fema_disaster, projects, rules, active, closed_on, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
-                params![
-                    incident.name,
-                    incident.kind,
-                    incident.declaration_number,
-                    incident.declared_on.to_string(),
-                    incident.authority,
-                    incident.waiver_start.to_string(),
-                    incident.waiver_end.to_string(),
-                    incident.fema_disaster,
-                    projects,
-                    rules,
-                    incident.active && incident.closed_on.is_none() && none_active,
-                    closed,
-                    stamp
-                ],
+                     fema_disaster, projects, rules, closed_on, created_at, updated_at, active)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)",
+                values.as_slice(),
             )?;
             tx.last_insert_rowid()
         }

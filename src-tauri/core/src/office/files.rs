@@ -129,17 +129,12 @@ impl Store {
             .into_iter()
             .find(|a| a.file_name.eq_ignore_ascii_case(file_name.trim()) || a.sha256 == file_name.trim())
             .ok_or_else(|| Error::not_found_on("attachment", file_name, format!("shared requisition {number}")))?;
-        let bytes = blob(self.conn(), &a.sha256)?.ok_or_else(|| {
+        let bytes = crate::orders::editing::attachment_file(self.conn(), &a)?.ok_or_else(|| {
             Error::InvalidState(format!(
                 "'{}' has not arrived from the office's server yet: sync with the office, then try again.",
                 a.file_name
             ))
         })?;
-        if sha256_hex(&bytes) != a.sha256 {
-            return Err(Error::Tampered {
-                problems: vec![format!("attachment '{}' no longer matches its hash", a.file_name)],
-            });
-        }
         Ok((a, bytes))
     }
 }

@@ -345,17 +345,7 @@ impl Store {
                 Decision::Received { .. } => {
                     ("received", matches!(status, Status::Ordered | Status::PartiallyReceived))
                 }
-                Decision::Canceled { .. } => (
-                    "cancelled",
-                    matches!(
-                        status,
-                        Status::Draft
-                            | Status::Submitted
-                            | Status::Approved
-                            | Status::Ordered
-                            | Status::PartiallyReceived
-                    ),
-                ),
+                Decision::Canceled { .. } => ("cancelled", crate::orders::lifecycle::CANCELABLE.contains(&status)),
             };
             // A decision on a version this laptop has since changed is
             // recorded, and changes nothing.
@@ -410,10 +400,7 @@ impl Store {
                             detail["status"] = received["status"].clone();
                         }
                         Decision::Canceled { reason } => {
-                            tx.execute(
-                                "UPDATE requisitions SET status = 'cancelled', closed_at = ?1 WHERE id = ?2",
-                                params![tx.at, req.id],
-                            )?;
+                            crate::orders::lifecycle::record_cancellation(tx, req)?;
                             detail["reason"] = json!(format!("Canceled by {by}: {}", reason.trim()));
                             detail["was"] = json!(req.status);
                         }

@@ -662,14 +662,7 @@ impl Store {
             .into_iter()
             .find(|a| a.id == attachment_id)
             .ok_or_else(|| Error::not_found_on("attachment", attachment_id, format!("requisition {number}")))?;
-        let bytes: Vec<u8> =
-            self.conn()
-                .query_row("SELECT content FROM attachment_blobs WHERE sha256 = ?1", [&a.sha256], |r| r.get(0))?;
-        if sha256_hex(&bytes) != a.sha256 {
-            return Err(Error::Tampered {
-                problems: vec![format!("attachment '{}' no longer matches its hash", a.file_name)],
-            });
-        }
+        let bytes = attachment_file(self.conn(), &a)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
         Ok((a, bytes))
     }
 
@@ -683,6 +676,20 @@ impl Store {
             Ok((json!({ "file": a.file_name, "sha256": a.sha256 }), ()))
         })?;
         Ok(())
+    }
+}
+
+/// The bytes of an attachment's file, if this database holds them, checked
+/// against the hash the attachment names.
+pub(crate) fn attachment_file(conn: &rusqlite::Connection, a: &Attachment) -> Result<Option<Vec<u8>>> {
+    let bytes: Option<Vec<u8>> = conn
+        .query_row("SELECT content FROM attachment_blobs WHERE sha256 = ?1", [&a.sha256], |r| r.get(0))
+        .optional()?;
+    match bytes {
+        Some(b) if sha256_hex(&b) != a.sha256 => {
+            Err(Error::Tampered { problems: vec![format!("attachment '{}' no longer matches its hash", a.file_name)] })
+        }
+        held => Ok(held),
     }
 }
 

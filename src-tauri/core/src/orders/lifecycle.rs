@@ -398,16 +398,23 @@ impl Store {
     pub fn cancel(&mut self, number: &str, reason: &str, actor: &str) -> Result<()> {
         let reason = required(reason, "Say why the requisition is canceled.")?;
         self.refuse_if_shared(number, "cancel it", "cancel")?;
-        let open = [Status::Draft, Status::Submitted, Status::Approved, Status::Ordered, Status::PartiallyReceived];
-        self.change_requisition(number, actor, "cancelled", &open, |tx, req| {
-            tx.execute(
-                "UPDATE requisitions SET status = 'cancelled', closed_at = ?1 WHERE id = ?2",
-                params![tx.at, req.id],
-            )?;
+        self.change_requisition(number, actor, "cancelled", &CANCELABLE, |tx, req| {
+            record_cancellation(tx, req)?;
             Ok((json!({ "reason": reason, "was": req.status }), ()))
         })?;
         Ok(())
     }
+}
+
+/// The statuses a requisition may be canceled from: any not yet received
+/// in full, closed or canceled.
+pub(crate) const CANCELABLE: [Status; 5] =
+    [Status::Draft, Status::Submitted, Status::Approved, Status::Ordered, Status::PartiallyReceived];
+
+/// Marks the requisition canceled (it stays on file).
+pub(crate) fn record_cancellation(tx: &super::Change, req: &Requisition) -> Result<()> {
+    tx.execute("UPDATE requisitions SET status = 'cancelled', closed_at = ?1 WHERE id = ?2", params![tx.at, req.id])?;
+    Ok(())
 }
 
 /// Writes goods received into the requisition's lines (every outstanding
