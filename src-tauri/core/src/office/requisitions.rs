@@ -351,7 +351,7 @@ impl Store {
             // recorded, and changes nothing.
             let action = if applies { action } else { "decision_superseded" };
             let actor = if by.trim().is_empty() { "office".to_owned() } else { by.clone() };
-            self.change_requisition(&number, &actor, action, &Status::ALL, |tx, req| {
+            let written = self.change_requisition(&number, &actor, action, &Status::ALL, |tx, req| {
                 let mut detail = signed.clone();
                 if applies {
                     match &decision {
@@ -408,11 +408,36 @@ impl Store {
                 } else {
                     detail["decision"] = json!(decision);
                 }
-                tx.execute("DELETE FROM office_effects WHERE event_id = ?1", [&event_id])?;
+                take_effect(tx, &event_id)?;
                 Ok((detail, ()))
-            })?;
+            });
+            skip_if_taken(written)?;
         }
         Ok(())
+    }
+}
+
+/// Why an office change was not written here: another connection to this
+/// database (the window's listener beside a sync the clerk asked for)
+/// wrote it first.
+const EFFECT_TAKEN: &str = "an office change was already written into the requisition";
+
+/// Removes an office change from the queue as it is written, in the same
+/// transaction; one already gone was written by another connection, and
+/// this transaction is abandoned.
+fn take_effect(conn: &rusqlite::Connection, event_id: &str) -> Result<()> {
+    if conn.execute("DELETE FROM office_effects WHERE event_id = ?1", [event_id])? == 0 {
+        return Err(Error::Conflict(EFFECT_TAKEN.into()));
+    }
+    Ok(())
+}
+
+/// Whether a change was written here (false: another connection did it).
+fn skip_if_taken(written: Result<()>) -> Result<bool> {
+    match written {
+        Ok(()) => Ok(true),
+        Err(Error::Conflict(why)) if why == EFFECT_TAKEN => Ok(false),
+        Err(e) => Err(e),
     }
 }
 
@@ -450,7 +475,7 @@ impl Store {
             (Some(_), false) => "office_edit_not_taken",
             (None, _) => "office_conflict",
         };
-        self.change_requisition(number, &by, action, &Status::ALL, |tx, req| {
+        let written = self.change_requisition(number, &by, action, &Status::ALL, |tx, req| {
             let mut detail = signed;
             match (&edited, applies) {
                 (Some(new), true) => {
@@ -476,9 +501,12 @@ impl Store {
                     );
                 }
             }
-            tx.execute("DELETE FROM office_effects WHERE event_id = ?1", [event_id])?;
+            take_effect(tx, event_id)?;
             Ok((detail, ()))
-        })?;
+        });
+        if !skip_if_taken(written)? {
+            return Ok(());
+        }
         if let (Some(new), true) = (&edited, applies) {
             let now = self.requisition(number)?;
             local::set_base(self.conn(), number, &crate::orders::history::state_hash(new), &local::content_hash(&now))?;

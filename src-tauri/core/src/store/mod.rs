@@ -41,6 +41,11 @@ impl Store {
         }
         let mut conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
         conn.busy_timeout(Duration::from_secs(5)).map_err(|e| open_err(e.to_string()))?;
+        // Every transaction takes the write lock when it begins: one that
+        // read first and wrote later would fail at once, not wait, when
+        // another connection (the office's listener, a sync, the command
+        // line) wrote in between.
+        conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         // WAL lets the window read while a sync writes; FULL sync because a
         // requisition saved just before a power cut must still be there.
         conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| open_err(e.to_string()))?;
