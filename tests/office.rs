@@ -1208,12 +1208,22 @@ impl Keyring {
             .expect("gnome-keyring-daemon (scripts/setup --test installs it)");
         daemon.stdin.take().unwrap().write_all(b"login keyring password").unwrap();
         let keyring = Keyring { bus, daemon, home, address };
-        // Ready once the Secret Service answers on the bus.
-        for _ in 0..100 {
-            let probe = Command::new("secret-tool").args(["search", "service", "nothing"]).envs(keyring.env()).output();
-            if probe.is_ok_and(|o| o.status.success() || o.status.code() == Some(1)) {
+        // Ready once the Secret Service keeps a secret and gives it back.
+        for attempt in 0.. {
+            let mut store = Command::new("secret-tool")
+                .args(["store", "--label=probe", "service", "readiness probe"])
+                .envs(keyring.env())
+                .stdin(std::process::Stdio::piped())
+                .spawn()
+                .expect("secret-tool (scripts/setup --test installs it)");
+            store.stdin.take().unwrap().write_all(b"ready").unwrap();
+            let stored = store.wait().is_ok_and(|s| s.success());
+            let looked_up =
+                Command::new("secret-tool").args(["lookup", "service", "readiness probe"]).envs(keyring.env()).output();
+            if stored && looked_up.is_ok_and(|o| o.stdout == b"ready") {
                 break;
             }
+            assert!(attempt < 200, "GNOME Keyring did not start on the test's session bus");
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
         keyring
