@@ -227,7 +227,7 @@ impl SignedEvent {
         }
         let text = serde_json::to_string(envelope).map_err(Error::internal)?;
         let id = crate::digest::sha256_hex(text.as_bytes());
-        let signature = identity.sign(text.as_bytes(), &format!("coopdesk office event {id}"))?;
+        let signature = identity.sign_event(&id);
         Ok(SignedEvent {
             id,
             device: envelope.device.clone(),
@@ -242,15 +242,16 @@ impl SignedEvent {
     /// most of what taking in an office's history costs.
     pub fn open_all(events: &[&SignedEvent]) -> Vec<std::result::Result<Envelope, String>> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+        let open = |part: &[&SignedEvent]| {
+            let mut verifier = identity::EventVerifier::default();
+            part.iter().map(|e| e.open_with(&mut verifier)).collect::<Vec<_>>()
+        };
         if threads < 2 || events.len() < 64 {
-            return events.iter().map(|e| e.open()).collect();
+            return open(events);
         }
         let chunk = events.len().div_ceil(threads);
         std::thread::scope(|s| {
-            let handles: Vec<_> = events
-                .chunks(chunk)
-                .map(|part| s.spawn(move || part.iter().map(|e| e.open()).collect::<Vec<_>>()))
-                .collect();
+            let handles: Vec<_> = events.chunks(chunk).map(|part| s.spawn(move || open(part))).collect();
             handles.into_iter().flat_map(|h| h.join().expect("an event verification thread panicked")).collect()
         })
     }
@@ -259,6 +260,10 @@ impl SignedEvent {
     /// its text, its columns agree with the text, and the author signed it.
     /// Otherwise what is wrong, in words for the office's administrator.
     pub fn open(&self) -> std::result::Result<Envelope, String> {
+        self.open_with(&mut identity::EventVerifier::default())
+    }
+
+    fn open_with(&self, verifier: &mut identity::EventVerifier) -> std::result::Result<Envelope, String> {
         let short = self.id.get(..12).unwrap_or(&self.id);
         if self.envelope.len() > MAX_ENVELOPE {
             return Err(format!("event {short} is larger than any event coopdesk writes"));
@@ -271,7 +276,7 @@ impl SignedEvent {
         if envelope.author != self.author || envelope.device != self.device || envelope.device_seq != self.device_seq {
             return Err(format!("event {short} was altered: its author or device columns disagree with its content"));
         }
-        if !identity::verify(&envelope.author, self.envelope.as_bytes(), &self.signature) {
+        if !verifier.verify(&envelope.author, self.envelope.as_bytes(), &self.id, &self.signature) {
             return Err(format!(
                 "event {short} has a forged signature: it is not signed by the key {} it names",
                 identity::fingerprint(&envelope.author)

@@ -112,17 +112,20 @@ impl Store {
             return Ok(());
         }
         let mut roster = local::roster(&tx, m)?;
-        // A full first page means more: the rest is read on a connection of
-        // its own while this one verifies and applies, so that a catch-up
-        // reads and checks at the same time.
+        // A full first page means more: the rest is read and its signatures
+        // checked on a connection and thread of their own while this one
+        // applies, so that a catch-up keeps every core busy.
         let rest = match first.last() {
             Some(last) if first.len() as i64 == PAGE => Some(pull_rest(&m.url, &m.office_id, last.seq)),
             _ => None,
         };
-        let pages =
-            Pages { pages: std::iter::once(Ok(first)).chain(rest.into_iter().flatten()), current: vec![].into_iter() };
+        let pages = std::iter::once(Ok(opened(first))).chain(rest.into_iter().flatten());
+        let rows = pages.flat_map(|page| match page {
+            Ok(rows) => rows.into_iter().map(Ok).collect::<Vec<_>>(),
+            Err(e) => vec![Err(e)],
+        });
         let mut last: Option<(i64, String)> = None;
-        for item in pages {
+        for item in rows {
             let (row, opened) = item?;
             last = Some((row.seq, row.event.id.clone()));
             if let Some(key) = opened.as_ref().ok().and_then(super::roster::requisition_key) {
@@ -302,9 +305,18 @@ fn with(mut effect: serde_json::Value, key: &str, value: serde_json::Value) -> s
     effect
 }
 
-/// The pages after `after`, read in order on a connection and thread of
-/// their own, a few pages ahead of the reader.
-fn pull_rest(url: &str, office: &str, mut after: i64) -> std::sync::mpsc::IntoIter<Result<Vec<Row>>> {
+/// A page's rows, each with its envelope once its signature is checked (or
+/// what is wrong with it), checked on every core.
+type Opened = Vec<(Row, std::result::Result<Envelope, String>)>;
+
+fn opened(page: Vec<Row>) -> Opened {
+    let envelopes = SignedEvent::open_all(&page.iter().map(|r| &r.event).collect::<Vec<_>>());
+    page.into_iter().zip(envelopes).collect()
+}
+
+/// The pages after `after`, read in order and their signatures checked on
+/// a connection and thread of their own, a few pages ahead of the reader.
+fn pull_rest(url: &str, office: &str, mut after: i64) -> std::sync::mpsc::IntoIter<Result<Opened>> {
     let (send, pages) = std::sync::mpsc::sync_channel(4);
     let (url, office) = (url.to_owned(), office.to_owned());
     std::thread::spawn(move || {
@@ -316,7 +328,7 @@ fn pull_rest(url: &str, office: &str, mut after: i64) -> std::sync::mpsc::IntoIt
                 if let Some(last) = page.last() {
                     after = last.seq;
                 }
-                if (!page.is_empty() && send.send(Ok(page)).is_err()) || done {
+                if (!page.is_empty() && send.send(Ok(opened(page))).is_err()) || done {
                     return Ok(());
                 }
             }
@@ -326,30 +338,4 @@ fn pull_rest(url: &str, office: &str, mut after: i64) -> std::sync::mpsc::IntoIt
         }
     });
     pages.into_iter()
-}
-
-/// Rows a page at a time, each page's signatures checked on every core
-/// before its rows are handed out in the server's order.
-struct Pages<I> {
-    pages: I,
-    current: std::vec::IntoIter<(Row, std::result::Result<Envelope, String>)>,
-}
-
-impl<I: Iterator<Item = Result<Vec<Row>>>> Iterator for Pages<I> {
-    type Item = Result<(Row, std::result::Result<Envelope, String>)>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(row) = self.current.next() {
-                return Some(Ok(row));
-            }
-            match self.pages.next()? {
-                Err(e) => return Some(Err(e)),
-                Ok(page) => {
-                    let opened = SignedEvent::open_all(&page.iter().map(|r| &r.event).collect::<Vec<_>>());
-                    self.current = page.into_iter().zip(opened).collect::<Vec<_>>().into_iter();
-                }
-            }
-        }
-    }
 }
