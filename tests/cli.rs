@@ -276,6 +276,78 @@ fn a_vendor_price_file_is_previewed_then_imported() {
     assert!(found.contains("GSA IT Schedule 70") && found.contains("$125.44"), "{found}");
 }
 
+/// GSA's own price-proposal template with the prices its formulas compute
+/// (the price offered including the fee is the net price divided by
+/// 0.9925): each rounded to the cent, half away from zero, and said once;
+/// the template's notes under the rows told in one line, not as mistakes.
+#[test]
+fn a_workbook_s_computed_prices_are_rounded_and_its_notes_told_once() {
+    let s = Scratch::new();
+    let file =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pricelists/s70_computed_prices.xlsx");
+    let args = ["import", file.to_str().unwrap(), "--cooperative", "GSA IT Schedule 70", "--contract", "GS-35F-0001"];
+    let done = coopdesk(&s.db(), &args);
+    assert!(done.status.success(), "{}", stderr(&done));
+    let text = stdout(&done);
+    assert!(text.contains("Contract GS-35F-0001 (Unnamed vendor): 2 added"), "{text}");
+    assert!(
+        text.contains("2 prices were computed numbers with more than two decimals, rounded to the cent (rows 4–5)"),
+        "{text}"
+    );
+    assert!(!text.contains("refused"), "notes are not refusals: {text}");
+    let skipped: Vec<&str> = text.lines().filter(|l| l.contains("skipped")).collect();
+    assert_eq!(skipped.len(), 2, "one line per kind of row left out: {text}");
+    assert!(text.contains("notes or blank template rows, with no description or price; skipped"), "{text}");
+    assert!(text.contains("a description but no price; skipped"), "{text}");
+    let found = stdout(&coopdesk(&s.db(), &["search", "project manager"]));
+    assert!(found.contains("$98.74"), "98.74055… is $98.74: {found}");
+    let found = stdout(&coopdesk(&s.db(), &["search", "senior systems analyst"]));
+    assert!(found.contains("$130.13"), "130.125 is $130.13, half away from zero: {found}");
+
+    // The same prices typed as text in a CSV file keep their strict reading.
+    let typed = s.path("typed.csv");
+    std::fs::write(&typed, "Description,Price\nProject Manager,98.74055415617129\nAnalyst,130.13\n").unwrap();
+    let out = stdout(&coopdesk(&s.db(), &["import", typed.to_str().unwrap(), "--contract", "T-1", "--dry-run"]));
+    assert!(out.contains("Row 2: refused: the price '98.74055415617129' is not a number"), "{out}");
+    assert!(!out.contains("rounded"), "{out}");
+}
+
+/// A header with nothing under it, and a file of placeholders, say so; an
+/// empty file fails.
+#[test]
+fn a_price_file_with_nothing_to_import_says_so() {
+    let s = Scratch::new();
+    let header = s.path("header.csv");
+    std::fs::write(&header, "SKU,Description,Price\n").unwrap();
+    let dry = coopdesk(&s.db(), &["import", header.to_str().unwrap(), "--contract", "X-1", "--dry-run"]);
+    assert!(stdout(&dry).contains("There are no price rows under the header: nothing to import."), "{}", stdout(&dry));
+    let run = coopdesk(&s.db(), &["import", header.to_str().unwrap(), "--contract", "X-1"]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(stderr(&run).contains("header.csv has no price rows under its header. Nothing was imported."));
+    assert!(!stdout(&run).contains("Imported"));
+
+    let placeholders = s.path("placeholders.csv");
+    std::fs::write(&placeholders, "SKU,Description,Price\nABC-1,,5.00\nABC-2,,6.00\n,Example product,\n").unwrap();
+    let run = coopdesk(&s.db(), &["import", placeholders.to_str().unwrap(), "--contract", "X-1"]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(
+        stderr(&run).contains(
+            "placeholders.csv has no price rows under its header (Rows 2–3: a price or part number but no \
+             description; skipped; Row 4: a description but no price; skipped). Nothing was imported."
+        ),
+        "{}",
+        stderr(&run)
+    );
+
+    let empty = s.path("empty.csv");
+    std::fs::write(&empty, "").unwrap();
+    let run = coopdesk(&s.db(), &["import", empty.to_str().unwrap(), "--contract", "X-1"]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(stderr(&run).contains("empty.csv holds no rows of text, so it is not a price list."), "{}", stderr(&run));
+    let status: Value = serde_json::from_slice(&coopdesk(&s.db(), &["status", "--json"]).stdout).unwrap();
+    assert_eq!(status["items"], 0);
+}
+
 /// An OCDS publication fetched from a web server (on this machine) and
 /// imported: the report, then the contract as the clerk sees it.
 #[test]

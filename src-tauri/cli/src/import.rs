@@ -168,8 +168,14 @@ fn prices_report(p: &Preview) -> String {
             text += &format!("    {note}\n");
         }
     }
+    for note in p.empty_note.iter().chain(&p.rounded_note) {
+        text += &format!("  {note}\n");
+    }
     for line in &p.instructions {
         text += &format!("  Row {line}: instructions, skipped\n");
+    }
+    for s in &p.skipped {
+        text += &format!("  {}\n", s.summary);
     }
     for r in &p.refused {
         text += &format!("  Row {}: refused: {}\n", r.line, r.reason);

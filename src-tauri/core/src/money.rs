@@ -66,6 +66,30 @@ impl Cents {
 }
 
 impl Cents {
+    /// A plain decimal number ("98.74055415617129", as a spreadsheet
+    /// computed it) rounded to the cent, half away from zero, on its
+    /// decimal digits rather than its binary value; and whether anything
+    /// beyond the cent was dropped.
+    pub fn rounded(text: &str) -> Option<(Cents, bool)> {
+        let t = text.trim();
+        let (neg, t) = match t.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, t),
+        };
+        let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
+        if whole.is_empty() || !whole.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let digit = |i: usize| frac.as_bytes().get(i).map_or(0, |b| i64::from(b - b'0'));
+        let up = digit(2) >= 5;
+        let cents =
+            whole.parse::<i64>().ok()?.checked_mul(100)?.checked_add(digit(0) * 10 + digit(1) + i64::from(up))?;
+        let dropped = frac.len() > 2 && frac[2..].bytes().any(|b| b != b'0');
+        Some((Cents(if neg { -cents } else { cents }), dropped))
+    }
+}
+
+impl Cents {
     /// "1234.56": plain decimal for spreadsheets and machine-readable files.
     pub fn decimal(self) -> String {
         let sign = if self.0 < 0 { "-" } else { "" };
@@ -112,6 +136,22 @@ pub fn format_bps(bps: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn computed_prices_round_to_the_cent_half_away_from_zero() {
+        assert_eq!(Cents::rounded("98.74055415617129"), Some((Cents(9_874), true)));
+        assert_eq!(Cents::rounded("130.125"), Some((Cents(13_013), true)), "half a cent goes up");
+        assert_eq!(Cents::rounded("-130.125"), Some((Cents(-13_013), true)), "and away from zero");
+        assert_eq!(Cents::rounded("99.995"), Some((Cents(10_000), true)));
+        assert_eq!(Cents::rounded("125.4"), Some((Cents(12_540), false)));
+        assert_eq!(Cents::rounded("125.4000"), Some((Cents(12_540), false)), "zeros are not rounding");
+        assert_eq!(Cents::rounded("125"), Some((Cents(12_500), false)));
+        for bad in ["", "call", "1e5", "$5", ".5", "1.2.3", "99999999999999999999"] {
+            assert_eq!(Cents::rounded(bad), None, "{bad}");
+        }
+    }
+
     #[test]
     fn currency_codes_are_three_capitals_and_read_back_as_written() {
         let gbp: Currency = "GBP".parse().unwrap();
@@ -125,8 +165,6 @@ mod tests {
         assert_eq!(Cents(123_456).in_currency(Currency::USD), "$1,234.56");
         assert_eq!(Cents(123_456).in_currency(gbp), "1,234.56 GBP");
     }
-
-    use super::*;
 
     #[test]
     fn displays_with_grouping() {

@@ -96,7 +96,8 @@ fn the_gsa_excel_template_is_read_from_its_pricing_sheet() {
     let row = &preview.contracts[0].added[0];
     assert_eq!(
         (row.line, row.description.as_str(), row.unit.as_str(), row.contract_price, row.list_price),
-        (3, "Project Manager", "Hour", Cents(11_599), Cents(12_500))
+        (4, "Project Manager", "Hour", Cents(11_599), Cents(12_500)),
+        "row 4, as the spreadsheet numbers it"
     );
 }
 

@@ -28,6 +28,10 @@ const preview = (request: ImportRequest): ImportOutcome => ({
   ],
   refused: [{ line: 3, reason: "the price 'call' is not a number" }],
   instructions: [],
+  skipped: [{ lines: [5, 6, 7], summary: "Rows 5–7: notes or blank template rows, with no description or price; skipped" }],
+  rounded: [2],
+  rounded_note: "1 price was a computed number with more than two decimals, rounded to the cent (row 2)",
+  empty_note: null,
   duplicates: [],
 });
 
@@ -50,6 +54,8 @@ describe("ImportPanel", () => {
     const summary = await screen.findByTestId("import-summary");
     expect(summary.textContent).toContain("Would import acme.csv");
     expect(screen.getByTestId("import-refused").textContent).toContain("Row 3: the price 'call' is not a number");
+    expect(screen.getByTestId("import-refused").textContent).toContain("Rows 5–7: notes or blank template rows");
+    expect(screen.getByTestId("import-rounded").textContent).toContain("1 price was a computed number");
     expect(screen.getByTestId("import-missing").textContent).toContain("Contract price");
     expect((screen.getByTestId("import-run") as HTMLButtonElement).disabled).toBe(true);
 

@@ -7,10 +7,14 @@ use crate::error::{Error, Result};
 pub const MAX_ROWS: usize = 200_000;
 
 /// One sheet (a CSV file has one).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Sheet {
     pub name: String,
     pub rows: Vec<Vec<String>>,
+    /// The cells (row, column) a workbook stored as numbers rather than
+    /// text: a price there may be a formula's result, with more decimals
+    /// than a cent. None in a CSV file, where every cell is text.
+    pub numbers: std::collections::HashSet<(usize, usize)>,
 }
 
 fn too_big(name: &str) -> Error {
@@ -65,7 +69,7 @@ fn read_csv(name: &str, bytes: &[u8]) -> Result<Sheet> {
             return Err(too_big(name));
         }
     }
-    Ok(Sheet { name: name.to_owned(), rows })
+    Ok(Sheet { name: name.to_owned(), rows, ..Default::default() })
 }
 
 fn cell_text(d: &calamine::Data) -> String {
@@ -74,13 +78,19 @@ fn cell_text(d: &calamine::Data) -> String {
         Data::Empty => String::new(),
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.trim().to_owned(),
         Data::Int(i) => i.to_string(),
-        // Money arrives as floats; two decimals is how it was typed.
+        // Money arrives as floats; two decimals is how it was typed. Any
+        // other number is written with the fewest digits that read back as
+        // the same float, as a spreadsheet shows it at full precision.
         Data::Float(f) if (f * 100.0).fract().abs() < 1e-6 => format!("{f:.2}").trim_end_matches(".00").to_owned(),
         Data::Float(f) => f.to_string(),
         Data::Bool(b) => b.to_string(),
         Data::DateTime(dt) => dt.as_datetime().map(|d| d.date().to_string()).unwrap_or_default(),
         Data::Error(_) => String::new(),
     }
+}
+
+fn is_number(d: &calamine::Data) -> bool {
+    matches!(d, calamine::Data::Float(_) | calamine::Data::Int(_))
 }
 
 fn read_xlsx(name: &str, bytes: &[u8]) -> Result<Vec<Sheet>> {
@@ -91,11 +101,26 @@ fn read_xlsx(name: &str, bytes: &[u8]) -> Result<Vec<Sheet>> {
     let mut sheets = Vec::new();
     for sheet in book.sheet_names() {
         let range = book.worksheet_range(&sheet).map_err(|e| bad(e.to_string()))?;
-        if range.height() > MAX_ROWS {
+        // The range starts at the first cell in use; rows and columns before
+        // it are kept, empty, so that row numbers and column letters are the
+        // ones the spreadsheet shows.
+        let (top, left) = range.start().map_or((0, 0), |(r, c)| (r as usize, c as usize));
+        if top + range.height() > MAX_ROWS {
             return Err(too_big(name));
         }
-        let rows = range.rows().map(|r| r.iter().map(cell_text).collect()).collect();
-        sheets.push(Sheet { name: sheet, rows });
+        let rows = std::iter::repeat_n(Vec::new(), top)
+            .chain(
+                range.rows().map(|r| std::iter::repeat_n(String::new(), left).chain(r.iter().map(cell_text)).collect()),
+            )
+            .collect();
+        let numbers = range
+            .rows()
+            .enumerate()
+            .flat_map(|(i, r)| {
+                r.iter().enumerate().filter(|(_, d)| is_number(d)).map(move |(j, _)| (top + i, left + j))
+            })
+            .collect();
+        sheets.push(Sheet { name: sheet, rows, numbers });
     }
     Ok(sheets)
 }

@@ -4,6 +4,7 @@ import type { Field } from "./Field";
 import type { Mapping } from "./Mapping";
 import type { MappingSource } from "./MappingSource";
 import type { Refused } from "./Refused";
+import type { SkippedRows } from "./SkippedRows";
 
 /**
  * What an import would do, before it does it.
@@ -30,6 +31,20 @@ missing: Array<Field>,
  * One entry per contract the file prices, in the order they appear.
  */
 contracts: Array<ContractChanges>, refused: Array<Refused>, instructions: Array<number>, 
+/**
+ * Rows with something in them but no item (notes, placeholders, items
+ * without a price), one line per kind.
+ */
+skipped: Array<SkippedRows>, 
+/**
+ * Lines whose computed price was rounded to the cent, and what the
+ * clerk is told about them.
+ */
+rounded: Array<number>, rounded_note: string | null, 
+/**
+ * Said when the file has a header but no price rows under it.
+ */
+empty_note: string | null, 
 /**
  * Lines superseded by a later row for the same item (the last counts).
  */

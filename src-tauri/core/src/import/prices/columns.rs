@@ -304,7 +304,11 @@ mod tests {
     use super::*;
 
     fn sheet(name: &str, rows: &[&[&str]]) -> Sheet {
-        Sheet { name: name.into(), rows: rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect() }
+        Sheet {
+            name: name.into(),
+            rows: rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect(),
+            ..Default::default()
+        }
     }
 
     #[test]

@@ -17,7 +17,7 @@ mod records;
 mod write;
 
 pub use columns::{detect, Field, Mapping, MappingSource};
-pub use parse::{parse, Parsed, PriceRow, Refused};
+pub use parse::{parse, Parsed, PriceRow, Refused, SkippedRows};
 pub use preview::{ContractChanges, Preview};
 
 use serde::{Deserialize, Serialize};

@@ -37,6 +37,17 @@ pub struct Refused {
     pub reason: String,
 }
 
+/// Rows left out for one reason that is not the vendor's mistake to fix row
+/// by row (a template's notes, placeholders, items without a price), told
+/// in one line rather than one per row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SkippedRows {
+    pub lines: Vec<usize>,
+    /// "Rows 5–21, 23: notes, no description or price", for the clerk.
+    pub summary: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Parsed {
@@ -45,6 +56,35 @@ pub struct Parsed {
     pub refused: Vec<Refused>,
     /// Lines under the header that explain how to fill it in.
     pub instructions: Vec<usize>,
+    /// Rows with something in them but no item, by kind.
+    pub skipped: Vec<SkippedRows>,
+    /// Lines whose price the workbook held as a number with more decimals
+    /// than a cent (a formula's result), rounded to the cent.
+    pub rounded: Vec<usize>,
+}
+
+/// Line numbers as ranges: "5–21, 23".
+pub(super) fn line_ranges(lines: &[usize]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let mut j = i;
+        while j + 1 < lines.len() && lines[j + 1] == lines[j] + 1 {
+            j += 1;
+        }
+        parts.push(if j > i { format!("{}–{}", lines[i], lines[j]) } else { lines[i].to_string() });
+        i = j + 1;
+    }
+    parts.join(", ")
+}
+
+fn skipped(lines: Vec<usize>, what: &str) -> Option<SkippedRows> {
+    if lines.is_empty() {
+        return None;
+    }
+    let rows = if lines.len() == 1 { "Row" } else { "Rows" };
+    let summary = format!("{rows} {}: {what}; skipped", line_ranges(&lines));
+    Some(SkippedRows { lines, summary })
 }
 
 fn money(text: &str) -> Option<Cents> {
@@ -78,17 +118,33 @@ pub fn parse(sheets: &[Sheet], mapping: &Mapping) -> Result<Parsed> {
     }
     let col = |row: &'_ [String], f: Field| -> String { cell(mapping, row, f).to_owned() };
     let opt = |s: &str| (!s.is_empty()).then(|| s.to_owned());
-    let mut parsed = Parsed { mapping: mapping.clone(), rows: vec![], refused: vec![], instructions: vec![] };
+    let mut parsed = Parsed {
+        mapping: mapping.clone(),
+        rows: vec![],
+        refused: vec![],
+        instructions: vec![],
+        skipped: vec![],
+        rounded: vec![],
+    };
+    let (mut notes, mut undescribed, mut unpriced) = (Vec::new(), Vec::new(), Vec::new());
+    let price_field =
+        if mapping.columns.contains_key(&Field::ContractPrice) { Field::ContractPrice } else { Field::ListPrice };
     for (i, row) in sheet.rows.iter().enumerate().skip(mapping.header_row + 1) {
         let line = i + 1;
         if row.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let price_text = if mapping.columns.contains_key(&Field::ContractPrice) {
-            col(row, Field::ContractPrice)
-        } else {
-            col(row, Field::ListPrice)
+        // A number the workbook computed is rounded to the cent, as the
+        // spreadsheet displays it; a price typed as text is read strictly.
+        let price = |text: &str, field: Field| -> Option<(Cents, bool)> {
+            let number = mapping.columns.get(&field).is_some_and(|&c| sheet.numbers.contains(&(i, c)));
+            if number {
+                Cents::rounded(text)
+            } else {
+                money(text).map(|c| (c, false))
+            }
         };
+        let price_text = col(row, price_field);
         let price_text = price_text.as_str();
         // The row under a template's header often explains each column in
         // sentences ("Price with two decimal places").
@@ -99,24 +155,29 @@ pub fn parse(sheets: &[Sheet], mapping: &Mapping) -> Result<Parsed> {
         let refuse = |reason: String| Refused { line, reason };
         let description = col(row, Field::Description);
         let description = description.as_str();
+        // A template's notes, placeholders, and items not yet priced: said
+        // once for all of them, not as a mistake on every row.
         if description.is_empty() && price_text.is_empty() {
-            // A formatted but unused row of a template.
+            notes.push(line);
             continue;
         }
         if description.is_empty() {
-            parsed.refused.push(refuse("the description is missing".into()));
+            undescribed.push(line);
             continue;
         }
-        let Some(mut contract_price) = money(price_text) else {
-            parsed.refused.push(refuse(if price_text.is_empty() {
-                "the price is missing".into()
-            } else {
-                format!("the price '{price_text}' is not a number")
-            }));
+        if price_text.is_empty() {
+            unpriced.push(line);
+            continue;
+        }
+        let Some((mut contract_price, mut rounded)) = price(price_text, price_field) else {
+            parsed.refused.push(refuse(format!("the price '{price_text}' is not a number")));
             continue;
         };
-        let list_price = match opt(&col(row, Field::ListPrice)).map(|t| money(&t).ok_or(t)) {
-            Some(Ok(p)) => p,
+        let list_price = match opt(&col(row, Field::ListPrice)).map(|t| price(&t, Field::ListPrice).ok_or(t)) {
+            Some(Ok((p, r))) => {
+                rounded |= r;
+                p
+            }
             Some(Err(t)) => {
                 parsed.refused.push(refuse(format!("the list price '{t}' is not a number")));
                 continue;
@@ -167,7 +228,18 @@ pub fn parse(sheets: &[Sheet], mapping: &Mapping) -> Result<Parsed> {
             effective: effective_date,
             expiration: expiration_date,
         });
+        if rounded {
+            parsed.rounded.push(line);
+        }
     }
+    parsed.skipped = [
+        skipped(notes, "notes or blank template rows, with no description or price"),
+        skipped(undescribed, "a price or part number but no description"),
+        skipped(unpriced, "a description but no price"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     Ok(parsed)
 }
 
@@ -177,7 +249,11 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn sheet(rows: &[&[&str]]) -> Vec<Sheet> {
-        vec![Sheet { name: "s".into(), rows: rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect() }]
+        vec![Sheet {
+            name: "s".into(),
+            rows: rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect(),
+            ..Default::default()
+        }]
     }
 
     fn mapping(columns: &[(Field, usize)]) -> Mapping {
@@ -229,12 +305,59 @@ mod tests {
         assert_eq!(
             refused,
             [
-                (3, "the description is missing"),
                 (4, "the price 'call' is not a number"),
                 (6, "the price $0.00 is not above zero"),
                 (7, "the start date 'soon' is not a date"),
             ]
         );
+        let skipped: Vec<&str> = p.skipped.iter().map(|s| s.summary.as_str()).collect();
+        assert_eq!(skipped, ["Row 3: a price or part number but no description; skipped"]);
+    }
+
+    #[test]
+    fn template_notes_and_placeholders_are_told_in_one_line_each() {
+        use Field::*;
+        let m = mapping(&[(Sku, 0), (Description, 1), (ContractPrice, 2)]);
+        let mut rows: Vec<&[&str]> = vec![&["SKU", "Description", "Price"], &["A-1", "Battery", "89.00"]];
+        rows.extend(std::iter::repeat_n(&["Acronyms: UOI is unit of issue", "", ""][..], 17));
+        rows.extend([&["", "", ""][..], &["ABC-1", "", "0.00"], &["", "IFF example: List price $100.00", ""]]);
+        rows.extend([&["", "", ""][..], &["", "Example product", ""], &["", "Another example", ""]]);
+        let p = parse(&sheet(&rows), &m).unwrap();
+        assert_eq!(p.rows.len(), 1);
+        assert!(p.refused.is_empty(), "{:?}", p.refused);
+        let skipped: Vec<&str> = p.skipped.iter().map(|s| s.summary.as_str()).collect();
+        assert_eq!(
+            skipped,
+            [
+                "Rows 3–19: notes or blank template rows, with no description or price; skipped",
+                "Row 21: a price or part number but no description; skipped",
+                "Rows 22, 24–25: a description but no price; skipped",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_workbook_s_computed_prices_are_rounded_and_typed_ones_read_strictly() {
+        use Field::*;
+        let m = mapping(&[(Description, 0), (ContractPrice, 1), (ListPrice, 2)]);
+        let mut sheets = sheet(&[
+            &["Description", "Net", "List"],
+            &["Project Manager", "98.74055415617129", "125"],
+            &["Analyst", "130.125", "140.0049"],
+            &["Typed", "12.345", ""],
+        ]);
+        sheets[0].numbers = [(1, 1), (1, 2), (2, 1), (2, 2)].into_iter().collect();
+        let p = parse(&sheets, &m).unwrap();
+        let prices: Vec<(Cents, Cents)> = p.rows.iter().map(|r| (r.contract_price, r.list_price)).collect();
+        assert_eq!(prices, [(Cents(9_874), Cents(12_500)), (Cents(13_013), Cents(14_000))]);
+        assert_eq!(p.rounded, [2, 3]);
+        assert_eq!(p.refused[0].reason, "the price '12.345' is not a number", "text keeps its strict reading");
+    }
+
+    #[test]
+    fn line_ranges_run_together() {
+        assert_eq!(line_ranges(&[5, 6, 7, 9, 11, 12]), "5–7, 9, 11–12");
+        assert_eq!(line_ranges(&[4]), "4");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! before importing, and what the import reports after.
 
 use super::columns::{Field, Mapping, MappingSource};
-use super::parse::{PriceRow, Refused};
+use super::parse::{PriceRow, Refused, SkippedRows};
 use crate::money::Cents;
 use serde::Serialize;
 
@@ -45,6 +45,15 @@ pub struct Preview {
     pub contracts: Vec<ContractChanges>,
     pub refused: Vec<Refused>,
     pub instructions: Vec<usize>,
+    /// Rows with something in them but no item (notes, placeholders, items
+    /// without a price), one line per kind.
+    pub skipped: Vec<SkippedRows>,
+    /// Lines whose computed price was rounded to the cent, and what the
+    /// clerk is told about them.
+    pub rounded: Vec<usize>,
+    pub rounded_note: Option<String>,
+    /// Said when the file has a header but no price rows under it.
+    pub empty_note: Option<String>,
     /// Lines superseded by a later row for the same item (the last counts).
     pub duplicates: Vec<usize>,
 }
@@ -58,5 +67,24 @@ impl Preview {
     }
     pub fn unchanged(&self) -> usize {
         self.contracts.iter().map(|c| c.unchanged).sum()
+    }
+
+    pub(super) fn describe_rounding(&self) -> Option<String> {
+        let lines = super::parse::line_ranges(&self.rounded);
+        match self.rounded.len() {
+            0 => None,
+            1 => Some(format!(
+                "1 price was a computed number with more than two decimals, rounded to the cent (row {lines})"
+            )),
+            n => Some(format!(
+                "{n} prices were computed numbers with more than two decimals, rounded to the cent (rows {lines})"
+            )),
+        }
+    }
+
+    pub(super) fn describe_emptiness(&self) -> Option<String> {
+        let rows = self.added() + self.changed() + self.unchanged();
+        (self.missing.is_empty() && rows == 0 && self.refused.is_empty())
+            .then(|| "There are no price rows under the header: nothing to import.".to_owned())
     }
 }

@@ -87,6 +87,10 @@ impl Store {
             contracts: vec![],
             refused: vec![],
             instructions: vec![],
+            skipped: vec![],
+            rounded: vec![],
+            rounded_note: None,
+            empty_note: None,
             duplicates: vec![],
         };
         // Without a description and a price, the columns are all there is
@@ -94,6 +98,8 @@ impl Store {
         if preview.missing.is_empty() {
             self.sort_rows(&sheets, contract, options, &mut preview)?;
         }
+        preview.rounded_note = preview.describe_rounding();
+        preview.empty_note = preview.describe_emptiness();
         Ok(preview)
     }
 
@@ -189,6 +195,8 @@ impl Store {
         preview.contracts = groups;
         preview.refused = refused;
         preview.instructions = parsed.instructions;
+        preview.skipped = parsed.skipped;
+        preview.rounded = parsed.rounded;
         preview.duplicates = duplicates;
         Ok(())
     }
@@ -246,7 +254,11 @@ impl Store {
                     }
                 ),
                 Some(first) => format!("{file}, row {}: {}", first.line, first.reason),
-                None => format!("{file} has no price rows under its header"),
+                None if preview.skipped.is_empty() => format!("{file} has no price rows under its header"),
+                None => {
+                    let skipped: Vec<&str> = preview.skipped.iter().map(|s| s.summary.as_str()).collect();
+                    format!("{file} has no price rows under its header ({})", skipped.join("; "))
+                }
             };
             return Err(Error::Invalid(format!("{reason}. Nothing was imported.")));
         }
