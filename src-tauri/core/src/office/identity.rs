@@ -228,7 +228,9 @@ impl Identity {
             bytes.get(SEED).and_then(|b| b.try_into().ok()).ok_or_else(|| Error::internal("a short secret key"))?;
         let signing = ed25519_dalek::SigningKey::from_bytes(&seed);
         let expected = public_key_bytes(&public_key);
-        if Some(signing.verifying_key().to_bytes()) != expected || bytes.get(PUBLIC) != expected.as_ref().map(|k| &k[..]) {
+        if Some(signing.verifying_key().to_bytes()) != expected
+            || bytes.get(PUBLIC) != expected.as_ref().map(|k| &k[..])
+        {
             return Err(Error::internal("the office key's secret half does not match its public key"));
         }
         Ok(Identity { public_key, signing })
