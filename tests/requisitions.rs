@@ -107,15 +107,21 @@ fn a_clerk_scripts_a_requisition_from_draft_to_closed() {
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("Purchase requisition") && text.contains(number) && text.contains("PO-27-0419"), "{text}");
     assert_eq!(view_history(&db, number).last().unwrap(), "packet_printed");
+    // The contract's expiry is its date, with how far off it is.
+    let expiry = text.lines().find(|l| l.contains("days after this packet)")).unwrap_or_default();
+    assert!(
+        expiry.get(..10).is_some_and(|d| d.parse::<chrono::NaiveDate>().is_ok()) && expiry[10..].starts_with(" ("),
+        "{text}"
+    );
 
     let csv_path = s.path("export.csv");
     ok(&db, &["req", "export", number, "--out", csv_path.to_str().unwrap()]);
     let csv = std::fs::read_to_string(&csv_path).unwrap();
     assert!(csv.lines().nth(1).unwrap().starts_with(&format!("{number},closed,PW,Dana Reyes")), "{csv}");
 
-    assert!(ok(&db, &["req", "verify-history"]).contains("History verified: 11 entries over 1 requisitions"));
+    assert!(ok(&db, &["req", "verify-history"]).contains("History verified: 11 entries over 1 requisition."));
     let backup = s.path("backup.sqlite3");
-    assert!(ok(&db, &["backup", backup.to_str().unwrap()]).contains("Backed up 1 requisitions"));
+    assert!(ok(&db, &["backup", backup.to_str().unwrap()]).contains("Backed up 1 requisition and "));
 
     // An edit made behind the app's back is found, and the backup undoes it.
     let conn = rusqlite::Connection::open(&db).unwrap();
@@ -140,4 +146,51 @@ fn a_clerk_scripts_a_requisition_from_draft_to_closed() {
 fn view_history(db: &std::path::Path, number: &str) -> Vec<String> {
     let view = json(db, &["req", "show", number, "--json"]);
     view["history"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap().to_owned()).collect()
+}
+
+/// Today's federal thresholds by default, each finding naming its rule; a
+/// stricter state rule wins and says so; a self-certified micro-purchase
+/// threshold is held to the federal bounds.
+#[test]
+fn thresholds_are_today_s_federal_figures_and_the_stricter_rule_wins() {
+    let s = Scratch::new();
+    let db = s.db();
+    ok(&db, &["purchasing", "operator", "Dana Reyes"]);
+    let shown = ok(&db, &["purchasing", "show"]);
+    assert!(shown.contains("Micro-purchase: $15,000.00 (federal: FAR 2.101 since 2025-10-01)"), "{shown}");
+    assert!(shown.contains("Formal bid above $350,000.00 (federal: FAR 2.101 since 2025-10-01)"), "{shown}");
+    assert!(shown.contains("FAR 2.101 as amended effective 2025-10-01 (90 FR 41872)"), "{shown}");
+
+    let number =
+        ok(&db, &["req", "new", "--department", "PW", "--requester", "Dana Reyes", "--purpose", "Fence repair"]);
+    let number = number.trim();
+    let args = ["req", "add-manual", number, "--description", "Fence panels", "--vendor", "Bayou Fence"];
+    ok(&db, &[&args[..], &["--price", "12000", "--account", "100-210-01-5230"]].concat());
+    let findings = |db: &std::path::Path| json(db, &["req", "show", number, "--json"])["findings"].to_string();
+    assert!(!findings(&db).contains("written-quotes threshold"), "$12,000 is under the federal $15,000");
+
+    let set = ok(&db, &["purchasing", "local-thresholds", "--source", "Fla. Stat. 287.017", "--quotes-above", "10000"]);
+    assert!(set.contains("written quotes above $10,000.00 (Fla. Stat. 287.017, stricter than $15,000.00"), "{set}");
+    let now = findings(&db);
+    assert!(
+        now.contains(
+            "over the written-quotes threshold of $10,000.00 (Fla. Stat. 287.017, stricter than $15,000.00 \
+             (federal: FAR 2.101 since 2025-10-01)): attach 3 written quotes"
+        ),
+        "{now}"
+    );
+
+    let refused = coopdesk(
+        &db,
+        &["purchasing", "self-certify", "--amount", "75000", "--on", "2025-11-03", "--reference", "R-14"],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("at most $50,000.00 (2 CFR 200.320(a)(1)(iv))"), "{}", stderr(&refused));
+    let certified = ok(
+        &db,
+        &["purchasing", "self-certify", "--amount", "50000", "--on", "11/03/2025", "--reference", "Resolution 2025-14"],
+    );
+    assert!(certified.contains("now $50,000.00 (self-certified on 2025-11-03 (Resolution 2025-14))"), "{certified}");
+    ok(&db, &["purchasing", "self-certify", "--clear"]);
+    assert!(ok(&db, &["purchasing", "show"]).contains("Micro-purchase: $15,000.00"));
 }

@@ -228,6 +228,12 @@ pub(crate) fn print_json<T: Serialize>(out: &mut dyn Write, value: &T) -> coopde
     writeln!(out, "{text}").map_err(stdout_error)
 }
 
+/// "1 requisition", "3 requisitions": a count with its noun.
+pub(crate) fn counted(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 pub(crate) fn stdout_error(e: std::io::Error) -> coopdesk_core::Error {
     coopdesk_core::Error::io("standard output", e)
 }
@@ -309,9 +315,9 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
             }
             writeln!(
                 out,
-                "Backed up {} requisitions and {} catalogue items to {} ({} bytes).",
-                summary.requisitions,
-                summary.items,
+                "Backed up {} and {} to {} ({} bytes).",
+                counted(summary.requisitions, "requisition", "requisitions"),
+                counted(summary.items, "catalog item", "catalog items"),
                 summary.path.display(),
                 summary.bytes
             )

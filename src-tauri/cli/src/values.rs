@@ -5,8 +5,14 @@
 
 use coopdesk_core::Cents;
 
+/// YYYY-MM-DD, or MM/DD/YYYY as US offices write dates.
 pub fn date(text: &str) -> Result<chrono::NaiveDate, String> {
-    text.trim().parse().map_err(|_| format!("'{text}' is not a date like 2026-12-31"))
+    let t = text.trim();
+    t.parse()
+        .or_else(|_| chrono::NaiveDate::parse_from_str(t, "%m/%d/%Y"))
+        .ok()
+        .filter(|d| chrono::Datelike::year(d) >= 1900)
+        .ok_or_else(|| format!("'{text}' is not a date like 2026-12-31 or 12/31/2026"))
 }
 
 pub fn money(text: &str) -> Result<Cents, String> {
@@ -27,7 +33,9 @@ mod tests {
     #[test]
     fn dates_and_amounts_read_as_people_type_them() {
         assert_eq!(date(" 2026-12-31 ").unwrap().to_string(), "2026-12-31");
-        assert!(date("12/31/2026").unwrap_err().contains("not a date like"));
+        assert_eq!(date("12/31/2026").unwrap().to_string(), "2026-12-31");
+        assert!(date("31/12/2026").unwrap_err().contains("not a date like"));
+        assert!(date("0015-12-12").unwrap_err().contains("not a date like"), "no year a clerk means");
         assert_eq!(money("1,234.50").unwrap(), Cents(123_450));
         assert_eq!(money("$50000").unwrap(), Cents(5_000_000));
         assert!(money("fifty").unwrap_err().contains("not an amount"));

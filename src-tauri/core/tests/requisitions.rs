@@ -315,13 +315,19 @@ fn split_purchases_across_requisitions_are_flagged() {
     let mut numbers = vec![];
     for _ in 0..2 {
         let n = s.create_requisition(&header_for("PW"), CLERK).unwrap();
-        // 90 batteries at the $65 tier: $5,850 each, $11,700 together.
-        s.add_item(&n, "i1", 90, Some("100-210-01-5230"), CLERK).unwrap();
+        // 120 batteries at the $65 tier: $7,800 each, $15,600 together,
+        // over the federal micro-purchase threshold of $15,000.
+        s.add_item(&n, "i1", 120, Some("100-210-01-5230"), CLERK).unwrap();
         numbers.push(n);
     }
     let view = s.review_requisition(&numbers[1], today()).unwrap();
     let split = view.findings.iter().find(|f| f.key.to_string().starts_with("split:")).expect("split flagged");
-    assert!(split.message.contains(&numbers[0]) && split.message.contains("$11,700.00"), "{}", split.message);
+    assert!(split.message.contains(&numbers[0]) && split.message.contains("$15,600.00"), "{}", split.message);
+    assert!(
+        split.message.contains("threshold of $15,000.00 (federal: FAR 2.101 since 2025-10-01)"),
+        "{}",
+        split.message
+    );
     s.cancel(&numbers[0], "duplicate", CLERK).unwrap();
     let view = s.review_requisition(&numbers[1], today()).unwrap();
     assert!(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { centsInput, formatCents, formatPrice, formatSaving, parseCents, plural, statusLabel } from "./format";
+import { centsInput, formatCents, formatPrice, formatSaving, parseCents, parseDate, plural, statusLabel } from "./format";
 
 describe("formatCents", () => {
   it.each([
@@ -57,5 +57,15 @@ describe("money typed by a clerk", () => {
 
   it("labels statuses", () => {
     expect(statusLabel("partially_received")).toBe("Partially received");
+  });
+});
+
+describe("parseDate", () => {
+  it("reads ISO and US dates, keeps blank blank, refuses what is not a date", () => {
+    expect(parseDate("2026-12-15")).toBe("2026-12-15");
+    expect(parseDate("12/15/2026")).toBe("2026-12-15");
+    expect(parseDate("1/5/26")).toBe("2026-01-05");
+    expect(parseDate("  ")).toBe("");
+    for (const bad of ["2026-02-30", "13/01/2026", "15.12.2026", "0015-12-12", "tomorrow"]) expect(parseDate(bad)).toBeNull();
   });
 });

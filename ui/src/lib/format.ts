@@ -98,3 +98,24 @@ const STATUS_LABELS: Record<string, string> = {
 export function statusLabel(status: string): string {
   return STATUS_LABELS[status] ?? status;
 }
+
+/**
+ * A date as people type it, "2026-12-15" or "12/15/2026" (or "12/15/26"),
+ * as "YYYY-MM-DD"; null when it is not a real date. Blank is "", for an
+ * empty field that stays empty.
+ */
+export function parseDate(text: string): string | null {
+  const t = text.trim();
+  if (!t) return "";
+  let y: number, m: number, d: number;
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
+  const us = /^(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4})$/.exec(t);
+  if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+  else if (us) {
+    const year = us[3] ?? "";
+    [m, d, y] = [Number(us[1]), Number(us[2]), year.length === 2 ? 2000 + Number(year) : Number(year)];
+  } else return null;
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (y < 1900 || y > 2200 || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
+  return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}

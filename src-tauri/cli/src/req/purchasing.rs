@@ -24,6 +24,34 @@ pub enum PurchasingAction {
     },
     /// Set the name changes are recorded under when no --by is given.
     Operator { name: String },
+    /// Record a micro-purchase threshold the agency self-certified under
+    /// 2 CFR 200.320(a)(1)(iv) (above the federal $15,000, up to $50,000),
+    /// or --clear it.
+    SelfCertify {
+        #[arg(long, value_parser = crate::values::money, required_unless_present = "clear")]
+        amount: Option<coopdesk_core::Cents>,
+        /// The day it was certified (YYYY-MM-DD or MM/DD/YYYY).
+        #[arg(long, value_parser = crate::values::date, required_unless_present = "clear")]
+        on: Option<chrono::NaiveDate>,
+        /// Where it is on file: "Resolution 2025-14".
+        #[arg(long, required_unless_present = "clear")]
+        reference: Option<String>,
+        #[arg(long, conflicts_with_all = ["amount", "on", "reference"])]
+        clear: bool,
+    },
+    /// Record the state's or the agency's own thresholds (each applies where
+    /// it is stricter than the federal one); amounts left out are none.
+    LocalThresholds {
+        /// The rule they come from: "Fla. Stat. 287.017".
+        #[arg(long, default_value = "")]
+        source: String,
+        #[arg(long, value_parser = crate::values::money)]
+        micro_purchase: Option<coopdesk_core::Cents>,
+        #[arg(long, value_parser = crate::values::money)]
+        quotes_above: Option<coopdesk_core::Cents>,
+        #[arg(long, value_parser = crate::values::money)]
+        formal_bid: Option<coopdesk_core::Cents>,
+    },
     /// Set who signs packets: department-head, finance or purchasing.
     Signer {
         #[arg(value_parser = ["department-head", "finance", "purchasing"])]
@@ -47,17 +75,24 @@ pub fn purchasing(store: &mut Store, action: &PurchasingAction, json: bool, out:
                 .iter()
                 .map(|g| format!("{}{}", g.name, if g.required { "" } else { " (optional)" }))
                 .collect();
+            let f = t.in_force();
             let mut text = format!(
-                "Numbering: {} (fiscal year starts in month {})\nAccount string: {}\nMicro-purchase: {}; {} quotes above {}; formal bid above {}; board approval above {}; split window {} days\n",
+                "Numbering: {} (fiscal year starts in month {})\nAccount string: {}\n\
+                 Micro-purchase: {} ({})\n{} written quotes above {} ({})\nFormal bid above {} ({})\n\
+                 Board approval above {}; split window {} days\nFederal figures: {}\n",
                 s.number_pattern,
                 s.fiscal_year_start_month,
                 segments.join(&s.account_separator),
-                t.micro_purchase,
+                f.micro_purchase.amount,
+                f.micro_purchase.basis,
                 t.quotes_required,
-                t.quotes_above,
-                t.formal_bid,
+                f.quotes_above.amount,
+                f.quotes_above.basis,
+                f.formal_bid.amount,
+                f.formal_bid.basis,
                 t.board_approval,
-                t.split_window_days
+                t.split_window_days,
+                coopdesk_core::orders::thresholds::FEDERAL_SOURCE
             );
             for a in &s.approvers {
                 let limit = a.limit.map(|l| l.to_string()).unwrap_or_else(|| "no limit".into());
@@ -90,6 +125,42 @@ pub fn purchasing(store: &mut Store, action: &PurchasingAction, json: bool, out:
             }
             store.set_purchasing_settings(&s)?;
             writeln!(out, "Saved the {role} signer.").map_err(stdout_error)
+        }
+        PurchasingAction::SelfCertify { amount, on, reference, clear } => {
+            let mut s = store.purchasing_settings()?;
+            s.thresholds.self_certified = match (amount, on, reference) {
+                (Some(amount), Some(certified_on), Some(reference)) if !clear => Some(SelfCertification {
+                    amount: *amount,
+                    certified_on: *certified_on,
+                    reference: reference.trim().to_owned(),
+                }),
+                _ => None,
+            };
+            store.set_purchasing_settings(&s)?;
+            let micro = s.thresholds.in_force().micro_purchase;
+            writeln!(out, "Micro-purchase threshold now {} ({}).", micro.amount, micro.basis).map_err(stdout_error)
+        }
+        PurchasingAction::LocalThresholds { source, micro_purchase, quotes_above, formal_bid } => {
+            let mut s = store.purchasing_settings()?;
+            s.thresholds.local = LocalThresholds {
+                source: source.trim().to_owned(),
+                micro_purchase: *micro_purchase,
+                quotes_above: *quotes_above,
+                formal_bid: *formal_bid,
+            };
+            store.set_purchasing_settings(&s)?;
+            let f = s.thresholds.in_force();
+            writeln!(
+                out,
+                "In force: micro-purchase {} ({}); written quotes above {} ({}); formal bid above {} ({}).",
+                f.micro_purchase.amount,
+                f.micro_purchase.basis,
+                f.quotes_above.amount,
+                f.quotes_above.basis,
+                f.formal_bid.amount,
+                f.formal_bid.basis
+            )
+            .map_err(stdout_error)
         }
         PurchasingAction::Operator { name } => {
             let mut s = store.purchasing_settings()?;

@@ -81,8 +81,10 @@ pub(super) fn run(store: &mut Store, action: &ReqAction, json: bool, out: &mut d
                 say(
                     out,
                     format!(
-                        "History verified: {} entries over {} requisitions. Head {}.",
-                        report.entries, report.requisitions, report.head
+                        "History verified: {} over {}. Head {}.",
+                        crate::counted(report.entries, "entry", "entries"),
+                        crate::counted(report.requisitions, "requisition", "requisitions"),
+                        report.head
                     ),
                 )?;
             }

@@ -44,7 +44,7 @@ impl Default for EmergencyRules {
             micro_purchase: Cents::dollars(50_000),
             quotes_above: Cents::dollars(50_000),
             quotes_required: 2,
-            formal_bid: Cents::dollars(250_000),
+            formal_bid: crate::orders::thresholds::FEDERAL_SIMPLIFIED_ACQUISITION,
             approvers: vec![],
             spend_limit: None,
         }

@@ -5,6 +5,7 @@
 //!
 //! - [`model`]: the requisition, its lines, evidence, attachments.
 //! - [`settings`]: numbering, account string, thresholds, approvers.
+//! - [`thresholds`]: the dollar thresholds, where each comes from, the stricter in force.
 //! - [`numbering`]: requisition numbers from a pattern (pure).
 //! - [`editing`]: creating requisitions, header, lines, prices, attachments.
 //! - [`lifecycle`]: the policy review and the status transitions.
@@ -19,13 +20,15 @@ pub mod model;
 pub mod numbering;
 mod read;
 pub mod settings;
+pub mod thresholds;
 
 pub use editing::{AttachOutcome, LineEdit, ManualLine, NewAttachment};
 pub use history::HistoryEntry;
 pub use lifecycle::{RequisitionView, Transition};
 pub use model::*;
 pub use read::{ListFilter, RequisitionList, RequisitionSummary};
-pub use settings::{AccountSegment, Approver, PurchasingSettings, Signatories, Signer, Thresholds, WordingTemplate};
+pub use settings::{AccountSegment, Approver, PurchasingSettings, Signatories, Signer, WordingTemplate};
+pub use thresholds::{InForce, LocalThresholds, SelfCertification, Threshold, Thresholds};
 
 use crate::error::{Error, Result};
 use crate::store::Store;

@@ -3,6 +3,7 @@
 //! One row of JSON in the database, edited in Settings > Purchasing policy.
 
 use super::numbering;
+pub use super::thresholds::Thresholds;
 use crate::error::{Error, Result};
 use crate::money::Cents;
 use crate::store::Store;
@@ -35,25 +36,6 @@ pub struct Approver {
     /// The largest total this person may approve; `None` for no limit.
     #[serde(default)]
     pub limit: Option<Cents>,
-}
-
-/// The purchasing policy thresholds. Amounts are requisition totals.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct Thresholds {
-    /// Up to this, a purchase needs no competition (2 CFR 200.320(a)(1)).
-    pub micro_purchase: Cents,
-    /// Off-contract purchases above this need written quotes ...
-    pub quotes_above: Cents,
-    /// ... this many of them.
-    pub quotes_required: u32,
-    /// Off-contract purchases above this need a formal solicitation.
-    pub formal_bid: Cents,
-    /// Requisitions above this need the governing board's approval.
-    pub board_approval: Cents,
-    /// Purchases from one supplier by one department within this many days
-    /// are looked at together for splitting.
-    pub split_window_days: u32,
 }
 
 /// A name and title printed under a signature line.
@@ -153,14 +135,7 @@ impl Default for PurchasingSettings {
                 AccountSegment { name: "project".into(), digits: 0, required: false },
             ],
             account_separator: "-".into(),
-            thresholds: Thresholds {
-                micro_purchase: Cents::dollars(10_000),
-                quotes_above: Cents::dollars(10_000),
-                quotes_required: 3,
-                formal_bid: Cents::dollars(250_000),
-                board_approval: Cents::dollars(50_000),
-                split_window_days: 30,
-            },
+            thresholds: Thresholds::default(),
             approvers: vec![],
             operator: String::new(),
             signatories: Signatories::default(),
@@ -185,12 +160,8 @@ impl PurchasingSettings {
         if self.account_segments.iter().any(|s| s.name.trim().is_empty()) {
             return bad("Every account segment needs a name.".into());
         }
-        let t = &self.thresholds;
-        if [t.micro_purchase, t.quotes_above, t.formal_bid, t.board_approval].iter().any(|c| c.0 < 0) {
-            return bad("Thresholds cannot be negative.".into());
-        }
-        if t.formal_bid < t.quotes_above {
-            return bad("The formal-bid threshold must be at least the written-quotes threshold.".into());
+        if let Some(problem) = self.thresholds.problem() {
+            return bad(problem);
         }
         for a in &self.approvers {
             if a.name.trim().is_empty() {

@@ -336,9 +336,9 @@ pub(super) fn build(input: &PacketInput, placements: &[Placement], paper: Paper)
             term_start: ev.contract.term_start.to_string(),
             term_end: ev.contract.term_end.to_string(),
             expiry: if days < 0 {
-                format!("expired {} days before this packet", -days)
+                format!("{} (expired {} days before this packet)", ev.contract.term_end, -days)
             } else {
-                format!("{days} days after this packet")
+                format!("{} ({days} days after this packet)", ev.contract.term_end)
             },
             max_extension: ev.contract.max_extension_end.map(|d| d.to_string()),
             eligibility,
@@ -397,11 +397,13 @@ pub(super) fn build(input: &PacketInput, placements: &[Placement], paper: Paper)
         })
         .collect();
     let t = &input.settings.thresholds;
-    let quotes_required = (view.off_contract_total > t.quotes_above).then(|| {
+    let quotes_above = t.in_force().quotes_above;
+    let quotes_required = (view.off_contract_total > quotes_above.amount).then(|| {
         format!(
-            "Off-contract lines total {}, over {}: the policy asks for {} written quotes; {} attached.",
+            "Off-contract lines total {}, over the written-quotes threshold of {} ({}): the policy asks for {} written quotes; {} attached.",
             view.off_contract_total,
-            t.quotes_above,
+            quotes_above.amount,
+            quotes_above.basis,
             t.quotes_required,
             req.quotes().count()
         )

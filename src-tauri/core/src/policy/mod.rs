@@ -131,6 +131,8 @@ pub(crate) struct Ctx<'a> {
     pub req: &'a Requisition,
     /// The thresholds in force: an incident's relaxed ones for an emergency purchase.
     pub t: Thresholds,
+    /// The dollar thresholds that apply, each with the rule it comes from.
+    pub in_force: crate::orders::InForce,
     /// The requisition's emergency information with the incident's terms,
     /// when it is an emergency purchase.
     pub emergency: Option<(&'a EmergencyInfo, &'a EmergencyTerms)>,
@@ -149,7 +151,11 @@ pub fn check(input: &PolicyInput) -> Vec<Finding> {
         t.quotes_required = r.quotes_required;
         t.formal_bid = r.formal_bid;
     }
-    let cx = Ctx { input, req, t, emergency };
+    let in_force = match emergency {
+        Some((_, r)) => Thresholds::under_incident(&r.incident, r.micro_purchase, r.quotes_above, r.formal_bid),
+        None => t.in_force(),
+    };
+    let cx = Ctx { input, req, t, in_force, emergency };
     let mut f = Findings { out: Vec::new(), acks: &req.acknowledgements };
     rules::header::header(&cx, &mut f);
     rules::contracts::contracts(&cx, &mut f);

@@ -265,17 +265,17 @@ fn policy_table() {
     let r = requisition(vec![catalogue_line(1, 1, 100 * 100), manual_line(2, 500 * 100, "Bayou Hardware")]);
     cases.push(case("off-contract line without its quote", r, vec!["off_contract_quote:2"]));
 
-    let mut r = requisition(vec![manual_line(1, 12_000 * 100, "Bayou Hardware")]);
-    r.attachments.push(quote("Bayou Hardware", 12_000 * 100));
+    let mut r = requisition(vec![manual_line(1, 16_000 * 100, "Bayou Hardware")]);
+    r.attachments.push(quote("Bayou Hardware", 16_000 * 100));
     cases.push(case("over the quotes threshold with one quote", r, vec!["quotes_required"]));
 
-    let mut r = requisition(vec![manual_line(1, 12_000 * 100, "Bayou Hardware")]);
+    let mut r = requisition(vec![manual_line(1, 16_000 * 100, "Bayou Hardware")]);
     for v in ["Bayou Hardware", "Delta Supply", "Crescent Tools"] {
-        r.attachments.push(quote(v, 12_000 * 100));
+        r.attachments.push(quote(v, 16_000 * 100));
     }
     cases.push(case("over the quotes threshold with three quotes", r, vec![]));
 
-    let r = requisition(vec![manual_line(1, 300_000 * 100, "Bayou Hardware")]);
+    let r = requisition(vec![manual_line(1, 400_000 * 100, "Bayou Hardware")]);
     cases.push(case(
         "over the formal-bid threshold off contract",
         r,
@@ -289,22 +289,22 @@ fn policy_table() {
     ));
 
     let mut c =
-        case("split purchase", requisition(vec![catalogue_line(1, 1, 6_000 * 100)]), vec!["split:2027-PW-0002"]);
+        case("split purchase", requisition(vec![catalogue_line(1, 1, 9_000 * 100)]), vec!["split:2027-PW-0002"]);
     c.related = vec![RelatedPurchase {
         number: "2027-PW-0002".into(),
-        total: Cents::dollars(5_000),
+        total: Cents::dollars(7_000),
         created_on: d("2026-11-10"),
     }];
     cases.push(c);
 
     let mut c = case(
         "related purchase outside the window is not a split",
-        requisition(vec![catalogue_line(1, 1, 6_000 * 100)]),
+        requisition(vec![catalogue_line(1, 1, 9_000 * 100)]),
         vec![],
     );
     c.related = vec![RelatedPurchase {
         number: "2026-PW-0090".into(),
-        total: Cents::dollars(5_000),
+        total: Cents::dollars(7_000),
         created_on: d("2026-09-01"),
     }];
     cases.push(c);

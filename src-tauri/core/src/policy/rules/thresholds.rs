@@ -7,17 +7,18 @@ pub(in crate::policy) fn thresholds(cx: &Ctx, f: &mut Findings) {
     let (req, t, emergency) = (cx.req, &cx.t, cx.emergency);
     use Severity::*;
     let off = req.off_contract_total();
-    if off > t.formal_bid {
+    let (formal, quotes) = (&cx.in_force.formal_bid, &cx.in_force.quotes_above);
+    if off > formal.amount {
         f.push(
             if emergency.is_some() { Warning } else { Error },
             FindingKey::FormalBid,
             None,
             format!(
-                "Off-contract lines total {off}, over the formal-bid threshold ({}): they need a formal solicitation. Buy on a cooperative contract instead, or run a bid.",
-                t.formal_bid
+                "Off-contract lines total {off}, over the formal-bid threshold of {} ({}): they need a formal solicitation. Buy on a cooperative contract instead, or run a bid.",
+                formal.amount, formal.basis
             ),
         );
-    } else if off > t.quotes_above {
+    } else if off > quotes.amount {
         let have = req.quotes().count() as u32;
         if have < t.quotes_required {
             f.push(
@@ -25,8 +26,8 @@ pub(in crate::policy) fn thresholds(cx: &Ctx, f: &mut Findings) {
                 FindingKey::QuotesRequired,
                 None,
                 format!(
-                    "Off-contract lines total {off}, over {}: attach {} written quotes ({have} attached).",
-                    t.quotes_above, t.quotes_required
+                    "Off-contract lines total {off}, over the written-quotes threshold of {} ({}): attach {} written quotes ({have} attached).",
+                    quotes.amount, quotes.basis, t.quotes_required
                 ),
             );
         }
