@@ -19,6 +19,9 @@ pub enum Fault {
     CloseMidBody,
     /// The first snapshot request is cut halfway; later ones honour Range.
     CloseOnceThenResume,
+    /// The first snapshot request stops halfway and stays silent; later
+    /// ones honour Range.
+    StallOnceThenResume,
     /// The snapshot's body never ends (bounded here to 64 MiB).
     Endless,
     /// The first `times` snapshot requests answer this HTTP status; later
@@ -141,7 +144,15 @@ fn serve_one(
             )?;
             stream.write_all(&body[..half])
         }
-        Fault::CloseOnceThenResume => {
+        Fault::StallOnceThenResume if nth == 0 => {
+            stream.write_all(format!("HTTP/1.1 200 OK\r\nContent-Length: {full}\r\n\r\n").as_bytes())?;
+            stream.write_all(&body[..half])?;
+            while !stop.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Ok(())
+        }
+        Fault::CloseOnceThenResume | Fault::StallOnceThenResume => {
             let start: usize =
                 range.as_deref().and_then(|r| r.strip_prefix("bytes=")?.strip_suffix('-')?.parse().ok()).unwrap_or(0);
             let head = format!(

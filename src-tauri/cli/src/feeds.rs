@@ -90,9 +90,15 @@ fn describe(r: &SyncReport) -> String {
 }
 
 /// Syncs one feed or all; fails (non-zero exit) if any feed failed.
-pub fn sync(db_path: &Path, feed: Option<&str>, json: bool, progress_lines: bool, out: &mut dyn Write) -> Result<()> {
+pub fn sync(
+    db_path: &Path,
+    feed: Option<&str>,
+    options: &SyncOptions,
+    json: bool,
+    progress_lines: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
     let cancel = AtomicBool::new(false);
-    let options = SyncOptions::default();
     // The phase last reported, so that `--progress` says when each starts
     // rather than once per downloaded chunk.
     let last_phase = std::sync::Mutex::new(None);
@@ -109,9 +115,9 @@ pub fn sync(db_path: &Path, feed: Option<&str>, json: bool, progress_lines: bool
     };
     let outcomes = match feed {
         Some(id) => {
-            vec![FeedOutcome { feed_id: id.to_owned(), result: sync_feed(db_path, id, &options, &progress, &cancel) }]
+            vec![FeedOutcome { feed_id: id.to_owned(), result: sync_feed(db_path, id, options, &progress, &cancel) }]
         }
-        None => sync_all(db_path, &options, &progress, &cancel)?,
+        None => sync_all(db_path, options, &progress, &cancel)?,
     };
     if outcomes.is_empty() {
         return Err(Error::Invalid(

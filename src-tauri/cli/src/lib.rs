@@ -143,6 +143,11 @@ pub enum Command {
         /// thousand records applied: for scripts that watch a long sync.
         #[arg(long)]
         progress: bool,
+        /// Give up on a server that sends nothing for this many seconds
+        /// (5 to 600; default 30, or COOPDESK_SYNC_STALL_SECONDS): what
+        /// arrived is kept and the next sync resumes from there.
+        #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(5..=600))]
+        stall_after: Option<u64>,
     },
 }
 
@@ -260,9 +265,13 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
     let mut store = Store::open(&db_path)?;
     match command {
         Command::Feeds { action } => feeds::run(&mut store, action, json, out),
-        Command::Sync { feed, progress } => {
+        Command::Sync { feed, progress, stall_after } => {
             drop(store);
-            feeds::sync(&db_path, feed.as_deref(), json, *progress, out)
+            let mut options = coopdesk_core::sync::SyncOptions::default();
+            if let Some(seconds) = stall_after {
+                options.read_timeout = std::time::Duration::from_secs(*seconds);
+            }
+            feeds::sync(&db_path, feed.as_deref(), &options, json, *progress, out)
         }
         Command::Contract { id, near } => search_args::contract(&store, id, near.as_deref(), json, out),
         Command::Item { id } => search_args::item(&store, id, json, out),

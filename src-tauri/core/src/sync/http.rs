@@ -1,7 +1,10 @@
 //! Fetching feed files over HTTP(S): bounded, resumable, retried. A passing
-//! fault (a timeout, a dropped connection, a 5xx) is retried with backoff and
-//! a partial download resumes with a Range request; a permanent one (a 404, a
-//! file larger than the manifest says, a hash mismatch) is not retried.
+//! fault (a dropped connection, a 5xx) is retried with backoff and a partial
+//! download resumes with a Range request; a permanent one (a 404, a file
+//! larger than the manifest says, a hash mismatch) is not retried. A server
+//! that goes silent for the stall time is given up on at once, not waited
+//! on again for each retry: what arrived is kept, and the next sync resumes
+//! from there.
 
 use crate::feed::FileEntry;
 use reqwest::header::{CONTENT_RANGE, ETAG, IF_NONE_MATCH, RANGE};
@@ -15,6 +18,9 @@ use std::time::Duration;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FetchError {
     Transient(String),
+    /// The server sent nothing for the stall time: worth trying later, not
+    /// again now.
+    Stalled(String),
     Permanent(String),
     Cancelled,
 }
@@ -23,7 +29,7 @@ impl FetchError {
     /// What went wrong, in words.
     pub fn reason(self) -> String {
         match self {
-            FetchError::Transient(why) | FetchError::Permanent(why) => why,
+            FetchError::Transient(why) | FetchError::Stalled(why) | FetchError::Permanent(why) => why,
             FetchError::Cancelled => "cancelled".into(),
         }
     }
@@ -59,6 +65,7 @@ pub struct Fetcher {
     client: reqwest::Client,
     retries: u32,
     backoff: Duration,
+    stall: Duration,
 }
 
 /// The certificate problem behind a failed connection, if that is what it was.
@@ -107,6 +114,28 @@ fn certificate_refused(cert: rustls::CertificateError, host: &str) -> FetchError
         other => format!("{host}'s certificate was refused ({other:?})"),
     };
     FetchError::Permanent(why)
+}
+
+impl Fetcher {
+    fn describe(&self, e: &reqwest::Error, url: &Url) -> FetchError {
+        let host = url.host_str().unwrap_or("the server");
+        if e.is_timeout() && !e.is_connect() {
+            return FetchError::Stalled(format!(
+                "{host} stopped answering (sent nothing for {}); the next sync tries again",
+                seconds(self.stall)
+            ));
+        }
+        describe(e, url)
+    }
+}
+
+/// "30 s", or "0.8 s" for a stall time under a second (tests).
+fn seconds(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
 }
 
 fn describe(e: &reqwest::Error, url: &Url) -> FetchError {
@@ -192,7 +221,7 @@ impl Fetcher {
             .tls_certs_merge(extra_roots()?)
             .build()
             .map_err(|e| format!("the HTTP client could not start: {e}"))?;
-        Ok(Fetcher { client, retries, backoff })
+        Ok(Fetcher { client, retries, backoff, stall: read_timeout })
     }
 
     async fn with_retries<T, F, Fut>(&self, cancel: &AtomicBool, mut once: F) -> Result<T, FetchError>
@@ -229,7 +258,7 @@ impl Fetcher {
             if let Some(tag) = etag {
                 req = req.header(IF_NONE_MATCH, tag);
             }
-            let mut resp = req.send().await.map_err(|e| describe(&e, url))?;
+            let mut resp = req.send().await.map_err(|e| self.describe(&e, url))?;
             if resp.status() == StatusCode::NOT_MODIFIED {
                 return Ok(Small::NotModified);
             }
@@ -349,7 +378,7 @@ impl Fetcher {
         if have > 0 {
             req = req.header(RANGE, format!("bytes={have}-"));
         }
-        let mut resp = req.send().await.map_err(|e| describe(&e, url))?;
+        let mut resp = req.send().await.map_err(|e| self.describe(&e, url))?;
         let resumed = resp.status() == StatusCode::PARTIAL_CONTENT
             && resp
                 .headers()
@@ -392,7 +421,14 @@ impl Fetcher {
                 Err(e) => {
                     file.flush().map_err(io_err)?;
                     if e.is_timeout() {
-                        return Err(describe(&e, url));
+                        return Err(FetchError::Stalled(format!(
+                            "{} sent nothing for {} after {have} of {} bytes of {}: what arrived is kept, and \
+                             the next sync resumes from there",
+                            url.host_str().unwrap_or("the server"),
+                            seconds(self.stall),
+                            entry.size,
+                            entry.path
+                        )));
                     }
                     return Err(FetchError::Transient(format!(
                         "the download of {} stopped after {have} of {} bytes (the connection dropped)",

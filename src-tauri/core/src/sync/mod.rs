@@ -26,7 +26,9 @@ use std::time::Duration;
 #[derive(Clone, Debug)]
 pub struct SyncOptions {
     pub connect_timeout: Duration,
-    /// How long a silent connection is waited on before it counts as a stall.
+    /// How long a silent connection is waited on before it counts as a
+    /// stall and the sync gives up, keeping what arrived
+    /// (`COOPDESK_SYNC_STALL_SECONDS`, 30 by default).
     pub read_timeout: Duration,
     /// Retries of a passing fault (after the first attempt).
     pub retries: u32,
@@ -40,12 +42,24 @@ impl Default for SyncOptions {
     fn default() -> Self {
         SyncOptions {
             connect_timeout: Duration::from_secs(15),
-            read_timeout: Duration::from_secs(30),
+            read_timeout: Duration::from_secs(stall_seconds()),
             retries: 3,
             backoff: Duration::from_millis(500),
             staging_dir: None,
         }
     }
+}
+
+/// Sets how many seconds without a byte a sync waits before giving up.
+pub const STALL_VARIABLE: &str = "COOPDESK_SYNC_STALL_SECONDS";
+
+/// The stall time: `COOPDESK_SYNC_STALL_SECONDS` (5 to 600), else 30.
+fn stall_seconds() -> u64 {
+    std::env::var(STALL_VARIABLE)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .filter(|s| (5..=600).contains(s))
+        .unwrap_or(30)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -99,7 +113,9 @@ pub struct SyncReport {
 fn sync_error(feed_id: &str, e: FetchError) -> Error {
     match e {
         FetchError::Cancelled => Error::Cancelled,
-        FetchError::Transient(reason) => Error::Sync { feed_id: feed_id.to_owned(), reason, retryable: true },
+        FetchError::Transient(reason) | FetchError::Stalled(reason) => {
+            Error::Sync { feed_id: feed_id.to_owned(), reason, retryable: true }
+        }
         FetchError::Permanent(reason) => Error::Sync { feed_id: feed_id.to_owned(), reason, retryable: false },
     }
 }
