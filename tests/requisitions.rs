@@ -106,6 +106,7 @@ fn a_clerk_scripts_a_requisition_from_draft_to_closed() {
     let text = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("Purchase requisition") && text.contains(number) && text.contains("PO-27-0419"), "{text}");
+    assert!(!text.contains("DRAFT"), "only a draft's packet is marked DRAFT: {text}");
     assert_eq!(view_history(&db, number).last().unwrap(), "packet_printed");
     // The contract's expiry is its date, with how far off it is.
     let expiry = text.lines().find(|l| l.contains("days after this packet)")).unwrap_or_default();

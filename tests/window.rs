@@ -365,6 +365,12 @@ async fn a_clerk_builds_a_requisition_and_submits_it() {
     let badge = wait_text(&c, "cart-badge", |t| t.ends_with("· 2")).await;
     assert_eq!(badge, format!("{number} · 2"));
 
+    // The cart survives a restart: the draft changed last is the cart again.
+    c.close().await.unwrap();
+    let c = driver.open_app(&scratch.db()).await;
+    let badge = wait_text(&c, "cart-badge", |t| t.ends_with("· 2")).await;
+    assert_eq!(badge, format!("{number} · 2"));
+
     // The requisition: raise the first quantity to its tier.
     by_test_id(&c, "requisitions-toggle").await.click().await.unwrap();
     wait_text(&c, "req-number", |t| t.contains(&number)).await;
@@ -374,9 +380,10 @@ async fn a_clerk_builds_a_requisition_and_submits_it() {
     let tier = coopdesk_core::Cents(tier_price).to_string();
     wait_text(&c, "line-unit-price", |t| t == tier).await;
 
-    // Fill the header.
+    // Fill the header: the clerk who started it is its requester already.
+    let requester = by_test_id(&c, "hdr-requester").await.prop("value").await.unwrap().unwrap_or_default();
+    assert_eq!(requester, "Dana Reyes");
     for (id, text) in [
-        ("hdr-requester", "Dana Reyes"),
         ("hdr-phone", "(850) 555-0142"),
         ("hdr-deliver-to", "911 Centre, 2 Harbor Way"),
         ("hdr-purpose", "Replace the 911 centre's UPS batteries"),
@@ -561,9 +568,16 @@ async fn an_emergency_runs_offline_from_declaration_to_the_reimbursement_packet(
 
     // Buy a generator on contract: the new requisition is an emergency purchase.
     open_first_result_for(&c, &sku).await;
+    // Without a department, the add says what is missing instead of
+    // nothing happening.
+    click(&c, "add-button").await;
+    let missing = wait_text(&c, "add-error", |t| !t.is_empty()).await;
+    assert!(missing.contains("Type the department"), "{missing}");
     by_test_id(&c, "add-department").await.send_keys("EOC").await.unwrap();
+    // Buying under the incident is a deliberate choice, not a default.
     let tagged = by_test_id(&c, "add-emergency").await.prop("checked").await.unwrap();
-    assert_eq!(tagged.as_deref(), Some("true"), "tagged with the incident by default");
+    assert_eq!(tagged.as_deref(), Some("false"), "not tagged with the incident by default");
+    click(&c, "add-emergency").await;
     click(&c, "add-button").await;
     let added = wait_text(&c, "add-message", |t| t.starts_with("Added to")).await;
     let number = added.trim_start_matches("Added to ").trim_end_matches('.').to_owned();
@@ -583,7 +597,14 @@ async fn an_emergency_runs_offline_from_declaration_to_the_reimbursement_packet(
     click(&c, "docs-save").await;
     wait_text(&c, "req-history", |t| t.contains("emergency docs changed")).await;
     for (id, text) in [("hdr-requester", "Dana Reyes"), ("hdr-deliver-to", "Emergency Operations Center")] {
-        by_test_id(&c, id).await.send_keys(text).await.unwrap();
+        let field = by_test_id(&c, id).await;
+        c.execute(
+            "arguments[0].value = ''; arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![serde_json::to_value(&field).unwrap()],
+        )
+        .await
+        .unwrap();
+        field.send_keys(text).await.unwrap();
     }
     let date = by_test_id(&c, "hdr-needed").await;
     let needed = chrono::Local::now().date_naive().to_string();
@@ -626,6 +647,12 @@ async fn an_emergency_runs_offline_from_declaration_to_the_reimbursement_packet(
     let saved = wait_text(&c, "emergency-message", |t| t.contains("fema-")).await;
     let fema = std::path::PathBuf::from(saved.trim_start_matches("Saved ").trim_end_matches('.'));
     screenshot(&c, "10-emergency-dashboard.png").await;
+    // Closing the incident asks first; keeping it open changes nothing.
+    click(&c, "incident-close").await;
+    let ask = wait_text(&c, "close-confirm", |t| t.contains("Close Hurricane Delia?")).await;
+    assert!(ask.contains("New purchases can no longer be made under it"), "{ask}");
+    click(&c, "close-no").await;
+    by_test_id(&c, "incident-close").await;
     c.close().await.unwrap();
     drop(driver);
 

@@ -206,6 +206,7 @@ fn every_section_reads_back() {
         let page = text(&packet.pdf, Some((p, p)));
         assert!(page.contains(&format!("Page {p} of {pages}")), "page {p} footer:\n{page}");
         assert!(page.contains(&format!("Requisition {n}")), "page {p} names the requisition");
+        assert!(page.contains("DRAFT"), "a draft's packet says so on page {p}:\n{page}");
     }
     // The quote's pages are the last two, stamped with the same footer.
     assert!(text(&packet.pdf, Some((pages - 1, pages - 1))).contains("page 1 of 2"));

@@ -176,7 +176,9 @@ impl Store {
                 number,
                 numbering::fiscal_year(date, settings.fiscal_year_start_month),
                 header.department.trim(),
-                header.requester.trim(),
+                // The person starting a requisition is its requester unless
+                // they name someone else.
+                if header.requester.trim().is_empty() { actor.as_str() } else { header.requester.trim() },
                 header.requester_phone.trim(),
                 header.deliver_to.trim(),
                 header.date_needed.map(|d| d.to_string()),

@@ -54,7 +54,7 @@ impl Status {
             Status::PartiallyReceived => "Partially received",
             Status::Received => "Received",
             Status::Closed => "Closed",
-            Status::Cancelled => "Cancelled",
+            Status::Cancelled => "Canceled",
         }
     }
 }

@@ -176,6 +176,9 @@ pub struct RequisitionSummary {
     pub supplier_id: Option<String>,
     pub date_needed: Option<NaiveDate>,
     pub created_at: crate::clock::Timestamp,
+    /// When it last changed: after a restart the window goes back to the
+    /// draft changed last.
+    pub updated_at: crate::clock::Timestamp,
     pub lines: u32,
     pub total: Cents,
 }
@@ -191,7 +194,7 @@ pub struct RequisitionList {
 pub(crate) fn list(conn: &Connection, filter: &ListFilter) -> Result<RequisitionList> {
     let mut stmt = conn.prepare(
         "SELECT r.number, r.status, r.department, r.requester, json_extract(r.vendor, '$.name'), r.supplier_id,
-                r.date_needed, r.created_at, count(l.id), ifnull(sum(l.quantity * l.unit_cents), 0)
+                r.date_needed, r.created_at, count(l.id), ifnull(sum(l.quantity * l.unit_cents), 0), r.updated_at
          FROM requisitions r LEFT JOIN requisition_lines l ON l.requisition_id = r.id
          WHERE (?1 IS NULL OR r.status = ?1)
            AND (?2 IS NULL OR lower(r.department) = lower(?2))
@@ -219,6 +222,7 @@ pub(crate) fn list(conn: &Connection, filter: &ListFilter) -> Result<Requisition
                     supplier_id: r.get(5)?,
                     date_needed: date_opt(r, 6)?,
                     created_at: r.get(7)?,
+                    updated_at: r.get(10)?,
                     lines: r.get(8)?,
                     total: Cents(r.get(9)?),
                 })

@@ -47,6 +47,9 @@ pub(super) struct AgencyData {
 pub(super) struct ReqData {
     pub number: String,
     pub status: &'static str,
+    /// Printed across every page of a packet nobody should sign: a draft's,
+    /// or a canceled requisition's.
+    pub watermark: Option<&'static str>,
     pub issued: String,
     pub date_needed: Option<String>,
     pub fiscal_year: i32,
@@ -518,6 +521,11 @@ pub(super) fn build(input: &PacketInput, placements: &[Placement], paper: Paper)
         req: ReqData {
             number: req.number.clone(),
             status: req.status.label(),
+            watermark: match req.status {
+                crate::orders::Status::Draft => Some("DRAFT"),
+                crate::orders::Status::Cancelled => Some("CANCELED"),
+                _ => None,
+            },
             issued: req.created_at.date().to_string(),
             date_needed: h.date_needed.map(|d| d.to_string()),
             fiscal_year: req.fiscal_year,

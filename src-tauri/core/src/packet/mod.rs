@@ -154,8 +154,10 @@ pub fn render(input: &PacketInput, paper: Paper, generated_at: DateTime<Utc>) ->
         pdf
     } else {
         let short = &data.packet_hash;
+        // An appended page carries no watermark of its own: its footer says it.
+        let mark = data.req.watermark.map(|w| format!("{w} - ")).unwrap_or_default();
         merge::append(&pdf, appended, merge::Corner::Bottom, |n| {
-            format!("Requisition {number} - Page {n} of {total} - Generated {generated} - packet {short}")
+            format!("{mark}Requisition {number} - Page {n} of {total} - Generated {generated} - packet {short}")
         })
         .map_err(|e| Error::database(format!("the attachments could not be appended to the packet ({e})")))?
     };

@@ -3,4 +3,9 @@ import type { Cents } from "./Cents";
 import type { Status } from "./Status";
 import type { Timestamp } from "./Timestamp";
 
-export type RequisitionSummary = { number: string, status: Status, department: string, requester: string, vendor: string | null, supplier_id: string | null, date_needed: string | null, created_at: Timestamp, lines: number, total: Cents, };
+export type RequisitionSummary = { number: string, status: Status, department: string, requester: string, vendor: string | null, supplier_id: string | null, date_needed: string | null, created_at: Timestamp, 
+/**
+ * When it last changed: after a restart the window goes back to the
+ * draft changed last.
+ */
+updated_at: Timestamp, lines: number, total: Cents, };
