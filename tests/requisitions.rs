@@ -70,6 +70,10 @@ fn a_clerk_scripts_a_requisition_from_draft_to_closed() {
     assert_eq!(view["requisition"]["lines"][0]["evidence"]["feed_id"], "coopdesk-sample");
     let text = ok(&db, &["req", "show", number]);
     assert!(text.contains("To be approved by Pat Lee") && text.contains("History:"), "{text}");
+    // The history says what changed in words: money as money, no item ids.
+    assert!(text.contains("account 100-210 → 100-210-01-5230"), "{text}");
+    let added = text.lines().skip_while(|l| !l.contains("line added")).nth(1).unwrap_or_default();
+    assert!(added.contains("quantity 40") && added.contains("unit price $") && !added.contains("item "), "{text}");
 
     ok(&db, &["req", "submit", number]);
     ok(&db, &["req", "approve", number, "--approver", "Pat Lee"]);

@@ -48,6 +48,11 @@ pub struct HistoryEntry {
     pub action: String,
     #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub detail: serde_json::Value,
+    /// The detail in words: money as money, names not ids.
+    pub summary: String,
+    /// The internals the words leave out (ids, hashes, the signing key),
+    /// for a "details" view.
+    pub technical: Vec<(String, String)>,
     pub state_hash: String,
     pub hash: String,
 }
@@ -162,13 +167,17 @@ pub fn of(conn: &Connection, subject: Subject) -> Result<Vec<HistoryEntry>> {
     let rows = stmt
         .query_map(params![subject.id, subject.kind], |r| {
             let detail: String = r.get(4)?;
+            // An entry written by hand may hold anything; it is still shown.
+            let detail = serde_json::from_str(&detail).unwrap_or(serde_json::Value::String(detail));
+            let (summary, technical) = crate::history_words::describe(&detail);
             Ok(HistoryEntry {
                 seq: r.get(0)?,
                 at: r.get(1)?,
                 actor: r.get(2)?,
                 action: r.get(3)?,
-                // An entry written by hand may hold anything; it is still shown.
-                detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::String(detail)),
+                detail,
+                summary,
+                technical,
                 state_hash: r.get(5)?,
                 hash: r.get(6)?,
             })

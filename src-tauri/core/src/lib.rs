@@ -21,6 +21,7 @@
 //! - [`sample`]: the bundled sample catalogue.
 //! - [`geo`]: ZIP code centroids and distances, offline.
 //! - [`history`]: the kinds of subject the audit trail covers, verified together.
+//! - [`history_words`]: a history entry in words, its internals set apart.
 //! - [`paths`]: where the database lives.
 //!
 //! The Tauri shell and the command line are thin layers over this crate.
@@ -38,6 +39,7 @@ pub mod error;
 pub mod feed;
 pub mod geo;
 pub mod history;
+pub mod history_words;
 pub mod import;
 pub mod model;
 pub mod money;

@@ -12,7 +12,7 @@ pub(super) fn print_view(out: &mut dyn Write, v: &RequisitionView) -> std::io::R
     if let Some(e) = &r.emergency {
         writeln!(
             out,
-            "EMERGENCY purchase under {}: authorisation {}; FEMA project {}",
+            "EMERGENCY purchase under {}: authorization {}; FEMA project {}",
             e.incident_name,
             e.authorization,
             e.project.as_deref().unwrap_or("not yet assigned")
@@ -93,7 +93,10 @@ pub(super) fn print_view(out: &mut dyn Write, v: &RequisitionView) -> std::io::R
     }
     writeln!(out, "\nHistory:")?;
     for e in &v.history {
-        writeln!(out, "  {}  {:<22} {}", e.at, e.action, e.actor)?;
+        writeln!(out, "  {}  {:<22} {}", e.at, e.action.replace('_', " "), e.actor)?;
+        if !e.summary.is_empty() {
+            writeln!(out, "      {}", e.summary)?;
+        }
     }
     Ok(())
 }

@@ -8,4 +8,13 @@ export type HistoryEntry = { seq: number,
 /**
  * When the change was recorded.
  */
-at: Timestamp, actor: string, action: string, detail: unknown, state_hash: string, hash: string, };
+at: Timestamp, actor: string, action: string, detail: unknown, 
+/**
+ * The detail in words: money as money, names not ids.
+ */
+summary: string, 
+/**
+ * The internals the words leave out (ids, hashes, the signing key),
+ * for a "details" view.
+ */
+technical: Array<[string, string]>, state_hash: string, hash: string, };
