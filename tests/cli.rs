@@ -7,9 +7,8 @@ fn load_sample_then_search_as_text_and_json() {
     let out = coopdesk(&s.db(), &["load-sample"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stdout(&out).contains(
-            "Loaded the sample catalogue: 5 cooperatives, 30 suppliers, 30 contracts, 60 dealers, 5200 items."
-        ),
+        stdout(&out)
+            .contains("Loaded the sample catalog: 5 cooperatives, 30 suppliers, 30 contracts, 60 dealers, 5200 items."),
         "{}",
         stdout(&out)
     );

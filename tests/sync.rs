@@ -195,7 +195,7 @@ fn snapshot_then_deltas_then_not_modified() {
     assert_eq!(behind.items(), 305);
     let r = client.sync().unwrap();
     assert_eq!(r.applied[0].deleted, 5);
-    assert_eq!(client.dump(), behind.dump(), "delta chains and single deltas reach the same catalogue");
+    assert_eq!(client.dump(), behind.dump(), "delta chains and single deltas reach the same catalog");
 
     // Nothing new: the server answers 304 to the ETag.
     let r = client.sync().unwrap();
@@ -217,7 +217,7 @@ fn assert_refused(client: &Client, before: &str, want: &str) {
     let err = client.sync().expect_err(want).to_string();
     assert!(err.contains(want), "want {want:?} in {err:?}");
     assert!(err.contains("unchanged") || err.contains("nothing was changed"), "{err}");
-    assert_eq!(client.dump(), before, "{want}: the catalogue changed");
+    assert_eq!(client.dump(), before, "{want}: the catalog changed");
     let sub = Store::open(&client.db()).unwrap().subscription(FEED).unwrap();
     assert!(sub.last_error.is_some_and(|e| e.contains(want)), "the failure is recorded for the clerk");
 }

@@ -126,13 +126,13 @@ async fn fresh_start_shows_the_sample_catalogue_and_searches_as_you_type() {
     let c = driver.open_app(&scratch.db()).await;
 
     // First start on an empty database: the bundled sample is there.
-    let summary = wait_text(&c, "result-count", |t| t.contains("items in the catalogue")).await;
-    assert_eq!(summary, "5,200 items in the catalogue");
+    let summary = wait_text(&c, "result-count", |t| t.contains("items in the catalog")).await;
+    assert_eq!(summary, "5,200 items in the catalog");
     let footer = wait_text(&c, "catalogue-status", |t| t.contains("contracts")).await;
-    assert!(footer.contains("coopdesk sample catalogue"), "{footer}");
+    assert!(footer.contains("coopdesk sample catalog"), "{footer}");
     let rows = c.find_all(Locator::Css("[data-testid='result-row']")).await.unwrap();
     assert_eq!(rows.len(), 50);
-    screenshot(&c, "01-catalogue.png").await;
+    screenshot(&c, "01-catalog.png").await;
 
     // Typing answers without pressing Enter.
     by_test_id(&c, "search-input").await.send_keys("generator").await.unwrap();
@@ -182,8 +182,8 @@ async fn follows_a_signed_feed_syncs_it_and_shows_its_status() {
     let c = driver.open_app(&scratch.db()).await;
 
     // The app syncs on start; the list follows without the clerk asking.
-    let summary = wait_text(&c, "result-count", |t| t == "40 items in the catalogue").await;
-    assert_eq!(summary, "40 items in the catalogue");
+    let summary = wait_text(&c, "result-count", |t| t == "40 items in the catalog").await;
+    assert_eq!(summary, "40 items in the catalog");
     let footer = wait_text(&c, "catalogue-status", |t| t.contains("Gulf Marketplace")).await;
     assert!(!footer.contains("sample"), "a followed feed replaces the fictional sample: {footer}");
 
@@ -206,7 +206,7 @@ async fn filters_narrow_the_list_and_the_keyboard_opens_a_contract() {
     let scratch = Scratch::new();
     let driver = Driver::start();
     let c = driver.open_app(&scratch.db()).await;
-    wait_text(&c, "result-count", |t| t == "5,200 items in the catalogue").await;
+    wait_text(&c, "result-count", |t| t == "5,200 items in the catalog").await;
 
     // The clerk sets up the agency profile in Settings.
     by_test_id(&c, "settings-toggle").await.click().await.unwrap();
@@ -339,7 +339,7 @@ async fn a_clerk_builds_a_requisition_and_submits_it() {
     let ((sku, tier_qty, tier_price), second_sku) = two_items_of_one_supplier(&scratch.db());
     let driver = Driver::start();
     let c = driver.open_app(&scratch.db()).await;
-    wait_text(&c, "result-count", |t| t == "5,200 items in the catalogue").await;
+    wait_text(&c, "result-count", |t| t == "5,200 items in the catalog").await;
 
     // Changes are recorded under the clerk's name, set once in Settings.
     by_test_id(&c, "settings-toggle").await.click().await.unwrap();
@@ -360,7 +360,8 @@ async fn a_clerk_builds_a_requisition_and_submits_it() {
     open_first_result_for(&c, &second_sku).await;
     let target = by_test_id(&c, "add-target").await.prop("value").await.unwrap().unwrap_or_default();
     assert_eq!(target, number);
-    by_test_id(&c, "add-button").await.click().await.unwrap();
+    // Enter on the focused button presses it, as Space does.
+    by_test_id(&c, "add-button").await.send_keys("\u{E007}").await.unwrap();
     wait_text(&c, "add-message", |t| t.starts_with("Added to")).await;
     let badge = wait_text(&c, "cart-badge", |t| t.ends_with("· 2")).await;
     assert_eq!(badge, format!("{number} · 2"));
@@ -406,9 +407,26 @@ async fn a_clerk_builds_a_requisition_and_submits_it() {
     assert!(findings.contains("Line 1: the account string (blank) is missing fund"), "{findings}");
     assert!(findings.contains("No approver in the purchasing settings may approve"), "{findings}");
     screenshot(&c, "06-requisition-findings.png").await;
+    // Scrolled to the bottom, as a clerk is after filling in the lines.
+    c.execute(
+        "document.querySelectorAll('*').forEach(e => { if (e.scrollHeight > e.clientHeight) e.scrollTop = e.scrollHeight; })",
+        vec![],
+    )
+    .await
+    .unwrap();
     by_test_id(&c, "submit-button").await.click().await.unwrap();
     let refused = wait_text(&c, "req-error", |t| !t.is_empty()).await;
     assert!(refused.contains("cannot go forward yet"), "{refused}");
+    // However far down the button was, the refusal is in view.
+    let shown = c
+        .execute(
+            "const r = document.querySelector(\"[data-testid='req-error']\").getBoundingClientRect(); \
+             return r.top >= 0 && r.bottom <= window.innerHeight;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(shown, json!(true), "the refusal is scrolled into view");
 
     for line in 0..2 {
         let accounts = c.find_all(Locator::Css("[data-testid='line-account']")).await.unwrap();
@@ -551,7 +569,7 @@ async fn an_emergency_runs_offline_from_declaration_to_the_reimbursement_packet(
     };
     let driver = Driver::start();
     let c = driver.open_app(&scratch.db()).await;
-    wait_text(&c, "result-count", |t| t == "5,200 items in the catalogue").await;
+    wait_text(&c, "result-count", |t| t == "5,200 items in the catalog").await;
     // The sync on start fails (no network); the app carries on from its data.
     let feed = wait_text(&c, "catalogue-status", |t| t.contains("last sync failed")).await;
     assert!(feed.contains("5,200 items"), "{feed}");
@@ -701,7 +719,7 @@ async fn a_clerk_imports_a_vendor_price_file_and_an_ocds_publication() {
 
     let driver = Driver::start();
     let c = driver.open_app(&scratch.db()).await;
-    wait_text(&c, "result-count", |t| t.contains("items in the catalogue")).await;
+    wait_text(&c, "result-count", |t| t.contains("items in the catalog")).await;
 
     // File > Import, from the window's own menu bar: its Ctrl+I, pressed
     // through the X server, is GTK's menu accelerator (the page has no key
@@ -796,7 +814,7 @@ async fn an_admission_made_on_another_laptop_arrives_in_the_window() {
 
     let driver = Driver::start_with_env(&[("PGPASSWORD", APP_PASSWORD)]);
     let c = driver.open_app(&clerk.db).await;
-    wait_text(&c, "result-count", |t| t.contains("items in the catalogue")).await;
+    wait_text(&c, "result-count", |t| t.contains("items in the catalog")).await;
     click(&c, "settings-toggle").await;
     let me = wait_text(&c, "office-me", |t| !t.is_empty()).await;
     assert!(me.contains("Not admitted yet") && me.contains(&fingerprint), "{me}");
@@ -839,7 +857,7 @@ async fn a_requisition_from_one_laptop_is_approved_in_the_window_of_another() {
 
     let driver = Driver::start_with_env(&[("PGPASSWORD", APP_PASSWORD)]);
     let c = driver.open_app(&o.head.db).await;
-    wait_text(&c, "result-count", |t| t.contains("items in the catalogue")).await;
+    wait_text(&c, "result-count", |t| t.contains("items in the catalog")).await;
     click(&c, "settings-toggle").await;
     let item = wait_text(&c, "inbox-item", |t| t.contains(&number)).await;
     assert!(item.contains("from Casey Clerk (PW)"), "{item}");
@@ -858,7 +876,7 @@ async fn a_requisition_from_one_laptop_is_approved_in_the_window_of_another() {
     // The clerk's own window: the approval arrives, signed by Pat Lee, with
     // nobody pressing Sync.
     let c = driver.open_app(&o.clerk.db).await;
-    wait_text(&c, "result-count", |t| t.contains("items in the catalogue")).await;
+    wait_text(&c, "result-count", |t| t.contains("items in the catalog")).await;
     click(&c, "requisitions-toggle").await;
     wait_text(&c, "req-row", |t| t.contains(&number)).await;
     c.execute("document.querySelector(\"[data-testid='req-row']\").click()", vec![]).await.unwrap();
@@ -887,7 +905,7 @@ async fn an_office_is_created_and_a_colleague_admitted_from_the_window() {
     let admin = Laptop::new("alex", OWNER_PASSWORD);
     let driver = Driver::start_with_env(&[("PGPASSWORD", OWNER_PASSWORD)]);
     let c = driver.open_app(&admin.db).await;
-    wait_text(&c, "result-count", |t| t.contains("items in the catalogue")).await;
+    wait_text(&c, "result-count", |t| t.contains("items in the catalog")).await;
     click(&c, "settings-toggle").await;
     wait_text(&c, "office-none", |t| t.contains("not part of an office")).await;
     click(&c, "office-mode-create").await;
@@ -956,7 +974,7 @@ async fn two_versions_made_apart_are_shown_side_by_side_and_one_is_kept() {
 
     let driver = Driver::start_with_env(&[("PGPASSWORD", APP_PASSWORD)]);
     let c = driver.open_app(&o.clerk.db).await;
-    wait_text(&c, "result-count", |t| t.contains("items in the catalogue")).await;
+    wait_text(&c, "result-count", |t| t.contains("items in the catalog")).await;
     click(&c, "settings-toggle").await;
     let conflict = wait_text(&c, "office-conflict", |t| !t.is_empty()).await;
     assert!(conflict.contains("Two versions in conflict"), "{conflict}");

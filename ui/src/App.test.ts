@@ -26,7 +26,7 @@ const battery: SearchHit = {
 const status: CatalogueStatus = { feeds: [], cooperatives: 5, suppliers: 30, contracts: 30, dealers: 60, items: 1 };
 
 let feeds: unknown[] = [];
-// How many items the catalogue pretends to hold (for paging).
+// How many items the catalog pretends to hold (for paging).
 let catalogueSize = 1;
 
 // A backend that answers like the real one, over a one-item catalogue.
@@ -74,7 +74,7 @@ describe("App", () => {
     catalogueSize = 120;
     backend();
     render(App);
-    expect(await screen.findByText("120 items in the catalogue")).toBeTruthy();
+    expect(await screen.findByText("120 items in the catalog")).toBeTruthy();
     expect(screen.getAllByTestId("result-row")).toHaveLength(50);
     expect(screen.getByTestId("pager").textContent).toContain("Page 1 of 3");
     await fireEvent.click(screen.getByTestId("page-next"));
@@ -87,10 +87,10 @@ describe("App", () => {
     expect((screen.getByTestId("page-next") as HTMLButtonElement).disabled).toBe(true);
   });
 
-  it("shows the catalogue with prices and saving on start", async () => {
+  it("shows the catalog with prices and saving on start", async () => {
     backend();
     render(App);
-    expect(await screen.findByText("1 item in the catalogue")).toBeTruthy();
+    expect(await screen.findByText("1 item in the catalog")).toBeTruthy();
     const row = screen.getByTestId("result-row");
     expect(row.textContent).toContain("$100.00");
     expect(row.textContent).toContain("$70.00");
@@ -107,7 +107,7 @@ describe("App", () => {
   it("answers as the clerk types, and says plainly when nothing matches", async () => {
     backend();
     render(App);
-    await screen.findByText("1 item in the catalogue");
+    await screen.findByText("1 item in the catalog");
     const input = screen.getByTestId("search-input") as HTMLInputElement;
     await fireEvent.input(input, { target: { value: "battery" } });
     expect(await screen.findByText(/1 item matches “battery”/)).toBeTruthy();
@@ -118,7 +118,7 @@ describe("App", () => {
     expect(await screen.findByText(/1 item matches “battery”/)).toBeTruthy();
   });
 
-  it("shows the backend's message, not a debug string, when the catalogue cannot open", async () => {
+  it("shows the backend's message, not a debug string, when the catalog cannot open", async () => {
     backend(true);
     render(App);
     const alert = await screen.findByRole("alert");
@@ -149,7 +149,7 @@ describe("App", () => {
   it("focuses the search box with / and Ctrl+K", async () => {
     backend();
     render(App);
-    await screen.findByText("1 item in the catalogue");
+    await screen.findByText("1 item in the catalog");
     const input = screen.getByTestId("search-input");
     input.blur();
     await fireEvent.keyDown(window, { key: "/" });
@@ -157,5 +157,18 @@ describe("App", () => {
     input.blur();
     await fireEvent.keyDown(window, { key: "k", ctrlKey: true });
     expect(document.activeElement).toBe(input);
+  });
+
+  it("leaves Enter on a button to the button, and opens the selected result from the search box", async () => {
+    backend();
+    render(App);
+    await screen.findByText("1 item in the catalog");
+    const input = screen.getByTestId("search-input");
+    await fireEvent.keyDown(input, { key: "ArrowDown" });
+    const button = screen.getByTestId("settings-toggle");
+    button.focus();
+    // fireEvent answers false when a handler prevented the default.
+    expect(await fireEvent.keyDown(button, { key: "Enter" })).toBe(true);
+    expect(await fireEvent.keyDown(input, { key: "Enter" })).toBe(false);
   });
 });

@@ -63,7 +63,7 @@ pub fn run(store: &mut Store, action: &FeedsAction, json: bool, out: &mut dyn Wr
         }
         FeedsAction::Remove { id } => {
             store.remove_subscription(id)?;
-            writeln!(out, "No longer following '{id}'; its records were removed from the catalogue.")
+            writeln!(out, "No longer following '{id}'; its records were removed from the catalog.")
                 .map_err(stdout_error)
         }
     }
@@ -121,7 +121,7 @@ pub fn sync(
     };
     if outcomes.is_empty() {
         return Err(Error::Invalid(
-            "This catalogue follows no feeds yet. Add one with `coopdesk feeds add ID URL --pubkey KEY`.".into(),
+            "This catalog follows no feeds yet. Add one with `coopdesk feeds add ID URL --pubkey KEY`.".into(),
         ));
     }
     let mut reports = Vec::new();

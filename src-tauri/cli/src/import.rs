@@ -114,7 +114,7 @@ fn ocds_report(s: &OcdsSummary) -> String {
         );
     }
     if s.unpriced_items > 0 {
-        text += &format!("  {} items have no unit price and are not catalogue items\n", s.unpriced_items);
+        text += &format!("  {} items have no unit price and are not catalog items\n", s.unpriced_items);
     }
     if !s.skipped.is_empty() {
         text += &format!("  Skipped ({}):\n", s.skipped.len());
@@ -159,7 +159,7 @@ fn prices_report(p: &Preview) -> String {
             "  Contract {} ({}){}: {} added, {} repriced, {} unchanged\n",
             c.contract_number,
             c.vendor,
-            if c.existing { ", already in the catalogue" } else { "" },
+            if c.existing { ", already in the catalog" } else { "" },
             c.added.len(),
             c.changed.len(),
             c.unchanged

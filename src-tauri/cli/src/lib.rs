@@ -46,7 +46,7 @@ pub struct Args {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Search the catalogue: items, contracts and suppliers.
+    /// Search the catalog: items, contracts and suppliers.
     Search {
         /// What to look for: words, a part number, a supplier or a contract
         /// number ("" lists everything the filters allow).
@@ -69,24 +69,24 @@ pub enum Command {
         #[command(subcommand)]
         action: DocumentAction,
     },
-    /// Show a catalogue item: part numbers, prices, tiers, its contract.
+    /// Show a catalog item: part numbers, prices, tiers, its contract.
     Item { id: String },
     /// The agency's profile, which eligibility and distances are judged from.
     Agency {
         #[command(subcommand)]
         action: agency::AgencyAction,
     },
-    /// Load the bundled sample catalogue (what the app does on first start).
+    /// Load the bundled sample catalog (what the app does on first start).
     LoadSample {},
-    /// Apply a coopdesk record file (plain or gzip-compressed) to the catalogue.
+    /// Apply a coopdesk record file (plain or gzip-compressed) to the catalog.
     Apply { file: PathBuf },
     /// Import an OCDS publication or a vendor price file (CSV, XLSX), from a
     /// file or an https address, as local contracts: reports what came in and
     /// what was skipped, with reasons; --dry-run changes nothing.
     Import(import::ImportArgs),
-    /// Show which feeds the catalogue came from and what it holds.
+    /// Show which feeds the catalog came from and what it holds.
     Status {},
-    /// Manage the marketplace feeds this catalogue follows.
+    /// Manage the marketplace feeds this catalog follows.
     Feeds {
         #[command(subcommand)]
         action: FeedsAction,
@@ -129,7 +129,7 @@ pub enum Command {
         #[command(subcommand)]
         action: office::OfficeAction,
     },
-    /// Write a backup of the whole database (catalogue, requisitions,
+    /// Write a backup of the whole database (catalog, requisitions,
     /// attachments, settings) to one file.
     Backup { file: PathBuf },
     /// Replace the whole database with a backup, after checking it.
@@ -176,7 +176,7 @@ pub enum FeedsAction {
     },
     /// List the feeds followed, with their last sync.
     List {},
-    /// Stop following a feed and remove its records from the catalogue.
+    /// Stop following a feed and remove its records from the catalog.
     Remove { id: String },
     /// Fetch a followed feed from another address (a mirror, a new host).
     /// Its pinned keys stay: whoever serves the feed, only its publisher signs it.
@@ -217,7 +217,7 @@ fn hint(e: &coopdesk_core::Error) -> Option<&'static str> {
     Some(match e {
         NotFound { what: "requisition", .. } => "`coopdesk req list` shows the requisitions.",
         NotFound { what: "incident", .. } => "`coopdesk emergency list` shows the incidents.",
-        NotFound { what: "feed", .. } => "`coopdesk feeds list` shows the feeds this catalogue follows.",
+        NotFound { what: "feed", .. } => "`coopdesk feeds list` shows the feeds this catalog follows.",
         NoActor => "Pass --by NAME, or set your name once with `coopdesk purchasing operator NAME`.",
         NoAgencyProfile => "Set it up with `coopdesk agency set`.",
         Open { .. } | DatabaseTooNew { .. } | NoDataDir => "Choose the database file with --db PATH (or COOPDESK_DB).",
@@ -339,7 +339,7 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
             }
             writeln!(
                 out,
-                "Restored {} requisitions and {} catalogue items from {}.",
+                "Restored {} requisitions and {} catalog items from {}.",
                 summary.requisitions,
                 summary.items,
                 file.display()
@@ -397,11 +397,11 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
                 return print_json(out, &summary);
             }
             if summary.already_current {
-                writeln!(out, "The sample catalogue is already loaded.").map_err(stdout_error)
+                writeln!(out, "The sample catalog is already loaded.").map_err(stdout_error)
             } else {
                 writeln!(
                     out,
-                    "Loaded the sample catalogue: {} cooperatives, {} suppliers, {} contracts, {} dealers, {} items.",
+                    "Loaded the sample catalog: {} cooperatives, {} suppliers, {} contracts, {} dealers, {} items.",
                     summary.cooperatives, summary.suppliers, summary.contracts, summary.dealers, summary.items
                 )
                 .map_err(stdout_error)

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("The catalogue database at {path} could not be opened ({reason}). Check that the folder exists and is writable, or open another database file.")]
+    #[error("The catalog database at {path} could not be opened ({reason}). Check that the folder exists and is writable, or open another database file.")]
     Open { path: PathBuf, reason: String },
 
     #[error("The database at {path} was written by a newer version of coopdesk (schema version {found}; this version understands up to {supported}). Install the newer coopdesk, or open another database file.")]
@@ -62,10 +62,10 @@ pub enum Error {
     #[error("{0}")]
     Conflict(String),
 
-    #[error("The sync was cancelled. The catalogue is exactly as it was before.")]
+    #[error("The sync was canceled. The catalog is exactly as it was before.")]
     Cancelled,
 
-    #[error("Feed '{feed_id}' could not be synced: {reason}. The catalogue is unchanged and still usable.")]
+    #[error("Feed '{feed_id}' could not be synced: {reason}. The catalog is unchanged and still usable.")]
     Sync { feed_id: String, reason: String, retryable: bool },
 
     /// A fault in coopdesk itself, not in what the user gave it.

@@ -15,7 +15,7 @@ impl Store {
     /// Loads the bundled sample catalogue (a no-op if already loaded).
     pub fn load_sample(&mut self) -> Result<ApplySummary> {
         let input = BufReader::new(GzDecoder::new(SAMPLE_FEED_GZ));
-        self.apply_records("bundled sample catalogue", input)
+        self.apply_records("bundled sample catalog", input)
     }
 
     /// On first start, an empty catalogue gets the sample so the clerk has

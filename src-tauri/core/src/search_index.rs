@@ -38,7 +38,7 @@ const WRITER_HEAP: usize = 64 * 1024 * 1024;
 pub(crate) const MAX_TERMS: usize = 12;
 
 fn err(e: impl std::fmt::Display) -> Error {
-    Error::database(format!("the search index failed ({e}); it is rebuilt from the catalogue at the next start"))
+    Error::database(format!("the search index failed ({e}); it is rebuilt from the catalog at the next start"))
 }
 
 #[derive(Clone, Copy)]

@@ -74,7 +74,7 @@ fn refused_files_leave_the_catalogue_untouched() {
         (
             "delta on the wrong base",
             file(&header("feed-a", 7, Scope::Delta, Some(6)), &[Op::Del(Kind::Item, "i1")]),
-            "changes since sequence 6, but the catalogue is at 5",
+            "changes since sequence 6, but the catalog is at 5",
         ),
         ("malformed line after good ones", bad_line, "line 4: item record: missing field"),
         (
@@ -83,12 +83,12 @@ fn refused_files_leave_the_catalogue_untouched() {
                 &header("feed-a", 6, Scope::Delta, Some(5)),
                 &[Op::Put(item("i9", "ctr-missing", "Orphan", "X-1", 100, 90))],
             ),
-            "item 'i9' refers to a contract that the catalogue does not hold",
+            "item 'i9' refers to a contract that the catalog does not hold",
         ),
         (
             "deleting a parent that still has children",
             file(&header("feed-a", 6, Scope::Delta, Some(5)), &[Op::Del(Kind::Contract, "ctr-a")]),
-            "refers to a contract that the catalogue does not hold",
+            "refers to a contract that the catalog does not hold",
         ),
         (
             "another feed taking over an id",
@@ -101,7 +101,7 @@ fn refused_files_leave_the_catalogue_untouched() {
         let err = t.store.apply_records("test", &bytes[..]).expect_err(what).to_string();
         assert!(err.contains(want), "{what}: want {want:?} in {err:?}");
         assert!(err.contains("nothing was changed"), "{what}: {err}");
-        assert_eq!(dump(&t.store), before, "{what} changed the catalogue");
+        assert_eq!(dump(&t.store), before, "{what} changed the catalog");
         t.store.check_integrity().unwrap();
     }
 }

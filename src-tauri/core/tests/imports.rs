@@ -26,7 +26,7 @@ fn a_gsa_price_list_is_previewed_then_imported_as_local_contracts() {
     assert_eq!(m.columns[&Field::ContractPrice], 5);
     assert_eq!(m.columns[&Field::ContractNumber], 6);
     assert_eq!(m.columns[&Field::Vendor], 7);
-    assert_eq!(preview.instructions, vec![2], "the template's instructions row is recognised, not refused");
+    assert_eq!(preview.instructions, vec![2], "the template's instructions row is recognized, not refused");
     assert!(preview.refused.is_empty(), "{:?}", preview.refused);
     let numbers: Vec<&str> = preview.contracts.iter().map(|c| c.contract_number.as_str()).collect();
     assert_eq!(numbers, ["GS-35F-376CA", "GS-35F-309CA", "GS-35F-308CA"]);

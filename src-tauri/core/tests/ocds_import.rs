@@ -219,7 +219,7 @@ fn messy_values_are_read_leniently_and_bad_ones_skipped_with_reasons() {
         reasons.contains(&(
             "ocid ocds-213czf-000-00001, contract c-2".into(),
             Some("status".into()),
-            "not imported: it was cancelled".into()
+            "not imported: it was canceled".into()
         )),
         "{reasons:?}"
     );

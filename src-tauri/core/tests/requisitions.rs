@@ -332,7 +332,7 @@ fn split_purchases_across_requisitions_are_flagged() {
     let view = s.review_requisition(&numbers[1], today()).unwrap();
     assert!(
         !view.findings.iter().any(|f| f.key.to_string().starts_with("split:")),
-        "a cancelled requisition is not a split"
+        "a canceled requisition is not a split"
     );
 }
 

@@ -116,7 +116,7 @@ fn for_each_source_line(
             match parse_line(trimmed, line).map_err(|e| source_err(e.to_string()))? {
                 Record::Upsert(entity) => each((entity.kind(), entity.id().to_owned()), encode_upsert(&entity))?,
                 Record::Delete { .. } => {
-                    return Err(source_err(format!("line {line}: a source holds the whole catalogue, not deletes")))
+                    return Err(source_err(format!("line {line}: a source holds the whole catalog, not deletes")))
                 }
             }
         }

@@ -36,7 +36,7 @@ impl Spec {
     pub fn bundled_sample() -> Spec {
         Spec {
             feed_id: coopdesk_core::sample::SAMPLE_FEED_ID.into(),
-            feed_name: "coopdesk sample catalogue (fictional)".into(),
+            feed_name: "coopdesk sample catalog (fictional)".into(),
             sequence: 1,
             items: 5_200,
             seed: 20_261_122,
@@ -175,12 +175,12 @@ const CATEGORIES: &[Category] = &[
     Category {
         unspsc: ("43232300", "Data management and query software"),
         products: &[
-            ("Office productivity suite licence annual", "LIC", 90, 420),
+            ("Office productivity suite license annual", "LIC", 90, 420),
             ("Endpoint security subscription", "LIC", 30, 120),
             ("Permitting and inspections software seat", "LIC", 600, 2400),
             ("Backup and recovery subscription per TB", "LIC", 120, 600),
-            ("Computer-aided dispatch seat licence", "LIC", 1800, 6400),
-            ("GIS desktop licence", "LIC", 700, 3800),
+            ("Computer-aided dispatch seat license", "LIC", 1800, 6400),
+            ("GIS desktop license", "LIC", 700, 3800),
         ],
         qualifiers: &["government pricing", "1-year term", "3-year term", "with premium support", "education edition"],
         manufacturers: &["Civicsoft", "Parcelwise", "Ledgerline Software"],

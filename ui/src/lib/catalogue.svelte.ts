@@ -66,7 +66,7 @@ export class Catalogue {
     this.searcher.now(this.text);
   }
 
-  /** Reads the catalogue's counts and filter choices, then searches again. */
+  /** Reads the catalog's counts and filter choices, then searches again. */
   async refresh() {
     try {
       this.status = await api.catalogueStatus();

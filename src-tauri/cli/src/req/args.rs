@@ -69,7 +69,7 @@ pub enum ReqAction {
         #[command(flatten)]
         header: HeaderArgs,
     },
-    /// Add a catalogue item (again: adds to its quantity).
+    /// Add a catalog item (again: adds to its quantity).
     Add {
         number: String,
         item_id: String,
@@ -118,7 +118,7 @@ pub enum ReqAction {
     },
     /// Remove a line from a draft.
     RemoveLine { number: String, line: u32 },
-    /// Take today's catalogue price for a line whose price changed.
+    /// Take today's catalog price for a line whose price changed.
     AcceptPrice { number: String, line: u32 },
     /// Attach a file (a quote, a price-list page, a memo, a receipt).
     Attach {

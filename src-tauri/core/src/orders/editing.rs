@@ -351,7 +351,7 @@ impl Store {
         self.change_requisition(number, actor, "line_added", &[Status::Draft], |tx, req| {
             if let Some(existing) = req.lines.iter().find(|l| l.item_id() == Some(item_id)) {
                 let new_qty = quantity(existing.quantity.saturating_add(qty))?;
-                let ev = existing.evidence().expect("catalogue lines carry evidence");
+                let ev = existing.evidence().expect("catalog lines carry evidence");
                 let price = ev.item.unit_price_at(new_qty);
                 tx.execute(
                     "UPDATE requisition_lines SET quantity = ?1, unit_cents = ?2 WHERE requisition_id = ?3 AND position = ?4",
@@ -479,7 +479,7 @@ impl Store {
                 Some(ev) => {
                     if edit.description.is_some() || edit.unit_price.is_some() {
                         return Err(Error::Invalid(format!(
-                            "Line {position} is on contract: its description and price come from the catalogue."
+                            "Line {position} is on contract: its description and price come from the catalog."
                         )));
                     }
                     price = ev.item.unit_price_at(qty);

@@ -192,7 +192,7 @@ mod tests {
     fn stored_keys_read_back_typed_and_write_out_unchanged() {
         for text in STORED {
             let key: FindingKey = text.parse().unwrap();
-            assert!(!matches!(key, FindingKey::Other(_)), "{text} was not recognised");
+            assert!(!matches!(key, FindingKey::Other(_)), "{text} was not recognized");
             assert_eq!(key.to_string(), *text);
             let json = serde_json::to_string(&key).unwrap();
             assert_eq!(json, format!("\"{text}\""));

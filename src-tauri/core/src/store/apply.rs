@@ -172,13 +172,13 @@ fn apply_one<R: BufRead>(
         }
         (_, Some(cur)) if cur >= header.sequence => {
             return Err(rejected(format!(
-                "it is sequence {}, not newer than the sequence {cur} already in the catalogue",
+                "it is sequence {}, not newer than the sequence {cur} already in the catalog",
                 header.sequence
             )))
         }
         (Scope::Delta, cur) if cur != header.base_sequence => {
             return Err(rejected(format!(
-                "it holds changes since sequence {}, but the catalogue is at {}; a full snapshot is needed",
+                "it holds changes since sequence {}, but the catalog is at {}; a full snapshot is needed",
                 header.base_sequence.unwrap_or_default(),
                 cur.map_or("no sequence".to_owned(), |c| c.to_string())
             )))
@@ -442,5 +442,5 @@ pub(crate) fn first_dangling_reference(tx: &Transaction) -> Result<Option<String
         }
         .to_owned()
     };
-    Ok(Some(format!("{} '{id}' refers to a {} that the catalogue does not hold", singular(&child), singular(&parent))))
+    Ok(Some(format!("{} '{id}' refers to a {} that the catalog does not hold", singular(&child), singular(&parent))))
 }

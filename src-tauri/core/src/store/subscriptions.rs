@@ -143,7 +143,7 @@ impl Store {
         )?;
         if inserted == 0 {
             return Err(Error::Conflict(format!(
-                "This catalogue already follows a feed called '{id}'. Remove it first to change it."
+                "This catalog already follows a feed called '{id}'. Remove it first to change it."
             )));
         }
         self.subscription(id)

@@ -298,7 +298,7 @@ struct Agreement<'v> {
 
 fn mapped_status(status: &Option<String>) -> Option<&'static str> {
     match status.as_deref().map(str::to_lowercase).as_deref() {
-        Some("cancelled") => Some("it was cancelled"),
+        Some("cancelled") => Some("it was canceled"),
         Some("unsuccessful") => Some("the award was unsuccessful"),
         Some("terminated") => Some("it was terminated"),
         _ => None,

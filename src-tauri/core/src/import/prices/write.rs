@@ -237,7 +237,7 @@ impl Store {
         if !preview.missing.is_empty() {
             let names: Vec<&str> = preview.missing.iter().map(|f| f.label()).collect();
             return Err(Error::Invalid(format!(
-                "{file} has no column for the {} that coopdesk recognises; choose the columns and try again. Nothing was imported.",
+                "{file} has no column for the {} that coopdesk recognizes; choose the columns and try again. Nothing was imported.",
                 names.join(" or the ")
             )));
         }
