@@ -77,6 +77,9 @@ fn a_clerk_scripts_a_requisition_from_draft_to_closed() {
 
     ok(&db, &["req", "submit", number]);
     ok(&db, &["req", "approve", number, "--approver", "Pat Lee"]);
+    let shown = ok(&db, &["req", "show", number]);
+    assert!(shown.contains("Approval of Pat Lee, Director of Public Works, recorded by Dana Reyes on"), "{shown}");
+    assert!(!shown.contains("To be approved by"), "{shown}");
     ok(&db, &["req", "order", number, "--po", "PO-27-0419"]);
     assert!(ok(&db, &["req", "receive", number, "1:10"]).contains("partially received"));
     assert!(ok(&db, &["req", "receive", number]).contains("now received"));
@@ -111,6 +114,8 @@ fn a_clerk_scripts_a_requisition_from_draft_to_closed() {
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("Purchase requisition") && text.contains(number) && text.contains("PO-27-0419"), "{text}");
     assert!(!text.contains("DRAFT"), "only a draft's packet is marked DRAFT: {text}");
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Approval of Pat Lee, recorded by Dana Reyes on"), "{flat}");
     assert_eq!(view_history(&db, number).last().unwrap(), "packet_printed");
     // The contract's expiry is its date, with how far off it is.
     let expiry = text.lines().find(|l| l.contains("days after this packet)")).unwrap_or_default();
@@ -198,4 +203,55 @@ fn thresholds_are_today_s_federal_figures_and_the_stricter_rule_wins() {
     assert!(certified.contains("now $50,000.00 (self-certified on 2025-11-03 (Resolution 2025-14))"), "{certified}");
     ok(&db, &["purchasing", "self-certify", "--clear"]);
     assert!(ok(&db, &["purchasing", "show"]).contains("Micro-purchase: $15,000.00"));
+}
+
+/// Headless: a requisition above every approver's limit is approved by the
+/// board, with its meeting and agenda item.
+#[test]
+fn the_board_s_approval_is_recorded_from_the_command_line() {
+    let s = Scratch::new();
+    let db = s.db();
+    ok(&db, &["load-sample"]);
+    ok(
+        &db,
+        &["agency", "set", "--name", "Escambia Harbor County", "--type", "county", "--state", "FL", "--zip", "32502"],
+    );
+    ok(&db, &["purchasing", "add-approver", "Pat Lee", "--title", "Director of Public Works", "--limit", "100"]);
+    ok(&db, &["purchasing", "operator", "Dana Reyes"]);
+    let hits = json(&db, &["search", "ups battery", "--eligible", "--json", "--limit", "1"]);
+    let item = hits["hits"][0]["item_id"].as_str().unwrap().to_owned();
+    let contract = json(&db, &["contract", hits["hits"][0]["contract_id"].as_str().unwrap(), "--json"]);
+    ok(&db, &["agency", "add-membership", contract["cooperative"]["id"].as_str().unwrap(), "--signed", "2024-07-01"]);
+    let number = ok(
+        &db,
+        &[
+            "req",
+            "new",
+            "--department",
+            "PW",
+            "--purpose",
+            "UPS batteries",
+            "--needed",
+            "2030-01-01",
+            "--deliver-to",
+            "2 Harbor Way",
+            "--phone",
+            "850-555-0142",
+        ],
+    );
+    let number = number.trim();
+    ok(&db, &["req", "add", number, &item, "--qty", "40", "--account", "100-210-01-5230"]);
+    for f in json(&db, &["req", "show", number, "--json"])["findings"].as_array().unwrap() {
+        if f["severity"] == "warning" && f["acknowledged"].is_null() {
+            ok(&db, &["req", "ack", number, f["key"].as_str().unwrap(), "--note", "Board meeting on the 2nd"]);
+        }
+    }
+    ok(&db, &["req", "submit", number]);
+    let today = chrono::Local::now().date_naive().format("%m/%d/%Y").to_string();
+    let done = ok(&db, &["req", "board-approve", number, "--meeting", &today, "--item", "7.B"]);
+    assert!(
+        done.contains("Approved by the governing board at its meeting of") && done.contains("agenda item 7.B"),
+        "{done}"
+    );
+    assert_eq!(json(&db, &["req", "show", number, "--json"])["requisition"]["status"], "approved");
 }

@@ -181,9 +181,19 @@ fn an_emergency_runs_from_declaration_to_the_reimbursement_packet() {
     assert!(!view.findings.iter().any(|f| f.severity == Severity::Gap), "{:?}", view.findings);
     assert!(s.incident_dashboard(id, today()).unwrap().missing.is_empty());
 
+    // The everyday department head prints on everyday packets; this one
+    // was approved by the incident's Emergency Manager, who prints instead.
+    let mut settings = s.purchasing_settings().unwrap();
+    settings.signatories.department_head =
+        coopdesk_core::orders::Signer { name: "Pat Lee".into(), title: "Public Works Director".into() };
+    s.set_purchasing_settings(&settings).unwrap();
+
     // The reimbursement packet: summary, then the purchase's own packet.
     let packet = s.fema_packet(id, Paper::Letter, "2026-12-01T10:00:00Z".parse().unwrap()).unwrap();
     let text = pdf_text(&packet.pdf);
+    assert!(text.contains("Emergency Manager, EOC"), "{text}");
+    assert!(text.contains(&format!("Approval of Emergency Manager, recorded by {CLERK} on {}", today())), "{text}");
+    assert!(!text.contains("Public Works Director"), "the everyday signer is not this packet's: {text}");
     for want in [
         "FEMA Public Assistance: emergency purchases",
         "Hurricane Delia",

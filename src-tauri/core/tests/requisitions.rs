@@ -3,6 +3,7 @@ use chrono::NaiveDate;
 use coopdesk_core::agency::{AgencyProfile, Membership};
 use coopdesk_core::model::{Address, CatalogueItem, EntityType, PriceTier};
 use coopdesk_core::orders::*;
+use coopdesk_core::policy::Severity;
 use coopdesk_core::record::{Entity, Kind, Scope};
 use coopdesk_core::{Cents, Store};
 
@@ -493,4 +494,59 @@ fn a_restore_is_what_search_finds_and_a_damaged_backup_is_refused() {
     t.store.check_integrity().unwrap();
     drop(t.store);
     assert_eq!(dump(&Store::open(&t.path).unwrap()), before, "reopened, the database is as it was");
+}
+
+/// Above every approver's limit, the governing board's approval is recorded
+/// as the approval (the meeting and its agenda item), not a dead end; and
+/// an approval recorded for someone says who recorded it.
+#[test]
+fn the_board_approves_what_no_approver_may_and_every_approval_says_who_recorded_it() {
+    let mut t = ready_store();
+    let s = &mut t.store;
+    let mut settings = s.purchasing_settings().unwrap();
+    settings.approvers.retain(|a| a.limit.is_some());
+    s.set_purchasing_settings(&settings).unwrap();
+    let n = s.create_requisition(&header_for("PW"), CLERK).unwrap();
+    s.add_item(&n, "i1", 100, Some("100-210-01-5230"), CLERK).unwrap();
+    let view = s.review_requisition(&n, today()).unwrap();
+    let none = view.findings.iter().find(|f| f.key.to_string().starts_with("no_approver")).expect("no approver");
+    assert!(none.message.contains("record the governing board's approval"), "{}", none.message);
+    for f in view.findings.iter().filter(|f| f.severity == Severity::Warning) {
+        s.acknowledge(&n, &f.key.to_string(), "Going to the board on the 2nd", CLERK, today()).unwrap();
+    }
+    s.submit(&n, CLERK, today()).unwrap();
+    assert!(s.approve(&n, "Pat Lee", CLERK, today()).is_err());
+    let tomorrow = today() + chrono::Duration::days(1);
+    let early = s.board_approve(&n, tomorrow, "7.B", CLERK, today()).unwrap_err();
+    assert!(early.to_string().contains("has not happened yet"), "{early}");
+    assert!(s.board_approve(&n, today(), " ", CLERK, today()).is_err(), "an agenda item is needed");
+    s.board_approve(&n, today(), "7.B", CLERK, today()).unwrap();
+    let view = s.review_requisition(&n, today()).unwrap();
+    assert_eq!(view.requisition.status, Status::Approved);
+    assert_eq!(
+        view.approval.as_deref(),
+        Some(
+            format!(
+                "Approved by the governing board at its meeting of {}, agenda item 7.B; recorded by Dana Reyes on {}",
+                today(),
+                today()
+            )
+            .as_str()
+        )
+    );
+    assert!(!view.findings.iter().any(|f| f.message.starts_with("To be approved by")), "approved: no route");
+
+    // An approver's approval recorded by the clerk says both names.
+    let m = s.create_requisition(&header_for("PW"), CLERK).unwrap();
+    s.add_item(&m, "i1", 10, Some("100-210-01-5230"), CLERK).unwrap();
+    for f in s.review_requisition(&m, today()).unwrap().findings.iter().filter(|f| f.severity == Severity::Warning) {
+        s.acknowledge(&m, &f.key.to_string(), "noted", CLERK, today()).unwrap();
+    }
+    s.submit(&m, CLERK, today()).unwrap();
+    let below = s.board_approve(&m, today(), "7.C", CLERK, today()).unwrap_err();
+    assert!(below.to_string().contains("Pat Lee may approve"), "{below}");
+    s.approve(&m, "Pat Lee", CLERK, today()).unwrap();
+    let approval = s.review_requisition(&m, today()).unwrap().approval.unwrap();
+    assert_eq!(approval, format!("Approval of Pat Lee, Public Works Director, recorded by Dana Reyes on {}", today()));
+    assert!(s.verify_history().unwrap().problems.is_empty());
 }

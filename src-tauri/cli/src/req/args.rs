@@ -163,6 +163,18 @@ pub enum ReqAction {
         #[arg(long)]
         from: Option<String>,
     },
+    /// Record the governing board's approval of a submitted requisition
+    /// that no approver may approve (or above the board-approval
+    /// threshold): the meeting and its agenda item.
+    BoardApprove {
+        number: String,
+        /// The meeting's date (YYYY-MM-DD or MM/DD/YYYY).
+        #[arg(long, value_parser = crate::values::date)]
+        meeting: chrono::NaiveDate,
+        /// The agenda item, e.g. 7.B.
+        #[arg(long)]
+        item: String,
+    },
     /// Send a submitted or approved requisition back to draft.
     Return {
         number: String,

@@ -41,6 +41,7 @@ pub fn run(store: &mut Store, action: &ReqAction, by: &str, json: bool, out: &mu
         | Ack { .. } => edit::run(store, action, by, json, out),
         Submit { .. }
         | Approve { .. }
+        | BoardApprove { .. }
         | Return { .. }
         | Order { .. }
         | Receive { .. }

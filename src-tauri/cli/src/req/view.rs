@@ -34,7 +34,9 @@ pub(super) fn print_view(out: &mut dyn Write, v: &RequisitionView) -> std::io::R
     if let Some(po) = &r.po_number {
         writeln!(out, "PO: {po}")?;
     }
-    if let Some(a) = &r.approved_by {
+    if let Some(a) = &v.approval {
+        writeln!(out, "{a}")?;
+    } else if let Some(a) = &r.approved_by {
         writeln!(out, "Approved by {a}")?;
     }
     let rows: Vec<Vec<String>> = r

@@ -27,6 +27,12 @@ pub enum Transition {
     Approve {
         approver: String,
     },
+    /// The governing board approved it at a meeting: for a purchase above
+    /// every approver's limit (or the board-approval threshold).
+    BoardApprove {
+        meeting: NaiveDate,
+        agenda_item: String,
+    },
     Order {
         po_number: String,
     },
@@ -64,6 +70,9 @@ pub struct RequisitionView {
     /// covers the total. The screens offer these and decide nothing.
     pub approvers: Vec<Approver>,
     pub history: Vec<HistoryEntry>,
+    /// The approval in force, in words: "Approval of Pat Lee, Director,
+    /// recorded by Dana Reyes on 2026-11-27", or the board's.
+    pub approval: Option<String>,
     /// This computer is part of an office: approvals and orders are signed
     /// on the approver's and purchasing's own computers.
     pub in_office: bool,
@@ -211,6 +220,7 @@ impl Store {
             ready: blocking == 0,
             blocking,
             approvers,
+            approval: approval_words(&history),
             history,
             requisition: req,
             in_office: self.in_office()?,
@@ -256,6 +266,9 @@ impl Store {
             Transition::Submit => self.submit(number, actor, today),
             Transition::ReturnToDraft { reason } => self.return_to_draft(number, reason, actor),
             Transition::Approve { approver } => self.approve(number, approver, actor, today),
+            Transition::BoardApprove { meeting, agenda_item } => {
+                self.board_approve(number, *meeting, agenda_item, actor, today)
+            }
             Transition::Order { po_number } => self.mark_ordered(number, po_number, actor),
             Transition::Receive { receipts } => self.receive(number, receipts, actor),
             Transition::Close { reason } => self.close(number, reason, actor),
@@ -338,6 +351,64 @@ impl Store {
                 params![name, tx.at, req.id],
             )?;
             Ok((json!({ "approver": name, "title": title, "total": req.total() }), ()))
+        })?;
+        Ok(())
+    }
+
+    /// Records the governing board's approval (the meeting and the agenda
+    /// item) as the approval of a submitted requisition that no approver
+    /// may approve, or that is above the board-approval threshold.
+    pub fn board_approve(
+        &mut self,
+        number: &str,
+        meeting: NaiveDate,
+        agenda_item: &str,
+        actor: &str,
+        today: NaiveDate,
+    ) -> Result<()> {
+        if self.in_office()? {
+            return Err(Error::NotAllowed(
+                "This computer is part of an office: purchasing records the board's approval there, signed \
+                 (coopdesk office board-approve)."
+                    .into(),
+            ));
+        }
+        let item = agenda_item.trim();
+        if item.is_empty() || item.chars().count() > crate::model::limits::SHORT_TEXT {
+            return Err(Error::Invalid("Give the board meeting's agenda item (for example 7.B).".into()));
+        }
+        if meeting > today {
+            return Err(Error::Invalid(format!(
+                "The board meeting of {meeting} has not happened yet: record its approval after the meeting."
+            )));
+        }
+        let req = self.requisition(number)?;
+        let facts = self.policy_facts(&req)?;
+        let total = req.total();
+        let approvers = policy::approvers_for(&facts.settings, facts.emergency.as_ref());
+        let able: Vec<&str> =
+            approvers.iter().filter(|a| a.limit.is_none_or(|l| l >= total)).map(|a| a.name.as_str()).collect();
+        if !able.is_empty() && total <= facts.settings.thresholds.board_approval {
+            return Err(Error::NotAllowed(format!(
+                "{} may approve {total}: the board's approval is for purchases above every approver's limit or \
+                 above the board-approval threshold ({}).",
+                able.join(" or "),
+                facts.settings.thresholds.board_approval
+            )));
+        }
+        if req.status == Status::Submitted {
+            let reasons = blocking_reasons(&facts.check(&req, today), true);
+            if !reasons.is_empty() {
+                return Err(Error::PolicyBlocked { number: req.number, reasons });
+            }
+        }
+        let by = format!("the governing board (meeting {meeting}, item {item})");
+        self.change_requisition(number, actor, "board_approved", &[Status::Submitted], |tx, req| {
+            tx.execute(
+                "UPDATE requisitions SET status = 'approved', approved_by = ?1, approved_at = ?2 WHERE id = ?3",
+                params![by, tx.at, req.id],
+            )?;
+            Ok((json!({ "meeting": meeting, "agenda_item": item, "total": req.total() }), ()))
         })?;
         Ok(())
     }
@@ -485,4 +556,32 @@ fn blocking_reasons(findings: &[Finding], errors_only: bool) -> Vec<String> {
             _ => f.message.trim_end_matches('.').to_owned(),
         })
         .collect()
+}
+
+/// The approval in force, in words, from the history: the last approval
+/// since the requisition was last submitted.
+fn approval_words(history: &[HistoryEntry]) -> Option<String> {
+    let since = history.iter().rposition(|e| e.action == "submitted").map_or(history, |i| &history[i..]);
+    let e = since.iter().rev().find(|e| e.action == "approved" || e.action == "board_approved")?;
+    let text = |key: &str| e.detail.get(key).and_then(|v| v.as_str()).unwrap_or_default().trim().to_owned();
+    let on = e.at.date();
+    if e.action == "board_approved" {
+        return Some(format!(
+            "Approved by the governing board at its meeting of {}, agenda item {}; recorded by {} on {on}",
+            text("meeting"),
+            text("agenda_item"),
+            e.actor
+        ));
+    }
+    let approver = text("approver");
+    let approver = if approver.is_empty() { e.actor.clone() } else { approver };
+    let title = text("title");
+    let who = if title.is_empty() { approver.clone() } else { format!("{approver}, {title}") };
+    if e.detail.get("signed_in_coopdesk").is_some() {
+        Some(format!("Approved by {who}, signed in coopdesk on {on}"))
+    } else if approver.eq_ignore_ascii_case(&e.actor) {
+        Some(format!("Approved by {who} on {on}"))
+    } else {
+        Some(format!("Approval of {who}, recorded by {} on {on}", e.actor))
+    }
 }

@@ -174,6 +174,9 @@ pub(super) struct ApprovalData {
     /// For an approval signed in coopdesk (an office's): the day, and the
     /// fingerprint of the key that signed.
     pub signed: Option<SignedData>,
+    /// For an approval recorded on this computer by someone for the
+    /// approver, or the board's: who recorded it and when, in words.
+    pub recorded: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -438,30 +441,78 @@ pub(super) fn build(input: &PacketInput, placements: &[Placement], paper: Paper)
     // for a wet signature.
     let since_submitted =
         view.history.iter().rposition(|e| e.action == "submitted").map_or(&view.history[..], |i| &view.history[i..]);
+    let text = |e: &crate::orders::HistoryEntry, key: &str| {
+        e.detail.get(key).and_then(|t| t.as_str()).unwrap_or_default().to_owned()
+    };
     let block = |role: &'static str, action: &str, unsigned: &crate::orders::settings::Signer| {
-        let signed = since_submitted
+        let entry = since_submitted
             .iter()
-            .filter(|e| e.action == action)
-            .find_map(|e| Some((e, e.detail.get("signed_in_coopdesk")?.as_str()?.to_owned())));
-        match signed {
-            Some((e, key)) => ApprovalData {
+            .rev()
+            .find(|e| e.action == action || (action == "approved" && e.action == "board_approved"));
+        let Some(e) = entry else {
+            return ApprovalData {
+                role,
+                name: unsigned.name.clone(),
+                title: unsigned.title.clone(),
+                signed: None,
+                recorded: None,
+            };
+        };
+        let on = e.at.date().to_string();
+        if let Some(key) = e.detail.get("signed_in_coopdesk").and_then(|k| k.as_str()) {
+            return ApprovalData {
                 role,
                 name: e.actor.clone(),
-                title: e.detail.get("title").and_then(|t| t.as_str()).unwrap_or_default().to_owned(),
-                signed: Some(SignedData { on: e.at.date().to_string(), key }),
-            },
-            None => ApprovalData { role, name: unsigned.name.clone(), title: unsigned.title.clone(), signed: None },
+                title: text(e, "title"),
+                signed: Some(SignedData { on, key: key.to_owned() }),
+                recorded: None,
+            };
+        }
+        if e.action == "board_approved" {
+            return ApprovalData {
+                role: "Governing board",
+                name: "Governing board".into(),
+                title: format!("meeting of {}, agenda item {}", text(e, "meeting"), text(e, "agenda_item")),
+                signed: None,
+                recorded: Some(format!("Board approval recorded by {} on {on}", e.actor)),
+            };
+        }
+        let approver = text(e, "approver");
+        let name = if approver.is_empty() { e.actor.clone() } else { approver };
+        ApprovalData {
+            role,
+            recorded: Some(format!("Approval of {name}, recorded by {} on {on}", e.actor)),
+            name,
+            title: text(e, "title"),
+            signed: None,
         }
     };
+    // Not yet approved: the department head's line is for whoever may
+    // approve this requisition (an incident's approver for an emergency
+    // purchase), the settings' department head when they are among them.
+    let head = match view.approvers.iter().find(|a| a.name.eq_ignore_ascii_case(&s.department_head.name)) {
+        Some(_) => s.department_head.clone(),
+        None => view.approvers.first().map_or_else(
+            || s.department_head.clone(),
+            |a| crate::orders::settings::Signer { name: a.name.clone(), title: a.title.clone() },
+        ),
+    };
     let approvals = vec![
-        ApprovalData { role: "Requisitioner", name: h.requester.clone(), title: h.department.clone(), signed: None },
-        block("Department head", "approved", &s.department_head),
+        ApprovalData {
+            role: "Requisitioner",
+            name: h.requester.clone(),
+            title: h.department.clone(),
+            signed: None,
+            recorded: None,
+        },
+        block("Department head", "approved", &head),
         block("Budget / finance", "finance_approved", &s.finance),
         ApprovalData {
             role: "Purchasing",
             name: s.purchasing.name.clone(),
             title: s.purchasing.title.clone(),
             signed: None,
+            recorded: None,
         },
     ];
 

@@ -30,6 +30,11 @@ blocking: number,
  */
 approvers: Array<Approver>, history: Array<HistoryEntry>, 
 /**
+ * The approval in force, in words: "Approval of Pat Lee, Director,
+ * recorded by Dana Reyes on 2026-11-27", or the board's.
+ */
+approval: string | null, 
+/**
  * This computer is part of an office: approvals and orders are signed
  * on the approver's and purchasing's own computers.
  */

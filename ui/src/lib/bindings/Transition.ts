@@ -3,4 +3,4 @@
 /**
  * A step in a requisition's journey, as the app asks for it.
  */
-export type Transition = { "action": "submit" } | { "action": "return_to_draft", reason: string, } | { "action": "approve", approver: string, } | { "action": "order", po_number: string, } | { "action": "receive", receipts: Array<[number, number]>, } | { "action": "close", reason: string, } | { "action": "cancel", reason: string, };
+export type Transition = { "action": "submit" } | { "action": "return_to_draft", reason: string, } | { "action": "approve", approver: string, } | { "action": "board_approve", meeting: string, agenda_item: string, } | { "action": "order", po_number: string, } | { "action": "receive", receipts: Array<[number, number]>, } | { "action": "close", reason: string, } | { "action": "cancel", reason: string, };

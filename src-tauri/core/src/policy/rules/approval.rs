@@ -7,7 +7,9 @@ pub(in crate::policy) fn approval(cx: &Ctx, f: &mut Findings) {
     let (input, req, emergency) = (cx.input, cx.req, cx.emergency);
     use Severity::*;
     let total = req.total();
-    if !req.lines.is_empty() {
+    // Once approved, who would approve it is no longer news.
+    let awaiting = matches!(req.status, crate::orders::Status::Draft | crate::orders::Status::Submitted);
+    if !req.lines.is_empty() && awaiting {
         let approvers = approvers_for(input.settings, input.emergency.filter(|_| emergency.is_some()));
         let able: Vec<&str> =
             approvers.iter().filter(|a| a.limit.is_none_or(|l| l >= total)).map(|a| a.name.as_str()).collect();
@@ -16,7 +18,7 @@ pub(in crate::policy) fn approval(cx: &Ctx, f: &mut Findings) {
                 Warning,
                 FindingKey::NoApprover(total),
                 None,
-                format!("No approver in the purchasing settings may approve {total}: add one, or the requisition cannot be approved."),
+                format!("No approver in the purchasing settings may approve {total}: add one, or once it is submitted record the governing board's approval (the meeting date and agenda item)."),
             );
         } else {
             f.push(
