@@ -339,3 +339,68 @@ fn the_spend_limit_counts_every_purchase_under_the_incident() {
     s.cancel(&first, "bought from county stock", CLERK).unwrap();
     assert!(limit_key(&second, s).is_none());
 }
+
+/// Words of a PDF as pdftotext places them: (page, xMin, yMin, xMax, yMax, text).
+fn word_boxes(pdf: &[u8]) -> Vec<(usize, f64, f64, f64, f64, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext").arg("-bbox").arg(&path).arg("-").output().unwrap();
+    let html = String::from_utf8(out.stdout).unwrap();
+    let mut page = 0;
+    let mut words = Vec::new();
+    for line in html.lines() {
+        if line.trim_start().starts_with("<page") {
+            page += 1;
+        }
+        let Some(rest) = line.trim_start().strip_prefix("<word ") else { continue };
+        let attr = |name: &str| -> f64 {
+            let start = rest.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+            rest[start..].split('"').next().unwrap().parse().unwrap()
+        };
+        let text = rest.split('>').nth(1).unwrap_or_default().split('<').next().unwrap_or_default().to_owned();
+        words.push((page, attr("xMin"), attr("yMin"), attr("xMax"), attr("yMax"), text));
+    }
+    words
+}
+
+/// The sheet printed before the power goes must be readable: long e-mail
+/// addresses and dealer addresses wrap in their columns instead of running
+/// over the next one.
+#[test]
+fn long_contacts_on_the_vendor_sheet_wrap_instead_of_overprinting() {
+    let t = sample_store();
+    let mut sheet = t.store.vendor_sheet(&["26111604".into()], None, today()).unwrap();
+    let long = "Emergency Operations Desk (850) 555-0199 after-hours.emergency.dispatch.coordinator@gulfcoast-power-equipment-rentals.example.com";
+    for r in sheet.rows.iter_mut().take(3) {
+        r.emergency_contact = Some(long.into());
+        for d in &mut r.dealers {
+            d.address =
+                "Building 14-B, 12345 Industrial Park Boulevard Extension, Unit 2200-2299, Pensacola FL 32502-1234"
+                    .into();
+        }
+    }
+    let pdf = vendor_sheet::vendor_sheet_pdf(&sheet, "Escambia Harbor County", "2026-12-01T10:00:00Z".parse().unwrap())
+        .unwrap();
+    let words = word_boxes(&pdf);
+    assert!(words.len() > 50, "{words:?}");
+    for (i, a) in words.iter().enumerate() {
+        for b in &words[i + 1..] {
+            let overlap_x = a.3.min(b.3) - a.1.max(b.1);
+            let overlap_y = a.4.min(b.4) - a.2.max(b.2);
+            assert!(
+                a.0 != b.0 || overlap_x <= 0.5 || overlap_y <= 0.5,
+                "{:?} is printed over {:?} on page {}",
+                a.5,
+                b.5,
+                a.0
+            );
+        }
+    }
+    // Read back without the invisible break opportunities and line ends.
+    let text: String = pdf_text(&pdf).chars().filter(|c| *c != '\u{200b}' && !c.is_whitespace()).collect();
+    assert!(
+        text.contains("coordinator@gulfcoast-power-equipment-rentals.example.com"),
+        "the address reads back whole: {text}"
+    );
+}
