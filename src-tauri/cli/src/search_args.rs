@@ -90,6 +90,7 @@ impl FilterArgs {
 pub fn eligibility_cell(h: &SearchHit) -> String {
     match h.eligibility {
         Verdict::Eligible => "yes".into(),
+        Verdict::EligibleOnceFiled => "once filed".into(),
         Verdict::NotEligible => "no".into(),
         Verdict::Unknown => "?".into(),
     }
@@ -120,6 +121,7 @@ pub fn contract(store: &Store, id: &str, near: Option<&str>, json: bool, out: &m
     text += "\n";
     text += &match d.eligibility.verdict {
         Verdict::Eligible => format!("Eligible: {}\n", d.eligibility.basis.join("; ")),
+        Verdict::EligibleOnceFiled => format!("Eligible {}\n", d.eligibility.summary()),
         Verdict::NotEligible => format!("Not eligible: {}\n", d.eligibility.reasons.join("; ")),
         Verdict::Unknown => format!("Eligibility unknown: {}\n", d.eligibility.reasons.join("; ")),
     };

@@ -1,6 +1,9 @@
 //! May this agency use this contract? A pure function of the contract's
 //! eligibility clause, its cooperative and the agency's profile, returning a
-//! verdict with reasons in words a clerk (and an auditor) can act on.
+//! verdict with reasons in words a clerk (and an auditor) can act on. One
+//! answer for the catalog, its filter, the requisition and the packet:
+//! eligible; eligible once a membership or addendum is filed (saying
+//! which); or not eligible.
 
 use crate::agency::{in_force, AgencyProfile};
 use crate::model::{Cooperative, Eligibility, EntityType};
@@ -12,6 +15,10 @@ use serde::Serialize;
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Eligible,
+    /// Eligible once the agency files the paperwork `to_file` names (a
+    /// cooperative's membership agreement, a state's participating
+    /// addendum); until then it may not buy on the contract.
+    EligibleOnceFiled,
     NotEligible,
     /// No agency profile yet: nothing to judge against.
     Unknown,
@@ -25,6 +32,26 @@ pub struct EligibilityCheck {
     pub reasons: Vec<String>,
     /// What the eligibility rests on (for `Eligible`): what a packet cites.
     pub basis: Vec<String>,
+    /// For `EligibleOnceFiled`: what to file ("the membership agreement with
+    /// Sourcewell").
+    pub to_file: Vec<String>,
+}
+
+impl EligibilityCheck {
+    /// The answer in a few words, the same on every screen: "yes", "once
+    /// the membership agreement with Sourcewell is on file", "no: …".
+    pub fn summary(&self) -> String {
+        match self.verdict {
+            Verdict::Eligible => "yes".into(),
+            Verdict::EligibleOnceFiled => match self.to_file.as_slice() {
+                [one] => format!("once {one} is on file"),
+                [rest @ .., last] => format!("once {} and {last} are on file", rest.join(", ")),
+                [] => "yes".into(),
+            },
+            Verdict::NotEligible => format!("no: {}", self.reasons.join("; ")),
+            Verdict::Unknown => format!("unknown: {}", self.reasons.join("; ")),
+        }
+    }
 }
 
 fn list(items: &[String]) -> String {
@@ -52,11 +79,16 @@ pub fn evaluate(
             verdict: Verdict::Unknown,
             reasons: vec!["set up the agency profile to check eligibility".into()],
             basis: vec![],
+            to_file: vec![],
         };
     };
     let state = &agency.address.state;
     let mut reasons = Vec::new();
     let mut basis = Vec::new();
+    // Paperwork the agency can file: its reasons are kept apart from the
+    // ones no form fixes.
+    let mut to_file = Vec::new();
+    let mut paperwork = Vec::new();
 
     if eligibility.states.is_empty() {
         basis.push("open to agencies in every state".to_owned());
@@ -88,12 +120,18 @@ pub fn evaluate(
                 "the membership agreement with {} takes effect only on {}",
                 cooperative.name, m.signed_on
             )),
-            Some(m) => reasons.push(format!(
-                "the membership agreement with {} expired on {}",
-                cooperative.name,
-                m.expires_on.map_or(String::new(), |d| d.to_string())
-            )),
-            None => reasons.push(format!("no membership agreement with {} on file", cooperative.name)),
+            Some(m) => {
+                paperwork.push(format!(
+                    "the membership agreement with {} expired on {}",
+                    cooperative.name,
+                    m.expires_on.map_or(String::new(), |d| d.to_string())
+                ));
+                to_file.push(format!("a renewed membership agreement with {}", cooperative.name));
+            }
+            None => {
+                paperwork.push(format!("no membership agreement with {} on file", cooperative.name));
+                to_file.push(format!("the membership agreement with {}", cooperative.name));
+            }
         }
     }
 
@@ -108,14 +146,25 @@ pub fn evaluate(
             .find(|a| a.contract_id == contract_id && &a.state == state && in_force(a.signed_on, a.expires_on, today));
         match addendum {
             Some(a) => basis.push(format!("participating addendum for {state} signed {}", a.signed_on)),
-            None => reasons.push(format!("no participating addendum on file for this contract in {state}")),
+            None => {
+                paperwork.push(format!("no participating addendum on file for this contract in {state}"));
+                to_file.push(format!("a participating addendum for this contract in {state}"));
+            }
         }
     }
 
-    EligibilityCheck {
-        verdict: if reasons.is_empty() { Verdict::Eligible } else { Verdict::NotEligible },
-        basis: if reasons.is_empty() { basis } else { vec![] },
-        reasons,
+    let verdict = if !reasons.is_empty() {
+        Verdict::NotEligible
+    } else if !to_file.is_empty() {
+        Verdict::EligibleOnceFiled
+    } else {
+        Verdict::Eligible
+    };
+    reasons.extend(paperwork);
+    match verdict {
+        Verdict::Eligible => EligibilityCheck { verdict, reasons, basis, to_file: vec![] },
+        Verdict::EligibleOnceFiled => EligibilityCheck { verdict, reasons, basis, to_file },
+        _ => EligibilityCheck { verdict, reasons, basis: vec![], to_file: vec![] },
     }
 }
 
@@ -225,7 +274,7 @@ mod tests {
                 &members,
                 false,
                 Some(&fl_county),
-                Verdict::NotEligible,
+                Verdict::EligibleOnceFiled,
                 "no membership agreement with Atlantic Municipal Buying Alliance on file",
             ),
             (
@@ -233,7 +282,7 @@ mod tests {
                 &open,
                 true,
                 Some(&fl_county),
-                Verdict::NotEligible,
+                Verdict::EligibleOnceFiled,
                 "no membership agreement",
             ),
             (
@@ -244,13 +293,13 @@ mod tests {
                 Verdict::Eligible,
                 "membership agreement with Atlantic Municipal Buying Alliance signed 2025-01-10",
             ),
-            ("membership lapsed", &members, false, Some(&lapsed), Verdict::NotEligible, "expired on 2025-12-31"),
+            ("membership lapsed", &members, false, Some(&lapsed), Verdict::EligibleOnceFiled, "expired on 2025-12-31"),
             (
                 "addendum missing",
                 &pa,
                 false,
                 Some(&fl_county),
-                Verdict::NotEligible,
+                Verdict::EligibleOnceFiled,
                 "no participating addendum on file for this contract in FL",
             ),
             (
@@ -261,7 +310,7 @@ mod tests {
                 Verdict::Eligible,
                 "participating addendum for FL signed 2026-02-01",
             ),
-            ("addendum for another state", &pa, false, Some(&pa_other_state), Verdict::NotEligible, "in GA"),
+            ("addendum for another state", &pa, false, Some(&pa_other_state), Verdict::EligibleOnceFiled, "in GA"),
             (
                 "single award, state allows",
                 &single,
@@ -301,5 +350,19 @@ mod tests {
         let check = evaluate("c1", &strict, &coop(false), Some(&agency), date("2026-11-22"));
         assert_eq!(check.reasons.len(), 5, "{check:?}");
         assert!(check.basis.is_empty());
+        assert_eq!(check.verdict, Verdict::NotEligible, "paperwork does not make up for the rest");
+    }
+
+    #[test]
+    fn paperwork_alone_makes_it_eligible_once_filed_and_says_what_to_file() {
+        let both =
+            Eligibility { requires_membership: true, requires_participating_addendum: true, ..Default::default() };
+        let check = evaluate("c1", &both, &coop(false), Some(&agency("FL", EntityType::County)), date("2026-11-22"));
+        assert_eq!(check.verdict, Verdict::EligibleOnceFiled);
+        assert_eq!(
+            check.summary(),
+            "once the membership agreement with Atlantic Municipal Buying Alliance and a participating addendum \
+             for this contract in FL are on file"
+        );
     }
 }

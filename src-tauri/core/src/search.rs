@@ -371,7 +371,11 @@ impl Store {
                     Some(contract) => match self.cooperative(&contract.cooperative_id)? {
                         Some(coop) => {
                             let check = evaluate(&contract.id, &contract.eligibility, &coop, agency.as_ref(), today);
-                            (check.verdict, check.reasons.into_iter().next())
+                            let note = match check.verdict {
+                                Verdict::EligibleOnceFiled => Some(check.summary()),
+                                _ => check.reasons.into_iter().next(),
+                            };
+                            (check.verdict, note)
                         }
                         None => (Verdict::Unknown, None),
                     },

@@ -108,9 +108,19 @@ fn eligibility_filter_needs_a_profile_and_honours_it() {
     assert!(n > 0 && n < all);
     assert!(hits.iter().all(|h| h.eligibility == Verdict::Eligible));
     let (_, every) = run(&t.store, "", Filters::default(), Sort::Relevance);
-    let refused =
-        every.iter().find(|h| h.eligibility == Verdict::NotEligible).expect("some contracts are closed to a county");
-    assert!(refused.eligibility_note.is_some());
+    // A cooperative that needs a membership: eligible once it is filed, and
+    // the list says which, the same answer the requisition gives.
+    let pending = every
+        .iter()
+        .find(|h| h.eligibility == Verdict::EligibleOnceFiled)
+        .expect("some cooperatives need a membership first");
+    let note = pending.eligibility_note.as_deref().unwrap_or_default();
+    assert!(note.starts_with("once the membership agreement with") && note.ends_with("is on file"), "{note}");
+    let header = coopdesk_core::orders::Header { department: "PW".into(), ..Default::default() };
+    let number = t.store.create_requisition(&header, "Dana Reyes").unwrap();
+    t.store.add_item(&number, &pending.item_id, 1, None, "Dana Reyes").unwrap();
+    let findings = t.store.review_requisition(&number, today()).unwrap().findings;
+    assert!(findings.iter().any(|f| f.message.contains(note)), "the requisition says the same: {findings:?}");
 
     // A membership on file opens that cooperative's contracts.
     let member = Membership {

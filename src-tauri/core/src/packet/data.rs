@@ -306,6 +306,10 @@ pub(super) fn build(input: &PacketInput, placements: &[Placement], paper: Paper)
             Verdict::NotEligible => {
                 eligibility.extend(check.reasons.into_iter().map(|r| format!("NOT ELIGIBLE: {r}")));
             }
+            Verdict::EligibleOnceFiled => {
+                eligibility.push(format!("NOT YET ELIGIBLE: eligible {}", check.summary()));
+                eligibility.extend(check.basis);
+            }
             Verdict::Unknown => eligibility.extend(check.reasons),
         }
         // A membership on file is evidence even where the contract does not require one.

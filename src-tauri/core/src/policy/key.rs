@@ -26,7 +26,9 @@ pub enum FindingKey {
     },
     NotEligible(String),
     EligibilityUnknown,
-    /// The cooperative whose membership is not on file.
+    /// The cooperative whose membership is not on file. No longer raised
+    /// (eligibility says what must be filed); kept so that acknowledgements
+    /// stored by earlier versions still read.
     Membership(String),
     /// Line positions from here on.
     Account(u32),

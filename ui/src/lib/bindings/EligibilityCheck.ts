@@ -9,4 +9,9 @@ reasons: Array<string>,
 /**
  * What the eligibility rests on (for `Eligible`): what a packet cites.
  */
-basis: Array<string>, };
+basis: Array<string>, 
+/**
+ * For `EligibleOnceFiled`: what to file ("the membership agreement with
+ * Sourcewell").
+ */
+to_file: Array<string>, };

@@ -1,8 +1,7 @@
 //! Each contract the lines are bought on, once, in line order: still in the
 //! catalogue, in force on the day and until the date needed, usable by this
-//! agency, and the membership on file.
+//! agency (with its membership or addendum on file where one is needed).
 
-use crate::agency::in_force;
 use crate::eligibility::{evaluate, Verdict};
 use crate::model::{Contract, Cooperative};
 use crate::policy::{Ctx, FindingKey, Findings, Severity};
@@ -79,21 +78,19 @@ pub(in crate::policy) fn contracts(cx: &Ctx, f: &mut Findings) {
                 Some(position),
                 "Eligibility cannot be checked: set up the agency profile first.".into(),
             ),
+            // The same answer the catalog gives: usable once the paperwork
+            // is filed, and not before.
+            Verdict::EligibleOnceFiled => f.push(
+                Error,
+                FindingKey::NotEligible(id.to_string()),
+                Some(position),
+                format!(
+                    "This agency may use {name} {}: record it in Settings > Agency ({}).",
+                    check.summary(),
+                    check.reasons.join("; ")
+                ),
+            ),
             Verdict::Eligible => {}
-        }
-        if let Some(agency) = input.agency {
-            let on_file = agency
-                .memberships
-                .iter()
-                .any(|m| m.cooperative_id == coop.id && in_force(m.signed_on, m.expires_on, input.today));
-            if !on_file && check.verdict == Verdict::Eligible {
-                f.push(
-                    Warning,
-                    FindingKey::Membership(coop.id.clone()),
-                    Some(position),
-                    format!("No membership with {} is on file: file the cooperative's membership or registration form before ordering.", coop.name),
-                );
-            }
         }
     }
 }
