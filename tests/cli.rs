@@ -483,3 +483,16 @@ fn broken_and_hostile_import_files_fail_or_refuse_rows_and_store_nothing_out_of_
     let status: Value = serde_json::from_slice(&coopdesk(&s.db(), &["status", "--json"]).stdout).unwrap();
     assert_eq!(status["items"], 1, "only the one good row of all these files");
 }
+
+/// The dealer filter from the agency's own ZIP, and how far the nearest is
+/// when none is close enough.
+#[test]
+fn the_dealer_filter_says_how_far_the_nearest_dealer_is() {
+    let s = Scratch::new();
+    coopdesk(&s.db(), &["load-sample"]);
+    let set =
+        ["agency", "set", "--name", "Escambia Harbor County", "--type", "county", "--state", "FL", "--zip", "32502"];
+    assert!(coopdesk(&s.db(), &set).status.success());
+    let out = stdout(&coopdesk(&s.db(), &["search", "generator", "--near", "agency", "--miles", "1"]));
+    assert!(out.contains("the nearest dealer with a match is") && out.contains("mi from 32502"), "{out}");
+}

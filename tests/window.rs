@@ -260,6 +260,17 @@ async fn filters_narrow_the_list_and_the_keyboard_opens_a_contract() {
         wait_text(&c, "result-count", |t| t == eligible).await;
     }
 
+    // Dealers near the agency, from its saved ZIP with none typed; within a
+    // mile there are none, and the list says how far the nearest is.
+    let miles = by_test_id(&c, "filter-miles").await;
+    miles.clear().await.unwrap();
+    miles.send_keys("1").await.unwrap();
+    by_test_id(&c, "filter-near").await.click().await.unwrap();
+    let nearest = wait_text(&c, "nearest-dealer", |t| !t.is_empty()).await;
+    assert!(nearest.contains("within 1 mi of 32502: the nearest is") && nearest.ends_with("mi away."), "{nearest}");
+    by_test_id(&c, "filter-near").await.click().await.unwrap();
+    wait_text(&c, "result-count", |t| t == eligible).await;
+
     // Arrow down to the second result and open it with Enter.
     let input = by_test_id(&c, "search-input").await;
     input.send_keys("\u{E015}").await.unwrap();

@@ -363,6 +363,12 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
                 if let Some(s) = page.suggestions.first() {
                     advice.insert(0, format!("did you mean \"{s}\"?"));
                 }
+                if let Some(d) = &page.nearest_dealer {
+                    advice.insert(
+                        0,
+                        format!("the nearest dealer with a match is {}, {} mi from {}", d.name, d.miles, d.from_zip),
+                    );
+                }
                 if filters.any() {
                     advice.push("or remove a filter".to_owned());
                 }

@@ -34,7 +34,8 @@ pub struct FilterArgs {
     /// Only contracts this agency is eligible for (needs `coopdesk agency set`).
     #[arg(long)]
     eligible: bool,
-    /// Only suppliers with a local dealer near this ZIP code.
+    /// Only suppliers with a local dealer near this ZIP code ("agency":
+    /// the agency's own).
     #[arg(long, value_name = "ZIP")]
     near: Option<String>,
     /// With --near: how far, in miles.
@@ -75,7 +76,10 @@ impl FilterArgs {
             attributes: self.attributes.clone(),
             status,
             eligible_only: self.eligible,
-            near: self.near.clone().map(|zip| Near { zip, miles: self.miles }),
+            near: self.near.clone().map(|zip| Near {
+                zip: if zip.trim().eq_ignore_ascii_case("agency") { String::new() } else { zip },
+                miles: self.miles,
+            }),
         };
         let sort = match self.sort {
             SortArg::Relevance => Sort::Relevance,

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::geo::{miles_between, Point};
 use crate::model::Cooperative;
 use crate::money::Cents;
-use crate::store::{contract_from_row, cooperative_from_row, zip_point, Store, CONTRACT_COLUMNS};
+use crate::store::{contract_from_row, cooperative_from_row, Store, CONTRACT_COLUMNS};
 use chrono::NaiveDate;
 use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
@@ -95,8 +95,22 @@ pub enum StatusFilter {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Near {
+    /// Empty: the agency's own ZIP code, from its profile.
+    #[serde(default)]
     pub zip: String,
     pub miles: f64,
+}
+
+/// When a dealer filter leaves nothing: the nearest dealer of a supplier
+/// that has a match, so the clerk knows how far to widen it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct NearestDealer {
+    pub name: String,
+    /// Whole miles, as the clerk widens the filter by.
+    pub miles: u32,
+    /// The ZIP code the distance is from.
+    pub from_zip: String,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,6 +178,9 @@ pub struct SearchPage {
     /// When nothing matched: the text with a misspelt word replaced by the
     /// nearest word the catalogue holds, best first.
     pub suggestions: Vec<String>,
+    /// When only the dealer filter left nothing: the nearest dealer of a
+    /// supplier with a match.
+    pub nearest_dealer: Option<NearestDealer>,
 }
 
 const HIT_COLUMNS: &str = "i.id, i.description, i.supplier_sku, i.manufacturer_part,
@@ -215,7 +232,7 @@ impl Store {
         let near_suppliers: Option<HashSet<String>> = match &filters.near {
             None => None,
             Some(near) => {
-                let from = zip_point(&near.zip)?;
+                let from = self.near_origin(near)?.1;
                 let mut stmt = self.conn().prepare_cached("SELECT supplier_id, latitude, longitude FROM dealers")?;
                 let rows =
                     stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?, r.get::<_, f64>(2)?)))?;
@@ -270,6 +287,7 @@ impl Store {
             offset: query.offset,
             hits: Vec::new(),
             suggestions: Vec::new(),
+            nearest_dealer: None,
         };
         // Catches up with changes another connection made (a sync) and with
         // anything a crash left unindexed.
@@ -324,7 +342,62 @@ impl Store {
         let mut hits: Vec<SearchHit> = rowids.iter().filter_map(|r| by_rowid.remove(r)).collect();
         self.judge_hits(&mut hits, today)?;
         let suggestions = if total == 0 && !text.trim().is_empty() { self.suggest(&text)? } else { Vec::new() };
-        Ok(SearchPage { text: query.text.clone(), total, total_capped, offset: query.offset, hits, suggestions })
+        let nearest_dealer = match &f.near {
+            Some(near) if total == 0 => self.nearest_dealer(query, near, today)?,
+            _ => None,
+        };
+        Ok(SearchPage {
+            text: query.text.clone(),
+            total,
+            total_capped,
+            offset: query.offset,
+            hits,
+            suggestions,
+            nearest_dealer,
+        })
+    }
+
+    /// Where a dealer filter measures from: the ZIP typed, else the
+    /// agency's own.
+    fn near_origin(&self, near: &Near) -> Result<(String, crate::geo::Point)> {
+        let typed = Some(near.zip.trim()).filter(|z| !z.is_empty());
+        crate::store::origin(self, typed)?.ok_or_else(|| {
+            Error::Invalid("Type a ZIP code for the dealer filter, or save the agency's in Settings > Agency.".into())
+        })
+    }
+
+    /// The nearest dealer of any supplier with a match once the dealer
+    /// filter is left out.
+    fn nearest_dealer(&self, query: &SearchQuery, near: &Near, today: NaiveDate) -> Result<Option<NearestDealer>> {
+        let (from_zip, from) = self.near_origin(near)?;
+        let mut wider = query.clone();
+        wider.filters.near = None;
+        wider.limit = MAX_PAGE;
+        wider.offset = 0;
+        let page = self.search_on(&wider, today)?;
+        let contracts: HashSet<&str> = page.hits.iter().map(|h| h.contract_id.as_str()).collect();
+        let mut suppliers = HashSet::new();
+        for id in contracts {
+            if let Some(c) = self.contract(id)? {
+                suppliers.insert(c.supplier_id);
+            }
+        }
+        let mut stmt = self.conn().prepare_cached("SELECT supplier_id, name, latitude, longitude FROM dealers")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, f64>(2)?, r.get::<_, f64>(3)?))
+        })?;
+        let mut best: Option<NearestDealer> = None;
+        for row in rows {
+            let (supplier, name, latitude, longitude) = row?;
+            if !suppliers.contains(&supplier) {
+                continue;
+            }
+            let miles = miles_between(from, Point { latitude, longitude }).ceil() as u32;
+            if best.as_ref().is_none_or(|b| miles < b.miles) {
+                best = Some(NearestDealer { name, miles, from_zip: from_zip.clone() });
+            }
+        }
+        Ok(best)
     }
 
     /// Spelling suggestions: for each typed word no item description holds,

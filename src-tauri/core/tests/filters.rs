@@ -154,6 +154,29 @@ fn near_a_zip_keeps_suppliers_with_a_dealer_in_range() {
     assert!(bad.unwrap_err().to_string().contains("not a US ZIP code"));
 }
 
+/// Without a ZIP typed, the dealer filter measures from the agency's; and
+/// when it leaves nothing, the page says how far the nearest dealer is.
+#[test]
+fn the_dealer_filter_uses_the_agency_s_zip_and_says_how_far_the_nearest_is() {
+    let mut t = sample();
+    let mine = |miles| Filters { near: Some(Near { zip: String::new(), miles }), ..Default::default() };
+    let none = t.store.search_on(&SearchQuery { filters: mine(25.0), ..SearchQuery::text("") }, today());
+    assert!(none.unwrap_err().to_string().contains("save the agency's in Settings > Agency"));
+    t.store.set_agency_profile(&county(vec![])).unwrap();
+    let (by_agency, _) = run(&t.store, "", mine(25.0), Sort::Relevance);
+    let typed = Filters { near: Some(Near { zip: "32502".into(), miles: 25.0 }), ..Default::default() };
+    let (by_typed, _) = run(&t.store, "", typed, Sort::Relevance);
+    assert_eq!(by_agency, by_typed, "the agency is in 32502");
+
+    let page =
+        t.store.search_on(&SearchQuery { filters: mine(1.0), ..SearchQuery::text("generator") }, today()).unwrap();
+    assert_eq!(page.total, 0);
+    let nearest = page.nearest_dealer.expect("the nearest dealer with a generator");
+    assert!(nearest.miles > 1 && nearest.from_zip == "32502", "{nearest:?}");
+    let (wider, _) = run(&t.store, "generator", mine(f64::from(nearest.miles)), Sort::Relevance);
+    assert!(wider > 0, "widened to {} mi, the nearest is in", nearest.miles);
+}
+
 #[test]
 fn sorts_by_price_and_saving() {
     let t = sample();

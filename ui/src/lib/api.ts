@@ -84,6 +84,7 @@ import type { MappingSource } from "./bindings/MappingSource";
 import type { Membership } from "./bindings/Membership";
 import type { MissingDocs } from "./bindings/MissingDocs";
 import type { Near } from "./bindings/Near";
+import type { NearestDealer } from "./bindings/NearestDealer";
 import type { NewAttachment } from "./bindings/NewAttachment";
 import type { NewIncident } from "./bindings/NewIncident";
 import type { OcdsSummary } from "./bindings/OcdsSummary";
@@ -220,6 +221,7 @@ export type {
   Membership,
   MissingDocs,
   Near,
+  NearestDealer,
   NewAttachment,
   NewIncident,
   OcdsSummary,

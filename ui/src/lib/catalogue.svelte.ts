@@ -3,7 +3,7 @@
 // filters and sort, the page of results shown, the selection and the item
 // opened. Search runs as the clerk types (./search), a page at a time.
 
-import { api, toApiError, type ApiError, type CatalogueStatus, type Facets, type Filters, type SearchHit, type Sort } from "./api";
+import { api, toApiError, type ApiError, type CatalogueStatus, type Facets, type Filters, type NearestDealer, type SearchHit, type Sort } from "./api";
 import { createSearcher } from "./search";
 
 export const PAGE = 50;
@@ -14,6 +14,8 @@ export class Catalogue {
   total = $state(0);
   capped = $state(false);
   suggestions = $state<string[]>([]);
+  /** When the dealer filter left nothing: the nearest dealer with a match. */
+  nearestDealer = $state<NearestDealer | null>(null);
   /** The text the results shown answer, once there are any. */
   searched = $state<string | null>(null);
   loading = $state(true);
@@ -37,6 +39,7 @@ export class Catalogue {
         this.total = outcome.ok.total;
         this.capped = outcome.ok.total_capped;
         this.suggestions = outcome.ok.suggestions;
+        this.nearestDealer = outcome.ok.nearest_dealer;
         this.searched = outcome.ok.text;
         this.offset = 0;
         this.selected = this.hits.length ? 0 : -1;
