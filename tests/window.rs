@@ -154,6 +154,14 @@ async fn fresh_start_shows_the_sample_catalogue_and_searches_as_you_type() {
     let empty = by_test_id(&c, "no-results").await.text().await.unwrap();
     assert!(empty.contains("Nothing in the catalog matches"), "{empty}");
 
+    // A typo shows the correction's results at once, and says so.
+    let input = by_test_id(&c, "search-input").await;
+    input.clear().await.unwrap();
+    input.send_keys("genrator").await.unwrap();
+    let showing = wait_text(&c, "showing-for", |t| !t.is_empty()).await;
+    assert_eq!(showing, "Nothing matches “genrator”. Showing results for generator.");
+    assert!(!c.find_all(Locator::Css("[data-testid='result-row']")).await.unwrap().is_empty());
+
     c.close().await.unwrap();
     drop(driver);
 

@@ -45,7 +45,7 @@ function backend(fail = false) {
         item_id: `i${q.offset + i}`,
         description: `Battery ${q.offset + i}`,
       }));
-      return { text: q.text, total: catalogueSize, total_capped: false, offset: q.offset, hits, suggestions: [], nearest_dealer: null } as T;
+      return { text: q.text, total: catalogueSize, total_capped: false, offset: q.offset, hits, suggestions: [], nearest_dealer: null, showing_for: null } as T;
     }
     if (cmd === "search") {
       const q = args?.query as SearchQuery;
@@ -58,6 +58,7 @@ function backend(fail = false) {
         hits: match ? [battery] : [],
         suggestions: match ? [] : ["battery"],
         nearest_dealer: null,
+        showing_for: null,
       };
       return page as T;
     }

@@ -375,6 +375,9 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
                 writeln!(out, "No items match \"{query}\": {}.", advice.join("; ")).map_err(stdout_error)?;
                 return Ok(());
             }
+            if let Some(fixed) = &page.showing_for {
+                writeln!(out, "Nothing matches \"{query}\"; showing results for \"{fixed}\".").map_err(stdout_error)?;
+            }
             let rows: Vec<Vec<String>> = page
                 .hits
                 .iter()

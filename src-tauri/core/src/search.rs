@@ -181,6 +181,10 @@ pub struct SearchPage {
     /// When only the dealer filter left nothing: the nearest dealer of a
     /// supplier with a match.
     pub nearest_dealer: Option<NearestDealer>,
+    /// When nothing matched what was typed but the first suggestion does:
+    /// the results shown are that suggestion's ("Showing results for
+    /// generator").
+    pub showing_for: Option<String>,
 }
 
 const HIT_COLUMNS: &str = "i.id, i.description, i.supplier_sku, i.manufacturer_part,
@@ -288,6 +292,7 @@ impl Store {
             hits: Vec::new(),
             suggestions: Vec::new(),
             nearest_dealer: None,
+            showing_for: None,
         };
         // Catches up with changes another connection made (a sync) and with
         // anything a crash left unindexed.
@@ -342,6 +347,17 @@ impl Store {
         let mut hits: Vec<SearchHit> = rowids.iter().filter_map(|r| by_rowid.remove(r)).collect();
         self.judge_hits(&mut hits, today)?;
         let suggestions = if total == 0 && !text.trim().is_empty() { self.suggest(&text)? } else { Vec::new() };
+        // A typo: the first correction's results at once, saying so.
+        if let Some(first) = suggestions.first().filter(|_| total == 0) {
+            let corrected = SearchQuery { text: first.clone(), ..query.clone() };
+            let mut page = self.search_on(&corrected, today)?;
+            if page.total > 0 {
+                page.text = query.text.clone();
+                page.showing_for = Some(first.clone());
+                page.suggestions = suggestions;
+                return Ok(page);
+            }
+        }
         let nearest_dealer = match &f.near {
             Some(near) if total == 0 => self.nearest_dealer(query, near, today)?,
             _ => None,
@@ -354,6 +370,7 @@ impl Store {
             hits,
             suggestions,
             nearest_dealer,
+            showing_for: None,
         })
     }
 

@@ -29,7 +29,7 @@ use tantivy::{Index, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
 
 /// Bumped whenever the schema or the analysis changes: a folder written by
 /// another version is rebuilt.
-const SCHEMA_VERSION: &str = "coopdesk-search-2";
+const SCHEMA_VERSION: &str = "coopdesk-search-3";
 /// Word beginnings indexed as terms of their own (see `prefixes`): typing
 /// "ge" then reads one posting list instead of expanding every word.
 const SHORT_PREFIX: usize = 5;
@@ -137,6 +137,49 @@ fn words(index: &Index, text: &str) -> Vec<String> {
     out
 }
 
+/// Numbers as one word whatever their thousands separators: "7,500W" and
+/// "7500W" are the same generator, in the catalog and in what is typed.
+pub(crate) fn join_thousands(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let grouped = |i: usize| {
+        bytes[i] == b','
+            && i > 0
+            && bytes[i - 1].is_ascii_digit()
+            && bytes.get(i + 1..i + 4).is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+            && !bytes.get(i + 4).is_some_and(u8::is_ascii_digit)
+    };
+    if !(0..bytes.len()).any(grouped) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let kept: Vec<u8> = bytes.iter().enumerate().filter(|&(i, _)| !grouped(i)).map(|(_, b)| *b).collect();
+    std::borrow::Cow::Owned(String::from_utf8(kept).expect("only ASCII commas were taken out"))
+}
+
+/// The singular or plural forms of an English word that the catalog may
+/// hold instead of the one typed: "generators" for "generator",
+/// "battery" for "batteries". Forms the index does not hold match nothing.
+fn number_forms(word: &str) -> Vec<String> {
+    if word.len() < 4 || !word.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Vec::new();
+    }
+    let mut forms = Vec::new();
+    if let Some(stem) = word.strip_suffix("ies") {
+        forms.push(format!("{stem}y"));
+    } else if let Some(stem) = word.strip_suffix("es") {
+        forms.push(stem.to_owned());
+        forms.push(format!("{stem}e"));
+    } else if let Some(stem) = word.strip_suffix('s').filter(|s| !s.ends_with('s')) {
+        forms.push(stem.to_owned());
+    } else {
+        forms.push(format!("{word}s"));
+        forms.push(format!("{word}es"));
+        if let Some(stem) = word.strip_suffix('y').filter(|s| !s.ends_with(['a', 'e', 'i', 'o', 'u'])) {
+            forms.push(format!("{stem}ies"));
+        }
+    }
+    forms
+}
+
 /// "APC-BR1500" as one run of letters and digits: "apcbr1500".
 pub(crate) fn compact(text: &str) -> String {
     text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
@@ -198,7 +241,7 @@ fn document(f: &Fields, analyzer: &mut TextAnalyzer, item: &IndexedItem) -> Tant
     let mut d = TantivyDocument::new();
     let (sku, maker, part) = (&item.supplier_sku, &item.manufacturer, &item.manufacturer_part);
     d.add_u64(f.rowid, item.rowid as u64);
-    d.add_text(f.description, &item.description);
+    d.add_text(f.description, join_thousands(&item.description));
     d.add_u64(f.name_key, name_key(&item.description));
     let parts = format!("{sku} {maker} {part}");
     d.add_text(f.parts, &parts);
@@ -368,6 +411,7 @@ impl SearchIndex {
             (f.classification, 1.0),
         ];
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let text = join_thousands(text);
         for raw in text.split_whitespace().take(MAX_TERMS) {
             let parts = words(&self.index, raw);
             let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -378,6 +422,13 @@ impl SearchIndex {
                     for (field, weight) in weighted {
                         let exact = TermQuery::new(Term::from_field_text(field, w), IndexRecordOption::WithFreqs);
                         any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(exact), weight))));
+                        // "generators" finds "generator" and the other way
+                        // round, a little behind the form typed.
+                        for form in number_forms(w) {
+                            let other =
+                                TermQuery::new(Term::from_field_text(field, &form), IndexRecordOption::WithFreqs);
+                            any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(other), weight * 0.9))));
+                        }
                     }
                     // The clerk is usually still typing: every word is also a
                     // prefix. Short ones are terms of their own; longer ones
@@ -561,5 +612,29 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let term = Term::from_field_text(self.fields.description, word);
         Ok(searcher.doc_freq(&term).map_err(err)? > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_lose_their_thousands_separators_and_nothing_else() {
+        assert_eq!(join_thousands("7,500W generator"), "7500W generator");
+        assert_eq!(join_thousands("1,250,000 BTU"), "1250000 BTU");
+        assert_eq!(join_thousands("sizes 2,3,4"), "sizes 2,3,4", "not a thousands group");
+        assert_eq!(join_thousands("12,3456"), "12,3456");
+        assert!(matches!(join_thousands("no numbers"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn singular_and_plural_forms() {
+        assert_eq!(number_forms("generators"), ["generator"]);
+        assert_eq!(number_forms("batteries"), ["battery"]);
+        assert_eq!(number_forms("battery"), ["batterys", "batteryes", "batteries"]);
+        assert_eq!(number_forms("boxes"), ["box", "boxe"]);
+        assert_eq!(number_forms("glass"), ["glasss", "glasses"]);
+        assert!(number_forms("ups").is_empty() && number_forms("br1500").is_empty());
     }
 }

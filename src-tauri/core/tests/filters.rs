@@ -222,13 +222,30 @@ fn agency_profile_is_validated_and_kept() {
 }
 
 #[test]
-fn no_results_suggest_the_nearest_catalogue_words() {
+fn a_typo_shows_the_correction_s_results_at_once() {
     let t = sample();
+    let found = t.store.search_on(&SearchQuery::text("generator"), today()).unwrap();
+    assert!(found.suggestions.is_empty() && found.showing_for.is_none());
     let page = t.store.search_on(&SearchQuery::text("generater"), today()).unwrap();
-    assert_eq!(page.total, 0);
     assert_eq!(page.suggestions.first().map(String::as_str), Some("generator"), "{:?}", page.suggestions);
+    assert_eq!(page.showing_for.as_deref(), Some("generator"));
+    assert_eq!((page.text.as_str(), page.total), ("generater", found.total), "the correction's results, as typed");
     let page = t.store.search_on(&SearchQuery::text("portable genrator"), today()).unwrap();
     assert!(page.suggestions.iter().any(|s| s == "portable generator"), "{:?}", page.suggestions);
-    let found = t.store.search_on(&SearchQuery::text("generator"), today()).unwrap();
-    assert!(found.suggestions.is_empty());
+    assert!(page.total > 0);
+    let nothing = t.store.search_on(&SearchQuery::text("zzqqxx"), today()).unwrap();
+    assert_eq!((nothing.total, nothing.showing_for), (0, None));
+}
+
+/// Plural and singular forms meet, and so do numbers with and without
+/// their thousands separators.
+#[test]
+fn plurals_and_thousands_separators_find_the_same_items() {
+    let t = sample();
+    let total = |q: &str| t.store.search_on(&SearchQuery::text(q), today()).unwrap().total;
+    assert_eq!(total("generator"), total("generators"));
+    assert_eq!(total("battery"), total("batteries"));
+    assert!(total("batteries") > 0);
+    assert!(total("7,500W generator") > 0);
+    assert_eq!(total("7500W generator"), total("7,500W generator"));
 }

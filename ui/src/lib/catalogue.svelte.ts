@@ -16,6 +16,8 @@ export class Catalogue {
   suggestions = $state<string[]>([]);
   /** When the dealer filter left nothing: the nearest dealer with a match. */
   nearestDealer = $state<NearestDealer | null>(null);
+  /** The correction whose results are shown, when what was typed found nothing. */
+  showingFor = $state<string | null>(null);
   /** The text the results shown answer, once there are any. */
   searched = $state<string | null>(null);
   loading = $state(true);
@@ -40,6 +42,7 @@ export class Catalogue {
         this.capped = outcome.ok.total_capped;
         this.suggestions = outcome.ok.suggestions;
         this.nearestDealer = outcome.ok.nearest_dealer;
+        this.showingFor = outcome.ok.showing_for;
         this.searched = outcome.ok.text;
         this.offset = 0;
         this.selected = this.hits.length ? 0 : -1;

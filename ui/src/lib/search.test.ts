@@ -3,7 +3,7 @@ import { createSearcher, type SearchOutcome } from "./search";
 import type { SearchPage } from "./api";
 
 function page(text: string): SearchPage {
-  return { text, total: 1, total_capped: false, offset: 0, hits: [], suggestions: [], nearest_dealer: null };
+  return { text, total: 1, total_capped: false, offset: 0, hits: [], suggestions: [], nearest_dealer: null, showing_for: null };
 }
 
 describe("createSearcher", () => {

@@ -20,4 +20,10 @@ suggestions: Array<string>,
  * When only the dealer filter left nothing: the nearest dealer of a
  * supplier with a match.
  */
-nearest_dealer: NearestDealer | null, };
+nearest_dealer: NearestDealer | null, 
+/**
+ * When nothing matched what was typed but the first suggestion does:
+ * the results shown are that suggestion's ("Showing results for
+ * generator").
+ */
+showing_for: string | null, };
