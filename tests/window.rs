@@ -453,6 +453,20 @@ async fn a_clerk_builds_a_requisition_and_submits_it() {
         wait_text(&c, "req-history", |t| t.matches("line changed").count() >= 2 + line).await;
     }
     wait_text(&c, "req-findings", |t| !t.contains("account string")).await;
+    // The description has room, and a SKU or an account string is never
+    // broken across lines.
+    let layout = c
+        .execute(
+            "const d = document.querySelector(\"[data-testid='line-description']\"); \
+             const s = document.querySelector(\"[data-testid='line-sku']\"); \
+             return [d.getBoundingClientRect().width, s.getClientRects().length, \
+                     s.getBoundingClientRect().height < parseFloat(getComputedStyle(s).fontSize) * 2];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(layout[0].as_f64().unwrap() >= 200.0, "the description column is {layout}");
+    assert_eq!((layout[1].clone(), layout[2].clone()), (json!(1), json!(true)), "the SKU on one line: {layout}");
     acknowledge_all_warnings(&c).await;
     by_test_id(&c, "submit-button").await.click().await.unwrap();
     wait_text(&c, "req-status", |t| t == "Submitted").await;
