@@ -1026,3 +1026,74 @@ async fn two_versions_made_apart_are_shown_side_by_side_and_one_is_kept() {
     assert!(shared["conflict"].is_null(), "{shared}");
     assert_eq!(shared["requisition"]["lines"][0]["quantity"], 9);
 }
+
+/// What runs past the right edge of the window, as "tag.class (right px)".
+async fn overflowing(c: &Client) -> Vec<String> {
+    let found = c
+        .execute(
+            "const w = document.documentElement.clientWidth; const out = []; \
+             for (const e of document.querySelectorAll('body *')) { \
+               const r = e.getBoundingClientRect(); \
+               if (r.width === 0 || r.height === 0) continue; \
+               let clipped = false; \
+               for (let p = e.parentElement; p; p = p.parentElement) { \
+                 const s = getComputedStyle(p); \
+                 if (['auto', 'scroll', 'hidden'].includes(s.overflowX)) { clipped = true; break; } \
+               } \
+               if (!clipped && r.right > w + 1) out.push(e.tagName.toLowerCase() + '.' + e.className + ' (' + Math.round(r.right) + ')'); \
+             } \
+             if (document.documentElement.scrollWidth > w + 1) out.push('page (' + document.documentElement.scrollWidth + ')'); \
+             return out.slice(0, 10);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(found).unwrap()
+}
+
+/// At 1024×640, the smallest window a county laptop gives coopdesk, every
+/// main screen fits: nothing runs past the right edge.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_main_screen_fits_a_1024_by_640_window() {
+    let scratch = Scratch::new();
+    offline_agency(&scratch);
+    let number = {
+        let mut store = coopdesk_core::Store::open(&scratch.db()).unwrap();
+        let header = coopdesk_core::orders::Header {
+            department: "PW".into(),
+            purpose: "Replace the 911 center's UPS batteries before the storm season".into(),
+            ..Default::default()
+        };
+        let n = store.create_requisition(&header, "Dana Reyes").unwrap();
+        let page = store.search(&coopdesk_core::search::SearchQuery::text("ups battery")).unwrap();
+        store.add_item(&n, &page.hits[0].item_id, 40, Some("100-210-01-5230"), "Dana Reyes").unwrap();
+        n
+    };
+    let driver = Driver::start();
+    let c = driver.open_app(&scratch.db()).await;
+    c.set_window_size(1024, 640).await.unwrap();
+    wait_text(&c, "result-count", |t| t.contains("items in the catalog")).await;
+    let mut problems = Vec::new();
+    let mut check = async |c: &Client, screen: &str| {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        screenshot(c, &format!("1024-{screen}.png")).await;
+        let over = overflowing(c).await;
+        if !over.is_empty() {
+            problems.push(format!("{screen}: {over:?}"));
+        }
+    };
+    check(&c, "catalog").await;
+    open_first_result_for(&c, "generator").await;
+    check(&c, "catalog-detail").await;
+    click(&c, "requisitions-toggle").await;
+    wait_text(&c, "req-number", |t| t.contains(&number)).await;
+    check(&c, "requisition").await;
+    click(&c, "emergency-toggle").await;
+    by_test_id(&c, "inc-name").await;
+    check(&c, "emergency").await;
+    click(&c, "settings-toggle").await;
+    by_test_id(&c, "purchasing-settings").await;
+    check(&c, "settings").await;
+    c.close().await.unwrap();
+    assert!(problems.is_empty(), "{problems:#?}");
+}
