@@ -15,24 +15,30 @@ fn json(db: &std::path::Path, args: &[&str]) -> Value {
     serde_json::from_str(&ok(db, args)).unwrap()
 }
 
+/// The sample catalog, a Florida county, Pat Lee approving up to `limit`
+/// dollars, Dana Reyes at the keyboard, and the membership of the
+/// cooperative of the first UPS battery found: that item's id.
+fn scripted_agency(db: &std::path::Path, limit: &str) -> String {
+    ok(db, &["load-sample"]);
+    ok(
+        db,
+        &["agency", "set", "--name", "Escambia Harbor County", "--type", "county", "--state", "FL", "--zip", "32502"],
+    );
+    ok(db, &["purchasing", "add-approver", "Pat Lee", "--title", "Director of Public Works", "--limit", limit]);
+    ok(db, &["purchasing", "operator", "Dana Reyes"]);
+    let hits = json(db, &["search", "ups battery", "--eligible", "--json", "--limit", "5"]);
+    let hit = &hits["hits"][0];
+    let contract = json(db, &["contract", hit["contract_id"].as_str().unwrap(), "--json"]);
+    ok(db, &["agency", "add-membership", contract["cooperative"]["id"].as_str().unwrap(), "--signed", "2024-07-01"]);
+    hit["item_id"].as_str().unwrap().to_owned()
+}
+
 #[test]
 fn a_clerk_scripts_a_requisition_from_draft_to_closed() {
     let s = Scratch::new();
     let db = s.db();
-    ok(&db, &["load-sample"]);
-    ok(
-        &db,
-        &["agency", "set", "--name", "Escambia Harbor County", "--type", "county", "--state", "FL", "--zip", "32502"],
-    );
-    ok(&db, &["purchasing", "add-approver", "Pat Lee", "--title", "Director of Public Works", "--limit", "50000"]);
-    ok(&db, &["purchasing", "operator", "Dana Reyes"]);
-
-    let hits = json(&db, &["search", "ups battery", "--eligible", "--json", "--limit", "5"]);
-    let hit = &hits["hits"][0];
-    let item = hit["item_id"].as_str().unwrap();
-    let contract = json(&db, &["contract", hit["contract_id"].as_str().unwrap(), "--json"]);
-    let coop = contract["cooperative"]["id"].as_str().unwrap();
-    ok(&db, &["agency", "add-membership", coop, "--signed", "2024-07-01"]);
+    let item = scripted_agency(&db, "50000");
+    let item = item.as_str();
 
     let number = ok(
         &db,
@@ -211,17 +217,7 @@ fn thresholds_are_today_s_federal_figures_and_the_stricter_rule_wins() {
 fn the_board_s_approval_is_recorded_from_the_command_line() {
     let s = Scratch::new();
     let db = s.db();
-    ok(&db, &["load-sample"]);
-    ok(
-        &db,
-        &["agency", "set", "--name", "Escambia Harbor County", "--type", "county", "--state", "FL", "--zip", "32502"],
-    );
-    ok(&db, &["purchasing", "add-approver", "Pat Lee", "--title", "Director of Public Works", "--limit", "100"]);
-    ok(&db, &["purchasing", "operator", "Dana Reyes"]);
-    let hits = json(&db, &["search", "ups battery", "--eligible", "--json", "--limit", "1"]);
-    let item = hits["hits"][0]["item_id"].as_str().unwrap().to_owned();
-    let contract = json(&db, &["contract", hits["hits"][0]["contract_id"].as_str().unwrap(), "--json"]);
-    ok(&db, &["agency", "add-membership", contract["cooperative"]["id"].as_str().unwrap(), "--signed", "2024-07-01"]);
+    let item = scripted_agency(&db, "100");
     let number = ok(
         &db,
         &[

@@ -337,22 +337,30 @@ impl Store {
                 who.name, req.number
             )));
         }
-        if req.status == Status::Submitted {
-            let reasons = blocking_reasons(&facts.check(&req, today), true);
-            if !reasons.is_empty() {
-                return Err(Error::PolicyBlocked { number: req.number, reasons });
-            }
-        }
-        let name = who.name.clone();
-        let title = who.title.clone();
-        self.change_requisition(number, actor, "approved", &[Status::Submitted], |tx, req| {
+        refuse_if_blocked(&req, &facts, today)?;
+        let (name, title) = (who.name.clone(), who.title.clone());
+        let detail = |total| json!({ "approver": name, "title": title, "total": total });
+        self.record_approval(number, actor, "approved", &name, detail)
+    }
+
+    /// Approves a submitted requisition: its status, who approved it (in
+    /// words), and the history entry, in one transaction.
+    fn record_approval(
+        &mut self,
+        number: &str,
+        actor: &str,
+        action: &str,
+        approved_by: &str,
+        detail: impl FnOnce(Cents) -> serde_json::Value,
+    ) -> Result<()> {
+        self.change_requisition(number, actor, action, &[Status::Submitted], |tx, req| {
             tx.execute(
                 "UPDATE requisitions SET status = 'approved', approved_by = ?1, approved_at = ?2 WHERE id = ?3",
-                params![name, tx.at, req.id],
+                params![approved_by, tx.at, req.id],
             )?;
-            Ok((json!({ "approver": name, "title": title, "total": req.total() }), ()))
-        })?;
-        Ok(())
+            // The total as approved, read in the transaction that approves it.
+            Ok((detail(req.total()), ()))
+        })
     }
 
     /// Records the governing board's approval (the meeting and the agenda
@@ -396,21 +404,10 @@ impl Store {
                 facts.settings.thresholds.board_approval
             )));
         }
-        if req.status == Status::Submitted {
-            let reasons = blocking_reasons(&facts.check(&req, today), true);
-            if !reasons.is_empty() {
-                return Err(Error::PolicyBlocked { number: req.number, reasons });
-            }
-        }
+        refuse_if_blocked(&req, &facts, today)?;
         let by = format!("the governing board (meeting {meeting}, item {item})");
-        self.change_requisition(number, actor, "board_approved", &[Status::Submitted], |tx, req| {
-            tx.execute(
-                "UPDATE requisitions SET status = 'approved', approved_by = ?1, approved_at = ?2 WHERE id = ?3",
-                params![by, tx.at, req.id],
-            )?;
-            Ok((json!({ "meeting": meeting, "agenda_item": item, "total": req.total() }), ()))
-        })?;
-        Ok(())
+        let detail = |total| json!({ "meeting": meeting, "agenda_item": item, "total": total });
+        self.record_approval(number, actor, "board_approved", &by, detail)
     }
 
     /// Purchasing has issued the purchase order.
@@ -584,4 +581,16 @@ fn approval_words(history: &[HistoryEntry]) -> Option<String> {
     } else {
         Some(format!("Approval of {who}, recorded by {} on {on}", e.actor))
     }
+}
+
+/// A submitted requisition whose policy findings block it (an error, or a
+/// warning nobody acknowledged) is not approved.
+fn refuse_if_blocked(req: &Requisition, facts: &PolicyFacts, today: NaiveDate) -> Result<()> {
+    if req.status == Status::Submitted {
+        let reasons = blocking_reasons(&facts.check(req, today), true);
+        if !reasons.is_empty() {
+            return Err(Error::PolicyBlocked { number: req.number.clone(), reasons });
+        }
+    }
+    Ok(())
 }
