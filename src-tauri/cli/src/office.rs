@@ -103,12 +103,8 @@ pub enum OfficeAction {
     /// what any approver may approve (purchasing or an administrator).
     BoardApprove {
         number: String,
-        /// The board meeting's date.
-        #[arg(long, value_parser = crate::values::date)]
-        meeting: chrono::NaiveDate,
-        /// The agenda item, as the minutes number it.
-        #[arg(long)]
-        item: String,
+        #[command(flatten)]
+        board: crate::values::BoardMeeting,
         #[arg(long)]
         from: Option<String>,
     },
@@ -377,11 +373,11 @@ pub fn run(store: &mut Store, action: &OfficeAction, json: bool, out: &mut dyn W
         OfficeAction::Return { number, note, from } => {
             decide(store, number, from, Decision::Returned { note: note.clone() }, "return", json, out)
         }
-        OfficeAction::BoardApprove { number, meeting, item, from } => decide(
+        OfficeAction::BoardApprove { number, board, from } => decide(
             store,
             number,
             from,
-            Decision::BoardApproved { meeting: *meeting, agenda_item: item.clone() },
+            Decision::BoardApproved { meeting: board.meeting, agenda_item: board.item.clone() },
             "record of the board's approval",
             json,
             out,

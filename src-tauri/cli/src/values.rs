@@ -6,6 +6,18 @@
 use coopdesk_core::Cents;
 
 /// YYYY-MM-DD, or MM/DD/YYYY as US offices write dates.
+/// The board meeting that approved a purchase, as `req board-approve` and
+/// `office board-approve` both take it.
+#[derive(clap::Args, Debug)]
+pub struct BoardMeeting {
+    /// The meeting's date (YYYY-MM-DD or MM/DD/YYYY).
+    #[arg(long, value_parser = date)]
+    pub meeting: chrono::NaiveDate,
+    /// The agenda item, as the minutes number it (e.g. 7.B).
+    #[arg(long)]
+    pub item: String,
+}
+
 pub fn date(text: &str) -> Result<chrono::NaiveDate, String> {
     let t = text.trim();
     t.parse()

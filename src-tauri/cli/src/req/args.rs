@@ -168,12 +168,8 @@ pub enum ReqAction {
     /// threshold): the meeting and its agenda item.
     BoardApprove {
         number: String,
-        /// The meeting's date (YYYY-MM-DD or MM/DD/YYYY).
-        #[arg(long, value_parser = crate::values::date)]
-        meeting: chrono::NaiveDate,
-        /// The agenda item, e.g. 7.B.
-        #[arg(long)]
-        item: String,
+        #[command(flatten)]
+        board: crate::values::BoardMeeting,
     },
     /// Send a submitted or approved requisition back to draft.
     Return {

@@ -41,8 +41,8 @@ pub(super) fn run(store: &mut Store, action: &ReqAction, by: &str, out: &mut dyn
             let req = store.requisition(number)?;
             say(out, format!("{number} approved by {}.", req.approved_by.unwrap_or_default()))
         }
-        ReqAction::BoardApprove { number, meeting, item } => {
-            store.board_approve(number, *meeting, item, by, today())?;
+        ReqAction::BoardApprove { number, board } => {
+            store.board_approve(number, board.meeting, &board.item, by, today())?;
             let view = store.review_requisition(number, today())?;
             say(out, format!("{number}: {}.", view.approval.unwrap_or_default()))
         }
