@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import App from "./App.svelte";
 import { setInvoker, type CatalogueStatus, type SearchHit, type SearchPage, type SearchQuery } from "./lib/api";
 
@@ -174,5 +174,33 @@ describe("App", () => {
     // fireEvent answers false when a handler prevented the default.
     expect(await fireEvent.keyDown(button, { key: "Enter" })).toBe(true);
     expect(await fireEvent.keyDown(input, { key: "Enter" })).toBe(false);
+  });
+
+  it("moves through the results with the keyboard: one Tab stop, arrows, Home and End, Escape back", async () => {
+    Element.prototype.scrollIntoView ??= function () {};
+    catalogueSize = 120;
+    backend();
+    render(App);
+    await screen.findByText("120 items in the catalog");
+    const input = screen.getByTestId("search-input");
+    const row = (i: number) => screen.getAllByTestId("result-row")[i]!;
+    const rows = () => screen.getAllByTestId("result-row");
+    // The list is one Tab stop: the selected row.
+    expect(rows().filter((r) => r.tabIndex === 0)).toHaveLength(1);
+    expect(screen.getByTestId("skip-to-results").getAttribute("href")).toBe("#results");
+
+    await fireEvent.keyDown(input, { key: "ArrowDown" });
+    await waitFor(() => expect(document.activeElement).toBe(row(0)));
+    await fireEvent.keyDown(row(0), { key: "ArrowDown" });
+    await waitFor(() => expect(document.activeElement).toBe(row(1)));
+    expect(row(1).getAttribute("aria-selected")).toBe("true");
+    expect(row(1).tabIndex).toBe(0);
+    expect(row(0).tabIndex).toBe(-1);
+    await fireEvent.keyDown(row(1), { key: "End" });
+    await waitFor(() => expect(document.activeElement).toBe(row(49)));
+    await fireEvent.keyDown(row(49), { key: "Home" });
+    await waitFor(() => expect(document.activeElement).toBe(row(0)));
+    await fireEvent.keyDown(row(0), { key: "Escape" });
+    expect(document.activeElement).toBe(input);
   });
 });

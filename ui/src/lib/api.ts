@@ -490,6 +490,14 @@ export const api = {
       return () => {};
     }
   },
+  /** Calls `handler` when Help > Keyboard is chosen; returns the unsubscribe. */
+  onMenuKeyboard: async (handler: () => void): Promise<() => void> => {
+    try {
+      return await listen("menu-keyboard", handler);
+    } catch {
+      return () => {};
+    }
+  },
   /**
    * Calls `handler` when changes from the office arrive (the shell listens
    * to the office's server in the background); returns the unsubscribe.

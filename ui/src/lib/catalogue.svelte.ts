@@ -110,13 +110,6 @@ export class Catalogue {
     this.opened = this.hits[index] ?? null;
   }
 
-  /** Moves the selection by `by` rows and keeps it in view. */
-  move(by: number) {
-    if (!this.hits.length) return;
-    this.selected = Math.max(0, Math.min(this.hits.length - 1, this.selected + by));
-    document.querySelectorAll("[data-testid='result-row']")[this.selected]?.scrollIntoView({ block: "nearest" });
-  }
-
   dispose() {
     this.searcher.dispose();
   }
