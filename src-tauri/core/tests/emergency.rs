@@ -190,6 +190,15 @@ fn an_emergency_runs_from_declaration_to_the_reimbursement_packet() {
 
     // The reimbursement packet: summary, then the purchase's own packet.
     let packet = s.fema_packet(id, Paper::Letter, "2026-12-01T10:00:00Z".parse().unwrap()).unwrap();
+    // A public record: tagged for screen readers, the summary and the
+    // purchase's own packet alike.
+    let structure = crate::fixture::assert_tagged(
+        &packet.pdf,
+        "Reimbursement packet: Hurricane Delia",
+        &["H1", "H2", "Table", "TH"],
+    );
+    assert!(structure.contains("FEMA Public Assistance: emergency purchases"), "{structure}");
+    assert!(structure.contains("Purchase requisition"), "{structure}");
     let text = pdf_text(&packet.pdf);
     assert!(text.contains("Emergency Manager, EOC"), "{text}");
     assert!(text.contains(&format!("Approval of Emergency Manager, recorded by {CLERK} on {}", today())), "{text}");
@@ -275,6 +284,7 @@ fn the_vendor_sheet_lists_suppliers_by_distance_with_phones() {
     assert!(sheet.rows.iter().any(|r| r.emergency_contact.is_some()));
     let pdf = vendor_sheet::vendor_sheet_pdf(&sheet, "Escambia Harbor County", "2026-12-01T10:00:00Z".parse().unwrap())
         .unwrap();
+    crate::fixture::assert_tagged(&pdf, "Emergency vendor sheet", &["H1", "Table", "TH", "TD"]);
     let text = pdf_text(&pdf);
     let first = &sheet.rows[0];
     assert!(text.contains("Emergency vendor sheet") && text.contains(&first.supplier), "{text}");

@@ -133,3 +133,29 @@ pub fn dump(store: &Store) -> String {
 pub fn search_ids(store: &Store, text: &str) -> Vec<String> {
     store.search(&coopdesk_core::search::SearchQuery::text(text)).unwrap().hits.into_iter().map(|h| h.item_id).collect()
 }
+
+/// Checks with poppler's `pdfinfo` that `pdf` is a tagged PDF titled
+/// `title` whose structure tree holds each of `tags` (H1, Table, TH…);
+/// returns the tree with the text of each element.
+pub fn assert_tagged(pdf: &[u8], title: &str, tags: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tagged.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let run = |args: &[&str]| {
+        let out =
+            std::process::Command::new("pdfinfo").args(args).arg(&path).output().expect("poppler-utils is installed");
+        assert!(out.status.success(), "pdfinfo {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let info = run(&[]).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(info.contains("Tagged: yes"), "{info}");
+    assert!(info.contains(&format!("Title: {title} Author:")), "{info}");
+    let structure = run(&["-struct-text"]);
+    let found: Vec<&str> =
+        structure.lines().filter_map(|l| l.split_whitespace().next()).map(|t| t.trim_end_matches(':')).collect();
+    assert_eq!(found.first(), Some(&"Document"), "{structure}");
+    for tag in tags {
+        assert!(found.contains(tag), "no {tag} in the structure:\n{structure}");
+    }
+    structure
+}

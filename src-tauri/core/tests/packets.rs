@@ -2,7 +2,7 @@
 //! a long table across pages, Unicode, appended and refused attachments,
 //! and byte-for-byte determinism.
 
-use crate::fixture::TestStore;
+use crate::fixture::{assert_tagged, TestStore};
 use crate::requisitions::{header_for, ready_store, today, CLERK};
 use coopdesk_core::orders::*;
 use coopdesk_core::packet::{Packet, Paper};
@@ -318,4 +318,19 @@ fn a_malformed_attachment_is_refused_and_the_rest_still_prints() {
     assert_eq!(last.action, "packet_printed");
     assert_eq!(last.detail["content_hash"], packet.content_hash);
     assert!(t.store.verify_history().unwrap().problems.is_empty());
+}
+
+/// Packets are public records: a screen reader must be able to follow them.
+/// The packet is tagged, in English, titled, its tables have header cells,
+/// its images have alternative text, and an appended attachment and its
+/// stamped footer do not break the tags.
+#[test]
+fn a_packet_is_a_tagged_pdf_a_screen_reader_can_follow() {
+    let mut t = ready_store();
+    let n = full_requisition(&mut t);
+    let packet = t.store.build_packet(&n, Paper::Letter, generated()).unwrap();
+    let structure =
+        assert_tagged(&packet.pdf, &format!("Requisition {n}"), &["H1", "H2", "Table", "TH", "TD", "Figure"]);
+    assert!(structure.contains("Battery disposal fee"), "the lines' text is tagged:\n{structure}");
+    keep(&packet.pdf, "tagged.pdf");
 }

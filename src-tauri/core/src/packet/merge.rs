@@ -1,6 +1,12 @@
 //! Appending attachment PDFs to the typeset packet with lopdf, and stamping
 //! the packet's footer on their pages, so that every page of the file says
 //! which requisition it belongs to and which page of how many it is.
+//!
+//! The typeset part is a tagged PDF. An appended tagged PDF (a purchase's
+//! own packet in a reimbursement packet) has its structure tree grafted
+//! under the packet's, so a screen reader reads on into it; an untagged one
+//! (a vendor's scanned quote) stays as sent. The stamped footer is marked
+//! as an artifact, as the typeset pages' footers are.
 
 use lopdf::{dictionary, Document, Object, ObjectId, Stream};
 
@@ -95,10 +101,10 @@ fn stamp(doc: &mut Document, page: ObjectId, footer: &str, corner: Corner) -> lo
         Corner::Bottom => y0 + 16.0,
         Corner::Top => y1 - 18.0,
     };
-    let mut text = b"Q q BT /CoopdeskFooter 7 Tf 0.35 g ".to_vec();
+    let mut text = b"Q q /Artifact <</Type /Pagination /Subtype /Footer>> BDC BT /CoopdeskFooter 7 Tf 0.35 g ".to_vec();
     text.extend(format!("{} {} Td ", x0 + 36.0, y).as_bytes());
     text.extend(literal(footer));
-    text.extend(b" Tj ET Q");
+    text.extend(b" Tj ET EMC Q");
     let before = doc.add_object(Stream::new(dictionary! {}, b"q".to_vec()));
     let after = doc.add_object(Stream::new(dictionary! {}, text));
 
@@ -129,6 +135,143 @@ fn stamp(doc: &mut Document, page: ObjectId, footer: &str, corner: Corner) -> lo
     Ok(())
 }
 
+/// The number tree `node` as (key, value) pairs, leaves in order.
+fn number_tree(doc: &Document, node: &Object, depth: u32, out: &mut Vec<(i64, Object)>) {
+    let Some(dict) = deref(doc, node).and_then(|o| o.as_dict().ok()) else { return };
+    if let Ok(nums) = dict.get(b"Nums").and_then(Object::as_array) {
+        for pair in nums.chunks(2) {
+            if let [key, value] = pair {
+                if let Ok(key) = key.as_i64() {
+                    out.push((key, value.clone()));
+                }
+            }
+        }
+    }
+    if depth < 32 {
+        for kid in dict.get(b"Kids").and_then(Object::as_array).cloned().unwrap_or_default() {
+            number_tree(doc, &kid, depth + 1, out);
+        }
+    }
+}
+
+fn deref<'a>(doc: &'a Document, object: &'a Object) -> Option<&'a Object> {
+    match object {
+        Object::Reference(id) => doc.get_object(*id).ok(),
+        other => Some(other),
+    }
+}
+
+/// A document's structure tree: where grafted elements go (its top
+/// element, the Document), its parent tree flattened, and the objects that
+/// hold them, which a graft replaces.
+struct StructTree {
+    root: ObjectId,
+    top: ObjectId,
+    parents: Vec<(i64, Object)>,
+    old: Vec<ObjectId>,
+}
+
+impl StructTree {
+    fn read(doc: &Document) -> Option<StructTree> {
+        let root = doc.catalog().ok()?.get(b"StructTreeRoot").ok()?.as_reference().ok()?;
+        let dict = doc.get_dictionary(root).ok()?;
+        let top = match dict.get(b"K").ok()? {
+            Object::Reference(id) => *id,
+            Object::Array(a) if a.len() == 1 => a[0].as_reference().ok()?,
+            _ => return None,
+        };
+        let mut parents = Vec::new();
+        let mut old = vec![root, top];
+        if let Ok(tree) = dict.get(b"ParentTree") {
+            number_tree(doc, tree, 0, &mut parents);
+            if let Object::Reference(id) = tree {
+                old.push(*id);
+            }
+        }
+        Some(StructTree { root, top, parents, old })
+    }
+
+    fn next_key(&self) -> i64 {
+        self.parents.iter().map(|(k, _)| k + 1).max().unwrap_or(0)
+    }
+}
+
+/// Moves the structure of `doc` (already renumbered into `base`'s range)
+/// under `tree`'s top element, shifting its parent-tree keys past `tree`'s
+/// own; the pages of `doc` and their annotations follow the shift.
+fn graft(base: &mut Document, tree: &mut StructTree, doc: &mut Document, pages: &[ObjectId]) -> lopdf::Result<()> {
+    let Some(theirs) = StructTree::read(doc) else {
+        // Untagged: its pages must not claim entries in the packet's tree.
+        for &p in pages {
+            doc.get_dictionary_mut(p)?.remove(b"StructParents");
+        }
+        return Ok(());
+    };
+    let shift = tree.next_key();
+    let children = match doc.get_dictionary(theirs.top)?.get(b"K") {
+        Ok(Object::Array(a)) => a.clone(),
+        Ok(other) => vec![other.clone()],
+        Err(_) => vec![],
+    };
+    for child in &children {
+        if let Object::Reference(id) = child {
+            if let Ok(d) = doc.get_dictionary_mut(*id) {
+                if d.has(b"S") {
+                    d.set("P", tree.top);
+                }
+            }
+        }
+    }
+    for &p in pages {
+        let page = doc.get_dictionary_mut(p)?;
+        if let Ok(key) = page.get(b"StructParents").and_then(Object::as_i64) {
+            page.set("StructParents", key + shift);
+        }
+        let annots = match page.get(b"Annots") {
+            Ok(Object::Array(a)) => a.clone(),
+            _ => vec![],
+        };
+        for a in annots {
+            if let Object::Reference(id) = a {
+                if let Ok(annot) = doc.get_dictionary_mut(id) {
+                    if let Ok(key) = annot.get(b"StructParent").and_then(Object::as_i64) {
+                        annot.set("StructParent", key + shift);
+                    }
+                }
+            }
+        }
+    }
+    tree.parents.extend(theirs.parents.into_iter().map(|(k, v)| (k + shift, v)));
+    for id in theirs.old {
+        doc.objects.remove(&id);
+    }
+    let top = base.get_dictionary_mut(tree.top)?;
+    let mut kids = match top.get(b"K") {
+        Ok(Object::Array(a)) => a.clone(),
+        Ok(other) => vec![other.clone()],
+        Err(_) => vec![],
+    };
+    kids.extend(children);
+    top.set("K", kids);
+    Ok(())
+}
+
+/// Writes `tree`'s parent tree back as one flat number tree.
+fn write_parent_tree(base: &mut Document, tree: &StructTree) -> lopdf::Result<()> {
+    let mut parents = tree.parents.clone();
+    parents.sort_by_key(|(k, _)| *k);
+    let nums: Vec<Object> = parents.into_iter().flat_map(|(k, v)| [Object::Integer(k), v]).collect();
+    let parent_tree = base.add_object(dictionary! { "Nums" => nums });
+    for id in tree.old.iter().skip(2) {
+        base.objects.remove(id);
+    }
+    let next = tree.next_key();
+    let root = base.get_dictionary_mut(tree.root)?;
+    root.set("ParentTree", parent_tree);
+    root.set("ParentTreeNextKey", next);
+    Ok(())
+}
+
 /// Appends `attachments` (already loaded) to `packet`, stamping each of their
 /// pages with `footer(page_number)`; returns the merged file.
 pub(crate) fn append(
@@ -139,6 +282,7 @@ pub(crate) fn append(
 ) -> lopdf::Result<Vec<u8>> {
     let mut base = Document::load_mem(packet)?;
     let root_pages = base.catalog()?.get(b"Pages")?.as_reference()?;
+    let mut tree = StructTree::read(&base);
     let mut page_number = base.get_pages().len() as u32;
     for mut doc in attachments {
         doc.renumber_objects_with(base.max_id + 1);
@@ -146,13 +290,21 @@ pub(crate) fn append(
         for &p in &pages {
             flatten_inherited(&mut doc, p);
         }
-        let tree: Vec<ObjectId> = doc
+        match tree.as_mut() {
+            Some(tree) => graft(&mut base, tree, &mut doc, &pages)?,
+            None => {
+                for &p in &pages {
+                    doc.get_dictionary_mut(p)?.remove(b"StructParents");
+                }
+            }
+        }
+        let page_tree: Vec<ObjectId> = doc
             .objects
             .iter()
             .filter(|(_, o)| matches!(o.type_name(), Ok(b"Catalog") | Ok(b"Pages")))
             .map(|(id, _)| *id)
             .collect();
-        for id in tree {
+        for id in page_tree {
             doc.objects.remove(&id);
         }
         for &p in &pages {
@@ -168,6 +320,9 @@ pub(crate) fn append(
         let count = kids.get(b"Count")?.as_i64()? + pages.len() as i64;
         kids.set("Kids", list);
         kids.set("Count", count);
+    }
+    if let Some(tree) = &tree {
+        write_parent_tree(&mut base, tree)?;
     }
     base.compress();
     let mut out = Vec::new();

@@ -191,7 +191,9 @@ pub(crate) fn typeset(
     let options = typst_pdf::PdfOptions {
         ident: typst::foundations::Smart::Custom(format!("coopdesk-{ident}")),
         timestamp: Some(typst_pdf::Timestamp::new_utc(stamp)),
-        tagged: false,
+        // Packets and reimbursement files are public records: tagged, so
+        // that a screen reader follows headings, tables and reading order.
+        tagged: true,
         ..Default::default()
     };
     let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| {
