@@ -1157,6 +1157,23 @@ async fn the_catalog_works_from_the_keyboard_alone() {
     type_keys(&c, ESCAPE).await;
     assert_eq!(focused(&c).await, "search-input");
 
+    // On to the requisition: the next Tab is the Requisitions button, and
+    // the list's requisition numbers open one from the keyboard.
+    type_keys(&c, TAB).await;
+    assert_eq!(focused(&c).await, "requisitions-toggle");
+    type_keys(&c, ENTER).await;
+    let number = wait_text(&c, "req-number", |t| t.starts_with("Requisition ")).await;
+    let mut tabs = 0;
+    while focused(&c).await != "req-open" {
+        type_keys(&c, TAB).await;
+        tabs += 1;
+        assert!(tabs < 20, "no requisition to open after {tabs} Tabs (at {})", focused(&c).await);
+    }
+    type_keys(&c, ENTER).await;
+    assert_eq!(wait_text(&c, "req-number", |t| t.starts_with("Requisition ")).await, number);
+    type_keys(&c, "/").await;
+    assert_eq!(focused(&c).await, "search-input");
+
     // ? lists the shortcuts (Help > Keyboard), and Escape closes the list.
     c.execute("document.activeElement.blur();", vec![]).await.unwrap();
     type_keys(&c, "?").await;
