@@ -1071,6 +1071,24 @@ async fn focused(c: &Client) -> String {
     v.as_str().unwrap_or_default().to_owned()
 }
 
+/// Waits (up to 10 s) for focus to reach the element with test id `id`.
+async fn wait_focus(c: &Client, id: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while focused(c).await != id {
+        assert!(Instant::now() < deadline, "focus never reached {id}; it is on {}", focused(c).await);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Which result row has focus, counting from 0 (-1: none).
+async fn focused_row(c: &Client) -> i64 {
+    let v = c
+        .execute("const r = [...document.querySelectorAll('[data-testid=result-row]')]; return r.indexOf(document.activeElement);", vec![])
+        .await
+        .unwrap();
+    v.as_i64().unwrap_or(-1)
+}
+
 const TAB: &str = "\u{E004}";
 const ENTER: &str = "\u{E007}";
 const ESCAPE: &str = "\u{E00C}";
@@ -1096,11 +1114,7 @@ async fn the_catalog_works_from_the_keyboard_alone() {
     type_keys(&c, TAB).await;
     assert_eq!(focused(&c).await, "skip-to-results");
     type_keys(&c, ENTER).await;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while focused(&c).await != "result-row" {
-        assert!(Instant::now() < deadline, "Skip to results left focus on {}", focused(&c).await);
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_focus(&c, "result-row").await;
 
     // From the search box, Down goes into the list and Down again moves.
     type_keys(&c, "/").await;
@@ -1110,20 +1124,12 @@ async fn the_catalog_works_from_the_keyboard_alone() {
     assert_eq!(focused(&c).await, "result-row");
     type_keys(&c, DOWN).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let second = c
-        .execute("const r = [...document.querySelectorAll('[data-testid=result-row]')]; return r.indexOf(document.activeElement);", vec![])
-        .await
-        .unwrap();
-    assert_eq!(second, json!(1), "Down on a row moves to the next row");
+    assert_eq!(focused_row(&c).await, 1, "Down on a row moves to the next row");
 
     // Enter opens it and focus moves to the item's name in the detail.
     type_keys(&c, ENTER).await;
     wait_text(&c, "contract-detail", |t| t.contains("Contract")).await;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while focused(&c).await != "detail-heading" {
-        assert!(Instant::now() < deadline, "focus stayed on {}", focused(&c).await);
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_focus(&c, "detail-heading").await;
     screenshot(&c, "keyboard-detail.png").await;
 
     // "Add to requisition" is a few Tabs away, the department on the way.
@@ -1149,11 +1155,7 @@ async fn the_catalog_works_from_the_keyboard_alone() {
     type_keys(&c, ESCAPE).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(c.find_all(Locator::Css("[data-testid='detail']")).await.unwrap().is_empty());
-    let back = c
-        .execute("const r = [...document.querySelectorAll('[data-testid=result-row]')]; return r.indexOf(document.activeElement);", vec![])
-        .await
-        .unwrap();
-    assert_eq!(back, json!(1), "focus returns to the row that was opened");
+    assert_eq!(focused_row(&c).await, 1, "focus returns to the row that was opened");
     type_keys(&c, ESCAPE).await;
     assert_eq!(focused(&c).await, "search-input");
 
