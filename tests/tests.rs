@@ -4,6 +4,9 @@
 mod bindings;
 // The headless command line, run with no display.
 mod cli;
+// tauri-driver and a WebDriver session on the window (also used by the
+// window benchmark).
+mod driver;
 // The window's commands: one list, all used, granted as a set.
 mod commands;
 // An emergency run headless: incident, purchase, vendor sheet, FEMA packet.

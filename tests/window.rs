@@ -1,36 +1,12 @@
 //! End-to-end: the real coopdesk window on a fresh database, driven over
 //! WebDriver through tauri-driver and WebKitWebDriver under Xvfb.
 
+use crate::driver::Driver;
 use crate::util::*;
-use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use fantoccini::{elements::Element, Client, Locator};
 use serde_json::json;
-use std::net::{TcpListener, TcpStream};
-use std::os::unix::process::CommandExt;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-/// A tauri-driver on its own ports, stopped when dropped.
-struct Driver {
-    child: Child,
-    port: u16,
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn tauri_driver_path() -> std::path::PathBuf {
-    let on_path = std::env::var_os("PATH")
-        .into_iter()
-        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-        .map(|d| d.join("tauri-driver"))
-        .find(|p| p.is_file());
-    let in_cargo = std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo/bin/tauri-driver"));
-    on_path.or(in_cargo.filter(|p| p.is_file())).expect(
-        "tauri-driver is not installed: run the tests with scripts/test, which installs it \
-         (or `cargo install tauri-driver --version '^2' --locked`)",
-    )
-}
 
 impl Driver {
     fn start() -> Driver {
@@ -39,53 +15,11 @@ impl Driver {
 
     /// With variables for the app it starts (the office server's password).
     fn start_with_env(env: &[(&str, &str)]) -> Driver {
-        assert!(
-            std::env::var_os("DISPLAY").is_some(),
-            "the window test needs a display: run the tests with scripts/test, which starts Xvfb"
-        );
-        let port = free_port();
-        let log = std::fs::File::create(output_dir("window").join("tauri-driver.log")).unwrap();
-        // Its own process group, so that stopping it also stops the
-        // WebKitWebDriver and app it starts; its output goes to a file so no
-        // leftover process can hold the test runner's pipes open.
-        let child = Command::new(tauri_driver_path())
-            .args(["--port", &port.to_string(), "--native-port", &free_port().to_string()])
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .envs(env.iter().copied())
-            .process_group(0)
-            .spawn()
-            .expect("tauri-driver starts");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not listen on port {port} within 30 s");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Driver { child, port }
+        Driver::start_logging_to(&output_dir("window").join("tauri-driver.log"), env)
     }
 
     async fn open_app(&self, db: &std::path::Path) -> Client {
-        let caps = json!({
-            "browserName": "wry",
-            "tauri:options": { "application": BIN, "args": ["--db", db.to_str().unwrap()] }
-        });
-        let serde_json::Value::Object(caps) = caps else { unreachable!() };
-        ClientBuilder::native()
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", self.port))
-            .await
-            .expect("a WebDriver session on the coopdesk window")
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
-        std::thread::sleep(Duration::from_millis(300));
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
-        let _ = self.child.wait();
+        self.open(BIN, db).await
     }
 }
 

@@ -5,6 +5,7 @@
 
 import { api, toApiError, type ApiError, type CatalogueStatus, type Facets, type Filters, type NearestDealer, type SearchHit, type Sort } from "./api";
 import { createSearcher } from "./search";
+import { afterPaint, mark } from "./marks";
 
 export const PAGE = 50;
 
@@ -32,10 +33,20 @@ export class Catalogue {
   offset = $state(0);
 
   readonly searcher = createSearcher(
-    (t) => api.search({ text: t, limit: PAGE, offset: 0, filters: $state.snapshot(this.filters), sort: this.sort }),
+    (t) => {
+      mark("search-sent", t);
+      return api
+        .search({ text: t, limit: PAGE, offset: 0, filters: $state.snapshot(this.filters), sort: this.sort })
+        .then((page) => {
+          mark("search-received", t);
+          return page;
+        });
+    },
     (outcome) => {
       this.loading = false;
       if ("ok" in outcome) {
+        const text = outcome.ok.text;
+        afterPaint(() => mark("search-painted", text));
         this.error = null;
         this.hits = outcome.ok.hits;
         this.total = outcome.ok.total;
