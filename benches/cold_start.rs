@@ -15,11 +15,9 @@
 #[path = "../tests/driver.rs"]
 mod driver;
 
-use coopdesk_core::Store;
 use coopdesk_feed::synth;
 use driver::Driver;
 use fantoccini::{Client, Locator};
-use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -132,15 +130,8 @@ async fn main() {
     let items: usize = std::env::var("COOPDESK_BENCH_ITEMS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
     let rounds = if items >= 100_000 { 5 } else { 1 };
     let work = tempfile::tempdir().unwrap();
-    let feed = work.path().join("catalogue.ndjson");
-    let mut spec = synth::Spec::bundled_sample();
-    spec.feed_id = "bench-market".into();
-    spec.items = items;
     eprintln!("loading {items} items…");
-    let f = std::io::BufWriter::new(std::fs::File::create(&feed).unwrap());
-    synth::write_snapshot(&spec, f).unwrap().flush().unwrap();
-    let big = work.path().join("big.sqlite3");
-    Store::open(&big).unwrap().apply_file(&feed).unwrap();
+    let (big, _) = synth::bench_database(work.path(), items).unwrap();
 
     let me = std::env::current_exe().unwrap();
     let me = me.to_str().unwrap();

@@ -14,7 +14,6 @@
 use coopdesk_core::search::{Filters, SearchQuery, StatusFilter};
 use coopdesk_core::{Cents, Store};
 use coopdesk_feed::synth;
-use std::io::Write;
 use std::time::{Duration, Instant};
 
 /// Each type runs this many times, or for this long, whichever comes first.
@@ -71,17 +70,8 @@ fn fts_expression(text: &str) -> String {
 fn main() {
     let items: usize = std::env::var("COOPDESK_BENCH_ITEMS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
     let work = tempfile::tempdir().unwrap();
-    let feed = work.path().join("catalogue.ndjson");
-    let mut spec = synth::Spec::bundled_sample();
-    spec.feed_id = "bench-market".into();
-    spec.items = items;
     eprintln!("loading {items} items…");
-    let f = std::io::BufWriter::new(std::fs::File::create(&feed).unwrap());
-    synth::write_snapshot(&spec, f).unwrap().flush().unwrap();
-    let db = work.path().join("search.sqlite3");
-    let mut store = Store::open(&db).unwrap();
-    store.apply_file(&feed).unwrap();
-    drop(store);
+    let (db, spec) = synth::bench_database(work.path(), items).unwrap();
     let store = Store::open(&db).unwrap();
 
     // A real part number from the catalogue, typed with its dash and without.

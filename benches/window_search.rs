@@ -19,7 +19,6 @@ use coopdesk_core::Store;
 use coopdesk_feed::synth;
 use driver::Driver;
 use fantoccini::{Client, Locator};
-use std::io::Write;
 use std::time::{Duration, Instant};
 
 const APP: &str = env!("CARGO_BIN_EXE_coopdesk");
@@ -68,15 +67,8 @@ async fn main() {
     let items: usize = std::env::var("COOPDESK_BENCH_ITEMS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
     let rounds: usize = if items >= 100_000 { 10 } else { 2 };
     let work = tempfile::tempdir().unwrap();
-    let feed = work.path().join("catalogue.ndjson");
-    let mut spec = synth::Spec::bundled_sample();
-    spec.feed_id = "bench-market".into();
-    spec.items = items;
     eprintln!("loading {items} items…");
-    let f = std::io::BufWriter::new(std::fs::File::create(&feed).unwrap());
-    synth::write_snapshot(&spec, f).unwrap().flush().unwrap();
-    let db = work.path().join("window.sqlite3");
-    Store::open(&db).unwrap().apply_file(&feed).unwrap();
+    let (db, spec) = synth::bench_database(work.path(), items).unwrap();
 
     let cat = synth::catalogue(&spec);
     let part = synth::item(&spec, &cat, 997).manufacturer_part.unwrap();

@@ -581,6 +581,23 @@ pub fn write_snapshot_gz<W: Write>(spec: &Spec, out: W) -> std::io::Result<W> {
     write_snapshot(spec, gz)?.finish()
 }
 
+/// A database in `dir` holding the bundled sample's generator scaled to
+/// `items` items under feed `bench-market` (what the search and window
+/// benchmarks search); returns its path and the spec that made it.
+pub fn bench_database(dir: &std::path::Path, items: usize) -> std::io::Result<(std::path::PathBuf, Spec)> {
+    let mut spec = Spec::bundled_sample();
+    spec.feed_id = "bench-market".into();
+    spec.items = items;
+    let feed = dir.join("catalogue.ndjson");
+    let f = std::io::BufWriter::new(std::fs::File::create(&feed)?);
+    write_snapshot(&spec, f)?.flush()?;
+    let db = dir.join("bench.sqlite3");
+    coopdesk_core::Store::open(&db)
+        .and_then(|mut store| store.apply_file(&feed).map(|_| ()))
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    Ok((db, spec))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
