@@ -162,13 +162,13 @@ fn deref<'a>(doc: &'a Document, object: &'a Object) -> Option<&'a Object> {
 }
 
 /// A document's structure tree: where grafted elements go (its top
-/// element, the Document), its parent tree flattened, and the objects that
-/// hold them, which a graft replaces.
+/// element, the Document), and its parent tree flattened, with the object
+/// that held it, which writing the merged tree replaces.
 struct StructTree {
     root: ObjectId,
     top: ObjectId,
     parents: Vec<(i64, Object)>,
-    old: Vec<ObjectId>,
+    parent_tree: Option<ObjectId>,
 }
 
 impl StructTree {
@@ -181,14 +181,12 @@ impl StructTree {
             _ => return None,
         };
         let mut parents = Vec::new();
-        let mut old = vec![root, top];
+        let mut parent_tree = None;
         if let Ok(tree) = dict.get(b"ParentTree") {
             number_tree(doc, tree, 0, &mut parents);
-            if let Object::Reference(id) = tree {
-                old.push(*id);
-            }
+            parent_tree = tree.as_reference().ok();
         }
-        Some(StructTree { root, top, parents, old })
+        Some(StructTree { root, top, parents, parent_tree })
     }
 
     fn next_key(&self) -> i64 {
@@ -242,7 +240,8 @@ fn graft(base: &mut Document, tree: &mut StructTree, doc: &mut Document, pages: 
         }
     }
     tree.parents.extend(theirs.parents.into_iter().map(|(k, v)| (k + shift, v)));
-    for id in theirs.old {
+    // Its root, Document element and parent tree now live in the packet's.
+    for id in [Some(theirs.root), Some(theirs.top), theirs.parent_tree].into_iter().flatten() {
         doc.objects.remove(&id);
     }
     let top = base.get_dictionary_mut(tree.top)?;
@@ -262,8 +261,8 @@ fn write_parent_tree(base: &mut Document, tree: &StructTree) -> lopdf::Result<()
     parents.sort_by_key(|(k, _)| *k);
     let nums: Vec<Object> = parents.into_iter().flat_map(|(k, v)| [Object::Integer(k), v]).collect();
     let parent_tree = base.add_object(dictionary! { "Nums" => nums });
-    for id in tree.old.iter().skip(2) {
-        base.objects.remove(id);
+    if let Some(old) = tree.parent_tree {
+        base.objects.remove(&old);
     }
     let next = tree.next_key();
     let root = base.get_dictionary_mut(tree.root)?;
