@@ -299,6 +299,13 @@ impl IndexUpdate<'_> {
         Ok(())
     }
 
+    /// Removes every document, those added in this change included (which
+    /// `clear` would leave while they are still being indexed).
+    pub(crate) fn remove_all(&mut self) -> Result<()> {
+        self.writer.delete_query(Box::new(AllQuery)).map_err(err)?;
+        Ok(())
+    }
+
     /// Removes the item's document, if there is one.
     pub(crate) fn remove(&mut self, rowid: i64) {
         self.writer.delete_term(Term::from_field_u64(self.fields.rowid, rowid as u64));

@@ -156,3 +156,144 @@ fn a_feed_another_feed_depends_on_is_not_removed_half_way() {
     assert_eq!(dump(&t.store), before);
     assert!(t.store.subscription("feed-a").is_ok());
 }
+
+/// What each query finds. Sorted: items of equal relevance come in the
+/// index's own order, which depends on the order they were added.
+fn answers(store: &coopdesk_core::store::Store) -> Vec<(&'static str, Vec<String>)> {
+    ["pelican", "gulf", "battery", "ups", "gsp 2501", "apcbr1500", "heron", "tarpon", "kestrel", "sealed", "charger"]
+        .into_iter()
+        .map(|q| {
+            let mut ids = search_ids(store, q);
+            ids.sort();
+            (q, ids)
+        })
+        .collect()
+}
+
+/// A snapshot is indexed while it is written. Whatever the order of its
+/// records, a record given twice, a delete inside it, or another feed beside
+/// it, searches must answer exactly as they do after the index is rebuilt
+/// from the catalog.
+#[test]
+fn a_snapshot_indexed_as_it_is_written_answers_as_a_rebuilt_index_does() {
+    let other_feed = || {
+        vec![
+            Op::Put(coop("coop-b", "Tarpon Bay Cooperative")),
+            Op::Put(supplier("sup-b", "Kestrel Supply")),
+            Op::Put(contract("ctr-b", "TB-77", "coop-b", "sup-b")),
+            Op::Put(item("b1", "ctr-b", "Sealed battery 12V 9Ah", "KS-129", 5_000, 4_000)),
+        ]
+    };
+    let children_first = || {
+        let mut ops = base_ops();
+        ops.reverse();
+        ops
+    };
+    let given_twice = || {
+        let mut ops = base_ops();
+        ops.push(Op::Put(item("i1", "ctr-a", "UPS replacement battery, sealed", "APC-BR1500", 10_000, 6_500)));
+        ops
+    };
+    let renamed_later = || {
+        let mut ops = base_ops();
+        ops.push(Op::Put(supplier("sup-a", "Heron Energy Distributors")));
+        ops
+    };
+    let with_a_delete = || {
+        let mut ops = base_ops();
+        ops.push(Op::Del(Kind::Item, "i2"));
+        ops
+    };
+    let on_another_feeds_contract = || {
+        vec![Op::Put(item("a9", "ctr-b", "Sealed battery charger", "KS-CH", 9_000, 7_000))]
+    };
+    let cases: Vec<(&str, Vec<Op>)> = vec![
+        ("in order", base_ops()),
+        ("children before their parents", children_first()),
+        ("an item given twice", given_twice()),
+        ("a supplier renamed after its items", renamed_later()),
+        ("a delete inside the snapshot", with_a_delete()),
+        ("an item on another feed's contract", on_another_feeds_contract()),
+    ];
+    for (case, ops) in cases {
+        let mut t = store();
+        t.store.apply_records("feed-b", &file(&header("feed-b", 1, Scope::Snapshot, None), &other_feed())[..]).unwrap();
+        t.store.apply_records("feed-a", &file(&header("feed-a", 1, Scope::Snapshot, None), &ops)[..]).unwrap();
+        let streamed = answers(&t.store);
+        assert!(streamed.iter().any(|(_, ids)| !ids.is_empty()), "{case}: the snapshot is searchable");
+        assert!(!search_ids(&t.store, "kestrel").is_empty(), "{case}: the other feed stays searchable");
+
+        let path = t.path.clone();
+        drop(t.store);
+        let mut folder = path.file_name().unwrap().to_os_string();
+        folder.push(".search");
+        std::fs::remove_dir_all(path.with_file_name(folder)).unwrap();
+        let rebuilt = coopdesk_core::store::Store::open(&path).unwrap();
+        assert_eq!(streamed, answers(&rebuilt), "{case}");
+    }
+}
+
+/// A snapshot refused half-way leaves the index answering for the catalog
+/// the clerk still has, before and after a restart.
+#[test]
+fn a_refused_snapshot_leaves_the_index_as_it_was() {
+    let mut t = store();
+    t.store.apply_records("test", &file(&header("feed-a", 1, Scope::Snapshot, None), &base_ops())[..]).unwrap();
+    let before = answers(&t.store);
+    let mut ops = base_ops();
+    ops[1] = Op::Put(supplier("sup-a", "Heron Energy Distributors"));
+    ops.push(Op::Put(item("i9", "ctr-missing", "Sealed battery 6V", "SB-6", 2_000, 1_500)));
+    let refused = t.store.apply_records("test", &file(&header("feed-a", 2, Scope::Snapshot, None), &ops)[..]);
+    assert!(refused.is_err());
+    assert_eq!(answers(&t.store), before);
+    let path = t.path.clone();
+    drop(t.store);
+    assert_eq!(answers(&coopdesk_core::store::Store::open(&path).unwrap()), before);
+}
+
+/// A delta is indexed as it is written too: items as they come, and what
+/// the stream cannot follow (a supplier renamed after its items, deletes,
+/// an item changed twice) read back at the end. Searches answer as a
+/// rebuilt index does.
+#[test]
+fn a_delta_indexed_as_it_is_written_answers_as_a_rebuilt_index_does() {
+    let cases: Vec<(&str, Vec<Op>)> = vec![
+        ("new items", vec![Op::Put(item("i4", "ctr-a", "Sealed battery 12V 9Ah", "SB-129", 4_000, 2_900))]),
+        (
+            "a supplier renamed after an item",
+            vec![
+                Op::Put(item("i4", "ctr-a", "Sealed battery 12V 9Ah", "SB-129", 4_000, 2_900)),
+                Op::Put(supplier("sup-a", "Heron Energy Distributors")),
+            ],
+        ),
+        ("a delete", vec![Op::Del(Kind::Item, "i2")]),
+        (
+            "an item changed twice",
+            vec![
+                Op::Put(item("i1", "ctr-a", "UPS battery, sealed", "APC-BR1500", 10_000, 6_900)),
+                Op::Put(item("i1", "ctr-a", "UPS battery cartridge, gulf stock", "APC-BR1500", 10_000, 6_800)),
+            ],
+        ),
+        ("a new contract for a new item", vec![
+            Op::Put(coop("coop-t", "Tarpon Bay Cooperative")),
+            Op::Put(supplier("sup-k", "Kestrel Supply")),
+            Op::Put(contract("ctr-k", "TB-77", "coop-t", "sup-k")),
+            Op::Put(item("k1", "ctr-k", "Sealed battery charger", "KS-CH", 9_000, 7_000)),
+        ]),
+    ];
+    for (case, ops) in cases {
+        let mut t = store();
+        t.store.apply_records("test", &file(&header("feed-a", 1, Scope::Snapshot, None), &base_ops())[..]).unwrap();
+        t.store.apply_records("test", &file(&header("feed-a", 2, Scope::Delta, Some(1)), &ops)[..]).unwrap();
+        let streamed = answers(&t.store);
+        let path = t.path.clone();
+        drop(t.store);
+        let mut folder = path.file_name().unwrap().to_os_string();
+        folder.push(".search");
+        std::fs::remove_dir_all(path.with_file_name(folder)).unwrap();
+        let rebuilt = coopdesk_core::store::Store::open(&path).unwrap();
+        assert_eq!(streamed, answers(&rebuilt), "{case}");
+        let status = rebuilt.catalogue_status().unwrap();
+        assert!(status.items >= 2, "{case}");
+    }
+}

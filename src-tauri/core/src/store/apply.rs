@@ -4,13 +4,15 @@
 //! refers to something absent rolls everything back, so the catalogue the
 //! clerk had before is exactly the catalogue they have after.
 
+use super::search_marks::StreamIndexer;
 use super::Store;
+use crate::search_index::SearchIndex;
 use crate::error::{Error, Result};
 use crate::model::{CatalogueItem, Contract, Cooperative, DealerLocation, Supplier};
 use crate::record::{Entity, Header, Kind, Record, RecordReader, Scope};
 use chrono::Utc;
 use flate2::read::GzDecoder;
-use rusqlite::{params, Transaction, TransactionBehavior};
+use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -74,8 +76,12 @@ impl Store {
     pub fn apply_file(&mut self, path: &Path) -> Result<ApplySummary> {
         let name = path.display().to_string();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let summary = apply_one(&tx, &name, open_record_file(path)?, None, &ApplyControl::default())?;
+        let (summary, indexer) =
+            apply_one(&tx, &name, open_record_file(path)?, None, &ApplyControl::default(), Some(&self.search))?;
         let summary = finish(tx, &name, summary)?;
+        if let Some(indexer) = indexer {
+            indexer.commit(&self.conn)?;
+        }
         self.refresh_search()?;
         Ok(summary)
     }
@@ -84,8 +90,12 @@ impl Store {
     /// (a file path or a feed URL).
     pub fn apply_records<R: BufRead>(&mut self, source_name: &str, input: R) -> Result<ApplySummary> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let summary = apply_one(&tx, source_name, input, None, &ApplyControl::default())?;
+        let (summary, indexer) =
+            apply_one(&tx, source_name, input, None, &ApplyControl::default(), Some(&self.search))?;
         let summary = finish(tx, source_name, summary)?;
+        if let Some(indexer) = indexer {
+            indexer.commit(&self.conn)?;
+        }
         self.refresh_search()?;
         Ok(summary)
     }
@@ -101,14 +111,20 @@ impl Store {
     ) -> Result<Vec<ApplySummary>> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut summaries = Vec::new();
+        let mut indexer = None;
+        // A lone file is indexed as it is written; a chain (whose later files
+        // change what the earlier ones wrote) is indexed after the commit.
+        let stream_index = (files.len() == 1).then_some(&self.search);
         for (path, expect) in files {
-            let summary = apply_one(&tx, source_name, open_record_file(path)?, Some(expect), control)?;
+            let (summary, streamed) =
+                apply_one(&tx, source_name, open_record_file(path)?, Some(expect), control, stream_index)?;
             summaries.push(summary);
+            indexer = streamed;
         }
-        if let Some(reason) = first_dangling_reference(&tx)? {
-            return Err(Error::FeedRejected { source_name: source_name.to_owned(), reason });
+        commit_checked(tx, source_name)?;
+        if let Some(indexer) = indexer {
+            indexer.commit(&self.conn)?;
         }
-        tx.commit()?;
         self.refresh_search()?;
         Ok(summaries)
     }
@@ -116,12 +132,30 @@ impl Store {
 
 fn finish(tx: Transaction, source_name: &str, summary: ApplySummary) -> Result<ApplySummary> {
     if !summary.already_current {
-        if let Some(reason) = first_dangling_reference(&tx)? {
-            return Err(Error::FeedRejected { source_name: source_name.to_owned(), reason });
-        }
-        tx.commit()?;
+        commit_checked(tx, source_name)?;
     }
     Ok(summary)
+}
+
+/// Commits, or, when a record points at something absent, refuses the file
+/// naming that record and rolls everything back. SQLite counts the broken
+/// references as rows are written (the keys are deferred), so only a
+/// refused commit pays for finding which one it was.
+fn commit_checked(tx: Transaction, source_name: &str) -> Result<()> {
+    let foreign_key = |e: &rusqlite::Error| {
+        matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY)
+    };
+    match tx.execute_batch("COMMIT") {
+        Ok(()) => Ok(()),
+        // A commit refused for its foreign keys leaves the transaction open
+        // to look into; dropping `tx` then rolls it back.
+        Err(e) if foreign_key(&e) => {
+            let reason = first_dangling_reference(&tx)?
+                .unwrap_or_else(|| "a record refers to something the catalog does not hold".to_owned());
+            Err(Error::FeedRejected { source_name: source_name.to_owned(), reason })
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Opens a record file, decompressing it if it starts with gzip's magic bytes.
@@ -133,13 +167,14 @@ pub fn open_record_file(path: &Path) -> Result<Box<dyn BufRead>> {
     Ok(if gzip { Box::new(BufReader::with_capacity(256 * 1024, GzDecoder::new(input))) } else { Box::new(input) })
 }
 
-fn apply_one<R: BufRead>(
+fn apply_one<'i, R: BufRead>(
     tx: &Transaction,
     source_name: &str,
     input: R,
     expect: Option<&Expect>,
     control: &ApplyControl,
-) -> Result<ApplySummary> {
+    index: Option<&'i SearchIndex>,
+) -> Result<(ApplySummary, Option<StreamIndexer<'i>>)> {
     let invalid = |error| Error::FeedInvalid { source_name: source_name.to_owned(), error };
     let rejected = |reason: String| Error::FeedRejected { source_name: source_name.to_owned(), reason };
 
@@ -168,7 +203,7 @@ fn apply_one<R: BufRead>(
     match (header.scope, current) {
         (_, Some(cur)) if cur == header.sequence && expect.is_none() => {
             summary.already_current = true;
-            return Ok(summary);
+            return Ok((summary, None));
         }
         (_, Some(cur)) if cur >= header.sequence => {
             return Err(rejected(format!(
@@ -192,6 +227,10 @@ fn apply_one<R: BufRead>(
         begin_bulk(tx, &header.feed_id)?;
         clear_feed(tx, &header.feed_id)?;
     }
+    let mut indexer = match index {
+        Some(index) => StreamIndexer::start(tx, index, &header.feed_id, bulk)?,
+        None => None,
+    };
 
     let mut count = 0u64;
     while let Some(record) = reader.next() {
@@ -208,13 +247,15 @@ fn apply_one<R: BufRead>(
         }
         match record {
             Record::Upsert(entity) => {
-                let written = upsert(tx, &header.feed_id, &entity)?;
-                if written == 0 {
+                let Some(rowid) = upsert(tx, &header.feed_id, &entity)? else {
                     return Err(rejected(format!(
                         "line {line}: {} '{}' belongs to another feed",
                         entity.kind().as_str(),
                         entity.id()
                     )));
+                };
+                if let Some(indexer) = indexer.as_mut() {
+                    indexer.written(tx, &entity, rowid);
                 }
                 match entity.kind() {
                     Kind::Cooperative => summary.cooperatives += 1,
@@ -227,6 +268,9 @@ fn apply_one<R: BufRead>(
             Record::Delete { kind, id } => {
                 let sql = format!("DELETE FROM {} WHERE id = ?1 AND feed_id = ?2", table(kind));
                 summary.deleted += tx.prepare_cached(&sql)?.execute(params![id, header.feed_id])? as u64;
+                if let Some(indexer) = indexer.as_mut() {
+                    indexer.deleted();
+                }
             }
         }
     }
@@ -238,10 +282,13 @@ fn apply_one<R: BufRead>(
             return Err(rejected(format!("it holds {count} records, but the signed manifest lists {}", e.records)));
         }
     }
+    if let Some(indexer) = indexer.as_mut() {
+        indexer.finish(tx)?;
+    }
     if let Some(report) = control.on_records {
         report(count);
     }
-    Ok(summary)
+    Ok((summary, indexer))
 }
 
 fn write_feed_row(tx: &Transaction, header: &Header) -> Result<()> {
@@ -283,9 +330,10 @@ pub(super) fn clear_feed(tx: &Transaction, feed_id: &str) -> Result<()> {
     Ok(())
 }
 
-/// Inserts or updates one entity owned by `feed_id`. Returns 0 when the id is
-/// taken by another feed (the `WHERE` of the upsert refuses the update).
-pub(crate) fn upsert(tx: &Transaction, feed_id: &str, entity: &Entity) -> Result<usize> {
+/// Inserts or updates one entity owned by `feed_id`, returning its row.
+/// `None` when the id is taken by another feed (the `WHERE` of the upsert
+/// refuses the update).
+pub(crate) fn upsert(tx: &Transaction, feed_id: &str, entity: &Entity) -> Result<Option<i64>> {
     let n = match entity {
         Entity::Cooperative(c) => upsert_cooperative(tx, feed_id, c)?,
         Entity::Supplier(s) => upsert_supplier(tx, feed_id, s)?,
@@ -296,18 +344,20 @@ pub(crate) fn upsert(tx: &Transaction, feed_id: &str, entity: &Entity) -> Result
     Ok(n)
 }
 
-fn upsert_cooperative(tx: &Transaction, feed: &str, c: &Cooperative) -> rusqlite::Result<usize> {
+fn upsert_cooperative(tx: &Transaction, feed: &str, c: &Cooperative) -> rusqlite::Result<Option<i64>> {
     tx.prepare_cached(
         "INSERT INTO cooperatives (id, feed_id, name, lead_agency, membership_required, website)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT(id) DO UPDATE SET name = excluded.name, lead_agency = excluded.lead_agency,
              membership_required = excluded.membership_required, website = excluded.website
-         WHERE cooperatives.feed_id = excluded.feed_id",
+         WHERE cooperatives.feed_id = excluded.feed_id
+         RETURNING rowid",
     )?
-    .execute(params![c.id, feed, c.name, c.lead_agency, c.membership_required, c.website])
+    .query_row(params![c.id, feed, c.name, c.lead_agency, c.membership_required, c.website], |r| r.get(0))
+    .optional()
 }
 
-fn upsert_supplier(tx: &Transaction, feed: &str, s: &Supplier) -> rusqlite::Result<usize> {
+fn upsert_supplier(tx: &Transaction, feed: &str, s: &Supplier) -> rusqlite::Result<Option<i64>> {
     tx.prepare_cached(
         "INSERT INTO suppliers (id, feed_id, legal_name, identifiers, street, city, state, zip, phone, email, emergency_contact,
              contact)
@@ -316,9 +366,10 @@ fn upsert_supplier(tx: &Transaction, feed: &str, s: &Supplier) -> rusqlite::Resu
              street = excluded.street, city = excluded.city, state = excluded.state, zip = excluded.zip,
              phone = excluded.phone, email = excluded.email, emergency_contact = excluded.emergency_contact,
              contact = excluded.contact
-         WHERE suppliers.feed_id = excluded.feed_id",
+         WHERE suppliers.feed_id = excluded.feed_id
+         RETURNING rowid",
     )?
-    .execute(params![
+    .query_row(params![
         s.id,
         feed,
         s.legal_name,
@@ -331,10 +382,11 @@ fn upsert_supplier(tx: &Transaction, feed: &str, s: &Supplier) -> rusqlite::Resu
         s.email,
         s.emergency_contact.as_ref().map(json),
         s.contact.as_ref().map(json),
-    ])
+    ], |r| r.get(0))
+    .optional()
 }
 
-fn upsert_contract(tx: &Transaction, feed: &str, c: &Contract) -> rusqlite::Result<usize> {
+fn upsert_contract(tx: &Transaction, feed: &str, c: &Contract) -> rusqlite::Result<Option<i64>> {
     tx.prepare_cached(
         "INSERT INTO contracts (id, feed_id, cooperative_id, supplier_id, number, title, lead_agency,
              term_start, term_end, max_extension_end, eligibility, documents, origin, amendments)
@@ -344,9 +396,10 @@ fn upsert_contract(tx: &Transaction, feed: &str, c: &Contract) -> rusqlite::Resu
              term_start = excluded.term_start, term_end = excluded.term_end,
              max_extension_end = excluded.max_extension_end, eligibility = excluded.eligibility,
              documents = excluded.documents, origin = excluded.origin, amendments = excluded.amendments
-         WHERE contracts.feed_id = excluded.feed_id",
+         WHERE contracts.feed_id = excluded.feed_id
+         RETURNING rowid",
     )?
-    .execute(params![
+    .query_row(params![
         c.id,
         feed,
         c.cooperative_id,
@@ -361,19 +414,21 @@ fn upsert_contract(tx: &Transaction, feed: &str, c: &Contract) -> rusqlite::Resu
         json(&c.documents),
         c.origin.as_ref().map(json),
         json(&c.amendments),
-    ])
+    ], |r| r.get(0))
+    .optional()
 }
 
-fn upsert_dealer(tx: &Transaction, feed: &str, d: &DealerLocation) -> rusqlite::Result<usize> {
+fn upsert_dealer(tx: &Transaction, feed: &str, d: &DealerLocation) -> rusqlite::Result<Option<i64>> {
     tx.prepare_cached(
         "INSERT INTO dealers (id, feed_id, supplier_id, name, street, city, state, zip, phone, latitude, longitude)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
          ON CONFLICT(id) DO UPDATE SET supplier_id = excluded.supplier_id, name = excluded.name,
              street = excluded.street, city = excluded.city, state = excluded.state, zip = excluded.zip,
              phone = excluded.phone, latitude = excluded.latitude, longitude = excluded.longitude
-         WHERE dealers.feed_id = excluded.feed_id",
+         WHERE dealers.feed_id = excluded.feed_id
+         RETURNING rowid",
     )?
-    .execute(params![
+    .query_row(params![
         d.id,
         feed,
         d.supplier_id,
@@ -385,10 +440,11 @@ fn upsert_dealer(tx: &Transaction, feed: &str, d: &DealerLocation) -> rusqlite::
         d.phone,
         d.latitude,
         d.longitude
-    ])
+    ], |r| r.get(0))
+    .optional()
 }
 
-fn upsert_item(tx: &Transaction, feed: &str, i: &CatalogueItem) -> rusqlite::Result<usize> {
+fn upsert_item(tx: &Transaction, feed: &str, i: &CatalogueItem) -> rusqlite::Result<Option<i64>> {
     tx.prepare_cached(
         "INSERT INTO items (id, feed_id, contract_id, supplier_sku, manufacturer, manufacturer_part, description,
              unit, list_cents, contract_cents, classifications, price_tiers, attributes, currency)
@@ -398,9 +454,10 @@ fn upsert_item(tx: &Transaction, feed: &str, i: &CatalogueItem) -> rusqlite::Res
              description = excluded.description, unit = excluded.unit, list_cents = excluded.list_cents,
              contract_cents = excluded.contract_cents, classifications = excluded.classifications,
              price_tiers = excluded.price_tiers, attributes = excluded.attributes, currency = excluded.currency
-         WHERE items.feed_id = excluded.feed_id",
+         WHERE items.feed_id = excluded.feed_id
+         RETURNING rowid",
     )?
-    .execute(params![
+    .query_row(params![
         i.id,
         feed,
         i.contract_id,
@@ -415,7 +472,8 @@ fn upsert_item(tx: &Transaction, feed: &str, i: &CatalogueItem) -> rusqlite::Res
         json(&i.price_tiers),
         json(&i.attributes),
         i.currency,
-    ])
+    ], |r| r.get(0))
+    .optional()
 }
 
 /// Names the first record that points at something absent, in words, so the

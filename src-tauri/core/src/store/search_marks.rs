@@ -8,8 +8,11 @@
 //! The SQL is all here; the index sees none of it.
 
 use crate::error::Result;
-use crate::search_index::{IndexedItem, SearchIndex};
-use rusqlite::{Connection, Row};
+use crate::model::CatalogueItem;
+use crate::record::Entity;
+use crate::search_index::{IndexUpdate, IndexedItem, SearchIndex};
+use rusqlite::{Connection, OptionalExtension, Row};
+use std::collections::HashMap;
 
 /// Everything the index holds of an item, by name.
 const ITEM_SQL: &str = "SELECT i.rowid AS rowid, i.description AS description, i.supplier_sku AS sku,
@@ -97,4 +100,328 @@ pub(crate) fn refresh(conn: &Connection, index: &SearchIndex) -> Result<()> {
         conn.execute("UPDATE search_state SET rebuild = 0 WHERE id = 1 AND generation = ?1", [generation])?;
     }
     Ok(())
+}
+
+/// A contract as an item's index document needs it, with its supplier's
+/// and cooperative's names.
+#[derive(Clone)]
+struct ContractNames {
+    number: String,
+    title: String,
+    supplier_id: String,
+    cooperative_id: String,
+    term_start: chrono::NaiveDate,
+    term_end: chrono::NaiveDate,
+}
+
+/// What a stream of records is, for the index.
+enum Stream {
+    /// A snapshot replaces its feed: the index starts empty, and items whose
+    /// contract, supplier or cooperative come later in the file (or live in
+    /// another feed) wait for the end.
+    Snapshot { pending: Vec<i64>, last_item: i64 },
+    /// A delta changes some records: each item written is replaced in the
+    /// index as it comes; what the triggers marked besides (items of a
+    /// renamed supplier, deleted items) is read back at the end.
+    Delta { streamed: Vec<i64>, items_seen: bool },
+}
+
+/// Indexes a feed's items while the apply writes them, so the index is
+/// built on the second core instead of read back from SQLite after the
+/// commit. Nothing it adds is visible until [`StreamIndexer::commit`], which
+/// runs only after the catalogue's transaction committed; until then the
+/// marks (`search_state.rebuild`, `search_outbox`) stay, so a crash or a
+/// rollback leaves the index to be brought up to date exactly as before.
+/// Anything a stream cannot follow (a record given twice in a snapshot, a
+/// delete inside one, a parent changed after its items) falls back to
+/// reading from the transaction at the end.
+pub(crate) struct StreamIndexer<'a> {
+    update: IndexUpdate<'a>,
+    feed_id: String,
+    stream: Stream,
+    cooperatives: HashMap<String, (String, String)>,
+    suppliers: HashMap<String, String>,
+    contracts: HashMap<String, ContractNames>,
+    /// Streaming gave up: read every marked (or, for a snapshot, every) item
+    /// from the transaction at the end.
+    replay_all: bool,
+    /// The index failed; leave the marks for the next refresh.
+    failed: bool,
+    /// Read inside the transaction: the marks this update covers.
+    covers: Option<(i64, Option<i64>)>,
+}
+
+/// A contract already in the store, with its supplier's and cooperative's
+/// names; `None` unless all three are there.
+fn stored_contract(conn: &Connection, id: &str) -> Result<Option<(ContractNames, String, (String, String))>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT c.number, c.title, c.supplier_id, c.cooperative_id, c.term_start, c.term_end, s.legal_name,
+                 co.name, ifnull(co.lead_agency, '')
+             FROM contracts c JOIN suppliers s ON s.id = c.supplier_id JOIN cooperatives co ON co.id = c.cooperative_id
+             WHERE c.id = ?1",
+        )?
+        .query_row([id], |r| {
+            let date = |i: usize| -> rusqlite::Result<String> { r.get(i) };
+            Ok((
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, date(4)?, date(5)?),
+                r.get::<_, String>(6)?,
+                (r.get::<_, String>(7)?, r.get::<_, String>(8)?),
+            ))
+        })
+        .optional()?;
+    Ok(row.and_then(|((number, title, supplier_id, cooperative_id, start, end), supplier, coop)| {
+        let contract = ContractNames {
+            number,
+            title,
+            supplier_id,
+            cooperative_id,
+            term_start: start.parse().ok()?,
+            term_end: end.parse().ok()?,
+        };
+        Some((contract, supplier, coop))
+    }))
+}
+
+impl<'a> StreamIndexer<'a> {
+    /// Starts indexing a snapshot of `feed_id` (`snapshot`) or a delta, or
+    /// `None` when another connection holds the index's writer, or (for a
+    /// delta) a rebuild is due anyway: the marks then do it after the commit.
+    pub(crate) fn start(
+        conn: &Connection,
+        index: &'a SearchIndex,
+        feed_id: &str,
+        snapshot: bool,
+    ) -> Result<Option<StreamIndexer<'a>>> {
+        if !snapshot {
+            let rebuild: bool = conn.query_row("SELECT rebuild FROM search_state WHERE id = 1", [], |r| r.get(0))?;
+            if rebuild {
+                return Ok(None);
+            }
+        }
+        let Some(mut update) = index.update()? else { return Ok(None) };
+        let stream = if snapshot {
+            update.clear()?;
+            Stream::Snapshot { pending: Vec::new(), last_item: i64::MIN }
+        } else {
+            Stream::Delta { streamed: Vec::new(), items_seen: false }
+        };
+        Ok(Some(StreamIndexer {
+            update,
+            feed_id: feed_id.to_owned(),
+            stream,
+            cooperatives: HashMap::new(),
+            suppliers: HashMap::new(),
+            contracts: HashMap::new(),
+            replay_all: false,
+            failed: false,
+            covers: None,
+        }))
+    }
+
+    /// Takes in one record the apply has just written; `rowid` is its row.
+    pub(crate) fn written(&mut self, conn: &Connection, entity: &Entity, rowid: i64) {
+        if self.replay_all || self.failed {
+            return;
+        }
+        let item = match entity {
+            Entity::Item(i) => i,
+            Entity::Dealer(_) => return,
+            parent => {
+                let fresh = self.parent(parent);
+                // In a snapshot, a parent given twice may have changed what
+                // items before it were indexed with; in a delta, any parent
+                // written after items were streamed may have.
+                match &self.stream {
+                    Stream::Snapshot { .. } if !fresh => self.replay_all = true,
+                    Stream::Delta { items_seen: true, .. } => self.replay_all = true,
+                    _ => {}
+                }
+                return;
+            }
+        };
+        let doc = match self.indexed(conn, item, rowid) {
+            Ok(doc) => doc,
+            Err(_) => {
+                self.failed = true;
+                return;
+            }
+        };
+        match &mut self.stream {
+            Stream::Snapshot { pending, last_item } => {
+                // After its feed was cleared a snapshot only inserts items,
+                // each row past the last; a row before it was an item given twice.
+                if rowid <= *last_item {
+                    self.replay_all = true;
+                    return;
+                }
+                *last_item = rowid;
+                match doc {
+                    Some(doc) => self.failed |= self.update.add(&doc).is_err(),
+                    None => pending.push(rowid),
+                }
+            }
+            Stream::Delta { streamed, items_seen } => {
+                *items_seen = true;
+                if let Some(doc) = doc {
+                    self.update.remove(rowid);
+                    self.failed |= self.update.add(&doc).is_err();
+                    streamed.push(rowid);
+                }
+            }
+        }
+    }
+
+    /// Remembers a cooperative's, supplier's or contract's names; false when
+    /// this stream had given the same one before.
+    fn parent(&mut self, entity: &Entity) -> bool {
+        match entity {
+            Entity::Cooperative(c) => self
+                .cooperatives
+                .insert(c.id.clone(), (c.name.clone(), c.lead_agency.clone().unwrap_or_default()))
+                .is_none(),
+            Entity::Supplier(s) => self.suppliers.insert(s.id.clone(), s.legal_name.clone()).is_none(),
+            Entity::Contract(c) => self
+                .contracts
+                .insert(
+                    c.id.clone(),
+                    ContractNames {
+                        number: c.number.clone(),
+                        title: c.title.clone(),
+                        supplier_id: c.supplier_id.clone(),
+                        cooperative_id: c.cooperative_id.clone(),
+                        term_start: c.term_start,
+                        term_end: c.term_end,
+                    },
+                )
+                .is_none(),
+            Entity::Dealer(_) | Entity::Item(_) => true,
+        }
+    }
+
+    /// A delete inside the stream. A snapshot cannot tell which document it
+    /// removes, so its index is read from the transaction instead; a
+    /// delta's triggers mark the item, which the end reads back.
+    pub(crate) fn deleted(&mut self) {
+        if matches!(self.stream, Stream::Snapshot { .. }) {
+            self.replay_all = true;
+        }
+    }
+
+    /// The item's document, with its parents' names from this stream or
+    /// (cached) from the store; `None` while one of them is missing.
+    fn indexed(&mut self, conn: &Connection, i: &CatalogueItem, rowid: i64) -> Result<Option<IndexedItem>> {
+        if !self.contracts.contains_key(&i.contract_id) {
+            let Some((contract, supplier, coop)) = stored_contract(conn, &i.contract_id)? else {
+                return Ok(None);
+            };
+            self.suppliers.entry(contract.supplier_id.clone()).or_insert(supplier);
+            self.cooperatives.entry(contract.cooperative_id.clone()).or_insert(coop);
+            self.contracts.insert(i.contract_id.clone(), contract);
+        }
+        let c = &self.contracts[&i.contract_id];
+        let (Some(supplier), Some((cooperative, lead_agency))) =
+            (self.suppliers.get(&c.supplier_id), self.cooperatives.get(&c.cooperative_id))
+        else {
+            return Ok(None);
+        };
+        Ok(Some(IndexedItem {
+            rowid,
+            description: i.description.clone(),
+            supplier_sku: i.supplier_sku.clone(),
+            manufacturer: i.manufacturer.clone().unwrap_or_default(),
+            manufacturer_part: i.manufacturer_part.clone().unwrap_or_default(),
+            supplier: supplier.clone(),
+            contract_number: c.number.clone(),
+            contract_title: c.title.clone(),
+            cooperative: cooperative.clone(),
+            lead_agency: lead_agency.clone(),
+            classifications: i.classifications.clone(),
+            attributes: i.attributes.clone(),
+            contract_id: i.contract_id.clone(),
+            supplier_id: c.supplier_id.clone(),
+            cooperative_id: c.cooperative_id.clone(),
+            price: i.contract_price,
+            list_price: i.list_price,
+            term_start: Some(c.term_start),
+            term_end: Some(c.term_end),
+        }))
+    }
+
+    /// Inside the transaction, once the file is applied: indexes from the
+    /// transaction what the stream could not.
+    pub(crate) fn finish(&mut self, conn: &Connection) -> Result<()> {
+        if self.failed {
+            return Ok(());
+        }
+        if self.read_back(conn).is_err() {
+            self.failed = true;
+            return Ok(());
+        }
+        let generation: i64 = conn.query_row("SELECT generation FROM search_state WHERE id = 1", [], |r| r.get(0))?;
+        let last_mark: Option<i64> = conn.query_row("SELECT max(id) FROM search_outbox", [], |r| r.get(0))?;
+        self.covers = Some((generation, last_mark));
+        Ok(())
+    }
+
+    fn read_back(&mut self, conn: &Connection) -> Result<()> {
+        fn add_rows(update: &mut IndexUpdate, conn: &Connection, sql: &str, param: &dyn rusqlite::ToSql) -> Result<()> {
+            let mut stmt = conn.prepare(sql)?;
+            let mut rows = stmt.query([param])?;
+            while let Some(r) = rows.next()? {
+                update.add(&item(r)?)?;
+            }
+            Ok(())
+        }
+        let rarray = |rowids: &[i64]| -> std::rc::Rc<Vec<rusqlite::types::Value>> {
+            std::rc::Rc::new(rowids.iter().map(|&r| rusqlite::types::Value::Integer(r)).collect())
+        };
+        let listed = format!("{ITEM_SQL} WHERE i.rowid IN rarray(?1)");
+        match &self.stream {
+            Stream::Snapshot { .. } if self.replay_all => {
+                self.update.remove_all()?;
+                let mut stmt = conn.prepare(ITEM_SQL)?;
+                let mut rows = stmt.query([])?;
+                while let Some(r) = rows.next()? {
+                    self.update.add(&item(r)?)?;
+                }
+            }
+            Stream::Snapshot { pending, .. } => {
+                // A rebuild starts from an empty index: every other feed's
+                // items go back in too.
+                add_rows(&mut self.update, conn, &listed, &rarray(pending))?;
+                add_rows(&mut self.update, conn, &format!("{ITEM_SQL} WHERE i.feed_id <> ?1"), &self.feed_id)?;
+            }
+            Stream::Delta { streamed, .. } => {
+                let mut done: Vec<i64> = if self.replay_all { Vec::new() } else { streamed.clone() };
+                done.sort_unstable();
+                let marked: Vec<i64> = conn
+                    .prepare("SELECT DISTINCT item_rowid FROM search_outbox")?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<i64>>>()?
+                    .into_iter()
+                    .filter(|r| done.binary_search(r).is_err())
+                    .collect();
+                for &rowid in &marked {
+                    self.update.remove(rowid);
+                }
+                add_rows(&mut self.update, conn, &listed, &rarray(&marked))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// After the catalogue committed: makes the index searchable and clears
+    /// the marks it covers. A failed index leaves them for the next refresh.
+    pub(crate) fn commit(self, conn: &Connection) -> Result<()> {
+        let Some((generation, last_mark)) = self.covers.filter(|_| !self.failed) else {
+            return Ok(());
+        };
+        self.update.commit()?;
+        if let Some(last) = last_mark {
+            conn.execute("DELETE FROM search_outbox WHERE id <= ?1", [last])?;
+        }
+        conn.execute("UPDATE search_state SET rebuild = 0 WHERE id = 1 AND generation = ?1", [generation])?;
+        Ok(())
+    }
 }
