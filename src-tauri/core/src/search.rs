@@ -296,7 +296,7 @@ impl Store {
         };
         // Catches up with changes another connection made (a sync) and with
         // anything a crash left unindexed.
-        self.refresh_search()?;
+        self.catch_up_search()?;
         let f = &query.filters;
         let allowed: Option<Vec<String>> = self
             .allowed_contracts(f, today)?

@@ -30,6 +30,9 @@ pub struct Store {
     path: PathBuf,
     search: crate::search_index::SearchIndex,
     clock: crate::clock::Clock,
+    /// The database's state (`PRAGMA data_version`, this connection's total
+    /// changes) when the search index was last brought up to date.
+    search_caught_up: std::cell::Cell<Option<(i64, u64)>>,
 }
 
 impl Store {
@@ -57,7 +60,8 @@ impl Store {
         migrations::migrate(&mut conn, path)?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         let (search, fresh) = crate::search_index::SearchIndex::open(path)?;
-        let store = Store { conn, path: path.to_owned(), search, clock: Default::default() };
+        let store =
+            Store { conn, path: path.to_owned(), search, clock: Default::default(), search_caught_up: Default::default() };
         if fresh {
             store.request_search_rebuild()?;
         }
@@ -73,6 +77,25 @@ impl Store {
     /// Brings the search index up to date with the catalogue.
     pub fn refresh_search(&self) -> Result<()> {
         search_marks::refresh(&self.conn, &self.search)
+    }
+
+    /// Brings the search index up to date if the database changed since it
+    /// last was: another connection committed (a sync, the command line:
+    /// `PRAGMA data_version` moves) or this one wrote (an import). Otherwise
+    /// nothing is read and the index is not reloaded, which a search would
+    /// pay for on every keystroke.
+    pub(crate) fn catch_up_search(&self) -> Result<()> {
+        let stamp = || -> Result<(i64, u64)> {
+            let version: i64 = self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+            Ok((version, self.conn.total_changes()))
+        };
+        if self.search_caught_up.get() == Some(stamp()?) {
+            return Ok(());
+        }
+        self.refresh_search()?;
+        // Clearing the marks is a change of this connection's own.
+        self.search_caught_up.set(Some(stamp()?));
+        Ok(())
     }
 
     /// Asks for the search index to be rebuilt from the catalogue.
