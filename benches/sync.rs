@@ -6,7 +6,9 @@
 //! empty database (download, verify, parse, store, index), then a delta sync
 //! of 10,000 new items. The baseline loads the same rows with the `sqlite3`
 //! shell (`.import` into the same tables, then the full-text index built in
-//! one statement). Prints a table; `docs/performance.md` records the figures.
+//! one statement). Each of COOPDESK_BENCH_ROUNDS rounds (3 from 100,000
+//! items) runs all three back to back into fresh databases; the table gives
+//! the medians. Prints a table; `docs/performance.md` records the figures.
 
 use coopdesk_core::store::Store;
 use coopdesk_core::sync::{sync_feed, SyncOptions};
@@ -43,32 +45,65 @@ fn baseline_schema() -> String {
     format!("{};\n{index}\n", tables.join(";\n"))
 }
 
-fn peak_rss_mb() -> f64 {
+/// A field of /proc/self/status, in MB.
+fn status_mb(field: &str) -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let kb: f64 = status
         .lines()
-        .find(|l| l.starts_with("VmHWM:"))
+        .find(|l| l.starts_with(field))
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(0.0);
     kb / 1024.0
 }
 
-/// In the child: one sync, then "seconds peak_mb" on stdout.
+/// In the child: one sync, then "seconds peak_mb peak_anon_mb" on stdout.
+/// The kernel keeps the peak of the whole resident set (VmHWM), which
+/// counts the index files mapped while tantivy merges them; the peak of
+/// the process's own memory (RssAnon) is sampled every 10 ms beside it.
 fn child_sync(db: &Path) {
+    let done = std::sync::Arc::new(AtomicBool::new(false));
+    let sampler = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let mut peak: f64 = 0.0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                peak = peak.max(status_mb("RssAnon:"));
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            peak.max(status_mb("RssAnon:"))
+        })
+    };
     let start = Instant::now();
     let report = sync_feed(db, FEED, &SyncOptions::default(), &|_| {}, &AtomicBool::new(false)).expect("sync");
     let secs = start.elapsed().as_secs_f64();
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let anon = sampler.join().unwrap();
     assert!(report.sequence.is_some());
-    println!("{secs} {}", peak_rss_mb());
+    println!("{secs} {} {anon}", status_mb("VmHWM:"));
 }
 
-fn run_child(db: &Path) -> (f64, f64) {
-    let out = Command::new(std::env::current_exe().unwrap()).arg("child-sync").arg(db).output().unwrap();
+/// Runs one sync in a child process. `COOPDESK_BENCH_WRAP` runs it under
+/// another command, `{name}` standing for "full" or "delta": for example
+/// `perf record -g -o /tmp/{name}.perf.data` (the timings then include
+/// that command's overhead).
+fn run_child(db: &Path, name: &str) -> (f64, f64, f64) {
+    let exe = std::env::current_exe().unwrap();
+    let wrap = std::env::var("COOPDESK_BENCH_WRAP").unwrap_or_default();
+    let mut words = wrap.split_whitespace().map(|w| w.replace("{name}", name));
+    let mut cmd = match words.next() {
+        Some(program) => {
+            let mut c = Command::new(program);
+            c.args(words).arg(exe);
+            c
+        }
+        None => Command::new(exe),
+    };
+    let out = cmd.arg("child-sync").arg(db).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
     let mut parts = text.split_whitespace().map(|v| v.parse::<f64>().unwrap());
-    (parts.next().unwrap(), parts.next().unwrap())
+    (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap())
 }
 
 fn write_source(dir: &Path, items: usize) -> PathBuf {
@@ -190,40 +225,71 @@ fn main() {
     copy_dir(&v1, &live);
     let server = serve::start(live.clone(), "127.0.0.1:0").unwrap();
 
-    let db = dir.join("client.sqlite3");
     let pubkey = keys::load_public(&public).unwrap().to_base64();
-    Store::open(&db)
-        .unwrap()
-        .add_subscription(FEED, &format!("http://{}/manifest.json", server.addr), &pubkey)
-        .unwrap();
-
-    eprintln!("full sync…");
-    let (full_secs, full_peak) = run_child(&db);
-    copy_dir(&v2, &live);
-    eprintln!("delta sync…");
-    let (delta_secs, delta_peak) = run_child(&db);
-    {
-        let conn = rusqlite::Connection::open(&db).unwrap();
-        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
-    }
-    let db_mb = std::fs::metadata(&db).unwrap().len() as f64 / 1e6;
-    let snapshot_mb = std::fs::metadata(v1.join(format!("snapshot-{:08}.ndjson.gz", 1))).unwrap().len() as f64 / 1e6;
-
-    eprintln!("sqlite3 baseline…");
+    // This machine's speed drifts by a third from one minute to the next:
+    // each round runs the sync and its baseline back to back, and the
+    // table gives the medians.
+    let rounds: usize = std::env::var("COOPDESK_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if items >= 100_000 { 3 } else { 1 });
+    let (mut full, mut full_peak, mut full_anon, mut delta, mut delta_peak, mut base, mut ratios) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let csv_dir = dir.join("csv");
     std::fs::create_dir_all(&csv_dir).unwrap();
-    let csv = export_csv(&db, &csv_dir);
-    let base_secs = sqlite3_baseline(dir, &csv);
+    let mut csv = None;
+    let mut db_mb = 0.0;
+    for round in 1..=rounds {
+        copy_dir(&v1, &live);
+        let db = dir.join(format!("client-{round}.sqlite3"));
+        Store::open(&db)
+            .unwrap()
+            .add_subscription(FEED, &format!("http://{}/manifest.json", server.addr), &pubkey)
+            .unwrap();
+        eprintln!("round {round} of {rounds}: full sync…");
+        let (secs, peak, anon) = run_child(&db, "full");
+        full.push(secs);
+        full_peak.push(peak);
+        full_anon.push(anon);
+        // The baseline loads exactly the rows the full sync stored.
+        let csv = csv.get_or_insert_with(|| export_csv(&db, &csv_dir));
+        copy_dir(&v2, &live);
+        eprintln!("round {round} of {rounds}: delta sync…");
+        let (secs, peak, _) = run_child(&db, "delta");
+        delta.push(secs);
+        delta_peak.push(peak);
+        {
+            let conn = rusqlite::Connection::open(&db).unwrap();
+            conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
+        }
+        db_mb = std::fs::metadata(&db).unwrap().len() as f64 / 1e6;
+        eprintln!("round {round} of {rounds}: sqlite3 baseline…");
+        base.push(sqlite3_baseline(dir, csv));
+        ratios.push(full[full.len() - 1] / base[base.len() - 1]);
+        for leftover in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(dir.join(format!("client-{round}.sqlite3{leftover}")));
+        }
+        let _ = std::fs::remove_dir_all(dir.join(format!("client-{round}.sqlite3.search")));
+    }
+    let snapshot_mb = std::fs::metadata(v1.join(format!("snapshot-{:08}.ndjson.gz", 1))).unwrap().len() as f64 / 1e6;
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(|a, b| a.total_cmp(b));
+        v[v.len() / 2]
+    };
+    let max = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);
+    let rounds_ratios: Vec<String> = ratios.iter().map(|r| format!("{r:.2}x")).collect();
 
-    println!("sync benchmark: {items} items, {DELTA_ITEMS}-item delta");
+    println!("sync benchmark: {items} items, {DELTA_ITEMS}-item delta, median of {rounds} rounds");
     println!("| measure | value |");
     println!("|---|---|");
     println!("| snapshot file (gzip) | {snapshot_mb:.1} MB |");
-    println!("| full snapshot sync (download, verify, parse, store, index) | {full_secs:.2} s |");
-    println!("| peak memory, full sync | {full_peak:.0} MB |");
-    println!("| delta sync of {DELTA_ITEMS} items | {delta_secs:.2} s |");
-    println!("| peak memory, delta sync | {delta_peak:.0} MB |");
+    println!("| full snapshot sync (download, verify, parse, store, index) | {:.2} s |", median(&mut full));
+    println!("| peak memory, full sync (highest round): resident set (VmHWM) | {:.0} MB |", max(&full_peak));
+    println!("| peak of the process's own memory, full sync (RssAnon, sampled) | {:.0} MB |", max(&full_anon));
+    println!("| delta sync of {DELTA_ITEMS} items | {:.2} s |", median(&mut delta));
+    println!("| peak memory, delta sync (highest round) | {:.0} MB |", max(&delta_peak));
     println!("| database size | {db_mb:.0} MB |");
-    println!("| sqlite3 shell baseline (.import + FTS build) | {base_secs:.2} s |");
-    println!("| full sync / baseline | {:.2}x |", full_secs / base_secs);
+    println!("| sqlite3 shell baseline (.import + FTS build) | {:.2} s |", median(&mut base));
+    println!("| full sync / baseline, each round | {} |", rounds_ratios.join(", "));
+    println!("| full sync / baseline, median | {:.2}x |", median(&mut ratios));
 }
