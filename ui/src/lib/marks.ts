@@ -3,7 +3,8 @@
 // backend (after the typing pause) and when its results were painted. Each
 // name keeps only its latest mark, so a day of searching does not fill the
 // timeline. The answer's arrival in the page is marked too, which splits
-// the time into the backend's round trip and the drawing.
+// the time into the backend's round trip and the drawing. The results table
+// draws the rows in view first; "search-complete" marks the whole page painted.
 
 export function mark(name: string, detail: string) {
   if (typeof performance === "undefined" || typeof performance.mark !== "function") return;
