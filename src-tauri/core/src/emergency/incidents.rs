@@ -8,6 +8,7 @@ use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
 use crate::money::Cents;
 use crate::orders::Approver;
+use crate::store::columns::{date_col, json_col};
 use crate::store::Store;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -124,16 +125,7 @@ fn yes() -> bool {
     true
 }
 
-fn date_col(r: &Row, i: usize) -> rusqlite::Result<NaiveDate> {
-    let t: String = r.get(i)?;
-    t.parse().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
-}
 
-fn json_col<T: serde::de::DeserializeOwned>(r: &Row, i: usize) -> rusqlite::Result<T> {
-    let t: String = r.get(i)?;
-    serde_json::from_str(&t)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
-}
 
 const COLUMNS: &str = "id, name, kind, declaration_number, declared_on, authority, waiver_start, waiver_end,
     fema_disaster, projects, rules, active, closed_on, created_at, updated_at";

@@ -1,6 +1,7 @@
 //! Reading whole entities back out of the catalogue, and the contract and item
 //! detail a clerk opens from a search result.
 
+use super::columns::{date_col, json_col};
 use super::Store;
 use crate::eligibility::{evaluate, EligibilityCheck};
 use crate::error::{Error, Result};
@@ -74,16 +75,7 @@ pub struct ItemDetail {
     pub supplier: String,
 }
 
-fn json_col<T: serde::de::DeserializeOwned>(r: &Row, i: usize) -> rusqlite::Result<T> {
-    let text: String = r.get(i)?;
-    serde_json::from_str(&text)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
-}
 
-fn date_col(r: &Row, i: usize) -> rusqlite::Result<NaiveDate> {
-    let text: String = r.get(i)?;
-    text.parse().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
-}
 
 pub(crate) const CONTRACT_COLUMNS: &str = "id, cooperative_id, supplier_id, number, title, lead_agency, term_start,
     term_end, max_extension_end, eligibility, documents, origin, amendments";

@@ -6,6 +6,7 @@
 mod apply;
 mod backup;
 mod catalogue;
+pub(crate) mod columns;
 mod detail;
 mod export;
 mod migrations;
