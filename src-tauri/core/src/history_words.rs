@@ -20,6 +20,7 @@ const MONEY: &[&str] = &[
     "micro_purchase",
     "quotes_above",
     "formal_bid",
+    "billed",
 ];
 
 /// Fields that identify rather than describe: shown only in the details.

@@ -11,6 +11,8 @@ mod documents;
 mod emergency;
 // Vendor price files (CSV, XLSX) imported as local contracts.
 mod imports;
+// Vendors' invoices checked against the order, held, acknowledged, approved.
+mod invoices;
 // OCDS merging against the reference fixtures and real data.
 mod ocds_merge;
 // OCDS publications imported: mapping, messy input, one transaction.

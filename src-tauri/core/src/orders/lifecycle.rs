@@ -79,6 +79,10 @@ pub struct RequisitionView {
     /// In an office, whether this person's key is in the OS keyring (no
     /// passphrase to type when signing).
     pub key_in_keyring: bool,
+    /// The vendor's invoices recorded on it, each with its check.
+    pub invoices: Vec<super::invoices::RecordedInvoice>,
+    /// Whether an invoice may be recorded now (once it is ordered).
+    pub accepts_invoices: bool,
 }
 
 /// Everything the policy needs besides the requisition, read once per request.
@@ -210,6 +214,8 @@ impl Store {
         let on_contract = Cents(req.total().0 - req.off_contract_total().0);
         let blocking = policy::blocking(&findings).len() as u32;
         let history = history::of(self.conn(), req.id)?;
+        let invoices = self.invoices(&req.number)?;
+        let accepts_invoices = super::invoices::INVOICEABLE.contains(&req.status);
         Ok(RequisitionView {
             total: req.total(),
             off_contract_total: req.off_contract_total(),
@@ -225,6 +231,8 @@ impl Store {
             requisition: req,
             in_office: self.in_office()?,
             key_in_keyring: self.office_key_in_keyring(),
+            invoices,
+            accepts_invoices,
         })
     }
 

@@ -10,17 +10,23 @@
 //! - [`editing`]: creating requisitions, header, lines, prices, attachments.
 //! - [`lifecycle`]: the policy review and the status transitions.
 //! - [`history`]: the tamper-evident hash chain.
+//! - [`invoice`]: an invoice checked against the order and the contract (pure).
+//! - [`invoices`]: invoices recorded, acknowledged and approved for payment.
 //! - [`export`]: CSV and JSON.
 
 pub mod editing;
 pub mod export;
 pub mod history;
+pub mod invoice;
+pub mod invoices;
 pub mod lifecycle;
 pub mod model;
 pub mod numbering;
 mod read;
 pub mod settings;
 pub mod thresholds;
+#[cfg(test)]
+pub(crate) mod test_lines;
 
 pub use editing::{AttachOutcome, LineEdit, ManualLine, NewAttachment};
 pub use history::HistoryEntry;

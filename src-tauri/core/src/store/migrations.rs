@@ -27,12 +27,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0017_office_progress.sql")),
         M::up(include_str!("migrations/0018_office_incidents.sql")),
         M::up(include_str!("migrations/0019_office_snapshot_once.sql")),
+        M::up(include_str!("migrations/0020_invoices.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {
-    19
+    20
 }
 
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
