@@ -16,7 +16,7 @@ fn generated() -> chrono::DateTime<chrono::Utc> {
 /// The text of `pdf` (pages `first..=last`, or all), as poppler extracts it,
 /// with runs of whitespace made one space so that a wrapped table cell reads
 /// as one phrase.
-fn text(pdf: &[u8], pages: Option<(u32, u32)>) -> String {
+pub fn text(pdf: &[u8], pages: Option<(u32, u32)>) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("packet.pdf");
     std::fs::write(&path, pdf).unwrap();

@@ -33,6 +33,7 @@ pub(super) struct Data {
     pub emergency: Option<EmergencyData>,
     pub findings: Vec<FindingData>,
     pub approvals: Vec<ApprovalData>,
+    pub invoices: Vec<InvoiceData>,
     pub attachments: Vec<AttachmentData>,
     pub images: Vec<ImageData>,
 }
@@ -164,6 +165,56 @@ pub(super) struct AckData {
     pub by: String,
     pub at: String,
     pub note: String,
+}
+
+/// A vendor's invoice and what its check against the order found.
+#[derive(Serialize)]
+pub(super) struct InvoiceData {
+    pub number: String,
+    pub date: String,
+    pub billed: String,
+    pub at_stake: String,
+    /// "Approved for payment by …", "Ready to approve", or "Held: …".
+    pub status: String,
+    pub findings: Vec<InvoiceFindingData>,
+}
+
+#[derive(Serialize)]
+pub(super) struct InvoiceFindingData {
+    pub kind: &'static str,
+    pub amount: String,
+    pub message: String,
+    pub ack: Option<AckData>,
+}
+
+fn invoice_data(recorded: &crate::orders::invoices::RecordedInvoice) -> InvoiceData {
+    let open = recorded.open_findings().len();
+    InvoiceData {
+        number: recorded.invoice.number.clone(),
+        date: recorded.invoice.date.to_string(),
+        billed: recorded.invoice.lines_total().to_string(),
+        at_stake: recorded.at_stake().to_string(),
+        status: match (&recorded.approved_by, &recorded.approved_at) {
+            (Some(by), Some(at)) => format!("Approved for payment by {by} on {}", at.date()),
+            _ if open == 0 => "Every finding resolved: ready to approve for payment".to_owned(),
+            _ => format!("Held: {open} finding{} not yet resolved", if open == 1 { "" } else { "s" }),
+        },
+        findings: recorded
+            .findings
+            .iter()
+            .enumerate()
+            .map(|(i, f)| InvoiceFindingData {
+                kind: f.kind.label(),
+                amount: f.amount.to_string(),
+                message: f.message.clone(),
+                ack: recorded.acknowledgements.iter().find(|a| a.finding == i as u32).map(|a| AckData {
+                    by: a.by.clone(),
+                    at: a.at.date().to_string(),
+                    note: a.reason.clone(),
+                }),
+            })
+            .collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -639,6 +690,7 @@ pub(super) fn build(input: &PacketInput, placements: &[Placement], paper: Paper)
         }),
         findings,
         approvals,
+        invoices: view.invoices.iter().map(invoice_data).collect(),
         attachments,
         images,
     }
