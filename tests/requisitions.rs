@@ -251,3 +251,84 @@ fn the_board_s_approval_is_recorded_from_the_command_line() {
     );
     assert_eq!(json(&db, &["req", "show", number, "--json"])["requisition"]["status"], "approved");
 }
+
+/// Invoices at receipt from the command line: a matching invoice passes, one
+/// that bills more and dearer than ordered is held with each finding's kind
+/// and amount in the JSON, and is approved only once both are acknowledged.
+#[test]
+fn invoices_are_checked_against_the_order_and_held_until_every_finding_is_answered() {
+    let s = Scratch::new();
+    let db = s.db();
+    let item = scripted_agency(&db, "50000");
+    let needed = (chrono::Local::now().date_naive() + chrono::Duration::days(14)).to_string();
+    let number = ok(
+        &db,
+        &["req", "new", "--department", "PW", "--requester", "Dana Reyes", "--deliver-to", "2 Harbor Way", "--needed", &needed],
+    );
+    let number = number.trim();
+    ok(&db, &["req", "add", number, &item, "--qty", "10", "--account", "100-210-01-5230"]);
+    ok(&db, &["req", "submit", number]);
+    ok(&db, &["req", "approve", number, "--approver", "Pat Lee"]);
+    ok(&db, &["req", "order", number, "--po", "PO-27-0420"]);
+    ok(&db, &["req", "receive", number]);
+    let view = json(&db, &["req", "show", number, "--json"]);
+    let price = view["requisition"]["lines"][0]["unit_price"].as_i64().unwrap();
+    let dollars = |cents: i64| format!("{}.{:02}", cents / 100, cents % 100);
+    let today = chrono::Local::now().date_naive().to_string();
+
+    let clean = json(
+        &db,
+        &["req", "invoice", number, "--number", "INV-7001", "--date", &today, "--line", &format!("1:10:{}", dollars(price)), "--json"],
+    );
+    assert_eq!(clean["findings"].as_array().unwrap().len(), 0, "{clean}");
+    ok(&db, &["req", "invoice-approve", number, "--invoice", "INV-7001"]);
+
+    let over = json(
+        &db,
+        &[
+            "req",
+            "invoice",
+            number,
+            "--number",
+            "INV-7002",
+            "--date",
+            &today,
+            "--line",
+            &format!("1:2:{}", dollars(price + 100)),
+            "--total",
+            "1.00",
+            "--json",
+        ],
+    );
+    let found: Vec<(String, i64)> = over["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["kind"].as_str().unwrap().to_owned(), f["amount"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("over_contract_price".to_owned(), 200),
+            ("over_quantity".to_owned(), 2 * (price + 100)),
+            ("total_mismatch".to_owned(), 2 * (price + 100) - 100),
+        ]
+    );
+    let refused = coopdesk(&db, &["req", "invoice-approve", number, "--invoice", "INV-7002"]);
+    assert!(!refused.status.success());
+    assert!(stderr(&refused).contains("3 findings not yet resolved"), "{}", stderr(&refused));
+    for finding in ["1", "2", "3"] {
+        ok(&db, &["req", "invoice-ack", number, "--invoice", "INV-7002", "--finding", finding, "--reason", "Credit memo CM-9 covers it"]);
+    }
+    let text = ok(&db, &["req", "invoices", number]);
+    assert!(text.contains("Invoice INV-7002") && text.contains("all acknowledged"), "{text}");
+    ok(&db, &["req", "invoice-approve", number, "--invoice", "INV-7002"]);
+    let listed = json(&db, &["req", "invoices", number, "--json"]);
+    assert!(listed.as_array().unwrap().iter().all(|i| i["approved_by"] == "Dana Reyes"), "{listed}");
+
+    // Bad input says what is wrong and records nothing.
+    let bad = coopdesk(&db, &["req", "invoice", number, "--number", "INV-7003", "--date", &today, "--line", "1:x:5"]);
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("is not LINE:QTY:UNIT_PRICE"), "{}", stderr(&bad));
+    assert_eq!(json(&db, &["req", "invoices", number, "--json"]).as_array().unwrap().len(), 2);
+}

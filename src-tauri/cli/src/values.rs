@@ -5,7 +5,6 @@
 
 use coopdesk_core::Cents;
 
-/// YYYY-MM-DD, or MM/DD/YYYY as US offices write dates.
 /// The board meeting that approved a purchase, as `req board-approve` and
 /// `office board-approve` both take it.
 #[derive(clap::Args, Debug)]
@@ -18,6 +17,7 @@ pub struct BoardMeeting {
     pub item: String,
 }
 
+/// YYYY-MM-DD, or MM/DD/YYYY as US offices write dates.
 pub fn date(text: &str) -> Result<chrono::NaiveDate, String> {
     let t = text.trim();
     t.parse()
@@ -36,6 +36,25 @@ pub fn receipt(text: &str) -> Result<(u32, u32), String> {
     text.split_once(':')
         .and_then(|(l, q)| Some((l.trim().parse().ok()?, q.trim().parse().ok()?)))
         .ok_or_else(|| format!("'{text}' is not LINE:QTY, such as 2:10"))
+}
+
+/// An invoice line as LINE:QTY:UNIT_PRICE (2:10:45.50), or PART:QTY:UNIT_PRICE
+/// for a line the invoice names by its part number or SKU.
+pub fn invoice_line(text: &str) -> Result<coopdesk_core::orders::invoice::InvoiceLine, String> {
+    let bad = || format!("'{text}' is not LINE:QTY:UNIT_PRICE, such as 2:10:45.50");
+    let mut parts = text.rsplitn(3, ':');
+    let (price, quantity, what) = (parts.next().ok_or_else(bad)?, parts.next().ok_or_else(bad)?, parts.next().ok_or_else(bad)?);
+    let unit_price = Cents::parse(price).ok_or_else(bad)?;
+    let quantity = quantity.trim().parse().map_err(|_| bad())?;
+    let what = what.trim();
+    if what.is_empty() {
+        return Err(bad());
+    }
+    let (order_line, part) = match what.parse::<u32>() {
+        Ok(line) => (Some(line), String::new()),
+        Err(_) => (None, what.to_owned()),
+    };
+    Ok(coopdesk_core::orders::invoice::InvoiceLine { order_line, part, description: String::new(), quantity, unit_price })
 }
 
 #[cfg(test)]

@@ -189,6 +189,46 @@ pub enum ReqAction {
         #[arg(value_name = "LINE:QTY", value_parser = crate::values::receipt)]
         receipts: Vec<(u32, u32)>,
     },
+    /// Record a vendor's invoice and check it against the order: prices
+    /// above the contract's, quantities above those ordered or received,
+    /// lines not on the order, a date after the contract expired, a number
+    /// already recorded for this vendor, a total that does not add up.
+    Invoice {
+        number: String,
+        /// The invoice number, as the vendor printed it.
+        #[arg(long = "number", id = "invoice_number")]
+        invoice_number: String,
+        /// The invoice's date (YYYY-MM-DD or MM/DD/YYYY).
+        #[arg(long, value_parser = crate::values::date)]
+        date: chrono::NaiveDate,
+        /// A line billed: LINE:QTY:UNIT_PRICE, or PART:QTY:UNIT_PRICE.
+        #[arg(long = "line", value_name = "LINE:QTY:UNIT_PRICE", value_parser = crate::values::invoice_line, required = true)]
+        lines: Vec<coopdesk_core::orders::invoice::InvoiceLine>,
+        /// The total the invoice states, to check that its lines add up.
+        #[arg(long, value_parser = crate::values::money)]
+        total: Option<coopdesk_core::Cents>,
+    },
+    /// The invoices recorded on a requisition, with their findings.
+    Invoices { number: String },
+    /// Acknowledge an invoice's finding: say why it may be paid anyway.
+    InvoiceAck {
+        number: String,
+        /// The invoice, by its number.
+        #[arg(long)]
+        invoice: String,
+        /// The finding, as `req invoices` numbers it.
+        #[arg(long)]
+        finding: u32,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Approve an invoice for payment (refused while a finding is open).
+    InvoiceApprove {
+        number: String,
+        /// The invoice, by its number.
+        #[arg(long)]
+        invoice: String,
+    },
     /// Close a received requisition.
     Close {
         number: String,

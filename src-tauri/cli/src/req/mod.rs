@@ -5,12 +5,14 @@
 //! - `args`: the subcommands and their arguments.
 //! - `edit`: building a requisition.
 //! - `journey`: its status, from submitted to closed.
+//! - `invoicing`: vendors' invoices checked against the order.
 //! - `report`: showing, listing, exporting, verifying the history.
 //! - `view`: a requisition as text.
 //! - `purchasing`: the settings.
 
 mod args;
 mod edit;
+mod invoicing;
 mod journey;
 mod purchasing;
 mod report;
@@ -47,6 +49,9 @@ pub fn run(store: &mut Store, action: &ReqAction, by: &str, json: bool, out: &mu
         | Receive { .. }
         | Close { .. }
         | Cancel { .. } => journey::run(store, action, by, out),
+        Invoice { .. } | Invoices { .. } | InvoiceAck { .. } | InvoiceApprove { .. } => {
+            invoicing::run(store, action, by, json, out)
+        }
         Show { .. } | List { .. } | Export { .. } | VerifyHistory { .. } => report::run(store, action, json, out),
     }
 }
