@@ -1278,3 +1278,124 @@ async fn every_main_screen_fits_a_1024_by_640_window_and_passes_an_accessibility
     c.close().await.unwrap();
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// Two ordered and received requisitions (on the sample catalog), built
+/// through the core as the clerk's earlier days would have; returns their
+/// numbers and each one's first line (item, quantity, unit price).
+fn two_received_requisitions(db: &std::path::Path) -> Vec<(String, (String, u32, i64))> {
+    let mut store = coopdesk_core::Store::open(db).unwrap();
+    let today = chrono::Local::now().date_naive();
+    let mut settings = store.purchasing_settings().unwrap();
+    settings.approvers =
+        vec![coopdesk_core::orders::Approver { name: "Pat Lee".into(), title: "Director".into(), limit: None }];
+    store.set_purchasing_settings(&settings).unwrap();
+    let hits = store.search(&coopdesk_core::search::SearchQuery::text("battery")).unwrap().hits;
+    let mut out = Vec::new();
+    for (dept, hit) in ["PW", "FIRE"].into_iter().zip(&hits) {
+        let header = coopdesk_core::orders::Header {
+            department: dept.into(),
+            requester: "Dana Reyes".into(),
+            requester_phone: "(850) 555-0142".into(),
+            deliver_to: "221 Palafox Pl".into(),
+            date_needed: Some(today + chrono::Duration::days(14)),
+            purpose: "Spare batteries for the pumping stations".into(),
+            notes: String::new(),
+            justification: None,
+        };
+        let number = store.create_requisition(&header, "Dana Reyes").unwrap();
+        store.add_item(&number, &hit.item_id, 4, Some("100-210-01-5230"), "Dana Reyes").unwrap();
+        let view = store.review_requisition(&number, today).unwrap();
+        for f in view.findings.iter().filter(|f| f.severity == coopdesk_core::policy::Severity::Warning) {
+            store.acknowledge(&number, &f.key.to_string(), "Reviewed", "Dana Reyes", today).unwrap();
+        }
+        store.submit(&number, "Dana Reyes", today).unwrap();
+        store.approve(&number, "Pat Lee", "Dana Reyes", today).unwrap();
+        store.mark_ordered(&number, &format!("PO-{dept}-1"), "Dana Reyes").unwrap();
+        store.receive(&number, &[], "Dana Reyes").unwrap();
+        let line = &store.requisition(&number).unwrap().lines[0];
+        out.push((number, (hit.item_id.clone(), line.quantity, line.unit_price.0)));
+    }
+    out
+}
+
+/// Types an invoice for the open requisition: its number, today's date,
+/// and what order line 1 bills.
+async fn record_invoice(c: &Client, number: &str, quantity: u32, unit_price: &str) {
+    let form = by_test_id(c, "invoice-form").await;
+    if form.attr("open").await.unwrap().is_none() {
+        form.find(Locator::Css("summary")).await.unwrap().click().await.unwrap();
+    }
+    by_test_id(c, "invoice-number").await.send_keys(number).await.unwrap();
+    let today = chrono::Local::now().date_naive().format("%m/%d/%Y").to_string();
+    by_test_id(c, "invoice-date").await.send_keys(&today).await.unwrap();
+    by_test_id(c, "invoice-qty").await.send_keys(&quantity.to_string()).await.unwrap();
+    by_test_id(c, "invoice-price").await.send_keys(unit_price).await.unwrap();
+    click(c, "invoice-record").await;
+}
+
+async fn open_requisition(c: &Client, number: &str) {
+    let toggle = by_test_id(c, "requisitions-toggle").await;
+    if toggle.attr("aria-pressed").await.unwrap().as_deref() != Some("true") {
+        toggle.click().await.unwrap();
+    }
+    wait_text(c, "req-list", |t| t.contains(number)).await;
+    c.execute(
+        "for (const b of document.querySelectorAll('[data-testid=req-open]')) if (b.textContent.includes(arguments[0])) b.click();",
+        vec![json!(number)],
+    )
+    .await
+    .unwrap();
+    wait_text(c, "req-number", |t| t.contains(number)).await;
+}
+
+/// Invoices at receipt: a clean one matches and is approved for payment; an
+/// overpriced one on the other requisition is held with the overcharge
+/// shown until the clerk acknowledges it, and the store holds both checks.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_clean_invoice_is_approved_and_an_overpriced_one_is_held_with_the_money_at_stake() {
+    let scratch = Scratch::new();
+    offline_agency(&scratch);
+    let reqs = two_received_requisitions(&scratch.db());
+    let (clean_req, (_, qty, price)) = &reqs[0];
+    let (over_req, (_, over_qty, over_price)) = &reqs[1];
+
+    let driver = Driver::start();
+    let c = driver.open_app(&scratch.db()).await;
+    wait_text(&c, "result-count", |t| t.contains("items in the catalog")).await;
+
+    open_requisition(&c, clean_req).await;
+    let price_text = format!("{}.{:02}", price / 100, price % 100);
+    record_invoice(&c, "INV-5001", *qty, &price_text).await;
+    let state = wait_text(&c, "invoice-state", |t| !t.is_empty()).await;
+    assert_eq!(state, "Matches the order");
+    click(&c, "invoice-approve").await;
+    wait_text(&c, "invoice-state", |t| t.starts_with("Approved for payment by Dana Reyes")).await;
+
+    open_requisition(&c, over_req).await;
+    let billed = over_price + 250;
+    record_invoice(&c, "INV-5002", *over_qty, &format!("{}.{:02}", billed / 100, billed % 100)).await;
+    let state = wait_text(&c, "invoice-state", |t| t.starts_with("Held")).await;
+    assert_eq!(state, "Held: 1 of 1 finding open");
+    let finding = by_test_id(&c, "invoice-finding").await;
+    assert_eq!(finding.attr("data-kind").await.unwrap().as_deref(), Some("over_contract_price"));
+    let text = finding.text().await.unwrap();
+    let stake = (250 * over_qty) as i64;
+    assert!(text.contains(&format!("${}.{:02} at stake", stake / 100, stake % 100)), "{text}");
+    // Not payable until the finding is answered.
+    assert!(!by_test_id(&c, "invoice-approve").await.is_enabled().await.unwrap());
+    screenshot(&c, "20-invoice-held.png").await;
+    let violations = accessibility_violations(&c).await;
+    assert!(violations.is_empty(), "{violations:?}");
+    by_test_id(&c, "invoice-ack-reason").await.send_keys("Vendor sends credit memo CM-12").await.unwrap();
+    click(&c, "invoice-ack").await;
+    wait_text(&c, "invoice-state", |t| t == "Every finding answered").await;
+    c.close().await.unwrap();
+    drop(driver);
+
+    let store = coopdesk_core::Store::open(&scratch.db()).unwrap();
+    let clean = store.invoices(clean_req).unwrap();
+    assert!(clean[0].findings.is_empty() && clean[0].approved_by.as_deref() == Some("Dana Reyes"));
+    let over = store.invoices(over_req).unwrap();
+    assert_eq!(over[0].findings[0].amount.0, stake);
+    assert_eq!(over[0].acknowledgements[0].reason, "Vendor sends credit memo CM-12");
+}

@@ -11,7 +11,7 @@ macro_rules! for_each_command {
                 agency_set, feeds_list, feed_add, feed_remove, sync_now, sync_cancel, document_keep, document_open;
             requisition_commands: purchasing_get, purchasing_set, req_list, req_create, req_view,
                 req_update_header, req_add_item, req_add_manual, req_update_line, req_remove_line,
-                req_accept_price, req_attach, req_remove_attachment, req_acknowledge, req_transition,
+                req_accept_price, req_attach, req_remove_attachment, req_acknowledge, req_transition, req_invoice,
                 req_set_emergency_docs, agency_logo_set, agency_logo_present, packet_preview,
                 packet_print, packet_save, print_window;
             emergency_commands: incidents_list, incident_active, incident_dashboard, incident_declare,

@@ -181,6 +181,17 @@ pub async fn req_transition(
     state.change_requisition(number.clone(), move |store, by| store.transition(&number, &step, by, today())).await
 }
 
+/// Records a vendor's invoice, acknowledges one of its findings, or approves
+/// it for payment.
+#[tauri::command]
+pub async fn req_invoice(
+    state: State<'_, AppState>,
+    number: String,
+    step: invoices::InvoiceStep,
+) -> Result<RequisitionView, IpcError> {
+    state.change_requisition(number.clone(), move |store, by| store.invoice_step(&number, &step, by)).await
+}
+
 /// The packet's PDF bytes, for the preview.
 #[tauri::command]
 pub async fn packet_preview(state: State<'_, AppState>, number: String, paper: Paper) -> Result<Response, IpcError> {

@@ -52,6 +52,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         orders::LineEdit,
         orders::NewAttachment,
         orders::Transition,
+        orders::invoices::InvoiceStep,
         packet::Paper,
         packet::SavedPacket,
         emergency::Incident,

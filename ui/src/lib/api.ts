@@ -136,6 +136,9 @@ import type { SyncReport } from "./bindings/SyncReport";
 import type { SyncResult } from "./bindings/SyncResult";
 import type { Thresholds } from "./bindings/Thresholds";
 import type { Transition } from "./bindings/Transition";
+import type { InvoiceStep } from "./bindings/InvoiceStep";
+import type { InvoiceLine } from "./bindings/InvoiceLine";
+import type { RecordedInvoice } from "./bindings/RecordedInvoice";
 import type { Vendor } from "./bindings/Vendor";
 import type { Verdict } from "./bindings/Verdict";
 import type { WordingTemplate } from "./bindings/WordingTemplate";
@@ -259,6 +262,9 @@ export type {
   SyncResult,
   Thresholds,
   Transition,
+  InvoiceStep,
+  InvoiceLine,
+  RecordedInvoice,
   Vendor,
   Verdict,
   WordingTemplate,
@@ -392,6 +398,8 @@ export const api = {
   reqAcknowledge: (number: string, key: string, note: string) =>
     call<RequisitionView>("req_acknowledge", { number, key, note }),
   reqTransition: (number: string, step: Transition) => call<RequisitionView>("req_transition", { number, step }),
+  /** Records a vendor's invoice (checked by the backend), acknowledges a finding, or approves it for payment. */
+  reqInvoice: (number: string, step: InvoiceStep) => call<RequisitionView>("req_invoice", { number, step }),
 
   /** The packet's PDF, for the preview. */
   packetPreview: (number: string, paper: Paper) => call<ArrayBuffer>("packet_preview", { number, paper }),

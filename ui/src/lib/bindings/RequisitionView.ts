@@ -4,6 +4,7 @@ import type { Cents } from "./Cents";
 import type { Finding } from "./Finding";
 import type { HistoryEntry } from "./HistoryEntry";
 import type { LineState } from "./LineState";
+import type { RecordedInvoice } from "./RecordedInvoice";
 import type { Requisition } from "./Requisition";
 
 /**
@@ -43,4 +44,12 @@ in_office: boolean,
  * In an office, whether this person's key is in the OS keyring (no
  * passphrase to type when signing).
  */
-key_in_keyring: boolean, };
+key_in_keyring: boolean, 
+/**
+ * The vendor's invoices recorded on it, each with its check.
+ */
+invoices: Array<RecordedInvoice>, 
+/**
+ * Whether an invoice may be recorded now (once it is ordered).
+ */
+accepts_invoices: boolean, };
