@@ -43,7 +43,8 @@ pub fn receipt(text: &str) -> Result<(u32, u32), String> {
 pub fn invoice_line(text: &str) -> Result<coopdesk_core::orders::invoice::InvoiceLine, String> {
     let bad = || format!("'{text}' is not LINE:QTY:UNIT_PRICE, such as 2:10:45.50");
     let mut parts = text.rsplitn(3, ':');
-    let (price, quantity, what) = (parts.next().ok_or_else(bad)?, parts.next().ok_or_else(bad)?, parts.next().ok_or_else(bad)?);
+    let (price, quantity, what) =
+        (parts.next().ok_or_else(bad)?, parts.next().ok_or_else(bad)?, parts.next().ok_or_else(bad)?);
     let unit_price = Cents::parse(price).ok_or_else(bad)?;
     let quantity = quantity.trim().parse().map_err(|_| bad())?;
     let what = what.trim();
@@ -54,7 +55,13 @@ pub fn invoice_line(text: &str) -> Result<coopdesk_core::orders::invoice::Invoic
         Ok(line) => (Some(line), String::new()),
         Err(_) => (None, what.to_owned()),
     };
-    Ok(coopdesk_core::orders::invoice::InvoiceLine { order_line, part, description: String::new(), quantity, unit_price })
+    Ok(coopdesk_core::orders::invoice::InvoiceLine {
+        order_line,
+        part,
+        description: String::new(),
+        quantity,
+        unit_price,
+    })
 }
 
 #[cfg(test)]

@@ -204,9 +204,8 @@ fn a_snapshot_indexed_as_it_is_written_answers_as_a_rebuilt_index_does() {
         ops.push(Op::Del(Kind::Item, "i2"));
         ops
     };
-    let on_another_feeds_contract = || {
-        vec![Op::Put(item("a9", "ctr-b", "Sealed battery charger", "KS-CH", 9_000, 7_000))]
-    };
+    let on_another_feeds_contract =
+        || vec![Op::Put(item("a9", "ctr-b", "Sealed battery charger", "KS-CH", 9_000, 7_000))];
     let cases: Vec<(&str, Vec<Op>)> = vec![
         ("in order", base_ops()),
         ("children before their parents", children_first()),
@@ -274,12 +273,15 @@ fn a_delta_indexed_as_it_is_written_answers_as_a_rebuilt_index_does() {
                 Op::Put(item("i1", "ctr-a", "UPS battery cartridge, gulf stock", "APC-BR1500", 10_000, 6_800)),
             ],
         ),
-        ("a new contract for a new item", vec![
-            Op::Put(coop("coop-t", "Tarpon Bay Cooperative")),
-            Op::Put(supplier("sup-k", "Kestrel Supply")),
-            Op::Put(contract("ctr-k", "TB-77", "coop-t", "sup-k")),
-            Op::Put(item("k1", "ctr-k", "Sealed battery charger", "KS-CH", 9_000, 7_000)),
-        ]),
+        (
+            "a new contract for a new item",
+            vec![
+                Op::Put(coop("coop-t", "Tarpon Bay Cooperative")),
+                Op::Put(supplier("sup-k", "Kestrel Supply")),
+                Op::Put(contract("ctr-k", "TB-77", "coop-t", "sup-k")),
+                Op::Put(item("k1", "ctr-k", "Sealed battery charger", "KS-CH", 9_000, 7_000)),
+            ],
+        ),
     ];
     for (case, ops) in cases {
         let mut t = store();

@@ -35,7 +35,8 @@ pub(super) fn run(store: &mut Store, action: &ReqAction, by: &str, json: bool, o
             let index = finding.checked_sub(1).ok_or_else(|| Error::Invalid("Findings are numbered from 1.".into()))?;
             store.acknowledge_invoice_finding(number, recorded.id, index, reason, by)?;
             let left = find(store, number, invoice)?.open_findings().len();
-            writeln!(out, "Finding {finding} of invoice {invoice} acknowledged; {left} still open.").map_err(stdout_error)
+            writeln!(out, "Finding {finding} of invoice {invoice} acknowledged; {left} still open.")
+                .map_err(stdout_error)
         }
         ReqAction::InvoiceApprove { number, invoice } => {
             let recorded = find(store, number, invoice)?;

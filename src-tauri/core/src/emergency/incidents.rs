@@ -125,8 +125,6 @@ fn yes() -> bool {
     true
 }
 
-
-
 const COLUMNS: &str = "id, name, kind, declaration_number, declared_on, authority, waiver_start, waiver_end,
     fema_disaster, projects, rules, active, closed_on, created_at, updated_at";
 

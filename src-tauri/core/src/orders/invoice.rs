@@ -124,9 +124,10 @@ fn matched<'a>(req: &'a Requisition, line: &InvoiceLine) -> Option<&'a Line> {
     }
     let part = compact(&line.part);
     if !part.is_empty() {
-        let by_part = req.lines.iter().find(|l| {
-            [&l.supplier_sku, &l.manufacturer_part].iter().any(|p| !p.is_empty() && compact(p) == part)
-        });
+        let by_part = req
+            .lines
+            .iter()
+            .find(|l| [&l.supplier_sku, &l.manufacturer_part].iter().any(|p| !p.is_empty() && compact(p) == part));
         if by_part.is_some() {
             return by_part;
         }
@@ -162,7 +163,8 @@ pub fn check(req: &Requisition, invoice: &Invoice, earlier: &EarlierInvoices) ->
     for (index, inv) in invoice.lines.iter().enumerate() {
         let at = Some(index as u32 + 1);
         let Some(line) = matched(req, inv) else {
-            let what = [inv.part.trim(), inv.description.trim()].into_iter().find(|t| !t.is_empty()).unwrap_or("a line");
+            let what =
+                [inv.part.trim(), inv.description.trim()].into_iter().find(|t| !t.is_empty()).unwrap_or("a line");
             findings.push(InvoiceFinding {
                 kind: InvoiceFindingKind::NotOnOrder,
                 invoice_line: at,
@@ -299,9 +301,24 @@ mod tests {
         let billed_4 = EarlierInvoices { billed: [(1, 4)].into(), same_number_on: None };
         let dup = EarlierInvoices { billed: HashMap::new(), same_number_on: Some("2027-PW-0009".into()) };
         let cases: Vec<(&str, Invoice, &EarlierInvoices, Expected)> = vec![
-            ("clean: the tier price, what was received", invoice("2026-12-01", vec![line(Some(1), "", 6, 9_000)], Some(54_000)), &none, vec![]),
-            ("matched by SKU without punctuation", invoice("2026-12-01", vec![line(None, "sku", 6, 9_000)], None), &none, vec![]),
-            ("matched by the quoted vendor's SKU", invoice("2026-12-01", vec![line(None, "DP 50", 1, 50_000)], None), &none, vec![]),
+            (
+                "clean: the tier price, what was received",
+                invoice("2026-12-01", vec![line(Some(1), "", 6, 9_000)], Some(54_000)),
+                &none,
+                vec![],
+            ),
+            (
+                "matched by SKU without punctuation",
+                invoice("2026-12-01", vec![line(None, "sku", 6, 9_000)], None),
+                &none,
+                vec![],
+            ),
+            (
+                "matched by the quoted vendor's SKU",
+                invoice("2026-12-01", vec![line(None, "DP 50", 1, 50_000)], None),
+                &none,
+                vec![],
+            ),
             (
                 "the list price instead of the tier price",
                 invoice("2026-12-01", vec![line(Some(1), "", 6, 10_000)], None),
@@ -358,11 +375,7 @@ mod tests {
             ),
             (
                 "several at once",
-                invoice(
-                    "2027-07-01",
-                    vec![line(Some(1), "", 7, 9_500), line(None, "", 1, 1_000)],
-                    Some(1),
-                ),
+                invoice("2027-07-01", vec![line(Some(1), "", 7, 9_500), line(None, "", 1, 1_000)], Some(1)),
                 &none,
                 vec![
                     (OverContractPrice, Some(1), Some(1), 3_500),
@@ -388,8 +401,12 @@ mod tests {
     #[test]
     fn each_finding_says_what_and_where_in_words() {
         let inv = invoice("2027-07-01", vec![line(Some(1), "", 8, 10_000)], Some(1));
-        let messages: Vec<String> = check(&ordered(), &inv, &EarlierInvoices::default()).into_iter().map(|f| f.message).collect();
-        assert!(messages.iter().any(|m| m.contains("$100.00 each") && m.contains("contract GC-1") && m.contains("$90.00")), "{messages:?}");
+        let messages: Vec<String> =
+            check(&ordered(), &inv, &EarlierInvoices::default()).into_iter().map(|f| f.message).collect();
+        assert!(
+            messages.iter().any(|m| m.contains("$100.00 each") && m.contains("contract GC-1") && m.contains("$90.00")),
+            "{messages:?}"
+        );
         assert!(messages.iter().any(|m| m.contains("bills 8") && m.contains("6 received")), "{messages:?}");
         assert!(messages.iter().any(|m| m.contains("ended on 2027-06-30")), "{messages:?}");
         assert!(messages.iter().any(|m| m.contains("$0.01") && m.contains("$800.00")), "{messages:?}");

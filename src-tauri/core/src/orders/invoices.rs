@@ -22,7 +22,8 @@ pub const MAX_INVOICE_LINES: usize = 2_000;
 const MAX_NUMBER_CHARS: usize = 64;
 
 /// The statuses an invoice may be recorded in: once the order is placed.
-pub(crate) const INVOICEABLE: [Status; 4] = [Status::Ordered, Status::PartiallyReceived, Status::Received, Status::Closed];
+pub(crate) const INVOICEABLE: [Status; 4] =
+    [Status::Ordered, Status::PartiallyReceived, Status::Received, Status::Closed];
 
 /// A finding the clerk has looked into, and why it may be paid anyway.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -261,7 +262,11 @@ impl Store {
                 )));
             }
             let Some(found) = recorded.findings.get(finding as usize) else {
-                return Err(Error::not_found_on("finding", finding + 1, format!("invoice {}", recorded.invoice.number)));
+                return Err(Error::not_found_on(
+                    "finding",
+                    finding + 1,
+                    format!("invoice {}", recorded.invoice.number),
+                ));
             };
             let mut acks = recorded.acknowledgements.clone();
             acks.retain(|a| a.finding != finding);

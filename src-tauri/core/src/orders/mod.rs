@@ -24,9 +24,9 @@ pub mod model;
 pub mod numbering;
 mod read;
 pub mod settings;
-pub mod thresholds;
 #[cfg(test)]
 pub(crate) mod test_lines;
+pub mod thresholds;
 
 pub use editing::{AttachOutcome, LineEdit, ManualLine, NewAttachment};
 pub use history::HistoryEntry;

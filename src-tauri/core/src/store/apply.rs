@@ -6,10 +6,10 @@
 
 use super::search_marks::StreamIndexer;
 use super::Store;
-use crate::search_index::SearchIndex;
 use crate::error::{Error, Result};
 use crate::model::{CatalogueItem, Contract, Cooperative, DealerLocation, Supplier};
 use crate::record::{Entity, Header, Kind, Record, RecordReader, Scope};
+use crate::search_index::SearchIndex;
 use chrono::Utc;
 use flate2::read::GzDecoder;
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
@@ -142,9 +142,7 @@ fn finish(tx: Transaction, source_name: &str, summary: ApplySummary) -> Result<A
 /// references as rows are written (the keys are deferred), so only a
 /// refused commit pays for finding which one it was.
 fn commit_checked(tx: Transaction, source_name: &str) -> Result<()> {
-    let foreign_key = |e: &rusqlite::Error| {
-        matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY)
-    };
+    let foreign_key = |e: &rusqlite::Error| matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY);
     match tx.execute_batch("COMMIT") {
         Ok(()) => Ok(()),
         // A commit refused for its foreign keys leaves the transaction open
@@ -399,22 +397,25 @@ fn upsert_contract(tx: &Transaction, feed: &str, c: &Contract) -> rusqlite::Resu
          WHERE contracts.feed_id = excluded.feed_id
          RETURNING rowid",
     )?
-    .query_row(params![
-        c.id,
-        feed,
-        c.cooperative_id,
-        c.supplier_id,
-        c.number,
-        c.title,
-        c.lead_agency,
-        c.term_start.to_string(),
-        c.term_end.to_string(),
-        c.max_extension_end.map(|d| d.to_string()),
-        json(&c.eligibility),
-        json(&c.documents),
-        c.origin.as_ref().map(json),
-        json(&c.amendments),
-    ], |r| r.get(0))
+    .query_row(
+        params![
+            c.id,
+            feed,
+            c.cooperative_id,
+            c.supplier_id,
+            c.number,
+            c.title,
+            c.lead_agency,
+            c.term_start.to_string(),
+            c.term_end.to_string(),
+            c.max_extension_end.map(|d| d.to_string()),
+            json(&c.eligibility),
+            json(&c.documents),
+            c.origin.as_ref().map(json),
+            json(&c.amendments),
+        ],
+        |r| r.get(0),
+    )
     .optional()
 }
 
@@ -428,19 +429,22 @@ fn upsert_dealer(tx: &Transaction, feed: &str, d: &DealerLocation) -> rusqlite::
          WHERE dealers.feed_id = excluded.feed_id
          RETURNING rowid",
     )?
-    .query_row(params![
-        d.id,
-        feed,
-        d.supplier_id,
-        d.name,
-        d.address.street,
-        d.address.city,
-        d.address.state,
-        d.address.zip,
-        d.phone,
-        d.latitude,
-        d.longitude
-    ], |r| r.get(0))
+    .query_row(
+        params![
+            d.id,
+            feed,
+            d.supplier_id,
+            d.name,
+            d.address.street,
+            d.address.city,
+            d.address.state,
+            d.address.zip,
+            d.phone,
+            d.latitude,
+            d.longitude
+        ],
+        |r| r.get(0),
+    )
     .optional()
 }
 
@@ -457,22 +461,25 @@ fn upsert_item(tx: &Transaction, feed: &str, i: &CatalogueItem) -> rusqlite::Res
          WHERE items.feed_id = excluded.feed_id
          RETURNING rowid",
     )?
-    .query_row(params![
-        i.id,
-        feed,
-        i.contract_id,
-        i.supplier_sku,
-        i.manufacturer,
-        i.manufacturer_part,
-        i.description,
-        i.unit,
-        i.list_price.0,
-        i.contract_price.0,
-        json(&i.classifications),
-        json(&i.price_tiers),
-        json(&i.attributes),
-        i.currency,
-    ], |r| r.get(0))
+    .query_row(
+        params![
+            i.id,
+            feed,
+            i.contract_id,
+            i.supplier_sku,
+            i.manufacturer,
+            i.manufacturer_part,
+            i.description,
+            i.unit,
+            i.list_price.0,
+            i.contract_price.0,
+            json(&i.classifications),
+            json(&i.price_tiers),
+            json(&i.attributes),
+            i.currency,
+        ],
+        |r| r.get(0),
+    )
     .optional()
 }
 

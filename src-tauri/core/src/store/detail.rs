@@ -75,8 +75,6 @@ pub struct ItemDetail {
     pub supplier: String,
 }
 
-
-
 pub(crate) const CONTRACT_COLUMNS: &str = "id, cooperative_id, supplier_id, number, title, lead_agency, term_start,
     term_end, max_extension_end, eligibility, documents, origin, amendments";
 

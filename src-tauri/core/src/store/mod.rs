@@ -61,8 +61,13 @@ impl Store {
         migrations::migrate(&mut conn, path)?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         let (search, fresh) = crate::search_index::SearchIndex::open(path)?;
-        let store =
-            Store { conn, path: path.to_owned(), search, clock: Default::default(), search_caught_up: Default::default() };
+        let store = Store {
+            conn,
+            path: path.to_owned(),
+            search,
+            clock: Default::default(),
+            search_caught_up: Default::default(),
+        };
         if fresh {
             store.request_search_rebuild()?;
         }

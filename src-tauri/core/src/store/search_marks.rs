@@ -151,9 +151,17 @@ pub(crate) struct StreamIndexer<'a> {
     covers: Option<(i64, Option<i64>)>,
 }
 
+/// A contract as stored, with its supplier's name and its cooperative's
+/// name and lead agency.
+struct StoredContract {
+    contract: ContractNames,
+    supplier: String,
+    cooperative: (String, String),
+}
+
 /// A contract already in the store, with its supplier's and cooperative's
 /// names; `None` unless all three are there.
-fn stored_contract(conn: &Connection, id: &str) -> Result<Option<(ContractNames, String, (String, String))>> {
+fn stored_contract(conn: &Connection, id: &str) -> Result<Option<StoredContract>> {
     let row = conn
         .prepare_cached(
             "SELECT c.number, c.title, c.supplier_id, c.cooperative_id, c.term_start, c.term_end, s.legal_name,
@@ -179,7 +187,7 @@ fn stored_contract(conn: &Connection, id: &str) -> Result<Option<(ContractNames,
             term_start: start.parse().ok()?,
             term_end: end.parse().ok()?,
         };
-        Some((contract, supplier, coop))
+        Some(StoredContract { contract, supplier, cooperative: coop })
     }))
 }
 
@@ -312,7 +320,8 @@ impl<'a> StreamIndexer<'a> {
     /// (cached) from the store; `None` while one of them is missing.
     fn indexed(&mut self, conn: &Connection, i: &CatalogueItem, rowid: i64) -> Result<Option<IndexedItem>> {
         if !self.contracts.contains_key(&i.contract_id) {
-            let Some((contract, supplier, coop)) = stored_contract(conn, &i.contract_id)? else {
+            let Some(StoredContract { contract, supplier, cooperative: coop }) = stored_contract(conn, &i.contract_id)?
+            else {
                 return Ok(None);
             };
             self.suppliers.entry(contract.supplier_id.clone()).or_insert(supplier);
