@@ -18,6 +18,7 @@
 //! - [`orders`]: requisitions, their evidence, lifecycle and history.
 //! - [`packet`]: the printable requisition packet (PDF).
 //! - [`policy`]: the purchasing policy checked against a requisition (pure).
+//! - [`reports`]: spend and savings for the board.
 //! - [`sample`]: the bundled sample catalogue.
 //! - [`geo`]: ZIP code centroids and distances, offline.
 //! - [`history`]: the kinds of subject the audit trail covers, verified together.
@@ -49,6 +50,7 @@ pub mod packet;
 pub mod paths;
 pub mod policy;
 pub mod record;
+pub mod reports;
 pub mod sample;
 pub mod search;
 mod search_index;

@@ -13,6 +13,8 @@ mod emergency;
 mod imports;
 // Vendors' invoices checked against the order, held, acknowledged, approved.
 mod invoices;
+// The savings report and the board report's PDF.
+mod reports;
 // OCDS merging against the reference fixtures and real data.
 mod ocds_merge;
 // OCDS publications imported: mapping, messy input, one transaction.

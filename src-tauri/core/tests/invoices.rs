@@ -10,7 +10,7 @@ use coopdesk_core::Store;
 /// An ordered requisition: 10 batteries (i1, APC-BR1500) at $70.00 and one
 /// UPS (i2) at $360.00 on contract GSP-2501-001 (to 2028-12-31); the
 /// batteries are received, the UPS not yet.
-fn ordered(s: &mut Store) -> String {
+pub fn ordered(s: &mut Store) -> String {
     let n = s.create_requisition(&header_for("PW"), CLERK).unwrap();
     s.add_item(&n, "i1", 10, Some("100-210-01-5230"), CLERK).unwrap();
     s.add_item(&n, "i2", 1, None, CLERK).unwrap();
@@ -21,11 +21,11 @@ fn ordered(s: &mut Store) -> String {
     n
 }
 
-fn line(part: &str, quantity: u32, price: i64) -> InvoiceLine {
+pub fn line(part: &str, quantity: u32, price: i64) -> InvoiceLine {
     InvoiceLine { order_line: None, part: part.into(), description: String::new(), quantity, unit_price: Cents(price) }
 }
 
-fn invoice(number: &str, lines: Vec<InvoiceLine>) -> Invoice {
+pub fn invoice(number: &str, lines: Vec<InvoiceLine>) -> Invoice {
     Invoice { number: number.into(), date: today(), lines, stated_total: None }
 }
 

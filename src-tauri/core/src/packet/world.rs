@@ -18,6 +18,8 @@ pub(crate) const REQUISITION: &str = include_str!("../../../../assets/packet/req
 pub(crate) const VENDOR_SHEET: &str = include_str!("../../../../assets/packet/vendor-sheet.typ");
 /// The summary at the front of a FEMA reimbursement packet.
 pub(crate) const FEMA_SUMMARY: &str = include_str!("../../../../assets/packet/fema-summary.typ");
+/// The report to the board of what cooperative buying saved.
+pub(crate) const BOARD_REPORT: &str = include_str!("../../../../assets/packet/board-report.typ");
 
 const FONT_FILES: [&[u8]; 4] = [
     include_bytes!("../../../../assets/fonts/DejaVuSans.ttf"),
