@@ -263,7 +263,18 @@ fn invoices_are_checked_against_the_order_and_held_until_every_finding_is_answer
     let needed = (chrono::Local::now().date_naive() + chrono::Duration::days(14)).to_string();
     let number = ok(
         &db,
-        &["req", "new", "--department", "PW", "--requester", "Dana Reyes", "--deliver-to", "2 Harbor Way", "--needed", &needed],
+        &[
+            "req",
+            "new",
+            "--department",
+            "PW",
+            "--requester",
+            "Dana Reyes",
+            "--deliver-to",
+            "2 Harbor Way",
+            "--needed",
+            &needed,
+        ],
     );
     let number = number.trim();
     ok(&db, &["req", "add", number, &item, "--qty", "10", "--account", "100-210-01-5230"]);
@@ -278,7 +289,18 @@ fn invoices_are_checked_against_the_order_and_held_until_every_finding_is_answer
 
     let clean = json(
         &db,
-        &["req", "invoice", number, "--number", "INV-7001", "--date", &today, "--line", &format!("1:10:{}", dollars(price)), "--json"],
+        &[
+            "req",
+            "invoice",
+            number,
+            "--number",
+            "INV-7001",
+            "--date",
+            &today,
+            "--line",
+            &format!("1:10:{}", dollars(price)),
+            "--json",
+        ],
     );
     assert_eq!(clean["findings"].as_array().unwrap().len(), 0, "{clean}");
     ok(&db, &["req", "invoice-approve", number, "--invoice", "INV-7001"]);
@@ -318,13 +340,63 @@ fn invoices_are_checked_against_the_order_and_held_until_every_finding_is_answer
     assert!(!refused.status.success());
     assert!(stderr(&refused).contains("3 findings not yet resolved"), "{}", stderr(&refused));
     for finding in ["1", "2", "3"] {
-        ok(&db, &["req", "invoice-ack", number, "--invoice", "INV-7002", "--finding", finding, "--reason", "Credit memo CM-9 covers it"]);
+        ok(
+            &db,
+            &[
+                "req",
+                "invoice-ack",
+                number,
+                "--invoice",
+                "INV-7002",
+                "--finding",
+                finding,
+                "--reason",
+                "Credit memo CM-9 covers it",
+            ],
+        );
     }
     let text = ok(&db, &["req", "invoices", number]);
     assert!(text.contains("Invoice INV-7002") && text.contains("all acknowledged"), "{text}");
     ok(&db, &["req", "invoice-approve", number, "--invoice", "INV-7002"]);
     let listed = json(&db, &["req", "invoices", number, "--json"]);
     assert!(listed.as_array().unwrap().iter().all(|i| i["approved_by"] == "Dana Reyes"), "{listed}");
+
+    // The board's report counts the order and the overcharge the check caught.
+    let (csv, pdf) = (s.path("savings.csv"), s.path("board.pdf"));
+    let report =
+        json(&db, &["report", "savings", "--csv", csv.to_str().unwrap(), "--out", pdf.to_str().unwrap(), "--json"]);
+    assert_eq!(report["requisitions"], 1, "{report}");
+    assert_eq!(report["spend"].as_i64().unwrap(), 10 * price);
+    assert_eq!(report["cooperative_spend"], report["spend"]);
+    assert_eq!(report["overcharges_caught"], 200);
+    assert_eq!(report["by_department"][0]["name"], "PW");
+    let list = view["list_total"].as_i64().unwrap();
+    assert_eq!(report["saving_actual"].as_i64().unwrap(), list - 10 * price, "list minus contract, from the evidence");
+    let written = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        written.starts_with("section,name,spend,saving\n")
+            && written.contains("invoice checks,overcharges caught,2.00,"),
+        "{written}"
+    );
+    let text = ok(&db, &["report", "savings"]);
+    assert!(text.contains("canceled ones are not counted") && text.contains("By cooperative:"), "{text}");
+    let board = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
+    let board = String::from_utf8_lossy(&board.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "Escambia Harbor County",
+        "Cooperative purchasing, FY",
+        "Spend and savings by cooperative",
+        "OVERCHARGES CAUGHT BY INVOICE",
+        "$2.00",
+        "Top contracts by use",
+        "Purchasing agent",
+    ] {
+        assert!(board.contains(expected), "{expected:?} in the board report:\n{board}");
+    }
+    let empty = json(&db, &["report", "savings", "--fy", "2019", "--json"]);
+    assert_eq!((empty["requisitions"].as_i64(), empty["spend"].as_i64()), (Some(0), Some(0)));
+    let bad = coopdesk(&db, &["report", "savings", "--estimate", "150"]);
+    assert!(!bad.status.success() && stderr(&bad).contains("percentage of the spend"), "{}", stderr(&bad));
 
     // Bad input says what is wrong and records nothing.
     let bad = coopdesk(&db, &["req", "invoice", number, "--number", "INV-7003", "--date", &today, "--line", "1:x:5"]);

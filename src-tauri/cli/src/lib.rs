@@ -9,6 +9,7 @@ mod emergency;
 mod feeds;
 pub mod import;
 mod office;
+mod report;
 mod req;
 mod search_args;
 mod table;
@@ -111,6 +112,11 @@ pub enum Command {
     Purchasing {
         #[command(subcommand)]
         action: req::PurchasingAction,
+    },
+    /// Reports for the board: what cooperative buying saved.
+    Report {
+        #[command(subcommand)]
+        action: report::ReportAction,
     },
     /// Print a requisition's packet to a PDF file (recorded in its history).
     Packet {
@@ -296,6 +302,7 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
             let by = actor(&store, by.as_deref())?;
             emergency::run(&mut store, action, &by, json, out)
         }
+        Command::Report { action } => report::run(&store, action, json, out),
         Command::Packet { number, out: file, paper, by } => {
             let by = actor(&store, by.as_deref())?;
             let packet = store.build_packet(number, *paper, store.clock().now())?;
