@@ -1351,6 +1351,7 @@ async fn open_requisition(c: &Client, number: &str) {
 /// Invoices at receipt: a clean one matches and is approved for payment; an
 /// overpriced one on the other requisition is held with the overcharge
 /// shown until the clerk acknowledges it, and the store holds both checks.
+/// The Reports screen then counts both orders and the overcharge caught.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_clean_invoice_is_approved_and_an_overpriced_one_is_held_with_the_money_at_stake() {
     let scratch = Scratch::new();
@@ -1389,6 +1390,23 @@ async fn a_clean_invoice_is_approved_and_an_overpriced_one_is_held_with_the_mone
     by_test_id(&c, "invoice-ack-reason").await.send_keys("Vendor sends credit memo CM-12").await.unwrap();
     click(&c, "invoice-ack").await;
     wait_text(&c, "invoice-state", |t| t == "Every finding answered").await;
+
+    // The Reports screen: both orders counted, the overcharge beside the savings.
+    click(&c, "reports-toggle").await;
+    let counted = wait_text(&c, "report-counted", |t| t.contains("are not counted")).await;
+    assert!(counted.contains("on order, received or closed"), "{counted}");
+    let stake_text = format!("${}.{:02}", stake / 100, stake % 100);
+    wait_text(&c, "report-overcharges", |t| t == stake_text).await;
+    let headline = by_test_id(&c, "report-headline").await.text().await.unwrap();
+    assert!(headline.contains("2 requisitions"), "{headline}");
+    let summary = wait_text(&c, "chart-cooperative-summary", |t| t.contains("the largest is")).await;
+    assert!(summary.starts_with("Spend and savings by cooperative:"), "{summary}");
+    click(&c, "chart-department-as-table").await;
+    let table = wait_text(&c, "chart-department", |t| t.contains("FIRE")).await;
+    assert!(table.contains("PW"), "{table}");
+    screenshot(&c, "21-reports.png").await;
+    let violations = accessibility_violations(&c).await;
+    assert!(violations.is_empty(), "{violations:?}");
     c.close().await.unwrap();
     drop(driver);
 

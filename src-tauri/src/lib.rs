@@ -11,6 +11,7 @@ mod ipc_error;
 mod menu;
 mod office_commands;
 mod office_watch;
+mod report_commands;
 mod requisition_commands;
 mod state;
 

@@ -19,7 +19,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
             $(<$ty as TS>::export_all(&cfg)?;)+
         };
     }
-    use crate::{agency, emergency, error, import, office, orders, packet, search, store, sync};
+    use crate::{agency, emergency, error, import, office, orders, packet, reports, search, store, sync};
     export!(
         error::ErrorReply,
         office::OfficeOverview,
@@ -53,6 +53,9 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         orders::NewAttachment,
         orders::Transition,
         orders::invoices::InvoiceStep,
+        reports::savings::ReportRequest,
+        reports::savings::SavingsReport,
+        reports::board::ReportFile,
         packet::Paper,
         packet::SavedPacket,
         emergency::Incident,

@@ -137,6 +137,9 @@ import type { SyncResult } from "./bindings/SyncResult";
 import type { Thresholds } from "./bindings/Thresholds";
 import type { Transition } from "./bindings/Transition";
 import type { InvoiceStep } from "./bindings/InvoiceStep";
+import type { ReportRequest } from "./bindings/ReportRequest";
+import type { SavingsReport } from "./bindings/SavingsReport";
+import type { ReportFile } from "./bindings/ReportFile";
 import type { InvoiceLine } from "./bindings/InvoiceLine";
 import type { RecordedInvoice } from "./bindings/RecordedInvoice";
 import type { Vendor } from "./bindings/Vendor";
@@ -263,6 +266,9 @@ export type {
   Thresholds,
   Transition,
   InvoiceStep,
+  ReportRequest,
+  SavingsReport,
+  ReportFile,
   InvoiceLine,
   RecordedInvoice,
   Vendor,
@@ -400,6 +406,12 @@ export const api = {
   reqTransition: (number: string, step: Transition) => call<RequisitionView>("req_transition", { number, step }),
   /** Records a vendor's invoice (checked by the backend), acknowledges a finding, or approves it for payment. */
   reqInvoice: (number: string, step: InvoiceStep) => call<RequisitionView>("req_invoice", { number, step }),
+
+  /** What cooperative buying saved in the period asked for. */
+  reportSavings: (request: ReportRequest) => call<SavingsReport>("report_savings", { request }),
+  /** Saves the board report or its figures; `path` null: the save folder from Settings. */
+  reportSave: (request: ReportRequest, file: ReportFile, paper: Paper, path: string | null) =>
+    call<string>("report_save", { request, file, paper, path }),
 
   /** The packet's PDF, for the preview. */
   packetPreview: (number: string, paper: Paper) => call<ArrayBuffer>("packet_preview", { number, paper }),
