@@ -78,3 +78,31 @@ fn new_changes_chain_onto_the_old_history() {
         tampered.problems
     );
 }
+
+/// The report's facts added after that release are copied from the old
+/// lines when the database migrates: the savings report names the
+/// cooperative of every catalog line ordered then, the same as reading the
+/// evidence itself.
+#[test]
+fn an_earlier_releases_orders_count_in_the_savings_report() {
+    let (_dir, path) = old_database();
+    let store = Store::open(&path).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let (lines, filled): (i64, i64) = conn
+        .query_row(
+            "SELECT count(*), count(*) FILTER (WHERE f.cooperative = json_extract(l.evidence, '$.cooperative.name')
+                 AND f.list_cents = json_extract(l.evidence, '$.item.list_price') * l.quantity
+                 AND f.spend_cents = l.quantity * l.unit_cents)
+             FROM requisition_lines l JOIN requisition_line_facts f ON f.line_id = l.id
+             WHERE l.evidence IS NOT NULL",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(lines > 0, "the fixture has catalog lines");
+    assert_eq!(filled, lines);
+    let period =
+        coopdesk_core::reports::savings::Period::between("2000-01-01".parse().unwrap(), "2099-12-31".parse().unwrap());
+    let report = store.savings_report(&period, None, 1_000).unwrap();
+    assert!(report.requisitions > 0 && !report.by_cooperative.is_empty(), "{report:?}");
+}

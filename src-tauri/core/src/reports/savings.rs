@@ -1,7 +1,8 @@
 //! What cooperative buying saved, and where the money went, for a period:
 //! the figures a purchasing agent hands the board. The lines are read once
-//! from the requisitions (`read_lines`); everything else is a pure function
-//! of them (`summarize`), table-tested.
+//! from the requisitions and added up one row at a time (`Tally`, borrowing
+//! each row's text, so a year of lines allocates only for new names); the
+//! same sums over lines in memory are `summarize`, table-tested.
 //!
 //! Counted: requisitions ordered in the period that went on to be received
 //! or closed, or are still on order; never drafts, requisitions waiting for
@@ -157,7 +158,6 @@ pub struct SpendLine {
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ContractRef {
     pub number: String,
-    pub supplier: String,
     pub term_end: NaiveDate,
 }
 
@@ -219,10 +219,44 @@ pub struct SavingsReport {
     pub emergency: Vec<Slice>,
 }
 
+/// One line as the tally reads it: borrowed, so that a year of lines read
+/// from the database allocates only for the names it has not seen yet.
+#[derive(Clone, Copy, Debug)]
+pub struct LineRef<'a> {
+    pub requisition: i64,
+    pub department: &'a str,
+    pub ordered_on: NaiveDate,
+    pub vendor: &'a str,
+    pub spend: Cents,
+    pub cooperative: Option<&'a str>,
+    /// The contract's number and the end of its term.
+    pub contract: Option<(&'a str, NaiveDate)>,
+    pub list: Option<Cents>,
+    pub category: Option<&'a str>,
+    pub incident: Option<&'a str>,
+}
+
+impl SpendLine {
+    pub fn as_ref(&self) -> LineRef<'_> {
+        LineRef {
+            requisition: self.requisition,
+            department: &self.department,
+            ordered_on: self.ordered_on,
+            vendor: &self.vendor,
+            spend: self.spend,
+            cooperative: self.cooperative.as_deref(),
+            contract: self.contract.as_ref().map(|c| (c.number.as_str(), c.term_end)),
+            list: self.list,
+            category: self.category.as_deref(),
+            incident: self.incident.as_deref(),
+        }
+    }
+}
+
 /// The saving of one line: actual where a list price shows it, else the
 /// estimate on a cooperative line; an off-contract line saves nothing.
-fn saving(line: &SpendLine, estimate_bps: u32) -> (Cents, Cents) {
-    match (line.list, &line.cooperative) {
+fn saving(line: &LineRef, estimate_bps: u32) -> (Cents, Cents) {
+    match (line.list, line.cooperative) {
         (Some(list), _) if list.0 > 0 => (Cents((list.0 - line.spend.0).max(0)), Cents::ZERO),
         (_, Some(_)) => (Cents::ZERO, Cents(line.spend.0 * estimate_bps as i64 / 10_000)),
         _ => (Cents::ZERO, Cents::ZERO),
@@ -238,6 +272,164 @@ fn slices(map: BTreeMap<String, (i64, i64)>) -> Vec<Slice> {
     out
 }
 
+/// A contract's use in the period, as the tally adds it up.
+struct ContractTally {
+    cooperative: String,
+    supplier: String,
+    term_end: NaiveDate,
+    spend: i64,
+    requisitions: std::collections::BTreeSet<i64>,
+}
+
+/// The report's sums, taking one line at a time.
+struct Tally {
+    estimate_bps: u32,
+    /// By cooperative, supplier, department, category, incident.
+    by: [BTreeMap<String, (i64, i64)>; 5],
+    months: BTreeMap<(i32, u32), (i64, i64)>,
+    contracts: BTreeMap<String, ContractTally>,
+    requisitions: std::collections::HashSet<i64>,
+    spend: i64,
+    coop: i64,
+    actual: i64,
+    estimated: i64,
+    estimated_on: i64,
+}
+
+impl Tally {
+    fn new(period: &Period, estimate_bps: u32) -> Tally {
+        let mut months = BTreeMap::new();
+        let mut month = period.from.with_day(1).expect("day 1");
+        while month <= period.to {
+            months.insert((month.year(), month.month()), (0, 0));
+            month = month.checked_add_months(chrono::Months::new(1)).expect("a later month");
+        }
+        Tally {
+            estimate_bps,
+            by: [(); 5].map(|_| BTreeMap::new()),
+            months,
+            contracts: BTreeMap::new(),
+            requisitions: Default::default(),
+            spend: 0,
+            coop: 0,
+            actual: 0,
+            estimated: 0,
+            estimated_on: 0,
+        }
+    }
+
+    fn add(&mut self, line: LineRef) {
+        let (a, e) = saving(&line, self.estimate_bps);
+        let (spend, saved) = (line.spend.0, a.0 + e.0);
+        self.requisitions.insert(line.requisition);
+        self.spend += spend;
+        self.actual += a.0;
+        self.estimated += e.0;
+        if line.cooperative.is_some() && line.list.is_none_or(|l| l.0 <= 0) {
+            self.estimated_on += spend;
+        }
+        let by = &mut self.by;
+        let mut add = |i: usize, name: &str| match by[i].get_mut(name) {
+            Some(slot) => {
+                slot.0 += spend;
+                slot.1 += saved;
+            }
+            None => {
+                by[i].insert(name.to_owned(), (spend, saved));
+            }
+        };
+        if let Some(c) = line.cooperative {
+            self.coop += spend;
+            add(0, c);
+        }
+        add(1, line.vendor);
+        add(2, line.department);
+        add(3, line.category.unwrap_or("Not classified"));
+        if let Some(incident) = line.incident {
+            add(4, incident);
+        }
+        let slot = self.months.entry((line.ordered_on.year(), line.ordered_on.month())).or_default();
+        slot.0 += spend;
+        slot.1 += saved;
+        if let (Some((number, term_end)), Some(cooperative)) = (line.contract, line.cooperative) {
+            if !self.contracts.contains_key(number) {
+                let fresh = ContractTally {
+                    cooperative: cooperative.to_owned(),
+                    supplier: line.vendor.to_owned(),
+                    term_end,
+                    spend: 0,
+                    requisitions: Default::default(),
+                };
+                self.contracts.insert(number.to_owned(), fresh);
+            }
+            let c = self.contracts.get_mut(number).expect("just inserted");
+            c.spend += spend;
+            c.requisitions.insert(line.requisition);
+        }
+    }
+
+    fn finish(self, period: &Period, department: Option<&str>, overcharges: Cents, today: NaiveDate) -> SavingsReport {
+        let Tally { estimate_bps, by, months, contracts, requisitions, spend, coop, actual, estimated, estimated_on } =
+            self;
+        let [by_cooperative, by_supplier, by_department, by_category, emergency] = by.map(slices);
+        let uses: Vec<ContractUse> = contracts
+            .into_iter()
+            .map(|(number, c)| ContractUse {
+                days_left: (c.term_end - today).num_days(),
+                number,
+                cooperative: c.cooperative,
+                supplier: c.supplier,
+                spend: Cents(c.spend),
+                requisitions: c.requisitions.len() as u32,
+                term_end: c.term_end,
+            })
+            .collect();
+        let mut top_contracts = uses.clone();
+        top_contracts.sort_by(|a, b| b.spend.cmp(&a.spend).then_with(|| a.number.cmp(&b.number)));
+        top_contracts.truncate(10);
+        let mut expiring: Vec<ContractUse> = uses.into_iter().filter(|u| (0..=180).contains(&u.days_left)).collect();
+        expiring.sort_by(|a, b| a.days_left.cmp(&b.days_left).then_with(|| b.spend.cmp(&a.spend)));
+        SavingsReport {
+            period: period.label.clone(),
+            from: period.from,
+            to: period.to,
+            department: department.map(str::to_owned),
+            counted: format!(
+                "Requisitions ordered from {} to {}{} that are on order, received or closed; drafts, requisitions \
+                 awaiting approval and canceled ones are not counted.",
+                period.from,
+                period.to,
+                department.map(|d| format!(" by {d}")).unwrap_or_default()
+            ),
+            requisitions: requisitions.len() as u32,
+            spend: Cents(spend),
+            cooperative_spend: Cents(coop),
+            off_contract_spend: Cents(spend - coop),
+            cooperative_share_bps: if spend > 0 { coop * 10_000 / spend } else { 0 },
+            saving_actual: Cents(actual),
+            estimated_on: Cents(estimated_on),
+            saving_estimated: Cents(estimated),
+            estimate_bps,
+            overcharges_caught: overcharges,
+            by_cooperative,
+            by_supplier,
+            by_department,
+            by_category,
+            by_month: months
+                .into_iter()
+                .map(|((y, m), (spend, saving))| Slice {
+                    name: format!("{y}-{m:02}"),
+                    spend: Cents(spend),
+                    saving: Cents(saving),
+                })
+                .collect(),
+            top_contracts,
+            expiring,
+            emergency,
+        }
+    }
+}
+
 /// The report for `lines` (already only those counted, in the period and
 /// department), as of `today`.
 pub fn summarize(
@@ -248,150 +440,63 @@ pub fn summarize(
     overcharges: Cents,
     today: NaiveDate,
 ) -> SavingsReport {
-    let mut by = [(); 5].map(|_| BTreeMap::<String, (i64, i64)>::new());
-    let mut months = BTreeMap::<(i32, u32), (i64, i64)>::new();
-    let mut contracts = BTreeMap::<ContractRef, (String, i64, std::collections::BTreeSet<i64>)>::new();
-    let mut requisitions = std::collections::BTreeSet::new();
-    let (mut spend, mut coop, mut actual, mut estimated, mut estimated_on) = (0i64, 0i64, 0i64, 0i64, 0i64);
-    let mut month = period.from.with_day(1).expect("day 1");
-    while month <= period.to {
-        months.insert((month.year(), month.month()), (0, 0));
-        month = month.checked_add_months(chrono::Months::new(1)).expect("a later month");
-    }
+    let mut tally = Tally::new(period, estimate_bps);
     for line in lines {
-        let (a, e) = saving(line, estimate_bps);
-        let saved = a.0 + e.0;
-        requisitions.insert(line.requisition);
-        spend += line.spend.0;
-        actual += a.0;
-        estimated += e.0;
-        if e.0 > 0 || (line.cooperative.is_some() && line.list.is_none_or(|l| l.0 <= 0)) {
-            estimated_on += line.spend.0;
-        }
-        let mut add = |i: usize, name: &str| {
-            let slot = by[i].entry(name.to_owned()).or_default();
-            slot.0 += line.spend.0;
-            slot.1 += saved;
-        };
-        if let Some(c) = &line.cooperative {
-            coop += line.spend.0;
-            add(0, c);
-        }
-        add(1, &line.vendor);
-        add(2, &line.department);
-        add(3, line.category.as_deref().unwrap_or("Not classified"));
-        if let Some(incident) = &line.incident {
-            add(4, incident);
-        }
-        let slot = months.entry((line.ordered_on.year(), line.ordered_on.month())).or_default();
-        slot.0 += line.spend.0;
-        slot.1 += saved;
-        if let (Some(contract), Some(c)) = (&line.contract, &line.cooperative) {
-            let entry = contracts.entry(contract.clone()).or_insert_with(|| (c.clone(), 0, Default::default()));
-            entry.1 += line.spend.0;
-            entry.2.insert(line.requisition);
-        }
+        tally.add(line.as_ref());
     }
-    let [by_cooperative, by_supplier, by_department, by_category, emergency] = by.map(slices);
-    let uses: Vec<ContractUse> = contracts
-        .into_iter()
-        .map(|(c, (cooperative, spend, reqs))| ContractUse {
-            days_left: (c.term_end - today).num_days(),
-            number: c.number,
-            cooperative,
-            supplier: c.supplier,
-            spend: Cents(spend),
-            requisitions: reqs.len() as u32,
-            term_end: c.term_end,
-        })
-        .collect();
-    let mut top_contracts = uses.clone();
-    top_contracts.sort_by(|a, b| b.spend.cmp(&a.spend).then_with(|| a.number.cmp(&b.number)));
-    top_contracts.truncate(10);
-    let mut expiring: Vec<ContractUse> = uses.into_iter().filter(|u| (0..=180).contains(&u.days_left)).collect();
-    expiring.sort_by(|a, b| a.days_left.cmp(&b.days_left).then_with(|| b.spend.cmp(&a.spend)));
-    SavingsReport {
-        period: period.label.clone(),
-        from: period.from,
-        to: period.to,
-        department: department.map(str::to_owned),
-        counted: format!(
-            "Requisitions ordered from {} to {}{} that are on order, received or closed; drafts, requisitions \
-             awaiting approval and canceled ones are not counted.",
-            period.from,
-            period.to,
-            department.map(|d| format!(" by {d}")).unwrap_or_default()
-        ),
-        requisitions: requisitions.len() as u32,
-        spend: Cents(spend),
-        cooperative_spend: Cents(coop),
-        off_contract_spend: Cents(spend - coop),
-        cooperative_share_bps: if spend > 0 { coop * 10_000 / spend } else { 0 },
-        saving_actual: Cents(actual),
-        estimated_on: Cents(estimated_on),
-        saving_estimated: Cents(estimated),
-        estimate_bps,
-        overcharges_caught: overcharges,
-        by_cooperative,
-        by_supplier,
-        by_department,
-        by_category,
-        by_month: months
-            .into_iter()
-            .map(|((y, m), (spend, saving))| Slice {
-                name: format!("{y}-{m:02}"),
-                spend: Cents(spend),
-                saving: Cents(saving),
-            })
-            .collect(),
-        top_contracts,
-        expiring,
-        emergency,
-    }
+    tally.finish(period, department, overcharges, today)
 }
 
-/// The counted lines of the period (and department), read in one query.
-fn read_lines(store: &Store, period: &Period, department: Option<&str>) -> Result<Vec<SpendLine>> {
-    let sql = format!(
-        "SELECT r.id, r.department, substr(r.ordered_at, 1, 10), l.quantity * l.unit_cents,
-             coalesce(l.vendor, json_extract(l.evidence, '$.supplier_name'), json_extract(r.vendor, '$.name'), ''),
-             json_extract(l.evidence, '$.cooperative.name'), json_extract(l.evidence, '$.contract.number'),
-             json_extract(l.evidence, '$.contract.term_end'), json_extract(l.evidence, '$.item.list_price') * l.quantity,
-             coalesce(json_extract(l.evidence, '$.item.classifications[0].name'),
-                      json_extract(l.evidence, '$.item.classifications[0].code')),
-             json_extract(r.emergency, '$.incident_name')
-         FROM requisitions r JOIN requisition_lines l ON l.requisition_id = r.id
+/// The SQL that reads the counted lines: their facts (`requisition_line_facts`,
+/// kept by triggers, migration 0021) and the requisition's department, day
+/// and incident.
+fn lines_sql() -> String {
+    format!(
+        "SELECT r.id, r.department, substr(r.ordered_at, 1, 10), f.spend_cents,
+             coalesce(f.supplier, json_extract(r.vendor, '$.name'), ''),
+             f.cooperative, f.contract, f.contract_end, f.list_cents,
+             f.category, json_extract(r.emergency, '$.incident_name')
+         FROM requisitions r JOIN requisition_line_facts f ON f.requisition_id = r.id
          WHERE r.status IN ({}) AND substr(r.ordered_at, 1, 10) BETWEEN ?1 AND ?2
            AND (?3 IS NULL OR r.department = ?3 COLLATE NOCASE)",
         COUNTED.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ")
-    );
-    let mut stmt = store.conn().prepare(&sql)?;
-    let rows = stmt.query_map(rusqlite::params![period.from.to_string(), period.to.to_string(), department], |r| {
-        let date = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
-            Ok(r.get::<_, Option<String>>(i)?.and_then(|t| t.parse().ok()))
+    )
+}
+
+/// Reads the counted lines of the period (and department) into `tally`,
+/// one row at a time, borrowing each row's text.
+fn tally_lines(store: &Store, period: &Period, department: Option<&str>, tally: &mut Tally) -> Result<()> {
+    let mut stmt = store.conn().prepare(&lines_sql())?;
+    let mut rows = stmt.query(rusqlite::params![period.from.to_string(), period.to.to_string(), department])?;
+    while let Some(r) = rows.next()? {
+        let text = |i: usize| -> rusqlite::Result<Option<&str>> {
+            match r.get_ref(i)? {
+                rusqlite::types::ValueRef::Null => Ok(None),
+                v => v
+                    .as_str()
+                    .map(Some)
+                    .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, v.data_type(), Box::new(e))),
+            }
         };
-        let cooperative: Option<String> = r.get(5)?;
-        let number: Option<String> = r.get(6)?;
-        let vendor: String = r.get(4)?;
-        Ok(SpendLine {
+        let date = |i: usize| -> rusqlite::Result<Option<NaiveDate>> { Ok(text(i)?.and_then(|t| t.parse().ok())) };
+        let contract = match (text(6)?, date(7)?) {
+            (Some(number), Some(end)) => Some((number, end)),
+            _ => None,
+        };
+        tally.add(LineRef {
             requisition: r.get(0)?,
-            department: r.get(1)?,
+            department: text(1)?.unwrap_or_default(),
             ordered_on: date(2)?.unwrap_or(period.from),
             spend: Cents(r.get(3)?),
-            contract: match (&number, date(7)?) {
-                (Some(number), Some(term_end)) => {
-                    Some(ContractRef { number: number.clone(), supplier: vendor.clone(), term_end })
-                }
-                _ => None,
-            },
-            vendor,
-            cooperative,
+            vendor: text(4)?.unwrap_or_default(),
+            cooperative: text(5)?,
+            contract,
             list: r.get::<_, Option<i64>>(8)?.map(Cents),
-            category: r.get(9)?,
-            incident: r.get(10)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+            category: text(9)?,
+            incident: text(10)?,
+        });
+    }
+    Ok(())
 }
 
 /// Overcharges the invoice checks found on the counted requisitions.
@@ -432,9 +537,10 @@ impl Store {
         estimate_bps: u32,
     ) -> Result<SavingsReport> {
         let department = department.map(str::trim).filter(|d| !d.is_empty());
-        let lines = read_lines(self, period, department)?;
+        let mut tally = Tally::new(period, estimate_bps);
+        tally_lines(self, period, department, &mut tally)?;
         let caught = overcharges(self, period, department)?;
-        Ok(summarize(&lines, period, department, estimate_bps, caught, self.clock().today()))
+        Ok(tally.finish(period, department, caught, self.clock().today()))
     }
 }
 
@@ -454,11 +560,7 @@ mod tests {
             vendor: "Pelican Power Supply".into(),
             spend: Cents(spend),
             cooperative: Some("Sourcewell".into()),
-            contract: Some(ContractRef {
-                number: "GSP-2501".into(),
-                supplier: "Pelican Power Supply".into(),
-                term_end: d("2027-02-28"),
-            }),
+            contract: Some(ContractRef { number: "GSP-2501".into(), term_end: d("2027-02-28") }),
             list: list.map(Cents),
             category: Some("Batteries".into()),
             incident: None,

@@ -28,12 +28,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0018_office_incidents.sql")),
         M::up(include_str!("migrations/0019_office_snapshot_once.sql")),
         M::up(include_str!("migrations/0020_invoices.sql")),
+        M::up(include_str!("migrations/0021_line_report_columns.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {
-    20
+    21
 }
 
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
