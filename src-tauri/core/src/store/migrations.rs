@@ -28,7 +28,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0018_office_incidents.sql")),
         M::up(include_str!("migrations/0019_office_snapshot_once.sql")),
         M::up(include_str!("migrations/0020_invoices.sql")),
-        M::up(include_str!("migrations/0021_line_report_columns.sql")),
+        M::up(include_str!("migrations/0021_line_facts.sql")),
     ])
 }
 
