@@ -222,13 +222,8 @@ fn a_snapshot_indexed_as_it_is_written_answers_as_a_rebuilt_index_does() {
         assert!(streamed.iter().any(|(_, ids)| !ids.is_empty()), "{case}: the snapshot is searchable");
         assert!(!search_ids(&t.store, "kestrel").is_empty(), "{case}: the other feed stays searchable");
 
-        let path = t.path.clone();
-        drop(t.store);
-        let mut folder = path.file_name().unwrap().to_os_string();
-        folder.push(".search");
-        std::fs::remove_dir_all(path.with_file_name(folder)).unwrap();
-        let rebuilt = coopdesk_core::store::Store::open(&path).unwrap();
-        assert_eq!(streamed, answers(&rebuilt), "{case}");
+        let rebuilt = t.with_index_rebuilt();
+        assert_eq!(streamed, answers(&rebuilt.store), "{case}");
     }
 }
 
@@ -288,14 +283,9 @@ fn a_delta_indexed_as_it_is_written_answers_as_a_rebuilt_index_does() {
         t.store.apply_records("test", &file(&header("feed-a", 1, Scope::Snapshot, None), &base_ops())[..]).unwrap();
         t.store.apply_records("test", &file(&header("feed-a", 2, Scope::Delta, Some(1)), &ops)[..]).unwrap();
         let streamed = answers(&t.store);
-        let path = t.path.clone();
-        drop(t.store);
-        let mut folder = path.file_name().unwrap().to_os_string();
-        folder.push(".search");
-        std::fs::remove_dir_all(path.with_file_name(folder)).unwrap();
-        let rebuilt = coopdesk_core::store::Store::open(&path).unwrap();
-        assert_eq!(streamed, answers(&rebuilt), "{case}");
-        let status = rebuilt.catalogue_status().unwrap();
+        let rebuilt = t.with_index_rebuilt();
+        assert_eq!(streamed, answers(&rebuilt.store), "{case}");
+        let status = rebuilt.store.catalogue_status().unwrap();
         assert!(status.items >= 2, "{case}");
     }
 }

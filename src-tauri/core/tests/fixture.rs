@@ -9,6 +9,19 @@ pub struct TestStore {
     _dir: tempfile::TempDir,
 }
 
+impl TestStore {
+    /// Closes the store, deletes its search index and opens it again, which
+    /// rebuilds the index from the catalog.
+    pub fn with_index_rebuilt(self) -> TestStore {
+        let TestStore { store, path, _dir } = self;
+        drop(store);
+        let mut folder = path.file_name().unwrap().to_os_string();
+        folder.push(".search");
+        std::fs::remove_dir_all(path.with_file_name(folder)).unwrap();
+        TestStore { store: Store::open(&path).unwrap(), path, _dir }
+    }
+}
+
 pub fn store() -> TestStore {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("coopdesk.sqlite3");

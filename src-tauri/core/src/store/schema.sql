@@ -436,6 +436,17 @@ LEFT JOIN contracts c ON c.id = i.contract_id
 LEFT JOIN suppliers s ON s.id = c.supplier_id
 LEFT JOIN cooperatives co ON co.id = c.cooperative_id;
 
+CREATE VIEW requisition_line_facts_source AS
+SELECT id AS line_id, requisition_id, quantity * unit_cents AS spend_cents,
+       json_extract(evidence, '$.item.list_price') * quantity AS list_cents,
+       coalesce(vendor, json_extract(evidence, '$.supplier_name')) AS supplier,
+       json_extract(evidence, '$.cooperative.name') AS cooperative,
+       json_extract(evidence, '$.contract.number') AS contract,
+       json_extract(evidence, '$.contract.term_end') AS contract_end,
+       coalesce(json_extract(evidence, '$.item.classifications[0].name'),
+                json_extract(evidence, '$.item.classifications[0].code')) AS category
+FROM requisition_lines;
+
 CREATE TRIGGER contracts_search_insert AFTER INSERT ON contracts
     WHEN (SELECT bulk FROM fts_control) = 0 BEGIN
     INSERT INTO search_outbox (item_rowid) SELECT rowid FROM items WHERE contract_id = new.id;
@@ -484,27 +495,13 @@ END;
 
 CREATE TRIGGER requisition_lines_facts_insert AFTER INSERT ON requisition_lines BEGIN
     INSERT OR REPLACE INTO requisition_line_facts
-    VALUES (new.id, new.requisition_id, new.quantity * new.unit_cents,
-            json_extract(new.evidence, '$.item.list_price') * new.quantity,
-            coalesce(new.vendor, json_extract(new.evidence, '$.supplier_name')),
-            json_extract(new.evidence, '$.cooperative.name'),
-            json_extract(new.evidence, '$.contract.number'),
-            json_extract(new.evidence, '$.contract.term_end'),
-            coalesce(json_extract(new.evidence, '$.item.classifications[0].name'),
-                     json_extract(new.evidence, '$.item.classifications[0].code')));
+        SELECT * FROM requisition_line_facts_source WHERE line_id = new.id;
 END;
 
 CREATE TRIGGER requisition_lines_facts_update AFTER UPDATE ON requisition_lines BEGIN
     DELETE FROM requisition_line_facts WHERE line_id = old.id;
     INSERT OR REPLACE INTO requisition_line_facts
-    VALUES (new.id, new.requisition_id, new.quantity * new.unit_cents,
-            json_extract(new.evidence, '$.item.list_price') * new.quantity,
-            coalesce(new.vendor, json_extract(new.evidence, '$.supplier_name')),
-            json_extract(new.evidence, '$.cooperative.name'),
-            json_extract(new.evidence, '$.contract.number'),
-            json_extract(new.evidence, '$.contract.term_end'),
-            coalesce(json_extract(new.evidence, '$.item.classifications[0].name'),
-                     json_extract(new.evidence, '$.item.classifications[0].code')));
+        SELECT * FROM requisition_line_facts_source WHERE line_id = new.id;
 END;
 
 CREATE TRIGGER suppliers_search_insert AFTER INSERT ON suppliers
