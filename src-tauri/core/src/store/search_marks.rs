@@ -55,6 +55,34 @@ fn item(r: &Row) -> rusqlite::Result<IndexedItem> {
     })
 }
 
+/// Adds to `update` every item `sql` (`ITEM_SQL`, perhaps narrowed) selects.
+fn add_items(update: &mut IndexUpdate, conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<()> {
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = stmt.query(params)?;
+    while let Some(r) = rows.next()? {
+        update.add(&item(r)?)?;
+    }
+    Ok(())
+}
+
+/// Rowids as one `rarray` parameter.
+fn rowid_array(rowids: &[i64]) -> std::rc::Rc<Vec<rusqlite::types::Value>> {
+    std::rc::Rc::new(rowids.iter().map(|&r| rusqlite::types::Value::Integer(r)).collect())
+}
+
+/// After the index committed, clears the marks it covered: the outbox up to
+/// `last_mark`, and the rebuild asked for at `rebuilt` (its generation).
+/// Marks made meanwhile (a later id, a newer generation) stay.
+fn clear_marks(conn: &Connection, last_mark: Option<i64>, rebuilt: Option<i64>) -> Result<()> {
+    if let Some(last) = last_mark {
+        conn.execute("DELETE FROM search_outbox WHERE id <= ?1", [last])?;
+    }
+    if let Some(generation) = rebuilt {
+        conn.execute("UPDATE search_state SET rebuild = 0 WHERE id = 1 AND generation = ?1", [generation])?;
+    }
+    Ok(())
+}
+
 /// Applies the marks SQLite holds to the index: a rebuild, or the items to
 /// refresh. Does nothing when another connection holds the index's writer.
 pub(crate) fn refresh(conn: &Connection, index: &SearchIndex) -> Result<()> {
@@ -69,11 +97,7 @@ pub(crate) fn refresh(conn: &Connection, index: &SearchIndex) -> Result<()> {
     let Some(mut update) = index.update()? else { return Ok(()) };
     if rebuild {
         update.clear()?;
-        let mut stmt = conn.prepare(ITEM_SQL)?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            update.add(&item(r)?)?;
-        }
+        add_items(&mut update, conn, ITEM_SQL, [])?;
     } else if let Some(last) = last_mark {
         let marked: Vec<i64> = conn
             .prepare("SELECT DISTINCT item_rowid FROM search_outbox WHERE id <= ?1")?
@@ -82,24 +106,11 @@ pub(crate) fn refresh(conn: &Connection, index: &SearchIndex) -> Result<()> {
         for &rowid in &marked {
             update.remove(rowid);
         }
-        let ids: std::rc::Rc<Vec<rusqlite::types::Value>> =
-            std::rc::Rc::new(marked.iter().map(|&r| rusqlite::types::Value::Integer(r)).collect());
-        let mut stmt = conn.prepare(&format!("{ITEM_SQL} WHERE i.rowid IN rarray(?1)"))?;
-        let mut rows = stmt.query([ids])?;
-        while let Some(r) = rows.next()? {
-            update.add(&item(r)?)?;
-        }
+        add_items(&mut update, conn, &format!("{ITEM_SQL} WHERE i.rowid IN rarray(?1)"), [rowid_array(&marked)])?;
     }
     update.commit()?;
-    // Only now that the index holds the changes are the marks cleared;
-    // marks made meanwhile (a later id, a newer generation) stay.
-    if let Some(last) = last_mark {
-        conn.execute("DELETE FROM search_outbox WHERE id <= ?1", [last])?;
-    }
-    if rebuild {
-        conn.execute("UPDATE search_state SET rebuild = 0 WHERE id = 1 AND generation = ?1", [generation])?;
-    }
-    Ok(())
+    // Only now that the index holds the changes are the marks cleared.
+    clear_marks(conn, last_mark, rebuild.then_some(generation))
 }
 
 /// A contract as an item's index document needs it, with its supplier's
@@ -129,7 +140,7 @@ enum Stream {
 /// Indexes a feed's items while the apply writes them, so the index is
 /// built on the second core instead of read back from SQLite after the
 /// commit. Nothing it adds is visible until [`StreamIndexer::commit`], which
-/// runs only after the catalogue's transaction committed; until then the
+/// runs only after the catalog's transaction committed; until then the
 /// marks (`search_state.rebuild`, `search_outbox`) stay, so a crash or a
 /// rollback leaves the index to be brought up to date exactly as before.
 /// Anything a stream cannot follow (a record given twice in a snapshot, a
@@ -374,32 +385,17 @@ impl<'a> StreamIndexer<'a> {
     }
 
     fn read_back(&mut self, conn: &Connection) -> Result<()> {
-        fn add_rows(update: &mut IndexUpdate, conn: &Connection, sql: &str, param: &dyn rusqlite::ToSql) -> Result<()> {
-            let mut stmt = conn.prepare(sql)?;
-            let mut rows = stmt.query([param])?;
-            while let Some(r) = rows.next()? {
-                update.add(&item(r)?)?;
-            }
-            Ok(())
-        }
-        let rarray = |rowids: &[i64]| -> std::rc::Rc<Vec<rusqlite::types::Value>> {
-            std::rc::Rc::new(rowids.iter().map(|&r| rusqlite::types::Value::Integer(r)).collect())
-        };
         let listed = format!("{ITEM_SQL} WHERE i.rowid IN rarray(?1)");
         match &self.stream {
             Stream::Snapshot { .. } if self.replay_all => {
                 self.update.remove_all()?;
-                let mut stmt = conn.prepare(ITEM_SQL)?;
-                let mut rows = stmt.query([])?;
-                while let Some(r) = rows.next()? {
-                    self.update.add(&item(r)?)?;
-                }
+                add_items(&mut self.update, conn, ITEM_SQL, [])?;
             }
             Stream::Snapshot { pending, .. } => {
                 // A rebuild starts from an empty index: every other feed's
                 // items go back in too.
-                add_rows(&mut self.update, conn, &listed, &rarray(pending))?;
-                add_rows(&mut self.update, conn, &format!("{ITEM_SQL} WHERE i.feed_id <> ?1"), &self.feed_id)?;
+                add_items(&mut self.update, conn, &listed, [rowid_array(pending)])?;
+                add_items(&mut self.update, conn, &format!("{ITEM_SQL} WHERE i.feed_id <> ?1"), [&self.feed_id])?;
             }
             Stream::Delta { streamed, .. } => {
                 let mut done: Vec<i64> = if self.replay_all { Vec::new() } else { streamed.clone() };
@@ -414,23 +410,19 @@ impl<'a> StreamIndexer<'a> {
                 for &rowid in &marked {
                     self.update.remove(rowid);
                 }
-                add_rows(&mut self.update, conn, &listed, &rarray(&marked))?;
+                add_items(&mut self.update, conn, &listed, [rowid_array(&marked)])?;
             }
         }
         Ok(())
     }
 
-    /// After the catalogue committed: makes the index searchable and clears
+    /// After the catalog committed: makes the index searchable and clears
     /// the marks it covers. A failed index leaves them for the next refresh.
     pub(crate) fn commit(self, conn: &Connection) -> Result<()> {
         let Some((generation, last_mark)) = self.covers.filter(|_| !self.failed) else {
             return Ok(());
         };
         self.update.commit()?;
-        if let Some(last) = last_mark {
-            conn.execute("DELETE FROM search_outbox WHERE id <= ?1", [last])?;
-        }
-        conn.execute("UPDATE search_state SET rebuild = 0 WHERE id = 1 AND generation = ?1", [generation])?;
-        Ok(())
+        clear_marks(conn, last_mark, Some(generation))
     }
 }
