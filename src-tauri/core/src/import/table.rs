@@ -2,6 +2,8 @@
 //! into rows of trimmed text, bounded in size.
 
 use crate::error::{Error, Result};
+use crate::money::Cents;
+use chrono::NaiveDate;
 
 /// The most rows read from one file: a price list with more is split.
 pub const MAX_ROWS: usize = 200_000;
@@ -123,4 +125,48 @@ fn read_xlsx(name: &str, bytes: &[u8]) -> Result<Vec<Sheet>> {
         sheets.push(Sheet { name: sheet, rows, numbers });
     }
     Ok(sheets)
+}
+
+/// Header text as names are compared: lower case, letters and digits only.
+pub(crate) fn normalise(text: &str) -> String {
+    text.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+}
+
+/// A column named by header text, letter or one-based number.
+pub(crate) fn resolve_column(headers: &[String], spec: &str) -> Option<usize> {
+    let spec = spec.trim();
+    let wanted = normalise(spec);
+    if let Some(i) = headers.iter().position(|h| !wanted.is_empty() && normalise(h) == wanted) {
+        return Some(i);
+    }
+    if let Ok(n) = spec.parse::<usize>() {
+        return (1..=headers.len().max(1)).contains(&n).then(|| n - 1);
+    }
+    if !spec.is_empty() && spec.len() <= 2 && spec.chars().all(|c| c.is_ascii_alphabetic()) {
+        let n = spec.to_ascii_uppercase().bytes().fold(0usize, |n, b| n * 26 + (b - b'A' + 1) as usize);
+        return Some(n - 1);
+    }
+    None
+}
+
+/// An amount as spreadsheets write it: "$1,234.50", or a number with
+/// more decimals that is within a hundredth of a cent of one.
+pub(crate) fn money(text: &str) -> Option<Cents> {
+    let t = text.trim().trim_start_matches('$').trim();
+    Cents::parse(t).or_else(|| {
+        // Spreadsheets store 125.4 for $125.40, and sometimes more decimals
+        // from a formula; a price is rounded to the cent only when it is
+        // within a hundredth of a cent of one.
+        let f: f64 = t.replace(',', "").parse().ok()?;
+        let cents = (f * 100.0).round();
+        ((f * 100.0 - cents).abs() < 0.01 && cents.is_finite()).then_some(Cents(cents as i64))
+    })
+}
+
+/// ISO dates, and US month/day/year with a two- or four-digit year.
+pub(crate) fn date(text: &str) -> Option<NaiveDate> {
+    let t = text.trim();
+    let two_digit_year = t.rsplit('/').next().is_some_and(|y| y.len() == 2);
+    let us = if two_digit_year { "%m/%d/%y" } else { "%m/%d/%Y" };
+    NaiveDate::parse_from_str(t, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(t, us)).ok()
 }

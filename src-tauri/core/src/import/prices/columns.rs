@@ -2,7 +2,7 @@
 //! the header row, and the clerk's or the saved choice of columns applied.
 
 use crate::error::{Error, Result};
-use crate::import::table::Sheet;
+use crate::import::table::{normalise, resolve_column, Sheet};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -86,10 +86,6 @@ const NAMES: &[(Field, &[&str])] = &[
     (Field::Expiration, &["contractenddate", "expirationdate", "enddate"]),
 ];
 
-pub(super) fn normalise(text: &str) -> String {
-    text.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect()
-}
-
 /// Where the header is and which column holds each field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -111,23 +107,6 @@ pub enum MappingSource {
     Saved,
     /// As the clerk chose for this file.
     Chosen,
-}
-
-/// A column named by header text, letter or one-based number.
-pub(super) fn resolve_column(headers: &[String], spec: &str) -> Option<usize> {
-    let spec = spec.trim();
-    let wanted = normalise(spec);
-    if let Some(i) = headers.iter().position(|h| !wanted.is_empty() && normalise(h) == wanted) {
-        return Some(i);
-    }
-    if let Ok(n) = spec.parse::<usize>() {
-        return (1..=headers.len().max(1)).contains(&n).then(|| n - 1);
-    }
-    if !spec.is_empty() && spec.len() <= 2 && spec.chars().all(|c| c.is_ascii_alphabetic()) {
-        let n = spec.to_ascii_uppercase().bytes().fold(0usize, |n, b| n * 26 + (b - b'A' + 1) as usize);
-        return Some(n - 1);
-    }
-    None
 }
 
 /// The header row holding every named column, for files whose header the

@@ -4,7 +4,7 @@
 use super::columns::{Field, Mapping};
 use crate::error::{Error, Result};
 use crate::import::slug;
-use crate::import::table::Sheet;
+use crate::import::table::{date, money, Sheet};
 use crate::money::Cents;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -85,26 +85,6 @@ fn skipped(lines: Vec<usize>, what: &str) -> Option<SkippedRows> {
     let rows = if lines.len() == 1 { "Row" } else { "Rows" };
     let summary = format!("{rows} {}: {what}; skipped", line_ranges(&lines));
     Some(SkippedRows { lines, summary })
-}
-
-fn money(text: &str) -> Option<Cents> {
-    let t = text.trim().trim_start_matches('$').trim();
-    Cents::parse(t).or_else(|| {
-        // Spreadsheets store 125.4 for $125.40, and sometimes more decimals
-        // from a formula; a price is rounded to the cent only when it is
-        // within a hundredth of a cent of one.
-        let f: f64 = t.replace(',', "").parse().ok()?;
-        let cents = (f * 100.0).round();
-        ((f * 100.0 - cents).abs() < 0.01 && cents.is_finite()).then_some(Cents(cents as i64))
-    })
-}
-
-/// ISO dates, and US month/day/year with a two- or four-digit year.
-fn date(text: &str) -> Option<NaiveDate> {
-    let t = text.trim();
-    let two_digit_year = t.rsplit('/').next().is_some_and(|y| y.len() == 2);
-    let us = if two_digit_year { "%m/%d/%y" } else { "%m/%d/%Y" };
-    NaiveDate::parse_from_str(t, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(t, us)).ok()
 }
 
 /// Parses every row below the header.

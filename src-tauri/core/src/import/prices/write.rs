@@ -8,7 +8,7 @@ use super::preview::*;
 use super::records::{self, local_contract_id, local_cooperative_id, local_item_id, local_supplier_id};
 use super::PriceOptions;
 use crate::error::{Error, Result};
-use crate::import::table::{self, Sheet};
+use crate::import::table::{self, normalise, resolve_column, Sheet};
 use crate::import::LOCAL_FEED;
 use crate::money::Cents;
 use crate::store::Store;
