@@ -255,14 +255,13 @@ fn the_board_s_approval_is_recorded_from_the_command_line() {
 /// Invoices at receipt from the command line: a matching invoice passes, one
 /// that bills more and dearer than ordered is held with each finding's kind
 /// and amount in the JSON, and is approved only once both are acknowledged.
-#[test]
-fn invoices_are_checked_against_the_order_and_held_until_every_finding_is_answered() {
-    let s = Scratch::new();
-    let db = s.db();
-    let item = scripted_agency(&db, "50000");
+/// A requisition for ten of the scripted agency's item, ordered and
+/// received: its number, and `req show --json` of it.
+fn ordered_and_received(db: &std::path::Path) -> (String, serde_json::Value) {
+    let item = scripted_agency(db, "50000");
     let needed = (chrono::Local::now().date_naive() + chrono::Duration::days(14)).to_string();
-    let number = ok(
-        &db,
+    let created = ok(
+        db,
         &[
             "req",
             "new",
@@ -276,13 +275,21 @@ fn invoices_are_checked_against_the_order_and_held_until_every_finding_is_answer
             &needed,
         ],
     );
-    let number = number.trim();
-    ok(&db, &["req", "add", number, &item, "--qty", "10", "--account", "100-210-01-5230"]);
-    ok(&db, &["req", "submit", number]);
-    ok(&db, &["req", "approve", number, "--approver", "Pat Lee"]);
-    ok(&db, &["req", "order", number, "--po", "PO-27-0420"]);
-    ok(&db, &["req", "receive", number]);
-    let view = json(&db, &["req", "show", number, "--json"]);
+    let number = created.trim();
+    ok(db, &["req", "add", number, &item, "--qty", "10", "--account", "100-210-01-5230"]);
+    ok(db, &["req", "submit", number]);
+    ok(db, &["req", "approve", number, "--approver", "Pat Lee"]);
+    ok(db, &["req", "order", number, "--po", "PO-27-0420"]);
+    ok(db, &["req", "receive", number]);
+    (number.to_owned(), json(db, &["req", "show", number, "--json"]))
+}
+
+#[test]
+fn invoices_are_checked_against_the_order_and_held_until_every_finding_is_answered() {
+    let s = Scratch::new();
+    let db = s.db();
+    let (number, view) = ordered_and_received(&db);
+    let number = number.as_str();
     let price = view["requisition"]["lines"][0]["unit_price"].as_i64().unwrap();
     let dollars = |cents: i64| format!("{}.{:02}", cents / 100, cents % 100);
     let today = chrono::Local::now().date_naive().to_string();
@@ -402,5 +409,66 @@ fn invoices_are_checked_against_the_order_and_held_until_every_finding_is_answer
     let bad = coopdesk(&db, &["req", "invoice", number, "--number", "INV-7003", "--date", &today, "--line", "1:x:5"]);
     assert!(!bad.status.success());
     assert!(stderr(&bad).contains("is not LINE:QTY:UNIT_PRICE"), "{}", stderr(&bad));
+    assert_eq!(json(&db, &["req", "invoices", number, "--json"]).as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn an_invoice_is_read_from_the_vendors_file_with_a_column_the_clerk_names() {
+    let s = Scratch::new();
+    let db = s.db();
+    let (number, view) = ordered_and_received(&db);
+    let number = number.as_str();
+    let line = &view["requisition"]["lines"][0];
+    let (price, sku) = (line["unit_price"].as_i64().unwrap(), line["supplier_sku"].as_str().unwrap());
+    let dollars = |cents: i64| format!("{}.{:02}", cents / 100, cents % 100);
+    let today = chrono::Local::now().date_naive().format("%m/%d/%Y").to_string();
+    let file = s.path("vendor-invoice.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "Invoice No.,INV-8100\nDate,{today}\n\nPart,Description,Shipped,Each,Amount\n\
+             {sku},Battery,10,{},{}\n,Fuel surcharge,,,12.00\n,,,Total,{}\n",
+            dollars(price),
+            dollars(10 * price),
+            dollars(10 * price + 1_200)
+        ),
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+
+    // "Each" is no name an invoice column goes by; the amount gives the price.
+    let read = json(&db, &["req", "invoice", number, "--file", file, "--json"]);
+    assert_eq!(read["invoice"]["number"], "INV-8100", "{read}");
+    assert_eq!(read["invoice"]["lines"][0]["unit_price"].as_i64(), Some(price));
+    assert_eq!(read["findings"][0]["kind"], "not_on_order", "the surcharge: {read}");
+
+    // Named by the clerk, under another number: ten more than the ten
+    // received, and the surcharge again.
+    let again = json(
+        &db,
+        &["req", "invoice", number, "--file", file, "--column", "unit_price=Each", "--number", "INV-8100-B", "--json"],
+    );
+    let found: Vec<(String, i64)> = again["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["kind"].as_str().unwrap().to_owned(), f["amount"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(found, [("over_quantity".to_owned(), 10 * price), ("not_on_order".to_owned(), 1_200)], "{again}");
+    assert_eq!(again["invoice"]["stated_total"].as_i64(), Some(10 * price + 1_200));
+
+    let bad = s.path("bad.csv");
+    std::fs::write(&bad, format!("Part,Qty,Unit Price\n{sku},ten,1.00\n")).unwrap();
+    let refused = coopdesk(&db, &["req", "invoice", number, "--file", bad.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    let why = stderr(&refused);
+    assert!(
+        why.contains("row 2: the quantity 'ten' is not a whole number") && why.contains("Nothing was recorded"),
+        "{why}"
+    );
+    let usage = coopdesk(&db, &["req", "invoice", number, "--column", "quantity=B", "--line", "1:1:1.00"]);
+    assert!(!usage.status.success() && stderr(&usage).contains("--file"), "{}", stderr(&usage));
+    let bad_field = coopdesk(&db, &["req", "invoice", number, "--file", file, "--column", "colour=B"]);
+    assert!(stderr(&bad_field).contains("not an invoice column"), "{}", stderr(&bad_field));
     assert_eq!(json(&db, &["req", "invoices", number, "--json"]).as_array().unwrap().len(), 2);
 }

@@ -1320,11 +1320,15 @@ fn two_received_requisitions(db: &std::path::Path) -> Vec<(String, (String, u32,
 
 /// Types an invoice for the open requisition: its number, today's date,
 /// and what order line 1 bills.
-async fn record_invoice(c: &Client, number: &str, quantity: u32, unit_price: &str) {
+async fn open_invoice_form(c: &Client) {
     let form = by_test_id(c, "invoice-form").await;
     if form.attr("open").await.unwrap().is_none() {
         form.find(Locator::Css("summary")).await.unwrap().click().await.unwrap();
     }
+}
+
+async fn record_invoice(c: &Client, number: &str, quantity: u32, unit_price: &str) {
+    open_invoice_form(c).await;
     by_test_id(c, "invoice-number").await.send_keys(number).await.unwrap();
     let today = chrono::Local::now().date_naive().format("%m/%d/%Y").to_string();
     by_test_id(c, "invoice-date").await.send_keys(&today).await.unwrap();
@@ -1349,8 +1353,9 @@ async fn open_requisition(c: &Client, number: &str) {
 }
 
 /// Invoices at receipt: a clean one matches and is approved for payment; an
-/// overpriced one on the other requisition is held with the overcharge
-/// shown until the clerk acknowledges it, and the store holds both checks.
+/// overpriced one on the other requisition, read from the vendor's CSV
+/// file, is held with the overcharge shown until the clerk acknowledges it,
+/// and the store holds both checks.
 /// The Reports screen then counts both orders and the overcharge caught.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_clean_invoice_is_approved_and_an_overpriced_one_is_held_with_the_money_at_stake() {
@@ -1372,9 +1377,33 @@ async fn a_clean_invoice_is_approved_and_an_overpriced_one_is_held_with_the_mone
     click(&c, "invoice-approve").await;
     wait_text(&c, "invoice-state", |t| t.starts_with("Approved for payment by Dana Reyes")).await;
 
+    // The vendor sent this one as a spreadsheet: read into the form, looked
+    // over, then recorded.
     open_requisition(&c, over_req).await;
     let billed = over_price + 250;
-    record_invoice(&c, "INV-5002", *over_qty, &format!("{}.{:02}", billed / 100, billed % 100)).await;
+    let file = scratch.path("INV-5002.csv");
+    let today = chrono::Local::now().date_naive().format("%m/%d/%Y").to_string();
+    std::fs::write(
+        &file,
+        format!(
+            "Invoice #: INV-5002\nInvoice Date: {today}\nPO Line,Description,Qty Shipped,Unit Price\n1,As ordered,{over_qty},{}.{:02}\n",
+            billed / 100,
+            billed % 100
+        ),
+    )
+    .unwrap();
+    open_invoice_form(&c).await;
+    by_test_id(&c, "invoice-file").await.send_keys(file.to_str().unwrap()).await.unwrap();
+    click(&c, "invoice-file-read").await;
+    let read = wait_text(&c, "invoice-file-read-from", |t| !t.is_empty()).await;
+    assert!(read.starts_with("Read 1 line from INV-5002.csv"), "{read}");
+    let value = |id: &'static str| {
+        let c = c.clone();
+        async move { by_test_id(&c, id).await.prop("value").await.unwrap().unwrap_or_default() }
+    };
+    assert_eq!(value("invoice-number").await, "INV-5002");
+    assert_eq!(value("invoice-qty").await, over_qty.to_string());
+    click(&c, "invoice-record").await;
     let state = wait_text(&c, "invoice-state", |t| t.starts_with("Held")).await;
     assert_eq!(state, "Held: 1 of 1 finding open");
     let finding = by_test_id(&c, "invoice-finding").await;

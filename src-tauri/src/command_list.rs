@@ -12,6 +12,7 @@ macro_rules! for_each_command {
             requisition_commands: purchasing_get, purchasing_set, req_list, req_create, req_view,
                 req_update_header, req_add_item, req_add_manual, req_update_line, req_remove_line,
                 req_accept_price, req_attach, req_remove_attachment, req_acknowledge, req_transition, req_invoice,
+                req_invoice_file,
                 req_set_emergency_docs, agency_logo_set, agency_logo_present, packet_preview,
                 packet_print, packet_save, print_window;
             emergency_commands: incidents_list, incident_active, incident_dashboard, incident_declare,

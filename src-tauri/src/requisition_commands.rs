@@ -192,6 +192,16 @@ pub async fn req_invoice(
     state.change_requisition(number.clone(), move |store, by| store.invoice_step(&number, &step, by)).await
 }
 
+/// Reads a vendor's invoice file for the requisition, before it is recorded.
+#[tauri::command]
+pub async fn req_invoice_file(
+    state: State<'_, AppState>,
+    number: String,
+    location: String,
+) -> Result<invoice_file::InvoiceFile, IpcError> {
+    state.with_store(move |store| store.read_invoice_file(&number, &location, &Default::default())).await
+}
+
 /// The packet's PDF bytes, for the preview.
 #[tauri::command]
 pub async fn packet_preview(state: State<'_, AppState>, number: String, paper: Paper) -> Result<Response, IpcError> {

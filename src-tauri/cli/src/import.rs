@@ -42,7 +42,7 @@ pub struct ImportOptionArgs {
     pub supplier: Option<String>,
     /// Price files: choose a column, as FIELD=COLUMN (header text, letter or
     /// number; empty to leave the field out). Repeat for more fields.
-    #[arg(long = "column", value_name = "FIELD=COLUMN", value_parser = column)]
+    #[arg(long = "column", value_name = "FIELD=COLUMN", value_parser = crate::values::column::<Field>)]
     pub columns: Vec<(Field, String)>,
     /// Price files: remember the mapping for this supplier's next file.
     #[arg(long)]
@@ -59,15 +59,6 @@ impl ImportOptionArgs {
             save_mapping: self.save_mapping,
         }
     }
-}
-
-/// `FIELD=COLUMN`, e.g. `contract_price="Net price"`.
-fn column(spec: &str) -> Result<(Field, String), String> {
-    let (field, column) = spec
-        .split_once('=')
-        .ok_or_else(|| format!("write it as FIELD=COLUMN, e.g. contract_price=\"Net price\" (not '{spec}')"))?;
-    let field: Field = field.trim().parse()?;
-    Ok((field, column.to_owned()))
 }
 
 pub fn run(store: &mut Store, args: &ImportArgs, json: bool, out: &mut dyn Write) -> coopdesk_core::Result<()> {

@@ -31,6 +31,15 @@ pub fn money(text: &str) -> Result<Cents, String> {
     Cents::parse(text).ok_or_else(|| format!("'{text}' is not an amount in dollars like 1234.50"))
 }
 
+/// `FIELD=COLUMN`, e.g. `contract_price="Net price"`: a column of a price
+/// file or an invoice file, by header text, letter or number.
+pub fn column<F: std::str::FromStr<Err = String>>(spec: &str) -> Result<(F, String), String> {
+    let (field, column) = spec
+        .split_once('=')
+        .ok_or_else(|| format!("write it as FIELD=COLUMN, e.g. quantity=\"Qty shipped\" (not '{spec}')"))?;
+    Ok((field.trim().parse()?, column.to_owned()))
+}
+
 /// A receipt as LINE:QTY, such as 2:10.
 pub fn receipt(text: &str) -> Result<(u32, u32), String> {
     text.split_once(':')
@@ -61,6 +70,7 @@ pub fn invoice_line(text: &str) -> Result<coopdesk_core::orders::invoice::Invoic
         description: String::new(),
         quantity,
         unit_price,
+        amount: None,
     })
 }
 

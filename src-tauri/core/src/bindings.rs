@@ -53,6 +53,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         orders::NewAttachment,
         orders::Transition,
         orders::invoices::InvoiceStep,
+        orders::invoice_file::InvoiceFile,
         reports::savings::ReportRequest,
         reports::savings::SavingsReport,
         reports::board::ReportFile,

@@ -1,11 +1,14 @@
 //! Invoices recorded on real requisitions in a real database: checked when
 //! recorded, held until every finding is acknowledged, approved once, and
-//! all of it in the requisition's history.
+//! all of it in the requisition's history; invoices read from the vendor's
+//! CSV or Excel file.
 
 use crate::requisitions::{header_for, ready_store, today, CLERK};
 use coopdesk_core::orders::invoice::{Invoice, InvoiceFindingKind, InvoiceLine};
+use coopdesk_core::orders::invoice_file::InvoiceColumn;
 use coopdesk_core::Cents;
 use coopdesk_core::Store;
+use std::collections::BTreeMap;
 
 /// An ordered requisition: 10 batteries (i1, APC-BR1500) at $70.00 and one
 /// UPS (i2) at $360.00 on contract GSP-2501-001 (to 2028-12-31); the
@@ -22,7 +25,14 @@ pub fn ordered(s: &mut Store) -> String {
 }
 
 pub fn line(part: &str, quantity: u32, price: i64) -> InvoiceLine {
-    InvoiceLine { order_line: None, part: part.into(), description: String::new(), quantity, unit_price: Cents(price) }
+    InvoiceLine {
+        order_line: None,
+        part: part.into(),
+        description: String::new(),
+        quantity,
+        unit_price: Cents(price),
+        amount: None,
+    }
 }
 
 pub fn invoice(number: &str, lines: Vec<InvoiceLine>) -> Invoice {
@@ -135,4 +145,124 @@ fn the_packet_prints_each_invoice_and_what_its_check_found() {
     ] {
         assert!(all.contains(expected), "{expected:?} in the packet:\n{all}");
     }
+}
+
+/// The vendor's invoice as a CSV file: a letterhead, the number and date
+/// above the lines, a freight charge, a subtotal and the total.
+const VENDOR_CSV: &str = "Harbor Power Supply,,,,\n\
+    Invoice #: HPS-5531,,,,\n\
+    Invoice Date,11/20/2026,,,\n\
+    Item No.,Description,Qty Ordered,Qty Shipped,Unit Price,Extended Price\n\
+    APC-BR1500,UPS replacement battery cartridge,10,10,$75.00,$750.00\n\
+    VX-1500,UPS 1500 VA,1,0,$360.00,$0.00\n\
+    ,Freight,,,,$25.00\n\
+    ,,,,Subtotal,$775.00\n\
+    ,,,,Total,$775.00\n\
+    Remit to: PO Box 12,,,,\n";
+
+#[test]
+fn an_invoice_read_from_the_vendors_csv_is_matched_to_the_order_and_checked() {
+    let mut t = ready_store();
+    let s = &mut t.store;
+    let n = ordered(s);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("HPS-5531.csv");
+    std::fs::write(&path, VENDOR_CSV).unwrap();
+
+    let file = s.read_invoice_file(&n, path.to_str().unwrap(), &BTreeMap::new()).unwrap();
+    assert_eq!(
+        (file.number.as_deref(), file.date.map(|d| d.to_string())),
+        (Some("HPS-5531"), Some("2026-11-20".into()))
+    );
+    assert_eq!(file.stated_total, Some(Cents(77_500)));
+    // The battery is order line 1; the UPS was back-ordered (none shipped);
+    // the freight is on no line.
+    assert_eq!(
+        file.lines.iter().map(|l| (l.order_line, l.quantity, l.unit_price.0)).collect::<Vec<_>>(),
+        [(Some(1), 10, 7_500), (None, 1, 2_500)]
+    );
+
+    let recorded = s.record_invoice(&n, &file.invoice(None, None).unwrap(), CLERK).unwrap();
+    let found: Vec<_> = recorded.findings.iter().map(|f| (f.kind, f.invoice_line, f.amount)).collect();
+    assert_eq!(
+        found,
+        [
+            (InvoiceFindingKind::OverContractPrice, Some(1), Cents(5_000)),
+            (InvoiceFindingKind::NotOnOrder, Some(2), Cents(2_500)),
+        ]
+    );
+    assert_eq!(recorded.invoice.lines[0].amount, Some(Cents(75_000)), "the stated amount is kept with the line");
+}
+
+#[test]
+fn an_invoice_file_that_cannot_be_read_whole_records_nothing() {
+    let mut t = ready_store();
+    let s = &mut t.store;
+    let n = ordered(s);
+    let dir = tempfile::tempdir().unwrap();
+    let before = s.requisition_history(&n).unwrap().len();
+    let none = BTreeMap::new();
+    for (name, content, says) in [
+        ("bad-qty.csv", "Item,Qty,Price\nAPC-BR1500,ten,70.00\n", "row 2: the quantity 'ten' is not a whole number"),
+        ("no-header.csv", "Acme,,\n1,2,3\n", "No row of the file names the invoice's columns"),
+        ("fake.xlsx", "Item,Qty,Price\n", "not one (a workbook is a ZIP file)"),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        let err = s.read_invoice_file(&n, path.to_str().unwrap(), &none).unwrap_err();
+        assert_eq!(err.code(), "invalid_input", "{name}");
+        assert!(err.to_string().contains(says), "{name}: {err}");
+    }
+    let err = s.read_invoice_file(&n, dir.path().join("missing.csv").to_str().unwrap(), &none).unwrap_err();
+    assert!(err.to_string().contains("missing.csv"), "{err}");
+    let err = s.read_invoice_file("2027-PW-9999", dir.path().join("bad-qty.csv").to_str().unwrap(), &none).unwrap_err();
+    assert_eq!(err.code(), "not_found");
+    assert!(s.invoices(&n).unwrap().is_empty());
+    assert_eq!(s.requisition_history(&n).unwrap().len(), before);
+}
+
+#[test]
+fn an_invoice_is_read_from_an_excel_workbook_with_the_columns_the_clerk_names() {
+    use rust_xlsxwriter::Workbook;
+    let mut t = ready_store();
+    let s = &mut t.store;
+    let n = ordered(s);
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet().set_name("Invoice 88213").unwrap();
+    sheet.write(0, 0, "Invoice Number").unwrap();
+    sheet.write(0, 1, "88213").unwrap();
+    // A vendor's own headers, none of which says what it is.
+    for (col, header) in ["Ln", "Our code", "Goods", "Count", "Each", "Line $"].iter().enumerate() {
+        sheet.write(2, col as u16, *header).unwrap();
+    }
+    sheet.write(3, 0, 1).unwrap();
+    sheet.write(3, 1, "APC-BR1500").unwrap();
+    sheet.write(3, 2, "UPS battery").unwrap();
+    sheet.write(3, 3, 4).unwrap();
+    // A price a formula left with more decimals than a cent.
+    sheet.write(3, 4, 69.999_999_9).unwrap();
+    sheet.write(3, 5, 280).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("88213.xlsx");
+    book.save(&path).unwrap();
+    let path = path.to_str().unwrap();
+
+    let err = s.read_invoice_file(&n, path, &BTreeMap::new()).unwrap_err();
+    assert!(err.to_string().contains("--column quantity="), "{err}");
+    let chosen = BTreeMap::from([
+        (InvoiceColumn::Part, "Our code".to_owned()),
+        (InvoiceColumn::Quantity, "Count".to_owned()),
+        (InvoiceColumn::UnitPrice, "E".to_owned()),
+        (InvoiceColumn::Amount, "6".to_owned()),
+    ]);
+    let file = s.read_invoice_file(&n, path, &chosen).unwrap();
+    assert_eq!((file.sheet.as_str(), file.header_row, file.number.as_deref()), ("Invoice 88213", 3, Some("88213")));
+    assert_eq!(file.lines.len(), 1);
+    let l = &file.lines[0];
+    assert_eq!((l.order_line, l.quantity, l.unit_price, l.amount), (Some(1), 4, Cents(7_000), Some(Cents(28_000))));
+    assert_eq!(file.date, None);
+    let err = file.invoice(None, None).unwrap_err();
+    assert!(err.to_string().contains("--date"), "{err}");
+    let recorded = s.record_invoice(&n, &file.invoice(None, Some(today())).unwrap(), CLERK).unwrap();
+    assert!(recorded.findings.is_empty(), "{:?}", recorded.findings);
 }

@@ -141,6 +141,7 @@ import type { ReportRequest } from "./bindings/ReportRequest";
 import type { SavingsReport } from "./bindings/SavingsReport";
 import type { ReportFile } from "./bindings/ReportFile";
 import type { InvoiceLine } from "./bindings/InvoiceLine";
+import type { InvoiceFile } from "./bindings/InvoiceFile";
 import type { RecordedInvoice } from "./bindings/RecordedInvoice";
 import type { Vendor } from "./bindings/Vendor";
 import type { Verdict } from "./bindings/Verdict";
@@ -270,6 +271,7 @@ export type {
   SavingsReport,
   ReportFile,
   InvoiceLine,
+  InvoiceFile,
   RecordedInvoice,
   Vendor,
   Verdict,
@@ -357,6 +359,23 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
   }
 }
 
+/** Asks for one file of the kind named; null when the clerk cancels. */
+async function chooseFile(kind: string, extensions: string[]): Promise<string | null> {
+  try {
+    const chosen = await open({
+      multiple: false,
+      directory: false,
+      filters: [
+        { name: kind, extensions },
+        { name: "All files", extensions: ["*"] },
+      ],
+    });
+    return typeof chosen === "string" ? chosen : null;
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
 export const api = {
   catalogueStatus: () => call<CatalogueStatus>("catalogue_status"),
   search: (query: SearchQuery) => call<SearchPage>("search", { query }),
@@ -406,6 +425,8 @@ export const api = {
   reqTransition: (number: string, step: Transition) => call<RequisitionView>("req_transition", { number, step }),
   /** Records a vendor's invoice (checked by the backend), acknowledges a finding, or approves it for payment. */
   reqInvoice: (number: string, step: InvoiceStep) => call<RequisitionView>("req_invoice", { number, step }),
+  /** Reads a vendor's invoice file (CSV or XLSX, a path or https address), its lines matched to the order's. */
+  reqInvoiceFile: (number: string, location: string) => call<InvoiceFile>("req_invoice_file", { number, location }),
 
   /** What cooperative buying saved in the period asked for. */
   reportSavings: (request: ReportRequest) => call<SavingsReport>("report_savings", { request }),
@@ -486,21 +507,9 @@ export const api = {
   officeAttachmentSave: (number: string, from: string | null, file: string, path: string | null) =>
     call<string>("office_attachment_save", { number, from, file, path }),
   /** Asks for a file to import; null when the clerk cancels. */
-  chooseImportFile: async (): Promise<string | null> => {
-    try {
-      const chosen = await open({
-        multiple: false,
-        directory: false,
-        filters: [
-          { name: "OCDS or price file", extensions: ["json", "jsonl", "csv", "xlsx"] },
-          { name: "All files", extensions: ["*"] },
-        ],
-      });
-      return typeof chosen === "string" ? chosen : null;
-    } catch (e) {
-      throw toApiError(e);
-    }
-  },
+  chooseImportFile: () => chooseFile("OCDS or price file", ["json", "jsonl", "csv", "xlsx"]),
+  /** Asks for a vendor's invoice file; null when the clerk cancels. */
+  chooseInvoiceFile: () => chooseFile("Invoice (CSV or Excel)", ["csv", "tsv", "txt", "xlsx"]),
   /** Calls `handler` when File > Import is chosen; returns the unsubscribe. */
   onMenuImport: async (handler: () => void): Promise<() => void> => {
     try {

@@ -195,18 +195,30 @@ pub enum ReqAction {
     /// already recorded for this vendor, a total that does not add up.
     Invoice {
         number: String,
-        /// The invoice number, as the vendor printed it.
-        #[arg(long = "number", id = "invoice_number")]
-        invoice_number: String,
-        /// The invoice's date (YYYY-MM-DD or MM/DD/YYYY).
-        #[arg(long, value_parser = crate::values::date)]
-        date: chrono::NaiveDate,
+        /// The invoice number, as the vendor printed it (read from the file
+        /// when it states one).
+        #[arg(long = "number", id = "invoice_number", required_unless_present = "file")]
+        invoice_number: Option<String>,
+        /// The invoice's date (YYYY-MM-DD or MM/DD/YYYY; read from the file
+        /// when it states one).
+        #[arg(long, value_parser = crate::values::date, required_unless_present = "file")]
+        date: Option<chrono::NaiveDate>,
         /// A line billed: LINE:QTY:UNIT_PRICE, or PART:QTY:UNIT_PRICE.
-        #[arg(long = "line", value_name = "LINE:QTY:UNIT_PRICE", value_parser = crate::values::invoice_line, required = true)]
+        #[arg(long = "line", value_name = "LINE:QTY:UNIT_PRICE", value_parser = crate::values::invoice_line, required_unless_present = "file")]
         lines: Vec<coopdesk_core::orders::invoice::InvoiceLine>,
         /// The total the invoice states, to check that its lines add up.
         #[arg(long, value_parser = crate::values::money)]
         total: Option<coopdesk_core::Cents>,
+        /// The invoice as the vendor sent it: a CSV, tab-delimited or XLSX
+        /// file (or an https address); --line adds lines to it.
+        #[arg(long)]
+        file: Option<String>,
+        /// With --file, choose a column as FIELD=COLUMN (header text, letter
+        /// or number), e.g. quantity="Qty Shipped"; fields: order_line, part,
+        /// description, quantity, unit_price, amount, invoice_number,
+        /// invoice_date.
+        #[arg(long = "column", value_name = "FIELD=COLUMN", value_parser = crate::values::column::<coopdesk_core::orders::invoice_file::InvoiceColumn>, requires = "file")]
+        columns: Vec<(coopdesk_core::orders::invoice_file::InvoiceColumn, String)>,
     },
     /// The invoices recorded on a requisition, with their findings.
     Invoices { number: String },

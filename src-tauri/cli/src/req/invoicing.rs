@@ -11,9 +11,23 @@ use std::io::Write;
 /// Runs one of this file's actions; `req::run` routes only those here.
 pub(super) fn run(store: &mut Store, action: &ReqAction, by: &str, json: bool, out: &mut dyn Write) -> Result<()> {
     match action {
-        ReqAction::Invoice { number, invoice_number, date, lines, total } => {
-            let invoice =
-                Invoice { number: invoice_number.clone(), date: *date, lines: lines.clone(), stated_total: *total };
+        ReqAction::Invoice { number, invoice_number, date, lines, total, file, columns } => {
+            let invoice = match file {
+                Some(file) => {
+                    let columns = columns.iter().cloned().collect();
+                    let mut invoice =
+                        store.read_invoice_file(number, file, &columns)?.invoice(invoice_number.as_deref(), *date)?;
+                    invoice.lines.extend(lines.iter().cloned());
+                    invoice.stated_total = total.or(invoice.stated_total);
+                    invoice
+                }
+                None => Invoice {
+                    number: invoice_number.clone().unwrap_or_default(),
+                    date: date.ok_or_else(|| Error::Invalid("Give the invoice's date (--date).".into()))?,
+                    lines: lines.clone(),
+                    stated_total: *total,
+                },
+            };
             let recorded = store.record_invoice(number, &invoice, by)?;
             if json {
                 return print_json(out, &recorded);

@@ -28,6 +28,11 @@ pub struct InvoiceLine {
     pub description: String,
     pub quantity: u32,
     pub unit_price: Cents,
+    /// The line's extended amount as the invoice states it, when it does:
+    /// the vendor's arithmetic is checked too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub amount: Option<Cents>,
 }
 
 impl InvoiceLine {
@@ -69,7 +74,8 @@ pub enum InvoiceFindingKind {
     AfterExpiry,
     /// The vendor already sent an invoice with this number.
     DuplicateInvoice,
-    /// The stated total is not the sum of the lines.
+    /// The stated total is not the sum of the lines, or a line's stated
+    /// amount is not its quantity times its price.
     TotalMismatch,
 }
 
@@ -162,7 +168,23 @@ pub fn check(req: &Requisition, invoice: &Invoice, earlier: &EarlierInvoices) ->
     let mut billed = earlier.billed.clone();
     for (index, inv) in invoice.lines.iter().enumerate() {
         let at = Some(index as u32 + 1);
-        let Some(line) = matched(req, inv) else {
+        let line = matched(req, inv);
+        if let Some(stated) = inv.amount.filter(|&a| a != inv.extended()) {
+            findings.push(InvoiceFinding {
+                kind: InvoiceFindingKind::TotalMismatch,
+                invoice_line: at,
+                order_line: line.map(|l| l.position),
+                amount: Cents((stated.0 - inv.extended().0).abs()),
+                message: format!(
+                    "Invoice line {}: states {stated} for {} at {} each, which is {}.",
+                    index + 1,
+                    inv.quantity,
+                    inv.unit_price,
+                    inv.extended()
+                ),
+            });
+        }
+        let Some(line) = line else {
             let what =
                 [inv.part.trim(), inv.description.trim()].into_iter().find(|t| !t.is_empty()).unwrap_or("a line");
             findings.push(InvoiceFinding {
@@ -285,7 +307,14 @@ mod tests {
     }
 
     fn line(order_line: Option<u32>, part: &str, quantity: u32, price: i64) -> InvoiceLine {
-        InvoiceLine { order_line, part: part.into(), description: String::new(), quantity, unit_price: Cents(price) }
+        InvoiceLine {
+            order_line,
+            part: part.into(),
+            description: String::new(),
+            quantity,
+            unit_price: Cents(price),
+            amount: None,
+        }
     }
 
     fn invoice(date: &str, lines: Vec<InvoiceLine>, stated: Option<i64>) -> Invoice {
@@ -372,6 +401,16 @@ mod tests {
                 invoice("2026-12-01", vec![line(Some(1), "", 6, 9_000), line(Some(2), "", 1, 50_000)], Some(105_000)),
                 &none,
                 vec![(TotalMismatch, None, None, 1_000)],
+            ),
+            (
+                "a line whose stated amount is not its quantity times its price",
+                invoice(
+                    "2026-12-01",
+                    vec![InvoiceLine { amount: Some(Cents(55_000)), ..line(Some(1), "", 6, 9_000) }],
+                    Some(55_000),
+                ),
+                &none,
+                vec![(TotalMismatch, Some(1), Some(1), 1_000), (TotalMismatch, None, None, 1_000)],
             ),
             (
                 "several at once",

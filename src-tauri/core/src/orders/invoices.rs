@@ -6,6 +6,7 @@
 //! recorded.
 
 use super::invoice::{check, EarlierInvoices, Invoice, InvoiceFinding};
+use super::invoice_file::{self, InvoiceColumn, InvoiceFile};
 use super::model::{Requisition, Status};
 use super::read;
 use crate::digest::sha256_hex;
@@ -16,6 +17,7 @@ use crate::store::Store;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::collections::BTreeMap;
 
 /// Lines an invoice may have; a longer one is refused, not cut short.
 pub const MAX_INVOICE_LINES: usize = 2_000;
@@ -226,6 +228,35 @@ impl Store {
         })?;
         let req = self.requisition(number)?;
         by_id(self.conn(), &req, id)
+    }
+
+    /// Reads the vendor's invoice file at `location` (a path, or an https
+    /// address) for requisition `number`, with the columns the clerk chose.
+    /// Each line names the order line the check will match it to, so the
+    /// clerk sees what it bills before recording it. Nothing is stored.
+    pub fn read_invoice_file(
+        &self,
+        number: &str,
+        location: &str,
+        columns: &BTreeMap<InvoiceColumn, String>,
+    ) -> Result<InvoiceFile> {
+        let req = read::by_number(self.conn(), number)?;
+        let mut source = crate::import::source::open(location)?;
+        if source.size > invoice_file::MAX_FILE_BYTES {
+            return Err(Error::Invalid(format!(
+                "{} is {} MB; an invoice file coopdesk reads is at most {} MB. Nothing was recorded.",
+                source.name,
+                source.size >> 20,
+                invoice_file::MAX_FILE_BYTES >> 20
+            )));
+        }
+        let bytes = source.bytes()?;
+        let mut file = invoice_file::read(&source.name, &bytes, columns)?;
+        let as_read = Invoice { lines: file.lines.clone(), ..Invoice::default() };
+        for (line, matched) in file.lines.iter_mut().zip(super::invoice::matched_lines(&req, &as_read)) {
+            line.order_line = line.order_line.or(matched);
+        }
+        Ok(file)
     }
 
     /// The invoices recorded on requisition `number`, oldest first.

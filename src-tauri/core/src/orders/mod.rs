@@ -18,6 +18,7 @@ pub mod editing;
 pub mod export;
 pub mod history;
 pub mod invoice;
+pub mod invoice_file;
 pub mod invoices;
 pub mod lifecycle;
 pub mod model;

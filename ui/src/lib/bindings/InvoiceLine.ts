@@ -12,4 +12,9 @@ order_line: number | null,
 /**
  * The part number or SKU on the invoice.
  */
-part: string, description: string, quantity: number, unit_price: Cents, };
+part: string, description: string, quantity: number, unit_price: Cents, 
+/**
+ * The line's extended amount as the invoice states it, when it does:
+ * the vendor's arithmetic is checked too.
+ */
+amount?: Cents, };
