@@ -17,6 +17,9 @@ mod fault_server;
 mod https;
 // The office on a real PostgreSQL server: people, keys, signed events, tampering.
 mod office;
+// The installed .deb: apt install, the window, headless, removal (ignored
+// unless `scripts/package --check` runs it after building the packages).
+mod package;
 // A PostgreSQL server of the tests' own, in a temporary folder.
 mod postgres;
 // Requisitions scripted headless: draft to closed, exports, backup, tampering.
