@@ -262,6 +262,11 @@ impl Store {
     /// The invoices recorded on requisition `number`, oldest first.
     pub fn invoices(&self, number: &str) -> Result<Vec<RecordedInvoice>> {
         let req = read::by_number(self.conn(), number)?;
+        self.invoices_of(&req)
+    }
+
+    /// The invoices recorded on `req`, already read, oldest first.
+    pub(crate) fn invoices_of(&self, req: &Requisition) -> Result<Vec<RecordedInvoice>> {
         let mut stmt = self.conn().prepare(&format!("{SELECT} WHERE i.requisition_id = ?1 ORDER BY i.id"))?;
         let rows = stmt.query_map([req.id], read_invoice)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -214,7 +214,7 @@ impl Store {
         let on_contract = Cents(req.total().0 - req.off_contract_total().0);
         let blocking = policy::blocking(&findings).len() as u32;
         let history = history::of(self.conn(), req.id)?;
-        let invoices = self.invoices(&req.number)?;
+        let invoices = self.invoices_of(&req)?;
         let accepts_invoices = super::invoices::INVOICEABLE.contains(&req.status);
         Ok(RequisitionView {
             total: req.total(),
