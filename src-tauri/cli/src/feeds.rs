@@ -109,7 +109,7 @@ pub fn sync(
                 *last = Some(p.phase);
                 eprintln!("{}", serde_json::to_string(&p).expect("progress serialises"));
             }
-        } else if p.phase == Phase::Applying && p.records_done > 0 && p.records_done % 100_000 == 0 && !json {
+        } else if p.phase == Phase::Applying && p.records_done > 0 && p.records_done.is_multiple_of(100_000) && !json {
             eprintln!("{}: applied {} of {} records", p.feed_id, p.records_done, p.records_total);
         }
     };

@@ -235,7 +235,7 @@ fn apply_one<'i, R: BufRead>(
         let record = record.map_err(invalid)?;
         let line = reader.line();
         count += 1;
-        if count % PROGRESS_EVERY == 0 {
+        if count.is_multiple_of(PROGRESS_EVERY) {
             if control.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
                 return Err(Error::Cancelled);
             }
