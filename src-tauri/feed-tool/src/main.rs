@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use coopdesk_cli::import::ImportOptionArgs;
 use coopdesk_feed::convert::{self, ImportOptions};
-use coopdesk_feed::{keys, publish, serve, synth};
+use coopdesk_feed::{keys, publish, release, serve, synth};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -87,6 +87,33 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8790")]
         addr: String,
     },
+    /// Publish a release of coopdesk for its updater: sign each package
+    /// (with a key from `keygen`) and write latest.json into a folder any
+    /// web host or internal mirror can serve.
+    Release {
+        /// Secret key releases are signed with.
+        #[arg(long)]
+        key: PathBuf,
+        /// The release's version (major.minor.patch).
+        #[arg(long)]
+        version: String,
+        /// Release notes the clerk sees before updating.
+        #[arg(long, default_value = "")]
+        notes: String,
+        /// The address the release folder will be served from.
+        #[arg(long)]
+        base_url: String,
+        /// A package and its updater platform, as PLATFORM=FILE, e.g.
+        /// linux-x86_64-deb=coopdesk_1.2.0_amd64.deb.
+        #[arg(long = "artifact", required = true)]
+        artifacts: Vec<release::Artifact>,
+        /// Folder to write the release into.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Print a public key as coopdesk's updater configuration takes it
+    /// (plugins.updater.pubkey).
+    UpdaterKey { public: PathBuf },
     /// Write the fictional sample catalogue (the one bundled with the app)
     /// as a gzip-compressed record file.
     Sample {
@@ -148,6 +175,12 @@ fn run(command: Command) -> Result<String, String> {
                 v.manifest.feed_id, v.manifest.sequence, v.files_checked, v.records
             ))
         }
+        Command::Release { key, version, notes, base_url, artifacts, out } => {
+            let r = release::Release { version: &version, notes: &notes, base_url: &base_url, artifacts: &artifacts };
+            let latest = release::publish(&key, &r, &out).map_err(|e| e.to_string())?;
+            Ok(format!("Signed {} package(s) of version {version}; wrote {}.", artifacts.len(), latest.display()))
+        }
+        Command::UpdaterKey { public } => release::updater_pubkey(&public).map_err(|e| e.to_string()),
         Command::Serve { dir, addr } => {
             let running = serve::start(dir.clone(), &addr).map_err(|e| format!("could not listen on {addr}: {e}"))?;
             println!("Serving {} at http://{}/manifest.json", dir.display(), running.addr);
