@@ -1446,3 +1446,26 @@ async fn a_clean_invoice_is_approved_and_an_overpriced_one_is_held_with_the_mone
     assert_eq!(over[0].findings[0].amount.0, stake);
     assert_eq!(over[0].acknowledgements[0].reason, "Vendor sends credit memo CM-12");
 }
+
+/// Help > About (the footer's About): the version, and why this build does
+/// not check for updates (it has no release key; packages built with one
+/// are tested by `scripts/package --check-update`).
+#[tokio::test(flavor = "multi_thread")]
+async fn about_shows_the_version_and_why_updates_are_not_checked() {
+    let scratch = Scratch::new();
+    let driver = Driver::start();
+    let c = driver.open_app(&scratch.db()).await;
+    wait_text(&c, "result-count", |t| t.contains("items in the catalog")).await;
+    click(&c, "about-open").await;
+    let version = wait_text(&c, "about-version", |t| !t.is_empty()).await;
+    assert_eq!(version, env!("CARGO_PKG_VERSION"));
+    let policy = wait_text(&c, "update-policy", |t| !t.is_empty()).await;
+    assert!(policy.contains("no release key"), "{policy}");
+    let panel = by_test_id(&c, "about-panel").await.text().await.unwrap();
+    assert!(panel.contains("sends no usage data"), "{panel}");
+    screenshot(&c, "30-about.png").await;
+    let violations = accessibility_violations(&c).await;
+    assert!(violations.is_empty(), "{violations:?}");
+    click(&c, "about-close").await;
+    c.close().await.unwrap();
+}

@@ -20,6 +20,7 @@ macro_rules! for_each_command {
                 vendor_sheet_print, vendor_sheet_save, fema_packet_print, fema_packet_save;
             import_commands: import_run, import_log;
             report_commands: report_savings, report_save;
+            update_commands: update_status, update_check, update_install, update_restart;
             office_commands: office_get, office_sync, office_inbox, office_share, office_decide, office_init, office_join,
                 office_join_requests, office_admit, office_remove, office_set_finance_rule, office_attachment_save,
                 office_edit, office_resolve, office_share_incident,

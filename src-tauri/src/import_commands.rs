@@ -18,7 +18,10 @@ pub async fn import_run(
     request: ImportRequest,
     on_progress: Channel<Progress>,
 ) -> Result<ImportOutcome, IpcError> {
-    state.with_db_path(move |db| Store::open(db)?.import(&request, |p| drop(on_progress.send(p)))).await
+    let running = state.import_running();
+    let outcome = state.with_db_path(move |db| Store::open(db)?.import(&request, |p| drop(on_progress.send(p)))).await;
+    drop(running);
+    outcome
 }
 
 /// The imports done so far, newest first.

@@ -14,6 +14,7 @@ mod office_watch;
 mod report_commands;
 mod requisition_commands;
 mod state;
+mod update_commands;
 
 use state::AppState;
 use std::path::PathBuf;
@@ -30,8 +31,12 @@ pub fn run(db_path: coopdesk_core::Result<PathBuf>) {
     let state = AppState::new(db_path);
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        // Its endpoint is given per check, from the updates policy; its key
+        // is the release key in tauri.conf.json (empty: no updates).
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .setup(|app| {
             use tauri::Manager;
+            update_commands::manage(app);
             app.state::<AppState>().start(app.handle().clone());
             app.set_menu(menu::build(app.handle())?)?;
             Ok(())

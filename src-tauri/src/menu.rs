@@ -1,6 +1,7 @@
-//! The window's menu bar. File > Import opens the Import panel and Help >
-//! Keyboard the list of shortcuts: the menu only tells the UI, which owns
-//! what happens next.
+//! The window's menu bar. File > Import opens the Import panel, Help >
+//! Keyboard the list of shortcuts, and Help > Check for updates and Help >
+//! About the About panel: the menu only tells the UI, which owns what
+//! happens next.
 
 use tauri::menu::{Menu, MenuEvent, MenuItemBuilder, SubmenuBuilder};
 use tauri::{AppHandle, Emitter, Runtime};
@@ -9,12 +10,16 @@ use tauri::{AppHandle, Emitter, Runtime};
 pub const IMPORT_EVENT: &str = "menu-import";
 /// The event the UI listens for to show the keyboard shortcuts.
 pub const KEYBOARD_EVENT: &str = "menu-keyboard";
+/// The event the UI listens for to open About, with its update check.
+pub const ABOUT_EVENT: &str = "menu-about";
 
 pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
     let import = MenuItemBuilder::with_id("import", "Import…").accelerator("CmdOrCtrl+I").build(app)?;
     let file = SubmenuBuilder::new(app, "File").item(&import).separator().quit().build()?;
     let keyboard = MenuItemBuilder::with_id("keyboard", "Keyboard").build(app)?;
-    let help = SubmenuBuilder::new(app, "Help").item(&keyboard).build()?;
+    let updates = MenuItemBuilder::with_id("updates", "Check for Updates…").build(app)?;
+    let about = MenuItemBuilder::with_id("about", "About coopdesk").build(app)?;
+    let help = SubmenuBuilder::new(app, "Help").item(&keyboard).item(&updates).separator().item(&about).build()?;
     Menu::with_items(app, &[&file, &help])
 }
 
@@ -23,6 +28,7 @@ pub fn on_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
     let _ = match event.id().as_ref() {
         "import" => app.emit(IMPORT_EVENT, ()),
         "keyboard" => app.emit(KEYBOARD_EVENT, ()),
+        "updates" | "about" => app.emit(ABOUT_EVENT, ()),
         _ => Ok(()),
     };
 }

@@ -9,7 +9,7 @@ use coopdesk_core::orders::RequisitionView;
 use coopdesk_core::sync::{sync_all, FeedOutcome, Progress, SyncOptions};
 use coopdesk_core::Store;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Mutex;
@@ -21,6 +21,17 @@ pub struct AppState {
     pub db_path: Option<PathBuf>,
     store: Arc<Mutex<Result<Store, IpcError>>>,
     sync: Arc<SyncControl>,
+    /// Imports running now: a restart waits for them.
+    imports: Arc<AtomicUsize>,
+}
+
+/// Counts an import as running until dropped.
+pub struct ImportRunning(Arc<AtomicUsize>);
+
+impl Drop for ImportRunning {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 #[derive(Default)]
@@ -37,7 +48,7 @@ impl AppState {
             Ok(p) => (Some(p.clone()), Store::open(&p).map_err(IpcError::from)),
             Err(e) => (None, Err(e.into())),
         };
-        AppState { db_path, store: Arc::new(Mutex::new(store)), sync: Arc::default() }
+        AppState { db_path, store: Arc::new(Mutex::new(store)), sync: Arc::default(), imports: Arc::default() }
     }
 
     /// Loads the sample catalogue on first start, in the background, then
@@ -122,6 +133,23 @@ impl AppState {
 
     pub fn cancel_sync(&self) {
         self.sync.cancel.store(true, Ordering::SeqCst);
+    }
+
+    /// Marks an import as running for as long as the guard lives.
+    pub fn import_running(&self) -> ImportRunning {
+        self.imports.fetch_add(1, Ordering::SeqCst);
+        ImportRunning(self.imports.clone())
+    }
+
+    /// What is running that a restart would cut short, in the clerk's words.
+    pub fn busy(&self) -> Option<&'static str> {
+        if self.sync.running.try_lock().is_err() {
+            Some("A sync is running.")
+        } else if self.imports.load(Ordering::SeqCst) > 0 {
+            Some("An import is running.")
+        } else {
+            None
+        }
     }
 }
 

@@ -19,7 +19,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
             $(<$ty as TS>::export_all(&cfg)?;)+
         };
     }
-    use crate::{agency, emergency, error, import, office, orders, packet, reports, search, store, sync};
+    use crate::{agency, emergency, error, import, office, orders, packet, reports, search, store, sync, updates};
     export!(
         error::ErrorReply,
         office::OfficeOverview,
@@ -54,6 +54,9 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         orders::Transition,
         orders::invoices::InvoiceStep,
         orders::invoice_file::InvoiceFile,
+        updates::UpdateStatus,
+        updates::UpdateCheck,
+        updates::DownloadProgress,
         reports::savings::ReportRequest,
         reports::savings::SavingsReport,
         reports::board::ReportFile,

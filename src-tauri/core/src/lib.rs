@@ -57,6 +57,7 @@ mod search_index;
 pub mod store;
 pub mod sync;
 mod text_form;
+pub mod updates;
 
 pub use error::{Error, Result};
 pub use money::Cents;

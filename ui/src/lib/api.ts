@@ -142,6 +142,10 @@ import type { SavingsReport } from "./bindings/SavingsReport";
 import type { ReportFile } from "./bindings/ReportFile";
 import type { InvoiceLine } from "./bindings/InvoiceLine";
 import type { InvoiceFile } from "./bindings/InvoiceFile";
+import type { UpdateStatus } from "./bindings/UpdateStatus";
+import type { UpdateCheck } from "./bindings/UpdateCheck";
+import type { UpdatePolicy } from "./bindings/UpdatePolicy";
+import type { DownloadProgress } from "./bindings/DownloadProgress";
 import type { RecordedInvoice } from "./bindings/RecordedInvoice";
 import type { Vendor } from "./bindings/Vendor";
 import type { Verdict } from "./bindings/Verdict";
@@ -272,6 +276,10 @@ export type {
   ReportFile,
   InvoiceLine,
   InvoiceFile,
+  UpdateStatus,
+  UpdateCheck,
+  UpdatePolicy,
+  DownloadProgress,
   RecordedInvoice,
   Vendor,
   Verdict,
@@ -464,6 +472,15 @@ export const api = {
   importRun: (request: ImportRequest, onProgress: (p: ImportProgress) => void) =>
     call<ImportOutcome>("import_run", { request, onProgress: makeChannel(onProgress) }),
   importLog: () => call<ImportRecord[]>("import_log"),
+  /** This version, and whether and where this computer checks for updates. */
+  updateStatus: () => call<UpdateStatus>("update_status"),
+  /** Asks the update endpoint for a newer release. */
+  updateCheck: () => call<UpdateCheck>("update_check"),
+  /** Downloads, verifies and installs the release the last check found; resolves to its version. */
+  updateInstall: (onProgress: (p: DownloadProgress) => void) =>
+    call<string>("update_install", { onProgress: makeChannel(onProgress) }),
+  /** Restarts into the installed update; refused while a sync or import runs or `unsaved` is true. */
+  updateRestart: (unsaved: boolean) => call<void>("update_restart", { unsaved }),
   /** The office's status and roster; no status outside an office. */
   officeGet: () => call<OfficeOverview>("office_get"),
   /** Sends this computer's waiting changes and takes in the office's. */
@@ -516,6 +533,14 @@ export const api = {
       return await listen("menu-import", handler);
     } catch {
       // Outside the app window (tests) there is no menu.
+      return () => {};
+    }
+  },
+  /** Calls `handler` when Help > Check for updates or Help > About is chosen; returns the unsubscribe. */
+  onMenuAbout: async (handler: () => void): Promise<() => void> => {
+    try {
+      return await listen("menu-about", handler);
+    } catch {
       return () => {};
     }
   },
