@@ -4,6 +4,7 @@
 use crate::error::{Error, Result};
 use crate::money::Cents;
 use chrono::NaiveDate;
+use std::collections::BTreeMap;
 
 /// The most rows read from one file: a price list with more is split.
 pub const MAX_ROWS: usize = 200_000;
@@ -149,6 +150,49 @@ pub(crate) fn resolve_column(headers: &[String], spec: &str) -> Option<usize> {
     None
 }
 
+/// Applies the columns the clerk chose (by header text, letter or number)
+/// on top of those found in `columns`: a column holds one field, so the
+/// clerk's choice wins over detection, and an empty choice leaves its field
+/// unmapped. A choice the headers do not have is returned, with its field.
+pub(crate) fn choose_columns<F: Ord + Copy>(
+    headers: &[String],
+    columns: &mut BTreeMap<F, usize>,
+    chosen: &BTreeMap<F, String>,
+) -> std::result::Result<(), (F, String)> {
+    for (field, spec) in chosen {
+        columns.remove(field);
+        if spec.trim().is_empty() {
+            continue;
+        }
+        let i = resolve_column(headers, spec).ok_or_else(|| (*field, spec.clone()))?;
+        columns.retain(|_, c| *c != i);
+        columns.insert(*field, i);
+    }
+    Ok(())
+}
+
+/// One of `all` by its snake_case name (`unit_price`) or its `label`, as a
+/// clerk names a column in `--column FIELD=COLUMN`; `what` names the kind
+/// in the refusal ("a price-file field").
+pub(crate) fn field_named<F: serde::Serialize + Copy>(
+    text: &str,
+    all: &[F],
+    label: impl Fn(F) -> &'static str,
+    what: &str,
+) -> std::result::Result<F, String> {
+    let snake = |f: &F| serde_json::to_value(f).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let want = normalise(text);
+    all.iter().copied().find(|f| normalise(&snake(f)) == want || normalise(label(*f)) == want).ok_or_else(|| {
+        let names: Vec<String> = all.iter().map(snake).collect();
+        format!("'{text}' is not {what}; use one of {}", names.join(", "))
+    })
+}
+
+/// The headers that name something, for a message listing them.
+pub(crate) fn header_list(headers: &[String]) -> String {
+    headers.iter().filter(|h| !h.is_empty()).cloned().collect::<Vec<_>>().join(", ")
+}
+
 /// An amount as spreadsheets write it: "$1,234.50", or a number with
 /// more decimals that is within a hundredth of a cent of one.
 pub(crate) fn money(text: &str) -> Option<Cents> {
@@ -169,4 +213,37 @@ pub(crate) fn date(text: &str) -> Option<NaiveDate> {
     let two_digit_year = t.rsplit('/').next().is_some_and(|y| y.len() == 2);
     let us = if two_digit_year { "%m/%d/%y" } else { "%m/%d/%Y" };
     NaiveDate::parse_from_str(t, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(t, us)).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_column_is_chosen_by_header_text_letter_or_number() {
+        let headers: Vec<String> = ["Item", "What it is", "Cost each"].iter().map(|h| h.to_string()).collect();
+        assert_eq!(resolve_column(&headers, "Cost each"), Some(2));
+        assert_eq!(resolve_column(&headers, "C"), Some(2));
+        assert_eq!(resolve_column(&headers, "2"), Some(1));
+        assert_eq!(resolve_column(&headers, "Nothing like it"), None);
+    }
+
+    #[test]
+    fn chosen_columns_win_and_an_unknown_one_is_named() {
+        let headers: Vec<String> = ["Item", "Qty", "Each"].iter().map(|h| h.to_string()).collect();
+        let mut columns = BTreeMap::from([("part", 0), ("quantity", 1)]);
+        choose_columns(
+            &headers,
+            &mut columns,
+            &BTreeMap::from([("price", "C".to_owned()), ("quantity", " ".to_owned())]),
+        )
+        .unwrap();
+        assert_eq!(columns, BTreeMap::from([("part", 0), ("price", 2)]));
+        // A column holds one field: choosing price's column for the part unmaps the price.
+        choose_columns(&headers, &mut columns, &BTreeMap::from([("part", "Each".to_owned())])).unwrap();
+        assert_eq!(columns, BTreeMap::from([("part", 2)]));
+        let err = choose_columns(&headers, &mut columns, &BTreeMap::from([("total", "Total cost".to_owned())]));
+        assert_eq!(err, Err(("total", "Total cost".to_owned())));
+        assert_eq!(header_list(&["A".into(), String::new(), "C".into()]), "A, C");
+    }
 }

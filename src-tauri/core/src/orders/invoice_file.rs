@@ -192,29 +192,7 @@ impl std::str::FromStr for InvoiceColumn {
     type Err = String;
     /// The snake_case name (`unit_price`) or the label.
     fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
-        let want = normalise(s);
-        InvoiceColumn::ALL
-            .into_iter()
-            .find(|c| normalise(c.snake()) == want || normalise(c.label()) == want)
-            .ok_or_else(|| {
-                let names: Vec<&str> = InvoiceColumn::ALL.iter().map(|c| c.snake()).collect();
-                format!("'{s}' is not an invoice column; use one of {}", names.join(", "))
-            })
-    }
-}
-
-impl InvoiceColumn {
-    fn snake(self) -> &'static str {
-        match self {
-            InvoiceColumn::OrderLine => "order_line",
-            InvoiceColumn::Part => "part",
-            InvoiceColumn::Description => "description",
-            InvoiceColumn::Quantity => "quantity",
-            InvoiceColumn::UnitPrice => "unit_price",
-            InvoiceColumn::Amount => "amount",
-            InvoiceColumn::InvoiceNumber => "invoice_number",
-            InvoiceColumn::InvoiceDate => "invoice_date",
-        }
+        table::field_named(s, &InvoiceColumn::ALL, InvoiceColumn::label, "an invoice column")
     }
 }
 
@@ -318,21 +296,13 @@ pub fn read(name: &str, bytes: &[u8], chosen: &BTreeMap<InvoiceColumn, String>) 
     let sheet = &sheets[s];
     let headers = &sheet.rows[header_row];
     let mut columns = map_header(headers);
-    for (column, spec) in chosen {
-        columns.remove(column);
-        if spec.trim().is_empty() {
-            continue;
-        }
-        let i = resolve_column(headers, spec).ok_or_else(|| {
-            Error::Invalid(format!(
-                "The file has no column '{spec}' for the {}. Its columns are: {}. Nothing was recorded.",
-                column.label(),
-                headers.iter().filter(|h| !h.is_empty()).cloned().collect::<Vec<_>>().join(", ")
-            ))
-        })?;
-        columns.retain(|_, c| *c != i);
-        columns.insert(*column, i);
-    }
+    table::choose_columns(headers, &mut columns, chosen).map_err(|(column, spec)| {
+        Error::Invalid(format!(
+            "The file has no column '{spec}' for the {}. Its columns are: {}. Nothing was recorded.",
+            column.label(),
+            table::header_list(headers)
+        ))
+    })?;
     if !is_header(&columns) {
         return Err(no_header());
     }

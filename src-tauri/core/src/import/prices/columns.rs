@@ -2,7 +2,7 @@
 //! the header row, and the clerk's or the saved choice of columns applied.
 
 use crate::error::{Error, Result};
-use crate::import::table::{normalise, resolve_column, Sheet};
+use crate::import::table::{choose_columns, header_list, normalise, Sheet};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -147,23 +147,13 @@ pub(super) fn first_text_row(sheets: &[Sheet]) -> Option<Mapping> {
 /// Applies chosen columns on top of a mapping.
 pub(super) fn apply_columns(sheets: &[Sheet], mapping: &mut Mapping, columns: &BTreeMap<Field, String>) -> Result<()> {
     let headers = header_cells(sheets, mapping);
-    for (field, spec) in columns {
-        mapping.columns.remove(field);
-        if spec.trim().is_empty() {
-            continue;
-        }
-        let i = resolve_column(&headers, spec).ok_or_else(|| {
-            Error::Invalid(format!(
-                "The file has no column '{spec}' for {}. Its columns are: {}.",
-                field.label(),
-                headers.iter().filter(|h| !h.is_empty()).cloned().collect::<Vec<_>>().join(", ")
-            ))
-        })?;
-        // A column holds one field: the clerk's choice wins over detection.
-        mapping.columns.retain(|_, c| *c != i);
-        mapping.columns.insert(*field, i);
-    }
-    Ok(())
+    choose_columns(&headers, &mut mapping.columns, columns).map_err(|(field, spec)| {
+        Error::Invalid(format!(
+            "The file has no column '{spec}' for {}. Its columns are: {}.",
+            field.label(),
+            header_list(&headers)
+        ))
+    })
 }
 
 pub(super) fn header_cells(sheets: &[Sheet], mapping: &Mapping) -> Vec<String> {
@@ -216,20 +206,7 @@ impl std::str::FromStr for Field {
     type Err = String;
     /// The snake_case name (`contract_price`) or the label.
     fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
-        let want = normalise(s);
-        Field::ALL
-            .into_iter()
-            .find(|f| {
-                let snake = serde_json::to_value(f).ok().and_then(|v| v.as_str().map(normalise)).unwrap_or_default();
-                snake == want || normalise(f.label()) == want
-            })
-            .ok_or_else(|| {
-                let names: Vec<String> = Field::ALL
-                    .iter()
-                    .filter_map(|f| serde_json::to_value(f).ok().and_then(|v| v.as_str().map(str::to_owned)))
-                    .collect();
-                format!("'{s}' is not a price-file field; use one of {}", names.join(", "))
-            })
+        crate::import::table::field_named(s, &Field::ALL, Field::label, "a price-file field")
     }
 }
 
@@ -321,14 +298,5 @@ mod tests {
     fn no_description_or_no_price_is_no_header() {
         assert_eq!(detect(&[sheet("a", &[&["SKU", "Price"], &["X-1", "5.00"]])]), None);
         assert_eq!(detect(&[sheet("a", &[&["SKU", "Description"], &["X-1", "Widget"]])]), None);
-    }
-
-    #[test]
-    fn a_column_is_chosen_by_header_text_letter_or_number() {
-        let headers: Vec<String> = ["Item", "What it is", "Cost each"].iter().map(|h| h.to_string()).collect();
-        assert_eq!(resolve_column(&headers, "Cost each"), Some(2));
-        assert_eq!(resolve_column(&headers, "C"), Some(2));
-        assert_eq!(resolve_column(&headers, "2"), Some(1));
-        assert_eq!(resolve_column(&headers, "Nothing like it"), None);
     }
 }
