@@ -81,18 +81,7 @@ async fn the_installed_package_opens_the_sample_and_searches_headless() {
     let log = output_dir("package").join("tauri-driver.log");
     let driver = Driver::start_logging_to(&log, &[("HOME", home.path().to_str().unwrap())]);
     let c = driver.open_with_args(INSTALLED, &[]).await;
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let count = match c.find(Locator::Css("[data-testid='result-count']")).await {
-            Ok(e) => e.text().await.unwrap_or_default(),
-            Err(_) => String::new(),
-        };
-        if count.contains("items in the catalog") {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the installed window never showed the catalog; last: {count:?}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    wait_for(&c, "result-count", |t| t.contains("items in the catalog")).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     std::fs::write(output_dir("package").join("installed-window.png"), c.screenshot().await.unwrap()).unwrap();
     c.close().await.unwrap();
@@ -114,7 +103,7 @@ async fn the_installed_package_opens_the_sample_and_searches_headless() {
 
 /// Polls the element `id` until its text satisfies `ok`; returns the text.
 async fn wait_for(c: &fantoccini::Client, id: &str, ok: impl Fn(&str) -> bool) -> String {
-    let deadline = Instant::now() + Duration::from_secs(90);
+    let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let text = match c.find(Locator::Css(&format!("[data-testid='{id}']"))).await {
             Ok(e) => e.text().await.unwrap_or_default(),

@@ -367,6 +367,16 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
   }
 }
 
+/** Calls `handler` when the menu item sending `event` is chosen; returns the unsubscribe. */
+async function onMenu(event: string, handler: () => void): Promise<() => void> {
+  try {
+    return await listen(event, handler);
+  } catch {
+    // Outside the app window (tests) there is no menu.
+    return () => {};
+  }
+}
+
 /** Asks for one file of the kind named; null when the clerk cancels. */
 async function chooseFile(kind: string, extensions: string[]): Promise<string | null> {
   try {
@@ -528,30 +538,11 @@ export const api = {
   /** Asks for a vendor's invoice file; null when the clerk cancels. */
   chooseInvoiceFile: () => chooseFile("Invoice (CSV or Excel)", ["csv", "tsv", "txt", "xlsx"]),
   /** Calls `handler` when File > Import is chosen; returns the unsubscribe. */
-  onMenuImport: async (handler: () => void): Promise<() => void> => {
-    try {
-      return await listen("menu-import", handler);
-    } catch {
-      // Outside the app window (tests) there is no menu.
-      return () => {};
-    }
-  },
+  onMenuImport: (handler: () => void) => onMenu("menu-import", handler),
   /** Calls `handler` when Help > Check for updates or Help > About is chosen; returns the unsubscribe. */
-  onMenuAbout: async (handler: () => void): Promise<() => void> => {
-    try {
-      return await listen("menu-about", handler);
-    } catch {
-      return () => {};
-    }
-  },
+  onMenuAbout: (handler: () => void) => onMenu("menu-about", handler),
   /** Calls `handler` when Help > Keyboard is chosen; returns the unsubscribe. */
-  onMenuKeyboard: async (handler: () => void): Promise<() => void> => {
-    try {
-      return await listen("menu-keyboard", handler);
-    } catch {
-      return () => {};
-    }
-  },
+  onMenuKeyboard: (handler: () => void) => onMenu("menu-keyboard", handler),
   /**
    * Calls `handler` when changes from the office arrive (the shell listens
    * to the office's server in the background); returns the unsubscribe.
