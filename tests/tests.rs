@@ -17,6 +17,8 @@ mod fault_server;
 mod https;
 // The office on a real PostgreSQL server: people, keys, signed events, tampering.
 mod office;
+// The generated lists of bundled components and their licenses.
+mod licenses;
 // The installed .deb: apt install, the window, headless, removal (ignored
 // unless `scripts/package --check` runs it after building the packages).
 mod package;
