@@ -37,6 +37,36 @@ fn load_sample_then_search_as_text_and_json() {
 }
 
 #[test]
+fn status_marks_the_sample_and_what_is_not_set_up_and_remove_sample_empties_it() {
+    let s = Scratch::new();
+    coopdesk(&s.db(), &["load-sample"]);
+    let text = stdout(&coopdesk(&s.db(), &["status"]));
+    assert!(text.contains("SAMPLE DATA, fictional; `coopdesk remove-sample` removes it"), "{text}");
+    for step in ["the agency profile", "the purchasing settings", "where contracts come from"] {
+        assert!(text.contains(&format!("Not set up yet: {step}")), "{step}: {text}");
+    }
+    let json: Value = serde_json::from_slice(&coopdesk(&s.db(), &["status", "--json"]).stdout).unwrap();
+    assert_eq!(json["feeds"][0]["sample"], true);
+
+    let out = coopdesk(
+        &s.db(),
+        &["agency", "set", "--name", "Town of Harbor", "--type", "city", "--state", "AL", "--zip", "36602"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = coopdesk(&s.db(), &["remove-sample"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Removed the sample catalog; it will not be loaded again on start."));
+    let text = stdout(&coopdesk(&s.db(), &["status"]));
+    assert!(text.contains("0 cooperatives, 0 suppliers, 0 contracts, 0 dealers, 0 items"), "{text}");
+    assert!(!text.contains("SAMPLE DATA") && !text.contains("Not set up yet: the agency profile"), "{text}");
+    let out = coopdesk(&s.db(), &["search", "battery", "--json"]);
+    let page: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(page["total"], 0);
+    assert!(stdout(&coopdesk(&s.db(), &["remove-sample"])).contains("was not loaded"));
+    assert!(stdout(&coopdesk(&s.db(), &["load-sample"])).contains("Loaded the sample catalog"));
+}
+
+#[test]
 fn search_by_part_number_with_or_without_dashes() {
     let s = Scratch::new();
     coopdesk(&s.db(), &["load-sample"]);

@@ -77,8 +77,12 @@ pub enum Command {
         #[command(subcommand)]
         action: agency::AgencyAction,
     },
-    /// Load the bundled sample catalog (what the app does on first start).
+    /// Load the bundled sample catalog (what the app does on first start);
+    /// after `remove-sample`, brings it back.
     LoadSample {},
+    /// Remove the fictional sample catalog for good: the app does not load
+    /// it again on start. Requisitions made from it keep their copies.
+    RemoveSample {},
     /// Apply a coopdesk record file (plain or gzip-compressed) to the catalog.
     Apply { file: PathBuf },
     /// Import an OCDS publication or a vendor price file (CSV, XLSX), from a
@@ -423,6 +427,18 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
                 .map_err(stdout_error)
             }
         }
+        Command::RemoveSample {} => {
+            let removed = store.remove_sample()?;
+            if json {
+                return print_json(out, &serde_json::json!({ "removed": removed }));
+            }
+            let said = if removed {
+                "Removed the sample catalog; it will not be loaded again on start."
+            } else {
+                "The sample catalog was not loaded; it will not be loaded on start."
+            };
+            writeln!(out, "{said}").map_err(stdout_error)
+        }
         Command::Apply { file } => {
             let summary = store.apply_file(file)?;
             if json {
@@ -457,15 +473,34 @@ fn execute(args: &Args, out: &mut dyn Write) -> coopdesk_core::Result<()> {
                 writeln!(out, "No feeds yet. Run `coopdesk load-sample` or start the app.").map_err(stdout_error)?;
             }
             for f in &status.feeds {
-                writeln!(out, "Feed {} ({}): sequence {}, applied {}", f.id, f.name, f.sequence, f.applied_at)
-                    .map_err(stdout_error)?;
+                let fictional =
+                    if f.sample { " - SAMPLE DATA, fictional; `coopdesk remove-sample` removes it" } else { "" };
+                writeln!(
+                    out,
+                    "Feed {} ({}): sequence {}, applied {}{fictional}",
+                    f.id, f.name, f.sequence, f.applied_at
+                )
+                .map_err(stdout_error)?;
             }
             writeln!(
                 out,
                 "{} cooperatives, {} suppliers, {} contracts, {} dealers, {} items",
                 status.cooperatives, status.suppliers, status.contracts, status.dealers, status.items
             )
-            .map_err(stdout_error)
+            .map_err(stdout_error)?;
+            let first = store.first_run()?;
+            let steps = [
+                (first.agency_set, "the agency profile: `coopdesk agency set` (eligibility and distances need it)"),
+                (first.purchasing_set, "the purchasing settings: `coopdesk purchasing show`, then `set` (the federal thresholds apply until then)"),
+                (
+                    first.feeds > 0 || first.imported_items > 0,
+                    "where contracts come from: `coopdesk feeds add`, or `coopdesk import FILE`",
+                ),
+            ];
+            for (_, step) in steps.iter().filter(|(done, _)| !done) {
+                writeln!(out, "Not set up yet: {step}").map_err(stdout_error)?;
+            }
+            Ok(())
         }
     }
 }

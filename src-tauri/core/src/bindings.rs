@@ -19,7 +19,10 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
             $(<$ty as TS>::export_all(&cfg)?;)+
         };
     }
-    use crate::{agency, emergency, error, import, office, orders, packet, reports, search, store, sync, updates};
+    use crate::{
+        agency, emergency, error, first_run, import, office, orders, packet, paths, reports, search, store, sync,
+        updates,
+    };
     export!(
         error::ErrorReply,
         office::OfficeOverview,
@@ -31,6 +34,8 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         office::SharedEdit,
         office::KeyProtection,
         store::CatalogueStatus,
+        first_run::FirstRun,
+        paths::DataLocation,
         store::Facets,
         store::ContractDetail,
         store::ItemDetail,

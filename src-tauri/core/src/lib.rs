@@ -6,6 +6,7 @@
 //! - [`clock`]: the one clock the store reads.
 //! - [`digest`]: SHA-256 as hex, how content is named.
 //! - [`documents`]: contract documents kept for offline use.
+//! - [`first_run`]: a new office's walkthrough and the sample's removal.
 //! - [`eligibility`]: may this agency use this contract, and why (pure).
 //! - [`emergency`]: incidents, emergency purchasing, vendor sheet, FEMA packet.
 //! - [`import`]: vendor price files brought in as local contracts.
@@ -38,6 +39,7 @@ pub mod eligibility;
 pub mod emergency;
 pub mod error;
 pub mod feed;
+pub mod first_run;
 pub mod geo;
 pub mod history;
 pub mod history_words;

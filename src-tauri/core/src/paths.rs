@@ -26,6 +26,30 @@ pub fn default_db_path() -> Result<PathBuf> {
     Ok(dirs.data_dir().join(DB_FILE))
 }
 
+/// Where this window's data is, as About shows it: the database file, the
+/// folder it is in (the one to back up), and the search index beside it,
+/// which is rebuilt when missing.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DataLocation {
+    pub database: String,
+    pub folder: String,
+    pub search_index: String,
+}
+
+impl DataLocation {
+    pub fn of(db: &Path) -> DataLocation {
+        let folder = db.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let mut index = db.as_os_str().to_owned();
+        index.push(".search");
+        DataLocation {
+            database: db.display().to_string(),
+            folder: folder.display().to_string(),
+            search_index: PathBuf::from(index).display().to_string(),
+        }
+    }
+}
+
 /// Writes `bytes` beside `path` and renames the file into place, so a
 /// failed export or save never leaves half a file under the chosen name.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {

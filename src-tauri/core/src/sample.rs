@@ -12,17 +12,21 @@ pub const SAMPLE_FEED_GZ: &[u8] = include_bytes!("../../../assets/sample-feed/ca
 pub const SAMPLE_FEED_ID: &str = "coopdesk-sample";
 
 impl Store {
-    /// Loads the bundled sample catalogue (a no-op if already loaded).
+    /// Loads the bundled sample catalogue (a no-op if already loaded). Asked
+    /// for by name, it also undoes an earlier removal.
     pub fn load_sample(&mut self) -> Result<ApplySummary> {
         let input = BufReader::new(GzDecoder::new(SAMPLE_FEED_GZ));
-        self.apply_records("bundled sample catalog", input)
+        let summary = self.apply_records("bundled sample catalog", input)?;
+        self.unmark_sample_removed()?;
+        Ok(summary)
     }
 
     /// On first start, an empty catalogue gets the sample so the clerk has
-    /// something to search; an agency that follows feeds never gets it back.
-    /// Returns the summary when it loaded.
+    /// something to search; an agency that follows feeds, or removed the
+    /// sample, never gets it back. Returns the summary when it loaded.
     pub fn ensure_catalogue(&mut self) -> Result<Option<ApplySummary>> {
-        if self.catalogue_status()?.is_empty() && self.subscriptions()?.is_empty() {
+        if self.catalogue_status()?.is_empty() && self.subscriptions()?.is_empty() && !self.first_run()?.sample_removed
+        {
             return self.load_sample().map(Some);
         }
         Ok(None)

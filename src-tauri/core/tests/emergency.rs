@@ -286,6 +286,7 @@ fn the_vendor_sheet_lists_suppliers_by_distance_with_phones() {
         .unwrap();
     crate::fixture::assert_tagged(&pdf, "Emergency vendor sheet", &["H1", "Table", "TH", "TD"]);
     let text = pdf_text(&pdf);
+    assert!(sheet.sample && text.contains("SAMPLE DATA · FICTIONAL SUPPLIERS"), "the sample's suppliers are made up");
     let first = &sheet.rows[0];
     assert!(text.contains("Emergency vendor sheet") && text.contains(&first.supplier), "{text}");
     assert!(text.contains(first.phone.as_deref().unwrap()), "phones are printed");

@@ -207,6 +207,7 @@ fn every_section_reads_back() {
         assert!(page.contains(&format!("Page {p} of {pages}")), "page {p} footer:\n{page}");
         assert!(page.contains(&format!("Requisition {n}")), "page {p} names the requisition");
         assert!(page.contains("DRAFT"), "a draft's packet says so on page {p}:\n{page}");
+        assert!(!page.contains("SAMPLE DATA"), "a real feed's packet is not marked as the sample's");
     }
     // The quote's pages are the last two, stamped with the same footer.
     assert!(text(&packet.pdf, Some((pages - 1, pages - 1))).contains("page 1 of 2"));

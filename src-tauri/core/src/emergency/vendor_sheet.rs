@@ -42,6 +42,8 @@ pub struct VendorSheet {
     pub valid_on: NaiveDate,
     pub distance_from: Option<String>,
     pub rows: Vec<VendorRow>,
+    /// A row comes from the bundled sample: the sheet says SAMPLE DATA.
+    pub sample: bool,
 }
 
 impl Store {
@@ -54,15 +56,21 @@ impl Store {
         let day = today.to_string();
         // Each active contract with the distinct classifications of its items.
         let mut stmt = self.conn().prepare(
-            "SELECT DISTINCT i.contract_id, json_extract(j.value, '$.code'), ifnull(json_extract(j.value, '$.name'), '')
+            "SELECT DISTINCT i.contract_id, json_extract(j.value, '$.code'), ifnull(json_extract(j.value, '$.name'), ''),
+                 c.feed_id = ?2
              FROM items i JOIN contracts c ON c.id = i.contract_id, json_each(i.classifications) j
              WHERE c.term_start <= ?1 AND c.term_end >= ?1",
         )?;
         let mut by_contract: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        let rows =
-            stmt.query_map([&day], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        let mut sample_contracts = std::collections::HashSet::new();
+        let rows = stmt.query_map(rusqlite::params![&day, crate::sample::SAMPLE_FEED_ID], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, bool>(3)?))
+        })?;
         for row in rows {
-            let (contract, code, name) = row?;
+            let (contract, code, name, from_sample) = row?;
+            if from_sample {
+                sample_contracts.insert(contract.clone());
+            }
             let hit = wanted.is_empty()
                 || wanted.iter().any(|w| {
                     code.to_lowercase().starts_with(w) || (!name.is_empty() && name.to_lowercase().contains(w))
@@ -78,6 +86,7 @@ impl Store {
         let agency = self.agency_profile()?;
         let origin = crate::store::origin(self, near_zip)?;
         let mut suppliers: BTreeMap<String, VendorRow> = BTreeMap::new();
+        let mut sample = false;
         for (contract_id, cats) in by_contract {
             let Some(contract) = self.contract(&contract_id)? else { continue };
             let Some(coop) = self.cooperative(&contract.cooperative_id)? else { continue };
@@ -128,6 +137,7 @@ impl Store {
                     })
                 }
             };
+            sample |= sample_contracts.contains(&contract_id);
             row.contracts.push(format!("{} contract {}, until {}", coop.name, contract.number, contract.term_end));
             for c in cats {
                 if !row.categories.contains(&c) {
@@ -147,6 +157,7 @@ impl Store {
             valid_on: today,
             distance_from: origin.map(|(z, _)| z),
             rows,
+            sample,
         })
     }
 }

@@ -208,6 +208,7 @@ impl Store {
                 item_gone: l.on_contract() && f.current_unit_price.is_none(),
                 price_changed: f.current_unit_price.is_some_and(|p| p != l.unit_price),
                 list_extended: l.evidence().map(|e| Cents(e.item.list_price.0 * l.quantity as i64)),
+                sample: l.from_sample(),
             })
             .collect::<Vec<_>>();
         let list_total = Cents(lines.iter().filter_map(|l| l.list_extended).map(|c| c.0).sum());

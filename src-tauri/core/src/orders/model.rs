@@ -206,6 +206,11 @@ impl Line {
         }
     }
 
+    /// Added from the bundled sample catalog: fictional, marked as such.
+    pub fn from_sample(&self) -> bool {
+        self.evidence().is_some_and(|ev| ev.feed_id == crate::sample::SAMPLE_FEED_ID)
+    }
+
     /// The vendor who quoted an off-contract line.
     pub fn vendor(&self) -> Option<&str> {
         match &self.source {
@@ -489,6 +494,8 @@ pub struct LineState {
     pub item_gone: bool,
     pub price_changed: bool,
     pub list_extended: Option<Cents>,
+    /// From the fictional sample catalog, not a contract to buy on.
+    pub sample: bool,
 }
 
 #[cfg(test)]

@@ -15,6 +15,8 @@ use std::collections::BTreeMap;
 pub(super) struct Data {
     pub paper: &'static str,
     pub generated: String,
+    /// A line was ordered from the bundled sample: every page says SAMPLE DATA.
+    pub sample: bool,
     pub packet_hash: String,
     pub extra_pages: u32,
     pub logo: Option<String>,
@@ -620,6 +622,7 @@ pub(super) fn build(input: &PacketInput, placements: &[Placement], paper: Paper)
             Paper::A4 => "a4",
         },
         generated: String::new(),
+        sample: req.lines.iter().any(Line::from_sample),
         packet_hash: String::new(),
         extra_pages: placements.iter().map(|p| if let Placement::Appended { pages } = p { *pages } else { 0 }).sum(),
         logo: None,

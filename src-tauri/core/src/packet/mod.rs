@@ -155,7 +155,11 @@ pub fn render(input: &PacketInput, paper: Paper, generated_at: DateTime<Utc>) ->
     } else {
         let short = &data.packet_hash;
         // An appended page carries no watermark of its own: its footer says it.
-        let mark = data.req.watermark.map(|w| format!("{w} - ")).unwrap_or_default();
+        let mark = [data.sample.then_some("SAMPLE DATA"), data.req.watermark]
+            .into_iter()
+            .flatten()
+            .map(|w| format!("{w} - "))
+            .collect::<String>();
         merge::append(&pdf, appended, merge::Corner::Bottom, |n| {
             format!("{mark}Requisition {number} - Page {n} of {total} - Generated {generated} - packet {short}")
         })

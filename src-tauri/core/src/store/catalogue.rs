@@ -13,6 +13,8 @@ pub struct FeedInfo {
     pub sequence: u64,
     pub generated_at: String,
     pub applied_at: String,
+    /// The bundled sample: fictional, shown as such wherever it appears.
+    pub sample: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -92,6 +94,7 @@ impl Store {
                     sequence: r.get::<_, i64>(2)? as u64,
                     generated_at: r.get(3)?,
                     applied_at: r.get(4)?,
+                    sample: r.get::<_, String>(0)? == crate::sample::SAMPLE_FEED_ID,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -61,6 +61,8 @@ pub struct ContractDetail {
     /// True when the clerk imported it (a price file or an OCDS
     /// publication) rather than a feed delivering it.
     pub local: bool,
+    /// True when it is the bundled sample's: fictional, not for purchasing.
+    pub sample: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -241,6 +243,7 @@ impl Store {
         Ok(ContractDetail {
             documents_kept,
             local: feed == crate::import::LOCAL_FEED,
+            sample: feed == crate::sample::SAMPLE_FEED_ID,
             status: ContractStatus::of(contract.term_start, contract.term_end, today),
             days_left: (contract.term_end - today).num_days(),
             contract,

@@ -29,12 +29,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0019_office_snapshot_once.sql")),
         M::up(include_str!("migrations/0020_invoices.sql")),
         M::up(include_str!("migrations/0021_line_facts.sql")),
+        M::up(include_str!("migrations/0022_first_run.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {
-    21
+    22
 }
 
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {

@@ -188,15 +188,6 @@ impl Store {
         Ok(())
     }
 
-    /// Removes the fictional sample catalogue once a real feed has synced, so
-    /// made-up items never sit beside real contracts. Returns whether it was there.
-    pub fn retire_sample(&mut self) -> Result<bool> {
-        let tx = self.conn_mut().transaction()?;
-        let removed = delete_feed_records(&tx, crate::sample::SAMPLE_FEED_ID)?;
-        tx.commit()?;
-        Ok(removed)
-    }
-
     /// Records how a sync attempt ended.
     pub fn record_sync(&mut self, id: &str, outcome: SyncOutcome) -> Result<()> {
         let now = self.clock().now().to_rfc3339();
