@@ -57,13 +57,43 @@ async fn screenshot(c: &Client, name: &str) {
 async fn fresh_start_shows_the_sample_catalogue_and_searches_as_you_type() {
     let scratch = Scratch::new();
     let driver = Driver::start();
-    let c = driver.open_app(&scratch.db()).await;
+    let c = driver.open_as_new(BIN, &["--db", scratch.db().to_str().unwrap()]).await;
 
-    // First start on an empty database: the bundled sample is there.
+    // First start on an empty database: the bundled sample is there, and
+    // the welcome says what coopdesk is and offers three steps.
     let summary = wait_text(&c, "result-count", |t| t.contains("items in the catalog")).await;
     assert_eq!(summary, "5,200 items in the catalog");
+    let welcome = wait_text(&c, "welcome", |t| t.contains("Welcome to coopdesk")).await;
+    assert!(welcome.contains("Your agency") && welcome.contains("Purchasing rules"), "{welcome}");
+    assert!(by_test_id(&c, "welcome-sample").await.text().await.unwrap().contains("made up"));
+    let found = accessibility_violations(&c).await;
+    assert!(found.is_empty(), "the welcome: {found:#?}");
+    screenshot(&c, "00-welcome.png").await;
+    click(&c, "welcome-start").await;
+
+    // Step 1: the agency; saving it moves on.
+    wait_text(&c, "welcome-step", |t| t.contains("Step 1 of 3")).await;
+    by_test_id(&c, "agency-name").await.send_keys("Town of Harbor").await.unwrap();
+    choose(&c, "agency-type", "city").await;
+    by_test_id(&c, "agency-state").await.send_keys("al").await.unwrap();
+    by_test_id(&c, "agency-zip").await.send_keys("36602").await.unwrap();
+    click(&c, "agency-save").await;
+
+    // Step 2: the federal thresholds are filled in; the clerk gives a name.
+    wait_text(&c, "welcome-step", |t| t.contains("Step 2 of 3")).await;
+    let micro = by_test_id(&c, "threshold-micro_purchase").await.prop("value").await.unwrap();
+    assert_eq!(micro.as_deref(), Some("15000.00"));
+    by_test_id(&c, "operator-name").await.send_keys("Dana Reyes").await.unwrap();
+    click(&c, "purchasing-save").await;
+
+    // Step 3: where contracts come from; the clerk keeps the sample for now.
+    wait_text(&c, "welcome-step", |t| t.contains("Step 3 of 3")).await;
+    screenshot(&c, "00-welcome-sources.png").await;
+    click(&c, "welcome-sample-keep").await;
+    let banner = wait_text(&c, "sample-banner", |t| t.contains("SAMPLE DATA")).await;
+    assert!(banner.contains("fictional"), "{banner}");
     let footer = wait_text(&c, "catalogue-status", |t| t.contains("contracts")).await;
-    assert!(footer.contains("coopdesk sample catalog"), "{footer}");
+    assert!(footer.contains("from coopdesk sample catalog (fictional)"), "{footer}");
     let rows = c.find_all(Locator::Css("[data-testid='result-row']")).await.unwrap();
     assert_eq!(rows.len(), 50);
     screenshot(&c, "01-catalog.png").await;
@@ -96,12 +126,34 @@ async fn fresh_start_shows_the_sample_catalogue_and_searches_as_you_type() {
     assert_eq!(showing, "Nothing matches “genrator”. Showing results for generator.");
     assert!(!c.find_all(Locator::Css("[data-testid='result-row']")).await.unwrap().is_empty());
 
+    // A contract of the sample says it is made up.
+    open_first_result_for(&c, "generator").await;
+    by_test_id(&c, "contract-sample").await;
+
+    // One click removes the sample; the window says where contracts come from now.
+    click(&c, "sample-remove").await;
+    wait_text(&c, "sample-removed", |t| t.contains("The sample catalog was removed")).await;
+    let footer = wait_text(&c, "catalogue-status", |t| t.starts_with("0 items")).await;
+    assert!(!footer.contains("SAMPLE DATA"), "{footer}");
+    assert!(c.find_all(Locator::Css("[data-testid='sample-banner']")).await.unwrap().is_empty());
+    click(&c, "feeds-toggle").await;
+    click(&c, "sample-load").await;
+    wait_text(&c, "sample-banner", |t| t.contains("SAMPLE DATA")).await;
+    wait_text(&c, "catalogue-status", |t| t.starts_with("5,200 items")).await;
+    click(&c, "sample-remove").await;
+    wait_text(&c, "catalogue-status", |t| t.starts_with("0 items")).await;
+
     c.close().await.unwrap();
     drop(driver);
 
-    // The window wrote the sample into the database it was given.
+    // The window wrote the steps into the database it was given, and the
+    // sample stays removed: the next start neither loads it nor welcomes again.
     let store = coopdesk_core::Store::open(&scratch.db()).unwrap();
-    assert_eq!(store.catalogue_status().unwrap().items, 5_200);
+    assert_eq!(store.catalogue_status().unwrap().items, 0);
+    let first = store.first_run().unwrap();
+    assert!(!first.welcome && first.agency_set && first.purchasing_set && first.sample_removed, "{first:?}");
+    assert_eq!(store.agency_profile().unwrap().unwrap().address.state, "AL");
+    assert_eq!(store.purchasing_settings().unwrap().operator, "Dana Reyes");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -359,6 +411,8 @@ async fn a_clerk_builds_a_requisition_and_submits_it() {
     let findings = wait_text(&c, "req-findings", |t| t.contains("account string")).await;
     assert!(findings.contains("Line 1: the account string (blank) is missing fund"), "{findings}");
     assert!(findings.contains("No approver in the purchasing settings may approve"), "{findings}");
+    let sample = by_test_id(&c, "line-sample").await.text().await.unwrap();
+    assert!(sample.contains("SAMPLE DATA"), "a line from the sample says so: {sample}");
     screenshot(&c, "06-requisition-findings.png").await;
     // Scrolled to the bottom, as a clerk is after filling in the lines.
     c.execute(
@@ -367,6 +421,10 @@ async fn a_clerk_builds_a_requisition_and_submits_it() {
     )
     .await
     .unwrap();
+    // The button itself in view, as the clerk scrolls to it; the rest stays scrolled down.
+    c.execute("document.querySelector(\"[data-testid='submit-button']\").scrollIntoView({ block: 'nearest' })", vec![])
+        .await
+        .unwrap();
     by_test_id(&c, "submit-button").await.click().await.unwrap();
     let refused = wait_text(&c, "req-error", |t| !t.is_empty()).await;
     assert!(refused.contains("cannot go forward yet"), "{refused}");
@@ -1451,7 +1509,7 @@ async fn a_clean_invoice_is_approved_and_an_overpriced_one_is_held_with_the_mone
 /// not check for updates (it has no release key; packages built with one
 /// are tested by `scripts/package --check-update`).
 #[tokio::test(flavor = "multi_thread")]
-async fn about_shows_the_version_and_why_updates_are_not_checked() {
+async fn about_shows_the_version_the_data_folder_and_the_licenses_and_f1_the_guide() {
     let scratch = Scratch::new();
     let driver = Driver::start();
     let c = driver.open_app(&scratch.db()).await;
@@ -1463,9 +1521,28 @@ async fn about_shows_the_version_and_why_updates_are_not_checked() {
     assert!(policy.contains("no release key"), "{policy}");
     let panel = by_test_id(&c, "about-panel").await.text().await.unwrap();
     assert!(panel.contains("sends no usage data"), "{panel}");
+    let folder = wait_text(&c, "about-data-folder", |t| !t.is_empty()).await;
+    assert_eq!(folder, scratch.db().parent().unwrap().display().to_string());
+    assert!(by_test_id(&c, "about-data").await.text().await.unwrap().contains(&scratch.db().display().to_string()));
+
+    // The licenses of what coopdesk is built from, generated, read from the window's own files.
+    click(&c, "about-licenses").await;
+    let licenses = wait_text(&c, "licenses", |t| t.contains("components")).await;
+    assert!(licenses.contains("Compiled into the program (Rust crates)"), "{licenses}");
+    assert!(licenses.contains("In the window (npm packages)") && licenses.contains("svelte "), "{licenses}");
+    assert!(licenses.contains("Apache License 2.0") && licenses.contains("tauri "), "{licenses}");
     screenshot(&c, "30-about.png").await;
     let violations = accessibility_violations(&c).await;
     assert!(violations.is_empty(), "{violations:?}");
     click(&c, "about-close").await;
+
+    // F1 opens the user guide, offline, from anywhere.
+    type_keys(&c, "\u{E031}").await;
+    let guide = wait_text(&c, "user-guide", |t| t.contains("Getting started")).await;
+    assert!(guide.contains("coopdesk user guide") && guide.contains("Emergency purchasing"), "{guide}");
+    let violations = accessibility_violations(&c).await;
+    assert!(violations.is_empty(), "the guide: {violations:?}");
+    screenshot(&c, "31-user-guide.png").await;
+    click(&c, "user-guide-close").await;
     c.close().await.unwrap();
 }

@@ -8,7 +8,9 @@ macro_rules! for_each_command {
     ($then:ident) => {
         $then! {
             commands: catalogue_status, search, facets, contract_detail, item_detail, agency_get,
-                agency_set, feeds_list, feed_add, feed_remove, sync_now, sync_cancel, document_keep, document_open;
+                agency_set, feeds_list, feed_add, feed_remove, sync_now, sync_cancel, document_keep, document_open,
+                data_location;
+            first_run_commands: first_run_get, first_run_done, sample_remove, sample_load;
             requisition_commands: purchasing_get, purchasing_set, req_list, req_create, req_view,
                 req_update_header, req_add_item, req_add_manual, req_update_line, req_remove_line,
                 req_accept_price, req_attach, req_remove_attachment, req_acknowledge, req_transition, req_invoice,

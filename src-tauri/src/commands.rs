@@ -4,6 +4,7 @@ use crate::ipc_error::IpcError;
 use crate::state::AppState;
 use coopdesk_core::agency::AgencyProfile;
 use coopdesk_core::documents;
+use coopdesk_core::paths::DataLocation;
 use coopdesk_core::search::{SearchPage, SearchQuery};
 use coopdesk_core::store::{CatalogueStatus, ContractDetail, Facets, FeedView, ItemDetail, Subscription};
 use coopdesk_core::sync::{FeedSyncResult, Progress};
@@ -91,6 +92,12 @@ pub async fn item_detail(state: State<'_, AppState>, id: String) -> Result<ItemD
 #[tauri::command]
 pub async fn agency_get(state: State<'_, AppState>) -> Result<Option<AgencyProfile>, IpcError> {
     state.with_store(|store| store.agency_profile()).await
+}
+
+/// Where this window's database and search index are, for About.
+#[tauri::command]
+pub fn data_location(state: State<'_, AppState>) -> Result<DataLocation, IpcError> {
+    state.db_path.as_deref().map(DataLocation::of).ok_or_else(|| IpcError::from(coopdesk_core::Error::NoDataDir))
 }
 
 #[tauri::command]

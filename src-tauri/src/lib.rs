@@ -6,6 +6,7 @@
 mod command_list;
 mod commands;
 mod emergency_commands;
+mod first_run_commands;
 mod import_commands;
 mod ipc_error;
 mod menu;

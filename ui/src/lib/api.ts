@@ -57,6 +57,8 @@ import type { ExpiringContract } from "./bindings/ExpiringContract";
 import type { Facets } from "./bindings/Facets";
 import type { FeedHealth } from "./bindings/FeedHealth";
 import type { FeedInfo } from "./bindings/FeedInfo";
+import type { FirstRun } from "./bindings/FirstRun";
+import type { DataLocation } from "./bindings/DataLocation";
 import type { FeedSyncResult } from "./bindings/FeedSyncResult";
 import type { FeedView } from "./bindings/FeedView";
 import type { Field } from "./bindings/Field";
@@ -151,6 +153,8 @@ import type { Vendor } from "./bindings/Vendor";
 import type { Verdict } from "./bindings/Verdict";
 import type { WordingTemplate } from "./bindings/WordingTemplate";
 export type {
+  FirstRun,
+  DataLocation,
   AccountSegment,
   Admission,
   Decision,
@@ -396,6 +400,16 @@ async function chooseFile(kind: string, extensions: string[]): Promise<string | 
 
 export const api = {
   catalogueStatus: () => call<CatalogueStatus>("catalogue_status"),
+  /** Where a new office stands: the welcome walkthrough's steps and the sample. */
+  firstRunGet: () => call<FirstRun>("first_run_get"),
+  /** The walkthrough was finished or skipped: it is not shown again. */
+  firstRunDone: () => call<FirstRun>("first_run_done"),
+  /** Removes the fictional sample catalog; it is not loaded again on start. */
+  sampleRemove: () => call<FirstRun>("sample_remove"),
+  /** Loads the sample catalog again. */
+  sampleLoad: () => call<FirstRun>("sample_load"),
+  /** Where the database and the search index are. */
+  dataLocation: () => call<DataLocation>("data_location"),
   search: (query: SearchQuery) => call<SearchPage>("search", { query }),
   facets: () => call<Facets>("facets"),
   contractDetail: (id: string, nearZip: string | null = null) => call<ContractDetail>("contract_detail", { id, nearZip }),
@@ -541,6 +555,8 @@ export const api = {
   onMenuImport: (handler: () => void) => onMenu("menu-import", handler),
   /** Calls `handler` when Help > Check for updates or Help > About is chosen; returns the unsubscribe. */
   onMenuAbout: (handler: () => void) => onMenu("menu-about", handler),
+  /** Calls `handler` when Help > User Guide is chosen; returns the unsubscribe. */
+  onMenuGuide: (handler: () => void) => onMenu("menu-guide", handler),
   /** Calls `handler` when Help > Keyboard is chosen; returns the unsubscribe. */
   onMenuKeyboard: (handler: () => void) => onMenu("menu-keyboard", handler),
   /**

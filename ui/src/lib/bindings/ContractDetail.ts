@@ -27,4 +27,8 @@ documents_kept: Array<string>,
  * True when the clerk imported it (a price file or an OCDS
  * publication) rather than a feed delivering it.
  */
-local: boolean, };
+local: boolean, 
+/**
+ * True when it is the bundled sample's: fictional, not for purchasing.
+ */
+sample: boolean, };

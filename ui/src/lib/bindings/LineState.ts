@@ -8,4 +8,8 @@ export type LineState = { position: number, extended: Cents,
 /**
  * Today's catalogue price at this quantity; `None` if the item is gone.
  */
-current_unit_price: Cents | null, item_gone: boolean, price_changed: boolean, list_extended: Cents | null, };
+current_unit_price: Cents | null, item_gone: boolean, price_changed: boolean, list_extended: Cents | null, 
+/**
+ * From the fictional sample catalog, not a contract to buy on.
+ */
+sample: boolean, };
