@@ -78,7 +78,7 @@ describe("App", () => {
     render(App);
     expect(await screen.findByText("120 items in the catalog")).toBeTruthy();
     // The rows a window shows come first; the rest of the page a frame later.
-    expect(screen.getAllByTestId("result-row").length).toBeLessThanOrEqual(24);
+    expect(screen.getAllByTestId("result-row").length).toBeLessThanOrEqual(16);
     await waitFor(() => expect(screen.getAllByTestId("result-row")).toHaveLength(50));
     expect(screen.getByTestId("pager").textContent).toContain("Page 1 of 3");
     await fireEvent.click(screen.getByTestId("page-next"));
