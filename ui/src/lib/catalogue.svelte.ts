@@ -83,8 +83,11 @@ export class Catalogue {
     this.searcher.now(this.text);
   }
 
-  /** Reads the catalog's counts and filter choices, then searches again. */
+  /** Searches again, then reads the catalog's counts and filter choices:
+   *  they count or look at every item, so on a large catalog the first page
+   *  is asked for (and painted) before them. */
   async refresh() {
+    this.again();
     try {
       this.status = await api.catalogueStatus();
       this.facets = await api.facets();
@@ -92,7 +95,6 @@ export class Catalogue {
       this.error = toApiError(e);
       this.loading = false;
     }
-    this.again();
   }
 
   async goToPage(page: number) {
