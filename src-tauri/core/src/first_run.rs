@@ -89,8 +89,7 @@ impl Store {
     pub fn remove_sample(&mut self) -> Result<bool> {
         let now = self.clock().now().to_rfc3339();
         let tx = self.conn_mut().transaction()?;
-        crate::store::clear_feed(&tx, SAMPLE_FEED_ID)?;
-        let removed = tx.execute("DELETE FROM feeds WHERE id = ?1", [SAMPLE_FEED_ID])? > 0;
+        let removed = crate::store::delete_feed_records(&tx, SAMPLE_FEED_ID)?;
         if let Some(reason) = crate::store::first_dangling_reference(&tx)? {
             return Err(Error::Invalid(format!(
                 "The sample catalog cannot be removed: imported records still refer to it ({reason}). \

@@ -26,27 +26,19 @@ pub fn default_db_path() -> Result<PathBuf> {
     Ok(dirs.data_dir().join(DB_FILE))
 }
 
-/// Where this window's data is, as About shows it: the database file, the
-/// folder it is in (the one to back up), and the search index beside it,
-/// which is rebuilt when missing.
+/// Where this window's data is, as About shows it: the database file and
+/// the folder it is in, beside which the search index is kept.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DataLocation {
     pub database: String,
     pub folder: String,
-    pub search_index: String,
 }
 
 impl DataLocation {
     pub fn of(db: &Path) -> DataLocation {
         let folder = db.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let mut index = db.as_os_str().to_owned();
-        index.push(".search");
-        DataLocation {
-            database: db.display().to_string(),
-            folder: folder.display().to_string(),
-            search_index: PathBuf::from(index).display().to_string(),
-        }
+        DataLocation { database: db.display().to_string(), folder: folder.display().to_string() }
     }
 }
 

@@ -12,7 +12,7 @@ pub const SAMPLE_FEED_GZ: &[u8] = include_bytes!("../../../assets/sample-feed/ca
 pub const SAMPLE_FEED_ID: &str = "coopdesk-sample";
 
 impl Store {
-    /// Loads the bundled sample catalogue (a no-op if already loaded). Asked
+    /// Loads the bundled sample catalog (a no-op if already loaded). Asked
     /// for by name, it also undoes an earlier removal.
     pub fn load_sample(&mut self) -> Result<ApplySummary> {
         let input = BufReader::new(GzDecoder::new(SAMPLE_FEED_GZ));
@@ -21,7 +21,7 @@ impl Store {
         Ok(summary)
     }
 
-    /// On first start, an empty catalogue gets the sample so the clerk has
+    /// On first start, an empty catalog gets the sample so the clerk has
     /// something to search; an agency that follows feeds, or removed the
     /// sample, never gets it back. Returns the summary when it loaded.
     pub fn ensure_catalogue(&mut self) -> Result<Option<ApplySummary>> {

@@ -1,6 +1,6 @@
 //! The publisher's side of coopdesk feeds: signing keys, building a signed
 //! feed directory (from record files, OCDS publications or price files),
-//! verifying one, serving one over HTTP, the synthetic catalogue behind
+//! verifying one, serving one over HTTP, the synthetic catalog behind
 //! the bundled sample and the benchmarks; and releases of coopdesk itself
 //! for its updater.
 

@@ -321,7 +321,7 @@ fn end_bulk(tx: &Transaction, _feed_id: &str) -> Result<()> {
 
 /// A snapshot replaces everything the feed owned. Children go first so the
 /// deferred foreign keys never see an orphan for long.
-pub(crate) fn clear_feed(tx: &Transaction, feed_id: &str) -> Result<()> {
+pub(super) fn clear_feed(tx: &Transaction, feed_id: &str) -> Result<()> {
     for t in ["items", "dealers", "contracts", "suppliers", "cooperatives"] {
         tx.execute(&format!("DELETE FROM {t} WHERE feed_id = ?1"), [feed_id])?;
     }

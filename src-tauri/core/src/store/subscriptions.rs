@@ -228,8 +228,8 @@ impl Store {
     }
 }
 
-/// Deletes everything a feed delivered, and the feed's own row.
-fn delete_feed_records(tx: &rusqlite::Transaction, feed_id: &str) -> Result<bool> {
+/// Deletes everything a feed delivered, and the feed's own row; whether it was there.
+pub(crate) fn delete_feed_records(tx: &rusqlite::Transaction, feed_id: &str) -> Result<bool> {
     super::apply::clear_feed(tx, feed_id)?;
     Ok(tx.execute("DELETE FROM feeds WHERE id = ?1", [feed_id])? > 0)
 }
