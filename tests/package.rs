@@ -83,7 +83,7 @@ async fn the_installed_package_opens_the_sample_and_searches_headless() {
     let c = driver.open_with_args(INSTALLED, &[]).await;
     wait_for(&c, "result-count", |t| t.contains("items in the catalog")).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    std::fs::write(output_dir("package").join("installed-window.png"), c.screenshot().await.unwrap()).unwrap();
+    std::fs::write(output_dir("package").join("installed-window.png"), crate::driver::screenshot(&c).await).unwrap();
     c.close().await.unwrap();
     drop(driver);
 
@@ -192,7 +192,7 @@ async fn the_installed_package_updates_itself_and_refuses_forgeries_and_downgrad
     press(&c, "update-install").await;
     wait_for(&c, "update-installed", |t| t.contains(&format!("coopdesk {next} is installed"))).await;
     assert_eq!(installed_version(), next, "dpkg installed the update");
-    std::fs::write(output_dir("package").join("update-installed.png"), c.screenshot().await.unwrap()).unwrap();
+    std::fs::write(output_dir("package").join("update-installed.png"), crate::driver::screenshot(&c).await).unwrap();
     // Restarting is the clerk's choice; the running window carries on meanwhile.
     // The program exits under WebDriver's click, so the click reports no success.
     let restart = c.find(Locator::Css("[data-testid='update-restart']")).await.unwrap();
@@ -235,7 +235,7 @@ async fn the_installed_package_updates_itself_and_refuses_forgeries_and_downgrad
     let older = wait_for(&c, "update-none", |t| !t.is_empty()).await;
     assert!(older.contains(&format!("offers {now}")) && older.contains("nothing was installed"), "{older}");
     assert_eq!(installed_version(), next);
-    std::fs::write(output_dir("package").join("update-refused.png"), c.screenshot().await.unwrap()).unwrap();
+    std::fs::write(output_dir("package").join("update-refused.png"), crate::driver::screenshot(&c).await).unwrap();
 
     // An endpoint that accepts and never answers is given up on.
     let stall = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

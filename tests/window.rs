@@ -14,8 +14,11 @@ impl Driver {
     }
 
     /// With variables for the app it starts (the office server's password).
+    /// Tests run side by side, so each driver logs to a file named after
+    /// its test (the thread's name), which a failed test's message points to.
     fn start_with_env(env: &[(&str, &str)]) -> Driver {
-        Driver::start_logging_to(&output_dir("window").join("tauri-driver.log"), env)
+        let test = std::thread::current().name().unwrap_or("window").replace("::", "-");
+        Driver::start_logging_to(&output_dir("window").join(format!("tauri-driver-{test}.log")), env)
     }
 
     async fn open_app(&self, db: &std::path::Path) -> Client {
@@ -47,7 +50,7 @@ async fn wait_text(c: &Client, id: &str, ok: impl Fn(&str) -> bool) -> String {
 async fn screenshot(c: &Client, name: &str) {
     // The WebView paints a moment after the DOM settles.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let png = c.screenshot().await.expect("a screenshot of the window");
+    let png = crate::driver::screenshot(c).await;
     let path = output_dir("window").join(name);
     std::fs::write(&path, png).unwrap();
     eprintln!("screenshot: {}", path.display());
@@ -556,7 +559,7 @@ fn pdf_text(path: &std::path::Path) -> String {
 /// would: through the X server (XTEST), so GTK's menu bar sees them, which
 /// WebDriver's keys, delivered to the page, never reach. Other tests' windows
 /// share the display, so the window is found by its process.
-fn press_keys(db: &std::path::Path, keys: &[&str]) {
+async fn press_keys(db: &std::path::Path, keys: &[&str]) {
     let db = db.to_str().unwrap();
     let pid = std::fs::read_dir("/proc")
         .unwrap()
@@ -566,15 +569,20 @@ fn press_keys(db: &std::path::Path, keys: &[&str]) {
                 .is_ok_and(|c| c.split(|&b| b == 0).any(|arg| arg == db.as_bytes()))
         })
         .expect("the app's process");
-    let found = Command::new("xdotool")
-        .args(["search", "--sync", "--all", "--onlyvisible", "--pid", &pid.to_string(), "--name", "^coopdesk$"])
-        .output()
-        .expect("xdotool is installed (scripts/setup --test)");
-    let window = String::from_utf8_lossy(&found.stdout).lines().next().expect("the coopdesk window").to_owned();
-    let focus = Command::new("xdotool").args(["windowfocus", "--sync", &window]).status().unwrap();
-    assert!(focus.success());
-    let pressed = Command::new("xdotool").args(["key", "--delay", "150"]).args(keys).status().unwrap();
-    assert!(pressed.success());
+    // No other test's window opens, or presses keys, until these are in.
+    let _focus = crate::driver::x_input().await;
+    // xdotool's own waits have no end: coreutils' timeout gives them one.
+    let xdotool = |args: &[&str]| {
+        let out =
+            Command::new("timeout").arg("30").arg("xdotool").args(args).output().expect("timeout and xdotool run");
+        assert!(out.status.success(), "xdotool {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let found =
+        xdotool(&["search", "--sync", "--all", "--onlyvisible", "--pid", &pid.to_string(), "--name", "^coopdesk$"]);
+    let window = found.lines().next().expect("the coopdesk window").to_owned();
+    xdotool(&["windowfocus", "--sync", &window]);
+    xdotool(&[&["key", "--delay", "150"][..], keys].concat());
 }
 
 async fn click(c: &Client, id: &str) {
@@ -749,7 +757,7 @@ async fn a_clerk_imports_a_vendor_price_file_and_an_ocds_publication() {
     // File > Import, from the window's own menu bar: its Ctrl+I, pressed
     // through the X server, is GTK's menu accelerator (the page has no key
     // handler of its own for it), so this is the menu item's event.
-    press_keys(&scratch.db(), &["ctrl+i"]);
+    press_keys(&scratch.db(), &["ctrl+i"]).await;
     wait_text(&c, "import-preview", |t| t == "Preview").await;
     assert_eq!(by_test_id(&c, "import-toggle").await.attr("aria-expanded").await.unwrap().as_deref(), Some("true"));
 
