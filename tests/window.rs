@@ -1554,3 +1554,22 @@ async fn about_shows_the_version_the_data_folder_and_the_licenses_and_f1_the_gui
     click(&c, "user-guide-close").await;
     c.close().await.unwrap();
 }
+
+/// The database is opened while the window starts, not before it: a file
+/// that is not a coopdesk database still gives a window, which says what is
+/// wrong and what to do, and the file is left as it was.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_database_that_cannot_be_opened_is_explained_in_the_window() {
+    let scratch = Scratch::new();
+    let note = "Purchasing notes for the week, not a database.\n".repeat(100);
+    std::fs::write(scratch.db(), &note).unwrap();
+    let driver = Driver::start();
+    let c = driver.open_as_new(BIN, &["--db", scratch.db().to_str().unwrap()]).await;
+    let error = wait_text(&c, "error", |t| !t.is_empty()).await;
+    assert!(error.contains("could not be opened") && error.contains("open another database file"), "{error}");
+    assert!(error.contains(&scratch.db().display().to_string()), "it names the file: {error}");
+    screenshot(&c, "32-database-not-opened.png").await;
+    c.close().await.unwrap();
+    drop(driver);
+    assert_eq!(std::fs::read_to_string(scratch.db()).unwrap(), note, "the file is untouched");
+}

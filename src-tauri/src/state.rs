@@ -41,25 +41,35 @@ struct SyncControl {
 }
 
 impl AppState {
-    /// Opens the store; a failure is kept and reported by every command, so
-    /// the window can still open and tell the clerk what to do.
+    /// The state for the database at `db_path`, not yet opened: [`start`]
+    /// opens it while the window starts.
+    ///
+    /// [`start`]: AppState::start
     pub fn new(db_path: coopdesk_core::Result<PathBuf>) -> AppState {
         let (db_path, store) = match db_path {
-            Ok(p) => (Some(p.clone()), Store::open(&p).map_err(IpcError::from)),
+            Ok(p) => (Some(p), Err(IpcError::internal("opening the database"))),
             Err(e) => (None, Err(e.into())),
         };
         AppState { db_path, store: Arc::new(Mutex::new(store)), sync: Arc::default(), imports: Arc::default() }
     }
 
-    /// Loads the sample catalogue on first start, in the background, then
-    /// syncs the followed feeds now and every few hours. The store lock is
-    /// taken before returning, so the first search waits for the catalogue
-    /// instead of seeing it empty.
+    /// Opens the store and, on first start, loads the sample catalogue, in
+    /// the background, then syncs the followed feeds now and every few
+    /// hours. Opening (migrations, the search index) runs while the window
+    /// and its page load, not before them. The store lock is taken before
+    /// returning, so the first command waits for the opened catalogue
+    /// instead of seeing it missing or empty; a failure to open is kept and
+    /// reported by every command, so the window still tells the clerk what
+    /// to do.
     pub fn start(&self, app: tauri::AppHandle) {
         let Ok(mut guard) = self.store.clone().try_lock_owned() else { return };
         let (sync, db_path) = (self.sync.clone(), self.db_path.clone());
+        let to_open = db_path.clone();
         tauri::async_runtime::spawn(async move {
             let loaded = tauri::async_runtime::spawn_blocking(move || {
+                if let Some(path) = to_open {
+                    *guard = Store::open(&path).map_err(IpcError::from);
+                }
                 if let Ok(store) = guard.as_mut() {
                     if let Err(e) = store.ensure_catalogue() {
                         *guard = Err(e.into());

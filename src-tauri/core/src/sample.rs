@@ -25,8 +25,7 @@ impl Store {
     /// something to search; an agency that follows feeds, or removed the
     /// sample, never gets it back. Returns the summary when it loaded.
     pub fn ensure_catalogue(&mut self) -> Result<Option<ApplySummary>> {
-        if self.catalogue_status()?.is_empty() && self.subscriptions()?.is_empty() && !self.first_run()?.sample_removed
-        {
+        if self.catalogue_is_empty()? && self.subscriptions()?.is_empty() && !self.first_run()?.sample_removed {
             return self.load_sample().map(Some);
         }
         Ok(None)

@@ -3,7 +3,9 @@ use coopdesk_core::search::SearchQuery;
 #[test]
 fn first_start_loads_the_bundled_sample_once() {
     let mut t = crate::fixture::store();
+    assert!(t.store.catalogue_is_empty().unwrap());
     let loaded = t.store.ensure_catalogue().unwrap().expect("an empty catalog gets the sample");
+    assert!(!t.store.catalogue_is_empty().unwrap());
     assert!(loaded.items >= 5_000);
     assert!(loaded.contracts >= 12 && loaded.suppliers >= 30 && loaded.dealers >= 60 && loaded.cooperatives >= 4);
     assert!(t.store.ensure_catalogue().unwrap().is_none(), "a catalog that has data is left alone");
@@ -40,6 +42,7 @@ fn removing_the_sample_empties_the_catalog_for_good_until_it_is_asked_for() {
     assert!(t.store.remove_sample().unwrap(), "it was there");
     let status = t.store.catalogue_status().unwrap();
     assert!(status.feeds.is_empty() && status.items == 0 && status.contracts == 0, "{status:?}");
+    assert!(t.store.catalogue_is_empty().unwrap());
     assert_eq!(t.store.search(&SearchQuery::text("ups battery")).unwrap().total, 0, "the index follows");
     t.store.check_integrity().unwrap();
 

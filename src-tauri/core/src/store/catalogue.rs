@@ -28,12 +28,6 @@ pub struct CatalogueStatus {
     pub items: u64,
 }
 
-impl CatalogueStatus {
-    pub fn is_empty(&self) -> bool {
-        self.feeds.is_empty() && self.items == 0
-    }
-}
-
 /// A choice in a filter: an id and what the clerk sees.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -77,6 +71,16 @@ impl Store {
                  FROM (SELECT DISTINCT classifications FROM items) c, json_each(c.classifications) j ORDER BY 1",
             )?,
         })
+    }
+
+    /// Whether the catalog holds no feed and no item. Asked on every start,
+    /// so it looks for one row of each instead of counting a million.
+    pub fn catalogue_is_empty(&self) -> Result<bool> {
+        Ok(self.conn().query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM feeds) AND NOT EXISTS (SELECT 1 FROM items)",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     pub fn catalogue_status(&self) -> Result<CatalogueStatus> {
