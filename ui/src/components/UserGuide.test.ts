@@ -10,9 +10,9 @@ HTMLDialogElement.prototype.showModal = function (this: HTMLDialogElement) {
 };
 
 describe("UserGuide", () => {
-  it("opens the guide compiled into the window, with its sections", () => {
+  it("opens the guide compiled into the window, with its sections", async () => {
     const { component } = render(UserGuide);
-    component.show();
+    await component.show();
     flushSync();
     const guide = screen.getByTestId("user-guide") as HTMLDialogElement;
     expect(guide.open).toBe(true);
