@@ -59,7 +59,6 @@ const REPAINT: &str = "const d = document.createElement('div');
 /// waits until something else repaints it, which may be never. So the page
 /// repaints a transparent pixel while the screenshot is taken; and one that
 /// still does not come within [`SCREENSHOT_LIMIT`] fails the test, saying so.
-#[allow(dead_code)] // the start-up benchmark shares this file and takes none
 pub async fn screenshot(c: &Client) -> Vec<u8> {
     c.execute(REPAINT, vec![]).await.expect("the window runs a script");
     match tokio::time::timeout(SCREENSHOT_LIMIT, c.screenshot()).await {
