@@ -53,13 +53,15 @@ const REPAINT: &str = "const d = document.createElement('div');
         if (++n > 60) { clearInterval(t); d.remove(); }
     }, 50);";
 
-/// A PNG of the window as it is painted. WebKitGTK hands a screenshot over
+/// A PNG of the window as it is painted, half a second after the call (the
+/// WebView paints a moment after the DOM settles). WebKitGTK hands a screenshot over
 /// with the window's next frame, and a page with nothing changing paints
 /// none: a screenshot of a still window (no caret blinking, no animation)
 /// waits until something else repaints it, which may be never. So the page
 /// repaints a transparent pixel while the screenshot is taken; and one that
 /// still does not come within [`SCREENSHOT_LIMIT`] fails the test, saying so.
 pub async fn screenshot(c: &Client) -> Vec<u8> {
+    tokio::time::sleep(Duration::from_millis(500)).await;
     c.execute(REPAINT, vec![]).await.expect("the window runs a script");
     match tokio::time::timeout(SCREENSHOT_LIMIT, c.screenshot()).await {
         Ok(png) => png.expect("a screenshot of the window"),

@@ -82,7 +82,6 @@ async fn the_installed_package_opens_the_sample_and_searches_headless() {
     let driver = Driver::start_logging_to(&log, &[("HOME", home.path().to_str().unwrap())]);
     let c = driver.open_with_args(INSTALLED, &[]).await;
     wait_for(&c, "result-count", |t| t.contains("items in the catalog")).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
     std::fs::write(output_dir("package").join("installed-window.png"), crate::driver::screenshot(&c).await).unwrap();
     c.close().await.unwrap();
     drop(driver);

@@ -48,8 +48,6 @@ async fn wait_text(c: &Client, id: &str, ok: impl Fn(&str) -> bool) -> String {
 }
 
 async fn screenshot(c: &Client, name: &str) {
-    // The WebView paints a moment after the DOM settles.
-    tokio::time::sleep(Duration::from_millis(500)).await;
     let png = crate::driver::screenshot(c).await;
     let path = output_dir("window").join(name);
     std::fs::write(&path, png).unwrap();
@@ -1295,7 +1293,7 @@ async fn every_main_screen_fits_a_1024_by_640_window_and_passes_an_accessibility
     by_test_id(&c, "emergency-banner").await;
     let mut problems = Vec::new();
     let mut check = async |c: &Client, screen: &str| {
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        // The screenshot waits for the layout to settle, before it is measured.
         screenshot(c, &format!("1024-{screen}.png")).await;
         let over = overflowing(c).await;
         if !over.is_empty() {
