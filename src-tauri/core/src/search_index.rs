@@ -199,6 +199,24 @@ fn escape(text: &str) -> String {
     text.chars().flat_map(|c| if c.is_alphanumeric() { vec![c] } else { vec!['\\', c] }).collect()
 }
 
+/// Every term of `field` that begins with `prefix`, read as a range of the
+/// term dictionary. A regex (`prefix.*`) matches the same terms, but building
+/// its automaton cost more than the rest of a part-number search.
+fn prefix_query(field: Field, prefix: &str) -> Box<dyn Query> {
+    let start = Bound::Included(Term::from_field_text(field, prefix));
+    // The first byte string after every one that begins with `prefix`: its
+    // last byte one up (UTF-8 never holds 0xFF, so that cannot overflow).
+    let mut end = prefix.as_bytes().to_vec();
+    let end = match end.last_mut() {
+        Some(last) => {
+            *last += 1;
+            Bound::Excluded(Term::from_field_bytes(field, &end))
+        }
+        None => Bound::Unbounded,
+    };
+    Box::new(RangeQuery::new(start, end))
+}
+
 /// Everything the index holds of one catalogue item.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct IndexedItem {
@@ -445,17 +463,13 @@ impl SearchIndex {
                         any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(start), 0.5))));
                     } else {
                         for field in [f.description, f.parts, f.supplier] {
-                            if let Ok(prefix) = RegexQuery::from_pattern(&format!("{}.*", escape(w)), field) {
-                                any.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(prefix), 0.5))));
-                            }
+                            any.push((Occur::Should, Box::new(ConstScoreQuery::new(prefix_query(field, w), 0.5))));
                         }
                     }
                     // A part number typed without its dashes. Every item has
                     // its own, so a short prefix would expand to thousands.
                     if w.len() >= 4 || w.chars().any(|c| c.is_ascii_digit()) {
-                        if let Ok(prefix) = RegexQuery::from_pattern(&format!("{}.*", escape(w)), f.compact) {
-                            any.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(prefix), 6.0))));
-                        }
+                        any.push((Occur::Should, Box::new(ConstScoreQuery::new(prefix_query(f.compact, w), 6.0))));
                     }
                 }
                 _ => {
@@ -474,9 +488,8 @@ impl SearchIndex {
                             .collect();
                         any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(BooleanQuery::new(all)), weight))));
                     }
-                    if let Ok(prefix) = RegexQuery::from_pattern(&format!("{}.*", escape(&compact(raw))), f.compact) {
-                        any.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(prefix), 6.0))));
-                    }
+                    let run = prefix_query(f.compact, &compact(raw));
+                    any.push((Occur::Should, Box::new(ConstScoreQuery::new(run, 6.0))));
                 }
             }
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
@@ -514,11 +527,11 @@ impl SearchIndex {
             clauses.push(filter(term(f.supplier_id, id)));
         }
         if let Some(class) = q.classification.map(str::trim).filter(|c| !c.is_empty()) {
-            let by_code = RegexQuery::from_pattern(&format!("{}.*", escape(class)), f.class_code).map_err(err)?;
+            let by_code = prefix_query(f.class_code, class);
             let by_name = RegexQuery::from_pattern(&format!(".*{}.*", escape(&class.to_lowercase())), f.class_name)
                 .map_err(err)?;
             clauses.push(filter(Box::new(BooleanQuery::new(vec![
-                (Occur::Should, Box::new(by_code) as Box<dyn Query>),
+                (Occur::Should, by_code),
                 (Occur::Should, Box::new(by_name)),
             ]))));
         }
