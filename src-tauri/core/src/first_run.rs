@@ -90,18 +90,17 @@ impl Store {
         let now = self.clock().now().to_rfc3339();
         let tx = self.conn_mut().transaction()?;
         let removed = crate::store::delete_feed_records(&tx, SAMPLE_FEED_ID)?;
-        if let Some(reason) = crate::store::first_dangling_reference(&tx)? {
-            return Err(Error::Invalid(format!(
-                "The sample catalog cannot be removed: imported records still refer to it ({reason}). \
-                 Nothing was changed."
-            )));
-        }
         tx.execute(
             "INSERT INTO first_run (id, sample_removed_at) VALUES (1, ?1)
              ON CONFLICT(id) DO UPDATE SET sample_removed_at = ifnull(sample_removed_at, excluded.sample_removed_at)",
             [now],
         )?;
-        tx.commit()?;
+        if let Some(reason) = crate::store::commit_unless_dangling(tx)? {
+            return Err(Error::Invalid(format!(
+                "The sample catalog cannot be removed: imported records still refer to it ({reason}). \
+                 Nothing was changed."
+            )));
+        }
         Ok(removed)
     }
 

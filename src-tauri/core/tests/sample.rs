@@ -114,3 +114,27 @@ fn a_packet_ordered_from_the_sample_says_sample_data_on_every_page_even_after_re
     assert!(crate::packets::text(&packet.pdf, None).contains("SAMPLE DATA"));
     assert_eq!(t.store.requisition(&number).unwrap().lines.len(), 1);
 }
+
+#[test]
+fn the_sample_stays_whole_while_another_feed_needs_its_records() {
+    use crate::fixture::{dump, file, header, item, Op};
+    use coopdesk_core::record::Scope;
+    let mut t = crate::fixture::store();
+    t.store.ensure_catalogue().unwrap();
+    let hit = t.store.search(&SearchQuery::text("ups battery")).unwrap().hits.remove(0);
+    // A reseller's feed sells an item on one of the sample's contracts.
+    let other = file(
+        &header("feed-b", 1, Scope::Snapshot, None),
+        &[Op::Put(item("b1", &hit.contract_id, "Reseller battery", "RB-1", 500, 400))],
+    );
+    t.store.apply_records("test", &other[..]).unwrap();
+    let before = dump(&t.store);
+
+    let err = t.store.remove_sample().unwrap_err().to_string();
+    assert!(err.contains("imported records still refer to it (item 'b1' refers to a contract"), "{err}");
+    assert!(err.contains("Nothing was changed"), "{err}");
+    assert_eq!(dump(&t.store), before);
+    assert!(!t.store.first_run().unwrap().sample_removed, "not marked removed either");
+    assert!(t.store.search(&SearchQuery::text("ups battery")).unwrap().total > 0);
+    t.store.check_integrity().unwrap();
+}

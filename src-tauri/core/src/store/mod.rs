@@ -13,7 +13,7 @@ mod migrations;
 mod search_marks;
 mod subscriptions;
 
-pub(crate) use apply::{first_dangling_reference, table, upsert};
+pub(crate) use apply::{commit_unless_dangling, first_dangling_reference, table, upsert};
 pub use apply::{open_record_file, ApplyControl, ApplySummary, Expect};
 pub use backup::{BackupSummary, APPLICATION_ID};
 pub use catalogue::{CatalogueStatus, Choice, Facets, FeedInfo};

@@ -177,14 +177,13 @@ impl Store {
         self.subscription(id)?;
         let tx = self.conn_mut().transaction()?;
         delete_feed_records(&tx, id)?;
-        if let Some(reason) = super::apply::first_dangling_reference(&tx)? {
+        tx.execute("DELETE FROM feed_subscriptions WHERE id = ?1", [id])?;
+        if let Some(reason) = super::apply::commit_unless_dangling(tx)? {
             return Err(Error::Invalid(format!(
                 "Feed '{id}' cannot be removed: another feed still needs its records ({reason}). \
                  Remove that feed first; nothing was changed."
             )));
         }
-        tx.execute("DELETE FROM feed_subscriptions WHERE id = ?1", [id])?;
-        tx.commit()?;
         Ok(())
     }
 
