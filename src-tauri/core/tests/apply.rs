@@ -157,15 +157,17 @@ fn a_feed_another_feed_depends_on_is_not_removed_half_way() {
     assert!(t.store.subscription("feed-a").is_ok());
 }
 
-/// What each query finds. Sorted: items of equal relevance come in the
-/// index's own order, which depends on the order they were added.
-fn answers(store: &coopdesk_core::store::Store) -> Vec<(&'static str, Vec<String>)> {
+/// What each query finds, and how many matches it counts (a document left
+/// behind for a deleted item would be counted, though never shown). Sorted:
+/// items of equal relevance come in the index's own order, which depends on
+/// the order they were added.
+fn answers(store: &coopdesk_core::store::Store) -> Vec<(&'static str, Vec<String>, u64)> {
     ["pelican", "gulf", "battery", "ups", "gsp 2501", "apcbr1500", "heron", "tarpon", "kestrel", "sealed", "charger"]
         .into_iter()
         .map(|q| {
             let mut ids = search_ids(store, q);
             ids.sort();
-            (q, ids)
+            (q, ids, store.search(&coopdesk_core::search::SearchQuery::text(q)).unwrap().total)
         })
         .collect()
 }
@@ -219,7 +221,7 @@ fn a_snapshot_indexed_as_it_is_written_answers_as_a_rebuilt_index_does() {
         t.store.apply_records("feed-b", &file(&header("feed-b", 1, Scope::Snapshot, None), &other_feed())[..]).unwrap();
         t.store.apply_records("feed-a", &file(&header("feed-a", 1, Scope::Snapshot, None), &ops)[..]).unwrap();
         let streamed = answers(&t.store);
-        assert!(streamed.iter().any(|(_, ids)| !ids.is_empty()), "{case}: the snapshot is searchable");
+        assert!(streamed.iter().any(|(_, ids, _)| !ids.is_empty()), "{case}: the snapshot is searchable");
         assert!(!search_ids(&t.store, "kestrel").is_empty(), "{case}: the other feed stays searchable");
 
         let rebuilt = t.with_index_rebuilt();
@@ -261,6 +263,36 @@ fn a_delta_indexed_as_it_is_written_answers_as_a_rebuilt_index_does() {
             ],
         ),
         ("a delete", vec![Op::Del(Kind::Item, "i2")]),
+        (
+            "an item added then deleted",
+            vec![
+                Op::Put(item("i4", "ctr-a", "Sealed battery 12V 9Ah", "SB-129", 4_000, 2_900)),
+                Op::Del(Kind::Item, "i4"),
+            ],
+        ),
+        (
+            // The new item takes the deleted one's row.
+            "an item added, deleted, and another added",
+            vec![
+                Op::Put(item("i4", "ctr-a", "Sealed battery 12V 9Ah", "SB-129", 4_000, 2_900)),
+                Op::Del(Kind::Item, "i4"),
+                Op::Put(item("i5", "ctr-a", "Battery charger, sealed", "KS-CH", 9_000, 7_000)),
+            ],
+        ),
+        (
+            "the last item deleted and a new one in its row",
+            vec![
+                Op::Del(Kind::Item, "i3"),
+                Op::Put(item("i4", "ctr-a", "Sealed battery 12V 9Ah", "SB-129", 4_000, 2_900)),
+            ],
+        ),
+        (
+            "an item changed then deleted",
+            vec![
+                Op::Put(item("i1", "ctr-a", "UPS battery, sealed", "APC-BR1500", 10_000, 6_900)),
+                Op::Del(Kind::Item, "i1"),
+            ],
+        ),
         (
             "an item changed twice",
             vec![

@@ -273,10 +273,12 @@ fn apply_one<'i, R: BufRead>(
                 }
             }
             Record::Delete { kind, id } => {
-                let sql = format!("DELETE FROM {} WHERE id = ?1 AND feed_id = ?2", table(kind));
-                summary.deleted += tx.prepare_cached(&sql)?.execute(params![id, header.feed_id])? as u64;
-                if let Some(indexer) = indexer.as_mut() {
-                    indexer.deleted();
+                let sql = format!("DELETE FROM {} WHERE id = ?1 AND feed_id = ?2 RETURNING rowid", table(kind));
+                let rowid: Option<i64> =
+                    tx.prepare_cached(&sql)?.query_row(params![id, header.feed_id], |r| r.get(0)).optional()?;
+                summary.deleted += u64::from(rowid.is_some());
+                if let (Some(indexer), Some(rowid)) = (indexer.as_mut(), rowid) {
+                    indexer.deleted(kind, rowid);
                 }
             }
         }

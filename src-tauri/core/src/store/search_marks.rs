@@ -9,7 +9,7 @@
 
 use crate::error::Result;
 use crate::model::CatalogueItem;
-use crate::record::Entity;
+use crate::record::{Entity, Kind};
 use crate::search_index::{IndexUpdate, IndexedItem, SearchIndex};
 use rusqlite::{Connection, OptionalExtension, Row};
 use std::collections::HashMap;
@@ -134,7 +134,10 @@ enum Stream {
     /// A delta changes some records: each item written is replaced in the
     /// index as it comes; what the triggers marked besides (items of a
     /// renamed supplier, deleted items) is read back at the end.
-    Delta { streamed: Vec<i64>, items_seen: bool },
+    /// `new_above`: the highest item row when the delta began, if the index
+    /// then held exactly the catalog; rows above it are new to the index and
+    /// have no document to replace.
+    Delta { streamed: Vec<i64>, items_seen: bool, new_above: Option<i64> },
 }
 
 /// Indexes a feed's items while the apply writes them, so the index is
@@ -212,18 +215,28 @@ impl<'a> StreamIndexer<'a> {
         feed_id: &str,
         snapshot: bool,
     ) -> Result<Option<StreamIndexer<'a>>> {
+        let mut new_above = None;
         if !snapshot {
             let rebuild: bool = conn.query_row("SELECT rebuild FROM search_state WHERE id = 1", [], |r| r.get(0))?;
             if rebuild {
                 return Ok(None);
             }
+            // No marks: the index holds the catalog as it is, so no document
+            // has a row above the highest item's.
+            new_above = conn
+                .query_row(
+                    "SELECT ifnull((SELECT max(rowid) FROM items), 0) WHERE NOT EXISTS (SELECT 1 FROM search_outbox)",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()?;
         }
         let Some(mut update) = index.update()? else { return Ok(None) };
         let stream = if snapshot {
             update.clear()?;
             Stream::Snapshot { pending: Vec::new(), last_item: i64::MIN }
         } else {
-            Stream::Delta { streamed: Vec::new(), items_seen: false }
+            Stream::Delta { streamed: Vec::new(), items_seen: false, new_above }
         };
         Ok(Some(StreamIndexer {
             update,
@@ -280,10 +293,13 @@ impl<'a> StreamIndexer<'a> {
                     None => pending.push(rowid),
                 }
             }
-            Stream::Delta { streamed, items_seen } => {
+            Stream::Delta { streamed, items_seen, new_above } => {
                 *items_seen = true;
                 if let Some(doc) = doc {
-                    self.update.remove(rowid);
+                    // Removing costs a lookup in every segment at the commit.
+                    if new_above.is_none_or(|above| rowid <= above) {
+                        self.update.remove(rowid);
+                    }
                     self.failed |= self.update.add(&doc).is_err();
                     streamed.push(rowid);
                 }
@@ -318,12 +334,16 @@ impl<'a> StreamIndexer<'a> {
         }
     }
 
-    /// A delete inside the stream. A snapshot cannot tell which document it
-    /// removes, so its index is read from the transaction instead; a
-    /// delta's triggers mark the item, which the end reads back.
-    pub(crate) fn deleted(&mut self) {
-        if matches!(self.stream, Stream::Snapshot { .. }) {
-            self.replay_all = true;
+    /// A record the stream deleted; `rowid` was its row. A snapshot's index
+    /// is then read from the transaction instead. In a delta a deleted item's
+    /// document goes at once: the end reads back only what was marked and
+    /// not streamed, which would leave behind an item streamed and then
+    /// deleted. The items of a deleted parent are marked by the triggers.
+    pub(crate) fn deleted(&mut self, kind: Kind, rowid: i64) {
+        match &mut self.stream {
+            Stream::Snapshot { .. } => self.replay_all = true,
+            Stream::Delta { .. } if kind == Kind::Item => self.update.remove(rowid),
+            Stream::Delta { .. } => {}
         }
     }
 
