@@ -253,39 +253,22 @@ fn a_refused_snapshot_leaves_the_index_as_it_was() {
 /// rebuilt index does.
 #[test]
 fn a_delta_indexed_as_it_is_written_answers_as_a_rebuilt_index_does() {
+    let sealed = || Op::Put(item("i4", "ctr-a", "Sealed battery 12V 9Ah", "SB-129", 4_000, 2_900));
     let cases: Vec<(&str, Vec<Op>)> = vec![
-        ("new items", vec![Op::Put(item("i4", "ctr-a", "Sealed battery 12V 9Ah", "SB-129", 4_000, 2_900))]),
-        (
-            "a supplier renamed after an item",
-            vec![
-                Op::Put(item("i4", "ctr-a", "Sealed battery 12V 9Ah", "SB-129", 4_000, 2_900)),
-                Op::Put(supplier("sup-a", "Heron Energy Distributors")),
-            ],
-        ),
+        ("new items", vec![sealed()]),
+        ("a supplier renamed after an item", vec![sealed(), Op::Put(supplier("sup-a", "Heron Energy Distributors"))]),
         ("a delete", vec![Op::Del(Kind::Item, "i2")]),
-        (
-            "an item added then deleted",
-            vec![
-                Op::Put(item("i4", "ctr-a", "Sealed battery 12V 9Ah", "SB-129", 4_000, 2_900)),
-                Op::Del(Kind::Item, "i4"),
-            ],
-        ),
+        ("an item added then deleted", vec![sealed(), Op::Del(Kind::Item, "i4")]),
         (
             // The new item takes the deleted one's row.
             "an item added, deleted, and another added",
             vec![
-                Op::Put(item("i4", "ctr-a", "Sealed battery 12V 9Ah", "SB-129", 4_000, 2_900)),
+                sealed(),
                 Op::Del(Kind::Item, "i4"),
                 Op::Put(item("i5", "ctr-a", "Battery charger, sealed", "KS-CH", 9_000, 7_000)),
             ],
         ),
-        (
-            "the last item deleted and a new one in its row",
-            vec![
-                Op::Del(Kind::Item, "i3"),
-                Op::Put(item("i4", "ctr-a", "Sealed battery 12V 9Ah", "SB-129", 4_000, 2_900)),
-            ],
-        ),
+        ("the last item deleted and a new one in its row", vec![Op::Del(Kind::Item, "i3"), sealed()]),
         (
             "an item changed then deleted",
             vec![
