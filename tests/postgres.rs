@@ -83,8 +83,8 @@ impl Postgres {
         self.dir.path().join(name)
     }
 
-    /// Runs a PostgreSQL program, as the `postgres` user when we are root.
-    fn run(&self, program: &str, args: &[&str]) -> Output {
+    /// A PostgreSQL program, run as the `postgres` user when we are root.
+    fn command(&self, program: &str, args: &[&str]) -> Command {
         let exe = self.bin.join(program);
         let mut cmd = if self.as_root {
             let mut c = Command::new("runuser");
@@ -93,7 +93,15 @@ impl Postgres {
         } else {
             Command::new(&exe)
         };
-        cmd.args(args).current_dir(self.dir.path()).env_remove("PGPASSWORD").output().unwrap()
+        cmd.args(args).current_dir(self.dir.path()).env_remove("PGPASSWORD");
+        cmd
+    }
+
+    fn run(&self, program: &str, args: &[&str]) -> Output {
+        let runner = if self.as_root { "runuser" } else { program };
+        self.command(program, args)
+            .output()
+            .unwrap_or_else(|e| panic!("{runner} could not be started for {program}: {e}"))
     }
 
     fn run_ok(&self, program: &str, args: &[&str]) -> Output {
@@ -209,6 +217,7 @@ impl Postgres {
 impl Drop for Postgres {
     fn drop(&mut self) {
         let data = self.path("data");
-        let _ = self.run("pg_ctl", &["-D", data.to_str().unwrap(), "-m", "immediate", "stop"]);
+        // Never a panic here: one while a failed test unwinds aborts every test.
+        let _ = self.command("pg_ctl", &["-D", data.to_str().unwrap(), "-m", "immediate", "stop"]).output();
     }
 }
