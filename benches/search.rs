@@ -98,6 +98,11 @@ fn main() {
             queries: parts.iter().flat_map(|p| [text(p), text(&p.replace('-', ""))]).collect(),
         },
         Case { name: "short prefix while typing", queries: ["ge", "ba", "lig", "por", "tr"].map(text).to_vec() },
+        // Four letters and more: the words they begin, from the term dictionary.
+        Case {
+            name: "longer prefix while typing",
+            queries: ["gene", "batt", "lapt", "porta", "stree"].map(text).to_vec(),
+        },
         // What the clerk types that the catalog words differently: a plural
         // (both forms meet), a number with or without its thousands comma,
         // and a typo (answered with the correction's results at once).

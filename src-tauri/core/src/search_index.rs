@@ -26,13 +26,20 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
 use tantivy::{Index, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
+use word_beginnings::WordBeginnings;
+
+mod word_beginnings;
 
 /// Bumped whenever the schema or the analysis changes: a folder written by
 /// another version is rebuilt.
-const SCHEMA_VERSION: &str = "coopdesk-search-3";
-/// Word beginnings indexed as terms of their own (see `prefixes`): typing
-/// "ge" then reads one posting list instead of expanding every word.
-const SHORT_PREFIX: usize = 5;
+const SCHEMA_VERSION: &str = "coopdesk-search-4";
+/// Word beginnings indexed as terms of their own (the `prefixes` field):
+/// typing "ge" then reads one posting list instead of expanding the
+/// thousands of words that begin so. Longer beginnings expand to the few
+/// words they begin (a range of the term dictionary), about as fast, so
+/// they are not indexed: each length indexed costs a term for nearly every
+/// word of every item.
+const SHORT_PREFIX: usize = 3;
 const WRITER_HEAP: usize = 64 * 1024 * 1024;
 /// Words of typed text looked up at most; the rest are ignored.
 pub(crate) const MAX_TERMS: usize = 12;
@@ -81,7 +88,7 @@ fn schema() -> (Schema, Fields) {
     );
     let fields = Fields {
         rowid: b.add_u64_field("rowid", INDEXED | FAST),
-        description: b.add_text_field("description", text(true)),
+        description: b.add_text_field("description", text(false)),
         parts: b.add_text_field("parts", text(true)),
         compact: b.add_text_field("compact", compact.clone()),
         supplier: b.add_text_field("supplier", text(false)),
@@ -102,7 +109,7 @@ fn schema() -> (Schema, Fields) {
         prefixes: b.add_text_field(
             "prefixes",
             TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default().set_tokenizer("whitespace").set_index_option(IndexRecordOption::WithFreqs),
+                TextFieldIndexing::default().set_tokenizer("beginnings").set_index_option(IndexRecordOption::WithFreqs),
             ),
         ),
     };
@@ -110,15 +117,16 @@ fn schema() -> (Schema, Fields) {
 }
 
 fn register_tokenizers(index: &Index) {
-    let words = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(48))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build();
+    let words = || {
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(48))
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+    };
     let compact = TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).filter(AsciiFoldingFilter).build();
-    index.tokenizers().register("coop", words);
+    index.tokenizers().register("coop", words().build());
     index.tokenizers().register("compact", compact);
-    index.tokenizers().register("whitespace", TextAnalyzer::from(tantivy::tokenizer::WhitespaceTokenizer::default()));
+    index.tokenizers().register("beginnings", words().filter(WordBeginnings { longest: SHORT_PREFIX }).build());
 }
 
 /// Days since 1970-01-01, for date fields.
@@ -241,21 +249,7 @@ pub(crate) struct IndexedItem {
     pub term_end: Option<NaiveDate>,
 }
 
-/// The beginnings (2 to `SHORT_PREFIX` characters) of every word in `text`,
-/// analysed as the index analyses words, joined by spaces.
-fn prefixes(analyzer: &mut TextAnalyzer, text: &str, out: &mut String) {
-    let mut stream = analyzer.token_stream(text);
-    while stream.advance() {
-        let word = &stream.token().text;
-        let ends: Vec<usize> = word.char_indices().map(|(i, _)| i).skip(2).chain([word.len()]).collect();
-        for &end in ends.iter().take(SHORT_PREFIX - 1) {
-            out.push_str(&word[..end]);
-            out.push(' ');
-        }
-    }
-}
-
-fn document(f: &Fields, analyzer: &mut TextAnalyzer, item: &IndexedItem) -> TantivyDocument {
+fn document(f: &Fields, item: &IndexedItem) -> TantivyDocument {
     let mut d = TantivyDocument::new();
     let (sku, maker, part) = (&item.supplier_sku, &item.manufacturer, &item.manufacturer_part);
     d.add_u64(f.rowid, item.rowid as u64);
@@ -283,11 +277,9 @@ fn document(f: &Fields, analyzer: &mut TextAnalyzer, item: &IndexedItem) -> Tant
         d.add_text(f.attribute, a);
         class_text += &format!("{a} ");
     }
-    let mut starts = String::new();
     for text in [item.description.as_str(), &parts, &item.supplier] {
-        prefixes(analyzer, text, &mut starts);
+        d.add_text(f.prefixes, text);
     }
-    d.add_text(f.prefixes, starts);
     d.add_text(f.classification, class_text);
     d.add_text(f.contract_id, &item.contract_id);
     d.add_text(f.supplier_id, &item.supplier_id);
@@ -306,7 +298,6 @@ fn document(f: &Fields, analyzer: &mut TextAnalyzer, item: &IndexedItem) -> Tant
 pub(crate) struct IndexUpdate<'a> {
     writer: tantivy::IndexWriter<TantivyDocument>,
     fields: Fields,
-    analyzer: TextAnalyzer,
     index: &'a SearchIndex,
 }
 
@@ -330,7 +321,7 @@ impl IndexUpdate<'_> {
     }
 
     pub(crate) fn add(&mut self, item: &IndexedItem) -> Result<()> {
-        self.writer.add_document(document(&self.fields, &mut self.analyzer, item)).map_err(err)?;
+        self.writer.add_document(document(&self.fields, item)).map_err(err)?;
         Ok(())
     }
 
@@ -415,8 +406,7 @@ impl SearchIndex {
             Err(tantivy::TantivyError::LockFailure(..)) => return Ok(None),
             Err(e) => return Err(err(e)),
         };
-        let analyzer = self.index.tokenizers().get("coop").expect("registered");
-        Ok(Some(IndexUpdate { writer, fields: self.fields, analyzer, index: self }))
+        Ok(Some(IndexUpdate { writer, fields: self.fields, index: self }))
     }
 
     /// Sees what another connection committed.
