@@ -480,6 +480,32 @@ impl SearchIndex {
                     }
                     let run = prefix_query(f.compact, &compact(raw));
                     any.push((Occur::Should, Box::new(ConstScoreQuery::new(run, 6.0))));
+                    // A hyphenated word still being typed ("hot-swappab"): its
+                    // last part is a beginning. Not for a part number's digits,
+                    // whose exact lookup must stay cheap.
+                    let (last, before) = parts.split_last().expect("two parts or more");
+                    if !last.chars().any(|c| c.is_ascii_digit()) {
+                        for field in [f.description, f.parts, f.supplier] {
+                            let beginning: Box<dyn Query> = if last.chars().count() <= SHORT_PREFIX {
+                                Box::new(TermQuery::new(
+                                    Term::from_field_text(f.prefixes, last),
+                                    IndexRecordOption::Basic,
+                                ))
+                            } else {
+                                prefix_query(field, last)
+                            };
+                            let mut all: Vec<(Occur, Box<dyn Query>)> = before
+                                .iter()
+                                .map(|p| {
+                                    let q = TermQuery::new(Term::from_field_text(field, p), IndexRecordOption::Basic);
+                                    (Occur::Must, Box::new(q) as Box<dyn Query>)
+                                })
+                                .collect();
+                            all.push((Occur::Must, beginning));
+                            let typing = ConstScoreQuery::new(Box::new(BooleanQuery::new(all)), 0.5);
+                            any.push((Occur::Should, Box::new(typing)));
+                        }
+                    }
                 }
             }
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));

@@ -26,6 +26,9 @@ fn finds_by_words_prefixes_supplier_cooperative_and_contract() {
         ("GSP-2501-001", &["i1", "i2", "i3"]),
         ("39121011", &["i1", "i2", "i3"]),
         ("energy-efficient", &["i1", "i2", "i3"]),
+        // A hyphenated word still being typed.
+        ("line-interac", &["i2"]),
+        ("line-in", &["i2"]),
         ("nothing-like-this", &[]),
     ];
     for (text, want) in cases {
