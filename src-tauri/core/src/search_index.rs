@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use tantivy::collector::{Count, TopDocs};
+use tantivy::indexer::UserOperation;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery,
     TermSetQuery,
@@ -297,13 +298,20 @@ fn document(f: &Fields, item: &IndexedItem) -> TantivyDocument {
 /// committed at once. Holds the index's writer lock while it lives.
 pub(crate) struct IndexUpdate<'a> {
     writer: tantivy::IndexWriter<TantivyDocument>,
+    /// Removals and additions not yet handed to tantivy, in order.
+    pending: Vec<UserOperation<TantivyDocument>>,
     fields: Fields,
     index: &'a SearchIndex,
 }
 
+/// Operations handed to tantivy's indexing thread at a time. One at a time,
+/// each woke that thread on its own.
+const BATCH: usize = 256;
+
 impl IndexUpdate<'_> {
     /// Removes every document (before a rebuild).
     pub(crate) fn clear(&mut self) -> Result<()> {
+        self.hand_over()?;
         self.writer.delete_all_documents().map_err(err)?;
         Ok(())
     }
@@ -311,22 +319,40 @@ impl IndexUpdate<'_> {
     /// Removes every document, those added in this change included (which
     /// `clear` would leave while they are still being indexed).
     pub(crate) fn remove_all(&mut self) -> Result<()> {
+        self.hand_over()?;
         self.writer.delete_query(Box::new(AllQuery)).map_err(err)?;
         Ok(())
     }
 
     /// Removes the item's document, if there is one.
-    pub(crate) fn remove(&mut self, rowid: i64) {
-        self.writer.delete_term(Term::from_field_u64(self.fields.rowid, rowid as u64));
+    pub(crate) fn remove(&mut self, rowid: i64) -> Result<()> {
+        self.queue(UserOperation::Delete(Term::from_field_u64(self.fields.rowid, rowid as u64)))
     }
 
     pub(crate) fn add(&mut self, item: &IndexedItem) -> Result<()> {
-        self.writer.add_document(document(&self.fields, item)).map_err(err)?;
+        self.queue(UserOperation::Add(document(&self.fields, item)))
+    }
+
+    fn queue(&mut self, operation: UserOperation<TantivyDocument>) -> Result<()> {
+        self.pending.push(operation);
+        if self.pending.len() >= BATCH {
+            self.hand_over()?;
+        }
+        Ok(())
+    }
+
+    /// Hands the pending operations to tantivy, which numbers them in order:
+    /// a removal still applies to an addition queued before it.
+    fn hand_over(&mut self) -> Result<()> {
+        if !self.pending.is_empty() {
+            self.writer.run(self.pending.drain(..)).map_err(err)?;
+        }
         Ok(())
     }
 
     /// Commits the change; searches see it from now on.
     pub(crate) fn commit(mut self) -> Result<()> {
+        self.hand_over()?;
         self.writer.commit().map_err(err)?;
         drop(self.writer);
         self.index.reload()
@@ -406,7 +432,7 @@ impl SearchIndex {
             Err(tantivy::TantivyError::LockFailure(..)) => return Ok(None),
             Err(e) => return Err(err(e)),
         };
-        Ok(Some(IndexUpdate { writer, fields: self.fields, index: self }))
+        Ok(Some(IndexUpdate { writer, pending: Vec::with_capacity(BATCH), fields: self.fields, index: self }))
     }
 
     /// Sees what another connection committed.

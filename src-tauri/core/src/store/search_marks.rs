@@ -104,7 +104,7 @@ pub(crate) fn refresh(conn: &Connection, index: &SearchIndex) -> Result<()> {
             .query_map([last], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for &rowid in &marked {
-            update.remove(rowid);
+            update.remove(rowid)?;
         }
         add_items(&mut update, conn, &format!("{ITEM_SQL} WHERE i.rowid IN rarray(?1)"), [rowid_array(&marked)])?;
     }
@@ -298,7 +298,7 @@ impl<'a> StreamIndexer<'a> {
                 if let Some(doc) = doc {
                     // Removing costs a lookup in every segment at the commit.
                     if new_above.is_none_or(|above| rowid <= above) {
-                        self.update.remove(rowid);
+                        self.failed |= self.update.remove(rowid).is_err();
                     }
                     self.failed |= self.update.add(&doc).is_err();
                     streamed.push(rowid);
@@ -342,7 +342,7 @@ impl<'a> StreamIndexer<'a> {
     pub(crate) fn deleted(&mut self, kind: Kind, rowid: i64) {
         match &mut self.stream {
             Stream::Snapshot { .. } => self.replay_all = true,
-            Stream::Delta { .. } if kind == Kind::Item => self.update.remove(rowid),
+            Stream::Delta { .. } if kind == Kind::Item => self.failed |= self.update.remove(rowid).is_err(),
             Stream::Delta { .. } => {}
         }
     }
@@ -428,7 +428,7 @@ impl<'a> StreamIndexer<'a> {
                     .filter(|r| done.binary_search(r).is_err())
                     .collect();
                 for &rowid in &marked {
-                    self.update.remove(rowid);
+                    self.update.remove(rowid)?;
                 }
                 add_items(&mut self.update, conn, &listed, [rowid_array(&marked)])?;
             }
