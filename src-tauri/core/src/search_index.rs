@@ -19,8 +19,7 @@ use std::path::{Path, PathBuf};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::indexer::UserOperation;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery,
-    TermSetQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, RegexQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STRING};
 use tantivy::tokenizer::{
@@ -29,6 +28,7 @@ use tantivy::tokenizer::{
 use tantivy::{Index, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
 use word_beginnings::WordBeginnings;
 
+mod typed_text;
 mod word_beginnings;
 
 /// Bumped whenever the schema or the analysis changes: a folder written by
@@ -440,105 +440,6 @@ impl SearchIndex {
         self.reader.reload().map_err(err)
     }
 
-    fn text_query(&self, text: &str) -> Option<Box<dyn Query>> {
-        let f = self.fields;
-        // Column weights, as the catalogue search has always had them.
-        let weighted = [
-            (f.description, 4.0),
-            (f.parts, 6.0),
-            (f.supplier, 2.0),
-            (f.contract, 2.0),
-            (f.cooperative, 1.0),
-            (f.classification, 1.0),
-        ];
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let text = join_thousands(text);
-        for raw in text.split_whitespace().take(MAX_TERMS) {
-            let parts = words(&self.index, raw);
-            let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            match parts.len() {
-                0 => continue,
-                1 => {
-                    let w = &parts[0];
-                    for (field, weight) in weighted {
-                        let exact = TermQuery::new(Term::from_field_text(field, w), IndexRecordOption::WithFreqs);
-                        any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(exact), weight))));
-                        // "generators" finds "generator" and the other way
-                        // round, a little behind the form typed.
-                        for form in number_forms(w) {
-                            let other =
-                                TermQuery::new(Term::from_field_text(field, &form), IndexRecordOption::WithFreqs);
-                            any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(other), weight * 0.9))));
-                        }
-                    }
-                    // The clerk is usually still typing: every word is also a
-                    // prefix. Short ones are terms of their own; longer ones
-                    // expand to the few words that begin with them.
-                    if w.chars().count() <= SHORT_PREFIX {
-                        let start = TermQuery::new(Term::from_field_text(f.prefixes, w), IndexRecordOption::WithFreqs);
-                        any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(start), 0.5))));
-                    } else {
-                        for field in [f.description, f.parts, f.supplier] {
-                            any.push((Occur::Should, Box::new(ConstScoreQuery::new(prefix_query(field, w), 0.5))));
-                        }
-                    }
-                    // A part number typed without its dashes. Every item has
-                    // its own, so a short prefix would expand to thousands.
-                    if w.len() >= 4 || w.chars().any(|c| c.is_ascii_digit()) {
-                        any.push((Occur::Should, Box::new(ConstScoreQuery::new(prefix_query(f.compact, w), 6.0))));
-                    }
-                }
-                _ => {
-                    // A part or contract number with punctuation: its parts in
-                    // a row among the part numbers, all of them in any one
-                    // field, or the whole as one run in the compact part numbers.
-                    let terms: Vec<Term> = parts.iter().map(|p| Term::from_field_text(f.parts, p)).collect();
-                    any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(PhraseQuery::new(terms)), 6.0))));
-                    for (field, weight) in weighted {
-                        let all: Vec<(Occur, Box<dyn Query>)> = parts
-                            .iter()
-                            .map(|p| {
-                                let q = TermQuery::new(Term::from_field_text(field, p), IndexRecordOption::WithFreqs);
-                                (Occur::Must, Box::new(q) as Box<dyn Query>)
-                            })
-                            .collect();
-                        any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(BooleanQuery::new(all)), weight))));
-                    }
-                    let run = prefix_query(f.compact, &compact(raw));
-                    any.push((Occur::Should, Box::new(ConstScoreQuery::new(run, 6.0))));
-                    // A hyphenated word still being typed ("hot-swappab"): its
-                    // last part is a beginning. Not for a part number's digits,
-                    // whose exact lookup must stay cheap.
-                    let (last, before) = parts.split_last().expect("two parts or more");
-                    if !last.chars().any(|c| c.is_ascii_digit()) {
-                        for field in [f.description, f.parts, f.supplier] {
-                            let beginning: Box<dyn Query> = if last.chars().count() <= SHORT_PREFIX {
-                                Box::new(TermQuery::new(
-                                    Term::from_field_text(f.prefixes, last),
-                                    IndexRecordOption::Basic,
-                                ))
-                            } else {
-                                prefix_query(field, last)
-                            };
-                            let mut all: Vec<(Occur, Box<dyn Query>)> = before
-                                .iter()
-                                .map(|p| {
-                                    let q = TermQuery::new(Term::from_field_text(field, p), IndexRecordOption::Basic);
-                                    (Occur::Must, Box::new(q) as Box<dyn Query>)
-                                })
-                                .collect();
-                            all.push((Occur::Must, beginning));
-                            let typing = ConstScoreQuery::new(Box::new(BooleanQuery::new(all)), 0.5);
-                            any.push((Occur::Should, Box::new(typing)));
-                        }
-                    }
-                }
-            }
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
-        }
-        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
-    }
-
     /// The rowids of one page of matching items, best first, and how many
     /// items match in all. `None` when the text has nothing searchable.
     pub(crate) fn search(
@@ -549,7 +450,7 @@ impl SearchIndex {
         offset: usize,
     ) -> Result<Option<(Vec<i64>, usize)>> {
         let f = self.fields;
-        let text = self.text_query(q.text);
+        let text = typed_text::query(&self.index, f, q.text);
         if text.is_none() && !q.text.trim().is_empty() {
             return Ok(None);
         }
