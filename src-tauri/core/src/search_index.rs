@@ -16,6 +16,8 @@ use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::indexer::UserOperation;
 use tantivy::query::{
@@ -26,9 +28,11 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
 use tantivy::{Index, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
+use waiting::{Counted, Waiting, MAX_WAITING};
 use word_beginnings::WordBeginnings;
 
 mod typed_text;
+mod waiting;
 mod word_beginnings;
 
 /// Bumped whenever the schema or the analysis changes: a folder written by
@@ -297,9 +301,10 @@ fn document(f: &Fields, item: &IndexedItem) -> TantivyDocument {
 /// A change to the index in progress: documents removed and added, then
 /// committed at once. Holds the index's writer lock while it lives.
 pub(crate) struct IndexUpdate<'a> {
-    writer: tantivy::IndexWriter<TantivyDocument>,
+    writer: tantivy::IndexWriter<Counted>,
     /// Removals and additions not yet handed to tantivy, in order.
-    pending: Vec<UserOperation<TantivyDocument>>,
+    pending: Vec<UserOperation<Counted>>,
+    waiting: Arc<Waiting>,
     fields: Fields,
     index: &'a SearchIndex,
 }
@@ -307,6 +312,9 @@ pub(crate) struct IndexUpdate<'a> {
 /// Operations handed to tantivy's indexing thread at a time. One at a time,
 /// each woke that thread on its own.
 const BATCH: usize = 256;
+/// How long the indexing thread may index nothing before it is taken to
+/// have stopped (writing a full segment out takes seconds).
+const PATIENCE: Duration = Duration::from_secs(120);
 
 impl IndexUpdate<'_> {
     /// Removes every document (before a rebuild).
@@ -330,10 +338,11 @@ impl IndexUpdate<'_> {
     }
 
     pub(crate) fn add(&mut self, item: &IndexedItem) -> Result<()> {
-        self.queue(UserOperation::Add(document(&self.fields, item)))
+        let doc = self.waiting.count(document(&self.fields, item));
+        self.queue(UserOperation::Add(doc))
     }
 
-    fn queue(&mut self, operation: UserOperation<TantivyDocument>) -> Result<()> {
+    fn queue(&mut self, operation: UserOperation<Counted>) -> Result<()> {
         self.pending.push(operation);
         if self.pending.len() >= BATCH {
             self.hand_over()?;
@@ -346,6 +355,9 @@ impl IndexUpdate<'_> {
     fn hand_over(&mut self) -> Result<()> {
         if !self.pending.is_empty() {
             self.writer.run(self.pending.drain(..)).map_err(err)?;
+        }
+        if !self.waiting.keep_within_bound(PATIENCE) {
+            return Err(err("its indexing thread stopped"));
         }
         Ok(())
     }
@@ -432,7 +444,13 @@ impl SearchIndex {
             Err(tantivy::TantivyError::LockFailure(..)) => return Ok(None),
             Err(e) => return Err(err(e)),
         };
-        Ok(Some(IndexUpdate { writer, pending: Vec::with_capacity(BATCH), fields: self.fields, index: self }))
+        Ok(Some(IndexUpdate {
+            writer,
+            pending: Vec::with_capacity(BATCH),
+            waiting: Waiting::new(MAX_WAITING - BATCH),
+            fields: self.fields,
+            index: self,
+        }))
     }
 
     /// Sees what another connection committed.
