@@ -68,10 +68,11 @@ fn one_word(f: Fields, w: &str) -> Clauses {
     }
     if w.chars().count() <= SHORT_PREFIX {
         // One term for all three fields.
-        any.push((Occur::Should, Box::new(BoostQuery::new(beginning(f, f.description, w), 0.5))));
+        let start = term(f.prefixes, w, IndexRecordOption::WithFreqs);
+        any.push((Occur::Should, Box::new(BoostQuery::new(Box::new(start), 0.5))));
     } else {
         for field in [f.description, f.parts, f.supplier] {
-            any.push((Occur::Should, Box::new(ConstScoreQuery::new(beginning(f, field, w), 0.5))));
+            any.push((Occur::Should, Box::new(ConstScoreQuery::new(prefix_query(field, w), 0.5))));
         }
     }
     // Every item has its own part number, so a short beginning would expand

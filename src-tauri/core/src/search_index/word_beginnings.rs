@@ -62,9 +62,12 @@ impl<T: TokenStream> TokenStream for WordBeginningsStream<T> {
             self.token.offset_from = tail.offset_from;
             self.token.offset_to = tail.offset_to;
             self.token.position = tail.position;
+            // A beginning of n characters ends where the (n+1)th starts, or
+            // at the word's end; a word shorter than two is its own.
+            let starts = self.word.char_indices().map(|(i, _)| i);
+            let ends = starts.skip(2).chain([self.word.len()]);
             self.ends.clear();
-            let after_second = self.word.char_indices().map(|(i, _)| i).skip(2);
-            self.ends.extend(after_second.chain([self.word.len()]).take(self.longest.saturating_sub(1).max(1)));
+            self.ends.extend(ends.take(self.longest.saturating_sub(1).max(1)));
             self.next = 0;
         }
         let end = self.ends[self.next];
