@@ -88,6 +88,11 @@ export class Catalogue {
    *  is asked for (and painted) before them. */
   async refresh() {
     this.again();
+    await this.readCounts();
+  }
+
+  /** Reads the catalog's counts and filter choices. */
+  async readCounts() {
     try {
       this.status = await api.catalogueStatus();
       this.facets = await api.facets();
