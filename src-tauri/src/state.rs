@@ -71,8 +71,21 @@ impl AppState {
                     *guard = Store::open(&path).map_err(IpcError::from);
                 }
                 if let Ok(store) = guard.as_mut() {
-                    if let Err(e) = store.ensure_catalogue() {
-                        *guard = Err(e.into());
+                    // On a first start the sample's load (and the index
+                    // threads it starts) yields the processor to the
+                    // window's own start: the window needs the sample only
+                    // once its page asks for the first results.
+                    let loaded = std::thread::scope(|s| {
+                        s.spawn(|| {
+                            background_priority();
+                            store.ensure_catalogue()
+                        })
+                        .join()
+                    });
+                    match loaded {
+                        Ok(Ok(_)) => {}
+                        Ok(Err(e)) => *guard = Err(e.into()),
+                        Err(_) => *guard = Err(IpcError::internal("loading the sample catalog")),
                     }
                 }
                 guard.is_ok()
@@ -182,3 +195,18 @@ async fn run_sync(
     .await
     .map_err(|_| IpcError::internal("the sync"))?
 }
+
+/// Lowers the calling thread's scheduling priority, and so that of the
+/// threads it starts, which inherit it. On Linux the priority is each
+/// thread's own; a refusal leaves it as it was.
+#[cfg(target_os = "linux")]
+fn background_priority() {
+    // SAFETY: setpriority only reads its arguments; 0 names the calling thread.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+}
+
+/// Elsewhere the priority is the whole process's, which must not drop.
+#[cfg(not(target_os = "linux"))]
+fn background_priority() {}
