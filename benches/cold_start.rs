@@ -3,7 +3,9 @@
 //! Starts the real app window through tauri-driver, as the window tests do,
 //! and times process start to the catalog's first page painted (the UI's
 //! `search-painted` mark, read over WebDriver with the page's clock turned
-//! into wall time): on a fresh database (the bundled sample loaded on first
+//! into wall time), with a second table of where each start went (the
+//! page's own clock: navigation, HTML parsed, first search sent and
+//! answered): on a fresh database (the bundled sample loaded on first
 //! start), and on a database holding COOPDESK_BENCH_ITEMS items (default
 //! 1,000,000). Then it searches and sums the resident memory of the app and
 //! its WebKit processes. The reference, in the same run, is a hello-world
@@ -37,21 +39,45 @@ fn now_ms() -> f64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs_f64() * 1000.0
 }
 
-/// Waits for the page's first `search-painted` mark; returns it as wall
-/// time (ms since the epoch).
-async fn painted_at(c: &Client) -> f64 {
+/// Where a start went, as wall time (ms since the epoch): the page's
+/// navigation began (`timeOrigin`: the window and its web process are up),
+/// its HTML was parsed (`domInteractive`; the app's script runs after), the
+/// first search went to the backend
+/// and its answer arrived (the hello-world has neither), and the first page
+/// was painted.
+struct Timeline {
+    page: f64,
+    script: f64,
+    sent: Option<f64>,
+    received: Option<f64>,
+    painted: f64,
+}
+
+/// Waits for the page's first `search-painted` mark; returns the start's
+/// timeline.
+async fn timeline(c: &Client) -> Timeline {
     let deadline = Instant::now() + Duration::from_secs(180);
     loop {
         let v = c
             .execute(
-                "const p = performance.getEntriesByName('search-painted')[0]; \
-                 return p ? performance.timeOrigin + p.startTime : null;",
+                "const at = (n) => { const m = performance.getEntriesByName(n)[0]; \
+                   return m ? performance.timeOrigin + m.startTime : null; }; \
+                 const nav = performance.getEntriesByType('navigation')[0]; \
+                 return [performance.timeOrigin, nav ? performance.timeOrigin + nav.domInteractive : null, \
+                   at('search-sent'), at('search-received'), at('search-painted')];",
                 vec![],
             )
             .await
             .unwrap();
-        if let Some(t) = v.as_f64() {
-            return t;
+        let t: Vec<Option<f64>> = v.as_array().unwrap().iter().map(|x| x.as_f64()).collect();
+        if let Some(painted) = t[4] {
+            return Timeline {
+                page: t[0].unwrap(),
+                script: t[1].unwrap_or(t[0].unwrap()),
+                sent: t[2],
+                received: t[3],
+                painted,
+            };
         }
         assert!(Instant::now() < deadline, "the window never painted");
         tokio::time::sleep(Duration::from_millis(10)).await;
@@ -89,6 +115,9 @@ fn memory_mb(group: u32) -> (f64, f64) {
 
 struct Run {
     start_ms: f64,
+    /// Milliseconds from process start: page navigation began, HTML
+    /// parsed, first search sent, its answer received.
+    steps: [Option<f64>; 4],
     rss_mb: f64,
     pss_mb: f64,
 }
@@ -100,7 +129,9 @@ async fn run(work: &Path, app: &str, args: &[&str], search: bool) -> Run {
     let started = now_ms();
     // The reference window has no welcome walkthrough to skip.
     let c = if search { driver.open_with_args(app, args).await } else { driver.open_as_new(app, args).await };
-    let start_ms = painted_at(&c).await - started;
+    let t = timeline(&c).await;
+    let start_ms = t.painted - started;
+    let steps = [Some(t.page), Some(t.script), t.sent, t.received].map(|s| s.map(|s| s - started));
     if search {
         let input = c.find(Locator::Css("[data-testid='search-input']")).await.unwrap();
         input.send_keys("portable generator").await.unwrap();
@@ -115,7 +146,7 @@ async fn run(work: &Path, app: &str, args: &[&str], search: bool) -> Run {
     tokio::time::sleep(Duration::from_secs(2)).await;
     let (rss_mb, pss_mb) = memory_mb(driver.group());
     c.close().await.unwrap();
-    Run { start_ms, rss_mb, pss_mb }
+    Run { start_ms, steps, rss_mb, pss_mb }
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -176,5 +207,28 @@ async fn main() {
             if s.0 <= START_RATIO * hello.0 { "met" } else { "not met" },
             if s.1 - hello.1 <= EXTRA_MB { "met" } else { "not met" },
         );
+    }
+    // Where each start went: the page's own clock, medians, from process start.
+    println!();
+    println!("where the start goes, ms from process start (medians)");
+    println!(
+        "| window | page navigation began | HTML parsed | first search sent | answer received | first page painted |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for (name, runs) in [
+        ("reference: hello-world Tauri window", &hello_runs),
+        ("coopdesk, fresh database (sample loaded)", &fresh_runs),
+        (&*format!("coopdesk, {items} items"), &big_runs),
+    ] {
+        let step = |i: usize| {
+            let v: Vec<f64> = runs.iter().filter_map(|r| r.steps[i]).collect();
+            if v.is_empty() {
+                "–".to_owned()
+            } else {
+                format!("{:.0}", median(v))
+            }
+        };
+        let painted = median(runs.iter().map(|r| r.start_ms).collect());
+        println!("| {name} | {} | {} | {} | {} | {painted:.0} |", step(0), step(1), step(2), step(3));
     }
 }
