@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::indexer::UserOperation;
+use tantivy::indexer::{NoMergePolicy, UserOperation};
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, RegexQuery, TermQuery, TermSetQuery,
 };
@@ -437,13 +437,22 @@ impl SearchIndex {
     }
 
     /// Starts a change, or `None` when another connection holds the
-    /// index's writer (that one is bringing it up to date).
-    pub(crate) fn update(&self) -> Result<Option<IndexUpdate<'_>>> {
-        let writer = match self.index.writer_with_num_threads(1, WRITER_HEAP) {
+    /// index's writer (that one is bringing it up to date). `rebuild`: the
+    /// change writes the whole index (a snapshot, a rebuild), which takes
+    /// long enough for tantivy's background merges to finish. A shorter
+    /// change starts none: its writer closes right after its commit, and
+    /// tantivy throws away a merge that ends after its writer closed, so the
+    /// merge would only take the processor (from the clerk's next search, or
+    /// from this change's own commit).
+    pub(crate) fn update(&self, rebuild: bool) -> Result<Option<IndexUpdate<'_>>> {
+        let writer: tantivy::IndexWriter<Counted> = match self.index.writer_with_num_threads(1, WRITER_HEAP) {
             Ok(w) => w,
             Err(tantivy::TantivyError::LockFailure(..)) => return Ok(None),
             Err(e) => return Err(err(e)),
         };
+        if !rebuild {
+            writer.set_merge_policy(Box::new(NoMergePolicy));
+        }
         Ok(Some(IndexUpdate {
             writer,
             pending: Vec::with_capacity(BATCH),
