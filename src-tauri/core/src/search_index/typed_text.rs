@@ -26,7 +26,7 @@ pub(super) fn query(index: &Index, f: Fields, text: &str) -> Option<Box<dyn Quer
     (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
 }
 
-/// Column weights, as the catalogue search has always had them.
+/// Column weights, as the catalog search has always had them.
 fn weighted(f: Fields) -> [(Field, f32); 6] {
     [
         (f.description, 4.0),
