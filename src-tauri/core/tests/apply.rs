@@ -34,6 +34,34 @@ fn a_newer_snapshot_replaces_the_feed_entirely() {
     assert!(search_ids(&t.store, "high bay").is_empty(), "removed items must leave the search index too");
 }
 
+/// A snapshot writes its records as new rows, falling back to an update
+/// only for an id already there: a record it gives twice ends as its last
+/// version, exactly as if it had been given once.
+#[test]
+fn a_record_given_twice_in_a_snapshot_ends_as_its_last_version() {
+    let later = || item("i1", "ctr-a", "UPS replacement battery, sealed", "APC-BR1500", 10_000, 6_500);
+    let mut twice = base_ops();
+    twice.push(Op::Put(later()));
+    let once: Vec<Op> = base_ops()
+        .into_iter()
+        .map(|op| match op {
+            Op::Put(e) if e.id() == "i1" => Op::Put(later()),
+            other => other,
+        })
+        .collect();
+    let loaded = |ops: &[Op]| {
+        let mut t = store();
+        let summary =
+            t.store.apply_records("test", &file(&header("feed-a", 1, Scope::Snapshot, None), ops)[..]).unwrap();
+        t.store.check_integrity().unwrap();
+        (summary.items, t.store.catalogue_status().unwrap().items, dump(&t.store))
+    };
+    let (given_twice, given_once) = (loaded(&twice), loaded(&once));
+    assert_eq!((given_twice.0, given_twice.1), (4, 3), "four item records, three items");
+    assert_eq!(given_twice.2, given_once.2);
+    assert!(given_twice.2.contains("UPS replacement battery, sealed"), "{}", given_twice.2);
+}
+
 #[test]
 fn delta_applies_on_its_base_and_keeps_the_index_in_step() {
     let mut t = store();

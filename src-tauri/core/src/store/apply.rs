@@ -4,11 +4,11 @@
 //! refers to something absent rolls everything back, so the catalogue the
 //! clerk had before is exactly the catalogue they have after.
 
+use super::entity_rows::{write_row, Write};
 use super::search_marks::StreamIndexer;
 use super::Store;
 use crate::error::{Error, Result};
-use crate::model::{CatalogueItem, Contract, Cooperative, DealerLocation, Supplier};
-use crate::record::{Entity, Header, Kind, Record, RecordReader, Scope};
+use crate::record::{Header, Kind, Record, RecordReader, Scope};
 use crate::search_index::SearchIndex;
 use chrono::Utc;
 use flate2::read::GzDecoder;
@@ -44,10 +44,6 @@ pub(crate) fn table(kind: Kind) -> &'static str {
         Kind::Dealer => "dealers",
         Kind::Item => "items",
     }
-}
-
-fn json<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).expect("domain types always serialise")
 }
 
 /// What the manifest promised about a record file; the file's own header and
@@ -239,6 +235,8 @@ fn apply_one<'i, R: BufRead>(
         None => None,
     };
 
+    // The snapshot's feed was just cleared: its records are new rows.
+    let how = if bulk { Write::Insert } else { Write::Upsert };
     let mut count = 0u64;
     while let Some(record) = reader.next() {
         let record = record.map_err(invalid)?;
@@ -254,7 +252,7 @@ fn apply_one<'i, R: BufRead>(
         }
         match record {
             Record::Upsert(entity) => {
-                let Some(rowid) = upsert(tx, &header.feed_id, &entity)? else {
+                let Some(rowid) = write_row(tx, &header.feed_id, &entity, how)? else {
                     return Err(rejected(format!(
                         "line {line}: {} '{}' belongs to another feed",
                         entity.kind().as_str(),
@@ -337,160 +335,6 @@ pub(super) fn clear_feed(tx: &Transaction, feed_id: &str) -> Result<()> {
         tx.execute(&format!("DELETE FROM {t} WHERE feed_id = ?1"), [feed_id])?;
     }
     Ok(())
-}
-
-/// Inserts or updates one entity owned by `feed_id`, returning its row.
-/// `None` when the id is taken by another feed (the `WHERE` of the upsert
-/// refuses the update).
-///
-/// The row comes from the connection's last inserted rowid, not from a
-/// `RETURNING` clause: SQLite gathers what `RETURNING` returns in a
-/// temporary table of its own, opened and closed on every statement, which
-/// cost a quarter of each upsert. An update in place leaves the last
-/// inserted rowid as it was, so then (rarer in a feed than inserts) the row
-/// is looked up by id.
-pub(crate) fn upsert(tx: &Transaction, feed_id: &str, entity: &Entity) -> Result<Option<i64>> {
-    let inserted_before = tx.last_insert_rowid();
-    let changed = match entity {
-        Entity::Cooperative(c) => upsert_cooperative(tx, feed_id, c)?,
-        Entity::Supplier(s) => upsert_supplier(tx, feed_id, s)?,
-        Entity::Contract(c) => upsert_contract(tx, feed_id, c)?,
-        Entity::Dealer(d) => upsert_dealer(tx, feed_id, d)?,
-        Entity::Item(i) => upsert_item(tx, feed_id, i)?,
-    };
-    if changed == 0 {
-        return Ok(None);
-    }
-    let inserted = tx.last_insert_rowid();
-    if inserted != inserted_before {
-        return Ok(Some(inserted));
-    }
-    // Updated in place, or inserted at the rowid of the last insert, freed
-    // since by a delete: either way the row holds this id now.
-    let sql = format!("SELECT rowid FROM {} WHERE id = ?1", table(entity.kind()));
-    Ok(Some(tx.prepare_cached(&sql)?.query_row([entity.id()], |r| r.get(0))?))
-}
-
-fn upsert_cooperative(tx: &Transaction, feed: &str, c: &Cooperative) -> rusqlite::Result<usize> {
-    tx.prepare_cached(
-        "INSERT INTO cooperatives (id, feed_id, name, lead_agency, membership_required, website)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT(id) DO UPDATE SET name = excluded.name, lead_agency = excluded.lead_agency,
-             membership_required = excluded.membership_required, website = excluded.website
-         WHERE cooperatives.feed_id = excluded.feed_id",
-    )?
-    .execute(params![c.id, feed, c.name, c.lead_agency, c.membership_required, c.website])
-}
-
-fn upsert_supplier(tx: &Transaction, feed: &str, s: &Supplier) -> rusqlite::Result<usize> {
-    tx.prepare_cached(
-        "INSERT INTO suppliers (id, feed_id, legal_name, identifiers, street, city, state, zip, phone, email, emergency_contact,
-             contact)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-         ON CONFLICT(id) DO UPDATE SET legal_name = excluded.legal_name, identifiers = excluded.identifiers,
-             street = excluded.street, city = excluded.city, state = excluded.state, zip = excluded.zip,
-             phone = excluded.phone, email = excluded.email, emergency_contact = excluded.emergency_contact,
-             contact = excluded.contact
-         WHERE suppliers.feed_id = excluded.feed_id",
-    )?
-    .execute(params![
-        s.id,
-        feed,
-        s.legal_name,
-        json(&s.identifiers),
-        s.address.street,
-        s.address.city,
-        s.address.state,
-        s.address.zip,
-        s.phone,
-        s.email,
-        s.emergency_contact.as_ref().map(json),
-        s.contact.as_ref().map(json),
-    ])
-}
-
-fn upsert_contract(tx: &Transaction, feed: &str, c: &Contract) -> rusqlite::Result<usize> {
-    tx.prepare_cached(
-        "INSERT INTO contracts (id, feed_id, cooperative_id, supplier_id, number, title, lead_agency,
-             term_start, term_end, max_extension_end, eligibility, documents, origin, amendments)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-         ON CONFLICT(id) DO UPDATE SET cooperative_id = excluded.cooperative_id, supplier_id = excluded.supplier_id,
-             number = excluded.number, title = excluded.title, lead_agency = excluded.lead_agency,
-             term_start = excluded.term_start, term_end = excluded.term_end,
-             max_extension_end = excluded.max_extension_end, eligibility = excluded.eligibility,
-             documents = excluded.documents, origin = excluded.origin, amendments = excluded.amendments
-         WHERE contracts.feed_id = excluded.feed_id",
-    )?
-    .execute(params![
-        c.id,
-        feed,
-        c.cooperative_id,
-        c.supplier_id,
-        c.number,
-        c.title,
-        c.lead_agency,
-        c.term_start.to_string(),
-        c.term_end.to_string(),
-        c.max_extension_end.map(|d| d.to_string()),
-        json(&c.eligibility),
-        json(&c.documents),
-        c.origin.as_ref().map(json),
-        json(&c.amendments),
-    ])
-}
-
-fn upsert_dealer(tx: &Transaction, feed: &str, d: &DealerLocation) -> rusqlite::Result<usize> {
-    tx.prepare_cached(
-        "INSERT INTO dealers (id, feed_id, supplier_id, name, street, city, state, zip, phone, latitude, longitude)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-         ON CONFLICT(id) DO UPDATE SET supplier_id = excluded.supplier_id, name = excluded.name,
-             street = excluded.street, city = excluded.city, state = excluded.state, zip = excluded.zip,
-             phone = excluded.phone, latitude = excluded.latitude, longitude = excluded.longitude
-         WHERE dealers.feed_id = excluded.feed_id",
-    )?
-    .execute(params![
-        d.id,
-        feed,
-        d.supplier_id,
-        d.name,
-        d.address.street,
-        d.address.city,
-        d.address.state,
-        d.address.zip,
-        d.phone,
-        d.latitude,
-        d.longitude
-    ])
-}
-
-fn upsert_item(tx: &Transaction, feed: &str, i: &CatalogueItem) -> rusqlite::Result<usize> {
-    tx.prepare_cached(
-        "INSERT INTO items (id, feed_id, contract_id, supplier_sku, manufacturer, manufacturer_part, description,
-             unit, list_cents, contract_cents, classifications, price_tiers, attributes, currency)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-         ON CONFLICT(id) DO UPDATE SET contract_id = excluded.contract_id, supplier_sku = excluded.supplier_sku,
-             manufacturer = excluded.manufacturer, manufacturer_part = excluded.manufacturer_part,
-             description = excluded.description, unit = excluded.unit, list_cents = excluded.list_cents,
-             contract_cents = excluded.contract_cents, classifications = excluded.classifications,
-             price_tiers = excluded.price_tiers, attributes = excluded.attributes, currency = excluded.currency
-         WHERE items.feed_id = excluded.feed_id",
-    )?
-    .execute(params![
-        i.id,
-        feed,
-        i.contract_id,
-        i.supplier_sku,
-        i.manufacturer,
-        i.manufacturer_part,
-        i.description,
-        i.unit,
-        i.list_price.0,
-        i.contract_price.0,
-        json(&i.classifications),
-        json(&i.price_tiers),
-        json(&i.attributes),
-        i.currency,
-    ])
 }
 
 /// Names the first record that points at something absent, in words, so the

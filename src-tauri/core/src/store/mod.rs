@@ -8,17 +8,19 @@ mod backup;
 mod catalogue;
 pub(crate) mod columns;
 mod detail;
+mod entity_rows;
 mod export;
 mod migrations;
 mod search_marks;
 mod subscriptions;
 
-pub(crate) use apply::{commit_unless_dangling, first_dangling_reference, table, upsert};
+pub(crate) use apply::{commit_unless_dangling, first_dangling_reference, table};
 pub use apply::{open_record_file, ApplyControl, ApplySummary, Expect};
 pub use backup::{BackupSummary, APPLICATION_ID};
 pub use catalogue::{CatalogueStatus, Choice, Facets, FeedInfo};
 pub(crate) use detail::{contract_from_row, cooperative_from_row, origin, CONTRACT_COLUMNS};
 pub use detail::{ContractDetail, ContractStatus, DealerDistance, ItemDetail};
+pub(crate) use entity_rows::upsert;
 pub(crate) use subscriptions::delete_feed_records;
 pub use subscriptions::{FeedHealth, FeedView, Subscription, SyncOutcome, STALE_AFTER_HOURS};
 
