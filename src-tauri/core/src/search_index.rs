@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::indexer::{NoMergePolicy, UserOperation};
+use tantivy::indexer::UserOperation;
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, RegexQuery, TermQuery, TermSetQuery,
 };
@@ -362,11 +362,15 @@ impl IndexUpdate<'_> {
         Ok(())
     }
 
-    /// Commits the change; searches see it from now on.
+    /// Commits the change; searches see it from now on. Then waits for the
+    /// merges tantivy has under way (by its log merge policy: eight segments
+    /// of about one size become one), which would be thrown away if the
+    /// writer closed first. Without them every delta would leave one more
+    /// small segment for every search to visit, month after month.
     pub(crate) fn commit(mut self) -> Result<()> {
         self.hand_over()?;
         self.writer.commit().map_err(err)?;
-        drop(self.writer);
+        self.writer.wait_merging_threads().map_err(err)?;
         self.index.reload()
     }
 }
@@ -437,22 +441,13 @@ impl SearchIndex {
     }
 
     /// Starts a change, or `None` when another connection holds the
-    /// index's writer (that one is bringing it up to date). `rebuild`: the
-    /// change writes the whole index (a snapshot, a rebuild), which takes
-    /// long enough for tantivy's background merges to finish. A shorter
-    /// change starts none: its writer closes right after its commit, and
-    /// tantivy throws away a merge that ends after its writer closed, so the
-    /// merge would only take the processor (from the clerk's next search, or
-    /// from this change's own commit).
-    pub(crate) fn update(&self, rebuild: bool) -> Result<Option<IndexUpdate<'_>>> {
+    /// index's writer (that one is bringing it up to date).
+    pub(crate) fn update(&self) -> Result<Option<IndexUpdate<'_>>> {
         let writer: tantivy::IndexWriter<Counted> = match self.index.writer_with_num_threads(1, WRITER_HEAP) {
             Ok(w) => w,
             Err(tantivy::TantivyError::LockFailure(..)) => return Ok(None),
             Err(e) => return Err(err(e)),
         };
-        if !rebuild {
-            writer.set_merge_policy(Box::new(NoMergePolicy));
-        }
         Ok(Some(IndexUpdate {
             writer,
             pending: Vec::with_capacity(BATCH),
@@ -616,6 +611,44 @@ mod tests {
         assert_eq!(join_thousands("sizes 2,3,4"), "sizes 2,3,4", "not a thousands group");
         assert_eq!(join_thousands("12,3456"), "12,3456");
         assert!(matches!(join_thousands("no numbers"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    /// Each delta's update writes a segment of its own; tantivy merges eight
+    /// of about one size into one, and the update waits for that, so a
+    /// year of small deltas does not leave a year of segments to search.
+    #[test]
+    fn small_updates_in_a_row_are_merged_as_they_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let (index, fresh) = SearchIndex::open(&dir.path().join("catalog.sqlite3")).unwrap();
+        assert!(fresh);
+        let updates = 30;
+        for u in 0..updates {
+            let mut update = index.update().unwrap().expect("no other writer");
+            for i in 0..20 {
+                let rowid = u * 100 + i;
+                let description = format!("Sealed battery lot{u} unit{i}");
+                update.add(&IndexedItem { rowid, description, ..Default::default() }).unwrap();
+            }
+            update.commit().unwrap();
+        }
+        let segments = index.reader.searcher().segment_readers().len();
+        assert!(segments < 8, "{updates} updates left {segments} segments");
+        let query = |text| IndexQuery {
+            text,
+            cooperative_id: None,
+            supplier_id: None,
+            classification: None,
+            min_price: None,
+            max_price: None,
+            attributes: &[],
+            term_start_max: None,
+            term_end_min: None,
+            term_end_max: None,
+            contracts: None,
+        };
+        let total = |text| index.search(&query(text), IndexSort::Relevance, 10, 0).unwrap().unwrap().1;
+        assert_eq!(total("battery"), 600, "every item of every update");
+        assert_eq!(total("lot17"), 20);
     }
 
     #[test]

@@ -94,7 +94,7 @@ pub(crate) fn refresh(conn: &Connection, index: &SearchIndex) -> Result<()> {
     if !rebuild && last_mark.is_none() {
         return index.reload();
     }
-    let Some(mut update) = index.update(rebuild)? else { return Ok(()) };
+    let Some(mut update) = index.update()? else { return Ok(()) };
     if rebuild {
         update.clear()?;
         add_items(&mut update, conn, ITEM_SQL, [])?;
@@ -231,7 +231,7 @@ impl<'a> StreamIndexer<'a> {
                 )
                 .optional()?;
         }
-        let Some(mut update) = index.update(snapshot)? else { return Ok(None) };
+        let Some(mut update) = index.update()? else { return Ok(None) };
         let stream = if snapshot {
             update.clear()?;
             Stream::Snapshot { pending: Vec::new(), last_item: i64::MIN }
